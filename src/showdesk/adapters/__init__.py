@@ -1,0 +1,1 @@
+"""Adapters: storage, bus and clock behind the services' ports."""

@@ -1,0 +1,14 @@
+"""Storage: the SQL store (SQLite by default, PostgreSQL at scale) and an in-memory store for tests."""
+
+from __future__ import annotations
+
+from showdesk.services.ports import Store
+
+
+async def open_store(database_url: str) -> Store:
+    """A ready SQL store for the URL, its schema migrated to the newest version."""
+    from showdesk.adapters.storage.sql import SqlStore
+
+    store = SqlStore(database_url)
+    await store.migrate()
+    return store

@@ -1,0 +1,163 @@
+"""The in-memory store: the same contract as the SQL store, for fast service tests.
+
+Entities are copied on the way in and out, as a database would, so a caller holding an object never
+changes stored state by accident.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from collections import defaultdict
+from datetime import datetime
+from typing import Any, TypeVar
+
+from showdesk.domain.conversation import Conversation, ConversationState, Message, NewMessage
+from showdesk.domain.deployments import Deployment
+from showdesk.domain.directory import Organization, Role, User
+from showdesk.domain.errors import Conflict, NotFound
+from showdesk.domain.flow import Flow
+from showdesk.domain.ids import new_id
+from showdesk.domain.queues import Queue, Skill
+
+E = TypeVar("E")
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self._rows: defaultdict[type[Any], dict[str, Any]] = defaultdict(dict)
+        self._messages: defaultdict[str, list[Message]] = defaultdict(list)
+        self._last_seq: defaultdict[str, int] = defaultdict(int)
+        self._revoked: dict[str, datetime] = {}
+        self._lock = asyncio.Lock()
+
+    def _get(self, cls: type[E], key: str) -> E | None:
+        found = self._rows[cls].get(key)
+        return copy.deepcopy(found) if found is not None else None
+
+    def _list(self, cls: type[E], org_id: str, order: str) -> list[E]:
+        found = [copy.deepcopy(e) for e in self._rows[cls].values() if e.organization_id == org_id]
+        return sorted(found, key=lambda e: getattr(e, order))
+
+    def _save(self, entity: Any, unique: tuple[str, ...] = ()) -> None:
+        for field_name in unique:
+            for other in self._rows[type(entity)].values():
+                same_scope = getattr(other, "organization_id", None) == getattr(entity, "organization_id", None)
+                if other.id != entity.id and same_scope and getattr(other, field_name) == getattr(entity, field_name):
+                    raise Conflict(f"{type(entity).__name__.lower()} {field_name} already exists")
+        self._rows[type(entity)][entity.id] = copy.deepcopy(entity)
+
+    async def get_organization(self, org_id: str) -> Organization | None:
+        return self._get(Organization, org_id)
+
+    async def save_organization(self, org: Organization) -> None:
+        self._rows[Organization][org.id] = copy.deepcopy(org)
+
+    async def get_user(self, user_id: str) -> User | None:
+        return self._get(User, user_id)
+
+    async def get_user_by_email(self, email: str) -> User | None:
+        for user in self._rows[User].values():
+            if user.email == email.lower():
+                return copy.deepcopy(user)
+        return None
+
+    async def list_users(self, org_id: str) -> list[User]:
+        return self._list(User, org_id, "email")
+
+    async def save_user(self, user: User) -> None:
+        for other in self._rows[User].values():
+            if other.id != user.id and other.email == user.email:
+                raise Conflict(f"a user with email {user.email} already exists")
+        self._rows[User][user.id] = copy.deepcopy(user)
+
+    async def list_roles(self, org_id: str) -> list[Role]:
+        return self._list(Role, org_id, "name")
+
+    async def save_role(self, role: Role) -> None:
+        self._save(role, ("name",))
+
+    async def list_skills(self, org_id: str) -> list[Skill]:
+        return self._list(Skill, org_id, "name")
+
+    async def save_skill(self, skill: Skill) -> None:
+        self._save(skill, ("name",))
+
+    async def get_queue(self, queue_id: str) -> Queue | None:
+        return self._get(Queue, queue_id)
+
+    async def list_queues(self, org_id: str) -> list[Queue]:
+        return self._list(Queue, org_id, "name")
+
+    async def save_queue(self, queue: Queue) -> None:
+        self._save(queue, ("name",))
+
+    async def get_deployment(self, deployment_id: str) -> Deployment | None:
+        return self._get(Deployment, deployment_id)
+
+    async def list_deployments(self, org_id: str) -> list[Deployment]:
+        return self._list(Deployment, org_id, "name")
+
+    async def save_deployment(self, deployment: Deployment) -> None:
+        self._save(deployment)
+
+    async def get_flow(self, flow_id: str) -> Flow | None:
+        return self._get(Flow, flow_id)
+
+    async def list_flows(self, org_id: str) -> list[Flow]:
+        return self._list(Flow, org_id, "name")
+
+    async def save_flow(self, flow: Flow) -> None:
+        self._save(flow, ("name",))
+
+    async def get_conversation(self, conversation_id: str) -> Conversation | None:
+        found = self._get(Conversation, conversation_id)
+        if found is not None:
+            found.last_seq = self._last_seq[conversation_id]
+        return found
+
+    async def list_open_conversations(self) -> list[Conversation]:
+        open_ = [c for c in self._rows[Conversation].values() if c.state != ConversationState.ENDED.value]
+        return [copy.deepcopy(c) for c in sorted(open_, key=lambda c: (c.enqueued_at or c.created_at))]
+
+    async def save_conversation(self, conversation: Conversation) -> None:
+        self._rows[Conversation][conversation.id] = copy.deepcopy(conversation)
+
+    async def append_message(self, new: NewMessage) -> tuple[Message, bool]:
+        async with self._lock:
+            if new.conversation_id not in self._rows[Conversation]:
+                raise NotFound(f"conversation {new.conversation_id} does not exist")
+            for stored in self._messages[new.conversation_id]:
+                if stored.client_id == new.client_id:
+                    return copy.deepcopy(stored), False
+            self._last_seq[new.conversation_id] += 1
+            message = Message(
+                id=new_id("m"),
+                conversation_id=new.conversation_id,
+                seq=self._last_seq[new.conversation_id],
+                sender=new.sender,
+                sender_id=new.sender_id,
+                display_name=new.display_name,
+                text=new.text,
+                client_id=new.client_id,
+                created_at=new.created_at,
+            )
+            self._messages[new.conversation_id].append(message)
+            return copy.deepcopy(message), True
+
+    async def list_messages(
+        self, conversation_id: str, after_seq: int = 0, limit: int | None = None
+    ) -> list[Message]:
+        found = [copy.deepcopy(m) for m in self._messages[conversation_id] if m.seq > after_seq]
+        if limit is None:
+            return found
+        return found[-limit:] if limit > 0 else []
+
+    async def revoke_token(self, jti: str, expires_at: datetime) -> None:
+        self._revoked[jti] = expires_at
+
+    async def is_token_revoked(self, jti: str) -> bool:
+        return jti in self._revoked
+
+    async def close(self) -> None:
+        return None

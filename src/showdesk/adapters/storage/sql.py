@@ -1,0 +1,219 @@
+"""The SQL store: SQLAlchemy 2 async on SQLite (default) or PostgreSQL.
+
+Messages go through a group-commit writer: appends that arrive together share one transaction,
+each still getting its own gap-free sequence number, and nobody is answered before the commit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Table, event, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from showdesk.adapters.storage import tables as t
+from showdesk.adapters.storage.message_writer import MessageWriter
+from showdesk.domain.conversation import Conversation, ConversationState, Message, NewMessage
+from showdesk.domain.deployments import Deployment
+from showdesk.domain.errors import Conflict
+from showdesk.domain.directory import Organization, Role, User
+from showdesk.domain.flow import Flow
+from showdesk.domain.queues import Queue, Skill
+
+E = TypeVar("E")
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _aware(value: Any) -> Any:
+    # SQLite hands datetimes back without a zone; every time ShowDesk stores is UTC.
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def to_entity(cls: type[E], row: Any) -> E:
+    data = row._mapping
+    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
+    return cls(**{n: _aware(data[n]) for n in names})
+
+
+def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _run_migrations(sync_conn: Connection) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = sync_conn
+    command.upgrade(cfg, "head")
+
+
+class SqlStore:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            self.engine: AsyncEngine = create_async_engine(url)
+            event.listen(self.engine.sync_engine, "connect", _on_sqlite_connect)
+        else:
+            self.engine = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        self._writer = MessageWriter(self.engine)
+
+    async def migrate(self) -> None:
+        async with self.engine.begin() as conn:
+            await conn.run_sync(_run_migrations)
+
+    async def close(self) -> None:
+        await self._writer.close()
+        await self.engine.dispose()
+
+    # generic row <-> dataclass helpers -------------------------------------------------------
+    async def _one(self, table: Table, cls: type[E], **where: Any) -> E | None:
+        query = select(table).where(*(table.c[k] == v for k, v in where.items()))
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        return to_entity(cls, row) if row is not None else None
+
+    async def _many(self, table: Table, cls: type[E], order: str | None = None, **where: Any) -> list[E]:
+        query = select(table).where(*(table.c[k] == v for k, v in where.items()))
+        if order:
+            query = query.order_by(table.c[order])
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [to_entity(cls, r) for r in rows]
+
+    async def _save(self, table: Table, entity: Any, keep: tuple[str, ...] = ()) -> None:
+        values = {k: v for k, v in dataclasses.asdict(entity).items() if k in table.c}
+        try:
+            async with self.engine.begin() as conn:
+                await self._upsert(conn, table, values, keep)
+        except IntegrityError as exc:
+            kind = table.name.rstrip("s")
+            raise Conflict(f"a {kind} with the same name or email already exists") from exc
+
+    async def _upsert(self, conn: AsyncConnection, table: Table, values: dict[str, Any], keep: tuple[str, ...]) -> None:
+        if self.is_sqlite:
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        changes = {k: v for k, v in values.items() if k != "id" and k not in keep}
+        stmt = insert(table).values(**values).on_conflict_do_update(index_elements=["id"], set_=changes)
+        await conn.execute(stmt)
+
+    # directory ----------------------------------------------------------------------------------
+    async def get_organization(self, org_id: str) -> Organization | None:
+        return await self._one(t.organizations, Organization, id=org_id)
+
+    async def save_organization(self, org: Organization) -> None:
+        await self._save(t.organizations, org)
+
+    async def get_user(self, user_id: str) -> User | None:
+        return await self._one(t.users, User, id=user_id)
+
+    async def get_user_by_email(self, email: str) -> User | None:
+        return await self._one(t.users, User, email=email.lower())
+
+    async def list_users(self, org_id: str) -> list[User]:
+        return await self._many(t.users, User, order="email", organization_id=org_id)
+
+    async def save_user(self, user: User) -> None:
+        await self._save(t.users, user)
+
+    async def list_roles(self, org_id: str) -> list[Role]:
+        return await self._many(t.roles, Role, order="name", organization_id=org_id)
+
+    async def save_role(self, role: Role) -> None:
+        await self._save(t.roles, role)
+
+    async def list_skills(self, org_id: str) -> list[Skill]:
+        return await self._many(t.skills, Skill, order="name", organization_id=org_id)
+
+    async def save_skill(self, skill: Skill) -> None:
+        await self._save(t.skills, skill)
+
+    async def get_queue(self, queue_id: str) -> Queue | None:
+        return await self._one(t.queues, Queue, id=queue_id)
+
+    async def list_queues(self, org_id: str) -> list[Queue]:
+        return await self._many(t.queues, Queue, order="name", organization_id=org_id)
+
+    async def save_queue(self, queue: Queue) -> None:
+        await self._save(t.queues, queue)
+
+    async def get_deployment(self, deployment_id: str) -> Deployment | None:
+        return await self._one(t.deployments, Deployment, id=deployment_id)
+
+    async def list_deployments(self, org_id: str) -> list[Deployment]:
+        return await self._many(t.deployments, Deployment, order="name", organization_id=org_id)
+
+    async def save_deployment(self, deployment: Deployment) -> None:
+        await self._save(t.deployments, deployment)
+
+    async def get_flow(self, flow_id: str) -> Flow | None:
+        return await self._one(t.flows, Flow, id=flow_id)
+
+    async def list_flows(self, org_id: str) -> list[Flow]:
+        return await self._many(t.flows, Flow, order="name", organization_id=org_id)
+
+    async def save_flow(self, flow: Flow) -> None:
+        await self._save(t.flows, flow)
+
+    # conversations ------------------------------------------------------------------------------
+    async def get_conversation(self, conversation_id: str) -> Conversation | None:
+        return await self._one(t.conversations, Conversation, id=conversation_id)
+
+    async def list_open_conversations(self) -> list[Conversation]:
+        query = (
+            select(t.conversations)
+            .where(t.conversations.c.state != ConversationState.ENDED.value)
+            .order_by(t.conversations.c.enqueued_at)
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [to_entity(Conversation, r) for r in rows]
+
+    async def save_conversation(self, conversation: Conversation) -> None:
+        await self._save(t.conversations, conversation, keep=("last_seq",))
+
+    async def append_message(self, new: NewMessage) -> tuple[Message, bool]:
+        return await self._writer.append(new)
+
+    async def list_messages(
+        self, conversation_id: str, after_seq: int = 0, limit: int | None = None
+    ) -> list[Message]:
+        m = t.messages
+        query = select(m).where(m.c.conversation_id == conversation_id, m.c.seq > after_seq)
+        if limit is not None:
+            query = query.order_by(m.c.seq.desc()).limit(limit)
+        else:
+            query = query.order_by(m.c.seq)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        found = [to_entity(Message, r) for r in rows]
+        return sorted(found, key=lambda msg: msg.seq) if limit is not None else found
+
+    # tokens -------------------------------------------------------------------------------------
+    async def revoke_token(self, jti: str, expires_at: datetime) -> None:
+        async with self.engine.begin() as conn:
+            existing = (await conn.execute(select(t.revoked_tokens.c.jti).where(t.revoked_tokens.c.jti == jti))).first()
+            if existing is None:
+                await conn.execute(t.revoked_tokens.insert().values(jti=jti, expires_at=expires_at))
+
+    async def is_token_revoked(self, jti: str) -> bool:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(t.revoked_tokens.c.jti).where(t.revoked_tokens.c.jti == jti))).first()
+        return row is not None

@@ -1,0 +1,155 @@
+"""The SQL schema. Column names equal the domain dataclasses' field names, so rows map one to one.
+
+Lists (roles, skills, channels, members, origins, permissions) are JSON columns: they are read whole
+with their owner and never queried inside.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("license_tier", String(20), nullable=False),
+    Column("features", JSON, nullable=False),
+    Column("video_concurrency_limit", Integer, nullable=False),
+)
+
+roles = Table(
+    "roles",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("organization_id", String(64), ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("permissions", JSON, nullable=False),
+    Column("built_in", Boolean, nullable=False),
+    UniqueConstraint("organization_id", "name"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("organization_id", String(64), ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("roles", JSON, nullable=False),
+    Column("skills", JSON, nullable=False),
+    Column("video_enabled", Boolean, nullable=False),
+    Column("default_camera", String(200), nullable=False),
+    Column("default_microphone", String(200), nullable=False),
+    Column("chat_capacity", Integer, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+skills = Table(
+    "skills",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("organization_id", String(64), ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    UniqueConstraint("organization_id", "name"),
+)
+
+queues = Table(
+    "queues",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("organization_id", String(64), ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("channels", JSON, nullable=False),
+    Column("required_skills", JSON, nullable=False),
+    Column("members", JSON, nullable=False),
+    UniqueConstraint("organization_id", "name"),
+)
+
+flows = Table(
+    "flows",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("organization_id", String(64), ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("definition", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("published_version", Integer, nullable=True),
+    Column("published_definition", JSON, nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("organization_id", "name"),
+)
+
+deployments = Table(
+    "deployments",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("organization_id", String(64), ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("flow_id", String(64), ForeignKey("flows.id"), nullable=True),
+    Column("allowed_origins", JSON, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("organization_id", String(64), ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("deployment_id", String(64), nullable=False),
+    Column("customer_name", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("state", String(20), nullable=False, index=True),
+    Column("flow_id", String(64), nullable=True),
+    Column("queue_id", String(64), nullable=True),
+    Column("agent_id", String(64), nullable=True),
+    Column("enqueued_at", DateTime(timezone=True), nullable=True),
+    Column("connected_at", DateTime(timezone=True), nullable=True),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+    Column("ended_by", String(20), nullable=True),
+    Column("video", JSON, nullable=True),
+    # Only message appends move last_seq, inside the transaction that stores the message.
+    Column("last_seq", Integer, nullable=False, default=0),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("sender", String(20), nullable=False),
+    Column("sender_id", String(64), nullable=True),
+    Column("display_name", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("client_id", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("conversation_id", "seq"),
+    UniqueConstraint("conversation_id", "client_id"),
+)
+
+revoked_tokens = Table(
+    "revoked_tokens",
+    metadata,
+    Column("jti", String(64), primary_key=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+Index("ix_conversations_agent", conversations.c.agent_id)

@@ -1,0 +1,1 @@
+"""The domain core: entities, rules and state machines. Pure Python: no web, database or Redis code."""

@@ -1,0 +1,144 @@
+"""Conversations and their messages, with the state machine routing walks them through.
+
+    queued -> offered -> connected -> ended
+       ^         |           |
+       +---------+-----------+   (offer timed out or declined; agent lost)
+    queued / offered -> ended    (the customer left first)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from showdesk.domain.errors import Conflict, InvalidInput
+
+MAX_MESSAGE_CHARS = 4000
+MAX_CLIENT_ID_CHARS = 64
+
+
+class ConversationState(StrEnum):
+    QUEUED = "queued"
+    OFFERED = "offered"
+    CONNECTED = "connected"
+    ENDED = "ended"
+
+
+class Sender(StrEnum):
+    CUSTOMER = "customer"
+    AGENT = "agent"
+    SYSTEM = "system"
+
+
+_ALLOWED: dict[ConversationState, set[ConversationState]] = {
+    ConversationState.QUEUED: {ConversationState.OFFERED, ConversationState.ENDED},
+    ConversationState.OFFERED: {
+        ConversationState.QUEUED,
+        ConversationState.CONNECTED,
+        ConversationState.ENDED,
+    },
+    ConversationState.CONNECTED: {ConversationState.QUEUED, ConversationState.ENDED},
+    ConversationState.ENDED: set(),
+}
+
+
+@dataclass
+class Conversation:
+    id: str
+    organization_id: str
+    deployment_id: str
+    customer_name: str
+    created_at: datetime
+    state: str = ConversationState.QUEUED.value
+    flow_id: str | None = None
+    queue_id: str | None = None
+    agent_id: str | None = None
+    enqueued_at: datetime | None = None
+    connected_at: datetime | None = None
+    ended_at: datetime | None = None
+    ended_by: str | None = None
+    video: dict[str, Any] | None = None  # Start Video settings from the flow, None when not video-capable
+    last_seq: int = 0
+
+    @property
+    def is_ended(self) -> bool:
+        return self.state == ConversationState.ENDED.value
+
+    def move_to(self, target: ConversationState) -> None:
+        current = ConversationState(self.state)
+        if target not in _ALLOWED[current]:
+            raise Conflict(
+                f"conversation {self.id} is {current.value} and cannot become {target.value}",
+                code="conversation_state",
+            )
+        self.state = target.value
+
+
+@dataclass
+class Message:
+    id: str
+    conversation_id: str
+    seq: int
+    sender: str
+    sender_id: str | None
+    display_name: str
+    text: str
+    client_id: str
+    created_at: datetime
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "seq": self.seq,
+            "from": self.sender,
+            "text": self.text,
+            "at": self.created_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "displayName": self.display_name,
+            "clientId": self.client_id,
+        }
+
+
+@dataclass
+class NewMessage:
+    """A message about to be stored; the store gives it its id and sequence number."""
+
+    conversation_id: str
+    sender: str
+    sender_id: str | None
+    display_name: str
+    text: str
+    client_id: str
+    created_at: datetime
+
+
+def check_message_text(text: object) -> str:
+    if not isinstance(text, str):
+        raise InvalidInput("message text must be a string", code="invalid_message")
+    stripped = text.strip()
+    if not stripped:
+        raise InvalidInput("message text is empty", code="invalid_message")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise InvalidInput(
+            f"message text is {len(text)} characters; the limit is {MAX_MESSAGE_CHARS}",
+            code="message_too_long",
+        )
+    return text
+
+
+def check_client_id(client_id: object) -> str:
+    if not isinstance(client_id, str) or not client_id or len(client_id) > MAX_CLIENT_ID_CHARS:
+        raise InvalidInput(
+            f"clientId must be a string of 1..{MAX_CLIENT_ID_CHARS} characters", code="invalid_client_id"
+        )
+    return client_id
+
+
+def check_display_name(name: object) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInput("displayName is required", code="invalid_display_name")
+    cleaned = " ".join(name.split())
+    if len(cleaned) > 80:
+        raise InvalidInput("displayName is longer than 80 characters", code="invalid_display_name")
+    return cleaned

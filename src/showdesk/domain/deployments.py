@@ -1,0 +1,54 @@
+"""Web-chat deployments: the OAuth clients that let a site embed the chat, and their origin rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from showdesk.domain.errors import InvalidInput
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def normalize_origin(value: str) -> str:
+    """`scheme://host[:port]` in lower case, default ports dropped; anything else is refused.
+
+    Origins are compared exactly after this, so look-alike hosts (`demo.local.evil.test`) and other
+    ports or schemes never match.
+    """
+    raw = value.strip()
+    parts = urlsplit(raw)
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        raise InvalidInput(f"'{value}' is not an origin like https://shop.example.com")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username or parts.password:
+        raise InvalidInput(f"'{value}' is not an origin: give only scheme, host and port")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidInput(f"'{value}' has an invalid port") from exc
+    host = parts.hostname.lower()
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    if port is None or port == _DEFAULT_PORTS[parts.scheme]:
+        return f"{parts.scheme}://{host}"
+    return f"{parts.scheme}://{host}:{port}"
+
+
+@dataclass
+class Deployment:
+    id: str
+    organization_id: str
+    name: str
+    flow_id: str | None = None
+    allowed_origins: list[str] = field(default_factory=list)
+    active: bool = True
+
+    def allows_origin(self, origin: str | None) -> bool:
+        """True only for an exact (normalized) match; a missing or `null` origin never passes."""
+        if not origin or origin == "null":
+            return False
+        try:
+            wanted = normalize_origin(origin)
+        except InvalidInput:
+            return False
+        return wanted in self.allowed_origins

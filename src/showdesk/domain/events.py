@@ -1,0 +1,183 @@
+"""The typed catalogue of events. Only services publish them; sockets forward `frame()` to screens.
+
+Each event names the topic it belongs to: `conversation:<id>` reaches everyone in a conversation,
+`agent:<id>` reaches one agent's desktops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from showdesk.domain.conversation import Message
+
+
+def conversation_topic(conversation_id: str) -> str:
+    return f"conversation:{conversation_id}"
+
+
+def agent_topic(agent_id: str) -> str:
+    return f"agent:{agent_id}"
+
+
+@dataclass(frozen=True)
+class Event:
+    type: ClassVar[str] = "event"
+
+    @property
+    def topic(self) -> str:  # pragma: no cover - every event overrides it
+        raise NotImplementedError
+
+    def frame(self) -> dict[str, Any]:
+        raise NotImplementedError  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class ConversationEvent(Event):
+    conversation_id: str
+
+    @property
+    def topic(self) -> str:
+        return conversation_topic(self.conversation_id)
+
+
+@dataclass(frozen=True)
+class AgentEvent(Event):
+    agent_id: str
+
+    @property
+    def topic(self) -> str:
+        return agent_topic(self.agent_id)
+
+
+@dataclass(frozen=True)
+class MessagePosted(ConversationEvent):
+    type: ClassVar[str] = "message"
+    message: Message = field(kw_only=True)
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type, "conversationId": self.conversation_id, **self.message.to_wire()}
+
+
+@dataclass(frozen=True)
+class RoutingChanged(ConversationEvent):
+    type: ClassVar[str] = "routing"
+    state: str = field(kw_only=True)
+    queue: str | None = field(kw_only=True, default=None)
+    position: int | None = field(kw_only=True, default=None)
+    text: str = field(kw_only=True, default="")
+
+    def frame(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "conversationId": self.conversation_id,
+            "state": self.state,
+            "queue": self.queue,
+            "position": self.position,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class AgentJoined(ConversationEvent):
+    type: ClassVar[str] = "agentJoined"
+    agent_name: str = field(kw_only=True)
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type, "conversationId": self.conversation_id, "agentName": self.agent_name}
+
+
+@dataclass(frozen=True)
+class AgentLeft(ConversationEvent):
+    type: ClassVar[str] = "agentLeft"
+    agent_name: str = field(kw_only=True)
+    reason: str = field(kw_only=True)
+
+    def frame(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "conversationId": self.conversation_id,
+            "agentName": self.agent_name,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class ChatEnded(ConversationEvent):
+    type: ClassVar[str] = "chatEnded"
+    by: str = field(kw_only=True)
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type, "conversationId": self.conversation_id, "by": self.by}
+
+
+@dataclass(frozen=True)
+class OfferMade(AgentEvent):
+    type: ClassVar[str] = "offer"
+    conversation_id: str = field(kw_only=True)
+    customer_name: str = field(kw_only=True)
+    queue: str = field(kw_only=True)
+    expires_at: str = field(kw_only=True)
+    messages: tuple[dict[str, Any], ...] = field(kw_only=True, default=())
+
+    def frame(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "conversationId": self.conversation_id,
+            "customerName": self.customer_name,
+            "queue": self.queue,
+            "expiresAt": self.expires_at,
+            "messages": list(self.messages),
+        }
+
+
+@dataclass(frozen=True)
+class OfferRevoked(AgentEvent):
+    type: ClassVar[str] = "offerRevoked"
+    conversation_id: str = field(kw_only=True)
+    reason: str = field(kw_only=True)
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type, "conversationId": self.conversation_id, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class InteractionAssigned(AgentEvent):
+    type: ClassVar[str] = "interaction"
+    snapshot: dict[str, Any] = field(kw_only=True)
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type, **self.snapshot}
+
+
+@dataclass(frozen=True)
+class InteractionEnded(AgentEvent):
+    type: ClassVar[str] = "interactionEnded"
+    conversation_id: str = field(kw_only=True)
+    by: str = field(kw_only=True)
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type, "conversationId": self.conversation_id, "by": self.by}
+
+
+@dataclass(frozen=True)
+class PresenceChanged(AgentEvent):
+    type: ClassVar[str] = "presence"
+    status: str = field(kw_only=True)
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type, "status": self.status}
+
+
+CATALOGUE: tuple[type[Event], ...] = (
+    MessagePosted,
+    RoutingChanged,
+    AgentJoined,
+    AgentLeft,
+    ChatEnded,
+    OfferMade,
+    OfferRevoked,
+    InteractionAssigned,
+    InteractionEnded,
+    PresenceChanged,
+)

@@ -1,0 +1,1 @@
+"""Use cases: the only layer that changes state and publishes events."""

@@ -1,0 +1,92 @@
+"""Who is asking and what they may do: login, token checks and permission checks at action time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from showdesk.domain.directory import User, permissions_of
+from showdesk.domain.errors import Forbidden, Unauthenticated
+from showdesk.domain.permissions import Permission
+from showdesk.services.ports import Clock, Store
+from showdesk.services.settings import ServiceSettings
+from showdesk.services.tokens import AgentClaims, TokenCodec
+
+_hasher = PasswordHasher()
+# A real hash to verify against when the email is unknown, so timing does not reveal which emails exist.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A signed-in person, with the permissions their roles grant right now."""
+
+    user: User
+    permissions: frozenset[Permission]
+    claims: AgentClaims
+
+    def has(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+
+class AccessService:
+    def __init__(self, store: Store, clock: Clock, tokens: TokenCodec, settings: ServiceSettings) -> None:
+        self._store = store
+        self._clock = clock
+        self._tokens = tokens
+        self._settings = settings
+
+    async def login(self, email: object, password: object) -> tuple[str, Principal]:
+        if not isinstance(email, str) or not isinstance(password, str):
+            raise Unauthenticated("email and password are required", code="invalid_credentials")
+        user = await self._store.get_user_by_email(email.strip())
+        try:
+            _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        except (VerificationError, InvalidHashError) as exc:
+            raise Unauthenticated("wrong email or password", code="invalid_credentials") from exc
+        if user is None:
+            raise Unauthenticated("wrong email or password", code="invalid_credentials")
+        if not user.active:
+            raise Unauthenticated("this account is disabled", code="account_disabled")
+        token, claims = self._tokens.agent_token(
+            user.id, user.organization_id, self._clock.now(), self._settings.agent_token_ttl
+        )
+        return token, await self._principal(user, claims)
+
+    async def logout(self, principal: Principal) -> None:
+        await self._store.revoke_token(principal.claims.jti, principal.claims.expires_at)
+
+    async def authenticate(self, token: object) -> Principal:
+        """The principal behind an access token, read fresh: disabled users and revoked tokens fail."""
+        claims = self._tokens.read_agent(token)
+        if await self._store.is_token_revoked(claims.jti):
+            raise Unauthenticated("this token was signed out; log in again", code="token_revoked")
+        user = await self._store.get_user(claims.user_id)
+        if user is None or not user.active:
+            raise Unauthenticated("this account is disabled", code="account_disabled")
+        return await self._principal(user, claims)
+
+    async def refresh(self, principal: Principal) -> Principal:
+        """The same person re-read now, so a permission removed mid-session stops the next action."""
+        user = await self._store.get_user(principal.user.id)
+        if user is None or not user.active:
+            raise Unauthenticated("this account is disabled", code="account_disabled")
+        return await self._principal(user, principal.claims)
+
+    async def require(self, principal: Principal, permission: Permission) -> Principal:
+        current = await self.refresh(principal)
+        if not current.has(permission):
+            raise Forbidden(
+                f"{current.user.name} lacks the permission {permission.value}", code="permission_denied"
+            )
+        return current
+
+    async def _principal(self, user: User, claims: AgentClaims) -> Principal:
+        roles = await self._store.list_roles(user.organization_id)
+        return Principal(user, permissions_of(user, roles), claims)

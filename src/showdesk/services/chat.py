@@ -1,0 +1,202 @@
+"""Guest and agent chat: starting a conversation through its flow, messages, resume and ending."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from showdesk.domain.conversation import (
+    Conversation,
+    ConversationState,
+    Message,
+    Sender,
+    check_display_name,
+)
+from showdesk.domain.deployments import Deployment
+from showdesk.domain.errors import Conflict, Forbidden, NotFound
+from showdesk.domain.events import ChatEnded, InteractionEnded, RoutingChanged
+from showdesk.domain.flow import run_flow
+from showdesk.domain.ids import new_id
+from showdesk.domain.permissions import Permission
+from showdesk.services.access import AccessService, Principal
+from showdesk.services.messages import MessageService
+from showdesk.services.ports import Bus, Clock, Store
+from showdesk.services.publishing import publish
+from showdesk.services.routing import Router
+from showdesk.services.settings import ServiceSettings
+from showdesk.services.tokens import GuestClaims, TokenCodec
+
+
+@dataclass(frozen=True)
+class StartedChat:
+    conversation: Conversation
+    token: str
+    greetings: list[str]
+
+
+@dataclass(frozen=True)
+class Resumed:
+    conversation: Conversation
+    messages: list[Message]
+    resync: bool
+
+
+class ChatService:
+    def __init__(
+        self,
+        store: Store,
+        bus: Bus,
+        clock: Clock,
+        tokens: TokenCodec,
+        messages: MessageService,
+        router: Router,
+        access: AccessService,
+        settings: ServiceSettings,
+    ) -> None:
+        self._store = store
+        self._bus = bus
+        self._clock = clock
+        self._tokens = tokens
+        self._messages = messages
+        self._router = router
+        self._access = access
+        self._settings = settings
+
+    # guests -----------------------------------------------------------------------------------------
+    async def check_origin(self, org_id: str | None, deployment_id: str | None, origin: str | None) -> Deployment:
+        """The deployment, if this page's origin may use it; refusals say which origin and why."""
+        deployment = await self._store.get_deployment(deployment_id or "")
+        if deployment is None or deployment.organization_id != org_id or not deployment.active:
+            raise Forbidden(
+                f"no active web-chat deployment '{deployment_id}' in organization '{org_id}'",
+                code="deployment_not_found",
+            )
+        if not deployment.allows_origin(origin):
+            shown = origin or "(no origin)"
+            raise Forbidden(
+                f"this site ({shown}) is not an allowed origin of deployment '{deployment.id}'; "
+                "an administrator can add it to the deployment's allowed origins",
+                code="origin_not_allowed",
+            )
+        return deployment
+
+    async def start(self, deployment: Deployment, display_name: object) -> StartedChat:
+        """Create the conversation (nothing is announced yet): the caller subscribes, then calls begin."""
+        name = check_display_name(display_name)
+        now = self._clock.now()
+        conv = Conversation(
+            id=new_id("c"),
+            organization_id=deployment.organization_id,
+            deployment_id=deployment.id,
+            customer_name=name,
+            created_at=now,
+            flow_id=deployment.flow_id,
+            enqueued_at=now,
+        )
+        flow = await self._store.get_flow(deployment.flow_id) if deployment.flow_id else None
+        greetings: list[str] = []
+        if flow is not None and flow.published_definition is not None:
+            outcome = run_flow(flow.published_definition)
+            conv.video = outcome.video
+            greetings = outcome.greetings
+            if outcome.queue_name:
+                queues = await self._store.list_queues(deployment.organization_id)
+                queue = next((q for q in queues if q.name == outcome.queue_name), None)
+                conv.queue_id = queue.id if queue else None
+        await self._store.save_conversation(conv)
+        token = self._tokens.guest_token(
+            conv.id, conv.organization_id, deployment.id, name, now, self._settings.guest_token_ttl
+        )
+        return StartedChat(conv, token, greetings)
+
+    async def begin(self, started: StartedChat) -> None:
+        """Greet the customer and hand the interaction to routing."""
+        conv = started.conversation
+        for text in started.greetings:
+            await self._messages.post_system(conv.id, text)
+        if conv.queue_id is None:
+            await self._messages.post_system(
+                conv.id, "This chat is not connected to a queue yet; nobody can answer it. Please try later."
+            )
+            await publish(self._bus, RoutingChanged(conv.id, state="no_agent_available", text="No queue"))
+        else:
+            await self._router.enqueue(conv)
+
+    def read_guest_token(self, token: object) -> GuestClaims:
+        return self._tokens.read_guest(token)
+
+    async def resume(self, claims: GuestClaims, last_seq: object) -> Resumed:
+        conv = await self._conversation(claims.conversation_id)
+        after = last_seq if isinstance(last_seq, int) and last_seq >= 0 else 0
+        missed = conv.last_seq - after
+        if missed > self._settings.resume_window:
+            latest = await self._store.list_messages(conv.id, limit=self._settings.resume_window)
+            return Resumed(conv, latest, resync=True)
+        return Resumed(conv, await self._store.list_messages(conv.id, after_seq=after), resync=False)
+
+    async def guest_message(self, claims: GuestClaims, client_id: object, text: object) -> Message:
+        conv = await self._conversation(claims.conversation_id)
+        if conv.is_ended:
+            raise Conflict("this chat has ended; start a new one to keep talking", code="chat_ended")
+        return await self._messages.post(
+            conv.id, Sender.CUSTOMER, None, conv.customer_name, client_id, text
+        )
+
+    async def guest_end(self, claims: GuestClaims) -> None:
+        await self.end(claims.conversation_id, by="customer")
+
+    # agents -----------------------------------------------------------------------------------------
+    async def agent_message(
+        self, principal: Principal, conversation_id: object, client_id: object, text: object
+    ) -> Message:
+        current = await self._access.require(principal, Permission.CHAT_ANSWER)
+        conv = await self._agent_conversation(current, conversation_id)
+        return await self._messages.post(
+            conv.id, Sender.AGENT, current.user.id, current.user.name, client_id, text
+        )
+
+    async def agent_end(self, principal: Principal, conversation_id: object) -> None:
+        current = await self._access.require(principal, Permission.CHAT_ANSWER)
+        conv = await self._agent_conversation(current, conversation_id)
+        await self.end(conv.id, by="agent")
+
+    async def agent_interactions(self, principal: Principal) -> list[Conversation]:
+        open_ = await self._store.list_open_conversations()
+        return [c for c in open_ if c.agent_id == principal.user.id and c.state == ConversationState.CONNECTED.value]
+
+    # both -------------------------------------------------------------------------------------------
+    async def end(self, conversation_id: str, by: str) -> None:
+        conv = await self._conversation(conversation_id)
+        if conv.is_ended:
+            return
+        agent_id = conv.agent_id
+        conv.move_to(ConversationState.ENDED)
+        conv.ended_at = self._clock.now()
+        conv.ended_by = by
+        await self._store.save_conversation(conv)
+        who = {"customer": conv.customer_name, "agent": "The agent"}.get(by, "ShowDesk")
+        await self._messages.post_system(conv.id, f"{who} ended the chat.")
+        await self._router.conversation_ended(conv.id)
+        await publish(self._bus, ChatEnded(conv.id, by=by))
+        if agent_id:
+            await publish(self._bus, InteractionEnded(agent_id, conversation_id=conv.id, by=by))
+
+    async def conversation(self, conversation_id: str) -> Conversation:
+        return await self._conversation(conversation_id)
+
+    async def _conversation(self, conversation_id: str) -> Conversation:
+        conv = await self._store.get_conversation(conversation_id)
+        if conv is None:
+            raise NotFound(f"conversation {conversation_id} does not exist", code="conversation_not_found")
+        return conv
+
+    async def _agent_conversation(self, principal: Principal, conversation_id: object) -> Conversation:
+        if not isinstance(conversation_id, str):
+            raise NotFound("conversationId is required", code="conversation_not_found")
+        conv = await self._store.get_conversation(conversation_id)
+        if conv is None or conv.organization_id != principal.user.organization_id:
+            raise NotFound(f"conversation {conversation_id} does not exist", code="conversation_not_found")
+        if conv.agent_id != principal.user.id:
+            raise Forbidden("you are not the agent of this conversation", code="not_your_conversation")
+        if conv.is_ended:
+            raise Conflict("this chat has ended", code="chat_ended")
+        return conv

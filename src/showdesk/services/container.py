@@ -1,0 +1,36 @@
+"""All the services of one node, wired to their ports."""
+
+from __future__ import annotations
+
+from showdesk.services.access import AccessService
+from showdesk.services.chat import ChatService
+from showdesk.services.directory import DirectoryService
+from showdesk.services.flows import FlowService
+from showdesk.services.messages import MessageService
+from showdesk.services.ports import Bus, Clock, Store
+from showdesk.services.routing import Router
+from showdesk.services.settings import ServiceSettings
+from showdesk.services.tokens import TokenCodec
+
+
+class Services:
+    def __init__(self, store: Store, bus: Bus, clock: Clock, settings: ServiceSettings) -> None:
+        self.store = store
+        self.bus = bus
+        self.clock = clock
+        self.settings = settings
+        tokens = TokenCodec(settings.secret_key)
+        self.access = AccessService(store, clock, tokens, settings)
+        self.messages = MessageService(store, bus, clock)
+        self.router = Router(store, bus, clock, self.messages, settings)
+        self.chat = ChatService(store, bus, clock, tokens, self.messages, self.router, self.access, settings)
+        self.directory = DirectoryService(store, self.access)
+        self.flows = FlowService(store, clock, self.access)
+
+    async def start(self) -> None:
+        await self.router.recover()
+
+    async def close(self) -> None:
+        await self.router.close()
+        await self.bus.close()
+        await self.store.close()

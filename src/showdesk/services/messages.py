@@ -1,0 +1,46 @@
+"""Storing and announcing chat messages: persist first, then publish, then the caller acks."""
+
+from __future__ import annotations
+
+from showdesk.domain.conversation import Message, NewMessage, Sender, check_client_id, check_message_text
+from showdesk.domain.events import MessagePosted
+from showdesk.domain.ids import new_id
+from showdesk.services.ports import Bus, Clock, Store
+from showdesk.services.publishing import publish
+
+
+class MessageService:
+    def __init__(self, store: Store, bus: Bus, clock: Clock) -> None:
+        self._store = store
+        self._bus = bus
+        self._clock = clock
+
+    async def post(
+        self,
+        conversation_id: str,
+        sender: Sender,
+        sender_id: str | None,
+        display_name: str,
+        client_id: object,
+        text: object,
+    ) -> Message:
+        """Store the message (once per client id) and announce it; returns the stored message.
+
+        A resend of a stored client id returns the stored message and announces nothing new.
+        """
+        new = NewMessage(
+            conversation_id=conversation_id,
+            sender=sender.value,
+            sender_id=sender_id,
+            display_name=display_name,
+            text=check_message_text(text),
+            client_id=check_client_id(client_id),
+            created_at=self._clock.now(),
+        )
+        message, created = await self._store.append_message(new)
+        if created:
+            await publish(self._bus, MessagePosted(conversation_id, message=message))
+        return message
+
+    async def post_system(self, conversation_id: str, text: str) -> Message:
+        return await self.post(conversation_id, Sender.SYSTEM, None, "ShowDesk", new_id("sys"), text)

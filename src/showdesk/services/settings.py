@@ -1,0 +1,15 @@
+"""Settings the services run with (the CLI and environment fill them in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    secret_key: str
+    offer_timeout: float = 30.0  # seconds an agent has to accept an offer
+    agent_grace: float = 10.0  # seconds a vanished agent has to come back before losing interactions
+    resume_window: int = 500  # missed messages a reconnecting client may catch up on
+    agent_token_ttl: int = 8 * 3600
+    guest_token_ttl: int = 2 * 3600

@@ -1,0 +1,82 @@
+"""Signed tokens: agents' access tokens and guests' conversation-bound tokens (JWT, HS256)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import jwt
+
+from showdesk.domain.errors import Unauthenticated
+from showdesk.domain.ids import new_id
+
+
+@dataclass(frozen=True)
+class AgentClaims:
+    user_id: str
+    organization_id: str
+    jti: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class GuestClaims:
+    conversation_id: str
+    organization_id: str
+    deployment_id: str
+    display_name: str
+    jti: str
+
+
+class TokenCodec:
+    def __init__(self, secret: str) -> None:
+        self._secret = secret
+
+    def _encode(self, claims: dict[str, Any]) -> str:
+        return jwt.encode(claims, self._secret, algorithm="HS256")
+
+    def _decode(self, token: object, kind: str) -> dict[str, Any]:
+        if not isinstance(token, str) or not token:
+            raise Unauthenticated("a token is required", code="token_missing")
+        try:
+            claims: dict[str, Any] = jwt.decode(token, self._secret, algorithms=["HS256"])
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthenticated("the token has expired; log in again", code="token_expired") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthenticated("the token is not valid", code="token_invalid") from exc
+        if claims.get("kind") != kind:
+            raise Unauthenticated(f"this is not a{'n' if kind == 'agent' else ''} {kind} token", code="token_invalid")
+        return claims
+
+    def agent_token(self, user_id: str, org_id: str, now: datetime, ttl: int) -> tuple[str, AgentClaims]:
+        expires = now + timedelta(seconds=ttl)
+        claims = AgentClaims(user_id, org_id, new_id("t"), expires)
+        token = self._encode(
+            {"kind": "agent", "sub": user_id, "org": org_id, "jti": claims.jti, "iat": now, "exp": expires}
+        )
+        return token, claims
+
+    def read_agent(self, token: object) -> AgentClaims:
+        c = self._decode(token, "agent")
+        return AgentClaims(c["sub"], c["org"], c["jti"], datetime.fromtimestamp(c["exp"]).astimezone())
+
+    def guest_token(
+        self, conversation_id: str, org_id: str, deployment_id: str, display_name: str, now: datetime, ttl: int
+    ) -> str:
+        return self._encode(
+            {
+                "kind": "guest",
+                "sub": conversation_id,
+                "org": org_id,
+                "dep": deployment_id,
+                "name": display_name,
+                "jti": new_id("g"),
+                "iat": now,
+                "exp": now + timedelta(seconds=ttl),
+            }
+        )
+
+    def read_guest(self, token: object) -> GuestClaims:
+        c = self._decode(token, "guest")
+        return GuestClaims(c["sub"], c["org"], c["dep"], c["name"], c["jti"])

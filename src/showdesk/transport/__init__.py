@@ -1,0 +1,1 @@
+"""The ASGI edge: REST routes, WebSocket gateways, static files. Parses, authenticates, calls services."""

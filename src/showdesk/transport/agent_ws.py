@@ -1,0 +1,157 @@
+"""The agent socket, /ws/v1/agent: presence, offers, accepted interactions and their chat."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, WebSocket
+
+from showdesk.domain.errors import ShowDeskError, Unauthenticated
+from showdesk.domain.events import agent_topic, conversation_topic
+from showdesk.domain.permissions import Permission
+from showdesk.domain.routing import Presence
+from showdesk.services.access import Principal
+from showdesk.services.container import Services
+from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
+
+gateway = APIRouter()
+
+AUTH_TIMEOUT = 10.0
+_PRESENCE = {"on_queue": Presence.ON_QUEUE, "off_queue": Presence.OFF_QUEUE}
+
+
+class AgentSession:
+    def __init__(self, sd: Services, conn: Connection, principal: Principal) -> None:
+        self.sd = sd
+        self.conn = conn
+        self.principal = principal
+        self.subscription = sd.bus.subscribe(self.deliver)
+
+    async def deliver(self, frame: dict[str, Any]) -> None:
+        # Follow the agent's interactions: their chat reaches every desktop the agent has open.
+        if frame.get("type") == "interaction":
+            await self.subscription.add(conversation_topic(frame["conversationId"]))
+        self.conn.send(frame)
+        if frame.get("type") == "interactionEnded":
+            await self.subscription.remove(conversation_topic(frame["conversationId"]))
+
+    async def ready(self) -> None:
+        user = self.principal.user
+        await self.subscription.add(agent_topic(user.id))
+        await self.sd.router.agent_connected(user)
+        interactions = []
+        for conv in await self.sd.chat.agent_interactions(self.principal):
+            await self.subscription.add(conversation_topic(conv.id))
+            interactions.append(await self.sd.router.snapshot(conv))
+        offers = []
+        for offer in self.sd.router.pending_offers(user.id):
+            conv = await self.sd.chat.conversation(offer.conversation_id)
+            snap = await self.sd.router.snapshot(conv)
+            offers.append(
+                {
+                    "conversationId": conv.id,
+                    "customerName": conv.customer_name,
+                    "queue": snap["queue"],
+                    "expiresAt": offer.expires_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                    "messages": snap["messages"][-20:],
+                }
+            )
+        self.conn.send(
+            {
+                "type": "ready",
+                "agent": {
+                    "id": user.id,
+                    "name": user.name,
+                    "email": user.email,
+                    "permissions": sorted(p.value for p in self.principal.permissions),
+                },
+                "presence": self.sd.router.status_of(user.id),
+                "interactions": interactions,
+                "offers": offers,
+            }
+        )
+
+    async def handle(self, frame: dict[str, Any]) -> None:
+        kind = frame["type"]
+        sd = self.sd
+        if kind == "ping":
+            self.conn.send({"type": "pong"})
+            return
+        if kind not in ("presence", "accept", "decline", "message", "end"):
+            raise ShowDeskError(f"unknown frame type '{kind}'", code="unknown_type")
+        current = await sd.access.require(self.principal, Permission.CHAT_ANSWER)
+        self.principal = current
+        if kind == "presence":
+            presence = _PRESENCE.get(frame.get("status", ""))
+            if presence is None:
+                raise ShowDeskError("status must be on_queue or off_queue", code="invalid_presence")
+            await sd.router.set_presence(current.user, presence)
+        elif kind == "accept":
+            conversation_id = str(frame.get("conversationId", ""))
+            await self.subscription.add(conversation_topic(conversation_id))
+            try:
+                await sd.router.accept(current.user, conversation_id)
+            except ShowDeskError:
+                await self.subscription.remove(conversation_topic(conversation_id))
+                raise
+        elif kind == "decline":
+            await sd.router.decline(current.user, str(frame.get("conversationId", "")))
+        elif kind == "message":
+            message = await sd.chat.agent_message(
+                current, frame.get("conversationId"), frame.get("clientId"), frame.get("text")
+            )
+            self.conn.send(
+                {
+                    "type": "ack",
+                    "conversationId": message.conversation_id,
+                    "clientId": message.client_id,
+                    "id": message.id,
+                    "seq": message.seq,
+                }
+            )
+        elif kind == "end":
+            await sd.chat.agent_end(current, frame.get("conversationId"))
+
+
+async def _authenticate(sd: Services, conn: Connection) -> Principal:
+    frames = conn.frames()
+    try:
+        first = await asyncio.wait_for(anext(frames), AUTH_TIMEOUT)
+    except (TimeoutError, StopAsyncIteration) as exc:
+        raise Unauthenticated("send {type: auth, token} first", code="auth_required") from exc
+    finally:
+        await frames.aclose()
+    if first.get("type") != "auth":
+        raise Unauthenticated("the first frame must be {type: auth, token}", code="auth_required")
+    principal = await sd.access.authenticate(first.get("token"))
+    return await sd.access.require(principal, Permission.CHAT_ANSWER)
+
+
+@gateway.websocket("/ws/v1/agent")
+async def agent_socket(ws: WebSocket) -> None:
+    sd: Services = ws.app.state.services
+    conn = Connection(ws)
+    await conn.open()
+    try:
+        principal = await _authenticate(sd, conn)
+    except ShowDeskError as exc:
+        conn.send_error(exc, ref="auth")
+        code = CLOSE_UNAUTHENTICATED if isinstance(exc, Unauthenticated) else CLOSE_FORBIDDEN
+        await conn.close(code, exc.code)
+        return
+    session = AgentSession(sd, conn, principal)
+    try:
+        await session.ready()
+        async for frame in conn.frames():
+            try:
+                await session.handle(frame)
+            except Unauthenticated as exc:
+                conn.send_error(exc, ref=frame["type"])
+                await conn.close(CLOSE_UNAUTHENTICATED, exc.code)
+            except ShowDeskError as exc:
+                conn.send_error(exc, ref=frame.get("clientId") or frame["type"])
+    finally:
+        await session.subscription.close()
+        await sd.router.agent_disconnected(principal.user.id)
+        await conn.shutdown()

@@ -1,0 +1,99 @@
+"""The ASGI application: one node of ShowDesk."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from showdesk import __version__
+from showdesk.adapters.bus import create_bus
+from showdesk.adapters.clock import SystemClock
+from showdesk.adapters.storage import open_store
+from showdesk.config import DATA_DIR, Settings
+from showdesk.services.container import Services
+from showdesk.services.demo import seed_demo
+from showdesk.services.settings import ServiceSettings
+from showdesk.transport import agent_ws, guest_ws
+from showdesk.transport.errors import install_error_handlers
+from showdesk.transport.metrics import Metrics
+from showdesk.transport.rest import api
+from showdesk.transport.static import mount_web
+
+DESCRIPTION = """Web chat with one-way video escalation for visual product troubleshooting.
+
+Authenticate with `POST /api/v2/auth/login`, then send `Authorization: Bearer <access_token>`.
+Errors are always JSON `{"code": "...", "message": "..."}` with a 4xx status.
+The WebSocket protocol (`/ws/v1/guest`, `/ws/v1/agent`) is described in docs/protocol.md.
+"""
+
+
+def secret_key(settings: Settings) -> str:
+    """The signing key: configured, or made once and kept beside the default database."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = Path(DATA_DIR) / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url = settings.resolved_database_url()
+        if url.startswith("sqlite") and ":memory:" not in url:
+            Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+        store = await open_store(url)
+        service_settings = ServiceSettings(
+            secret_key=secret_key(settings),
+            offer_timeout=settings.offer_timeout,
+            agent_grace=settings.agent_grace,
+        )
+        services = Services(store, create_bus(settings.redis_url), SystemClock(), service_settings)
+        if settings.demo:
+            await seed_demo(store, services.clock, settings.own_origins())
+        await services.start()
+        metrics.watch(services)
+        app.state.services = services
+        app.state.ready = True
+        try:
+            yield
+        finally:
+            app.state.ready = False
+            await services.close()
+
+    app = FastAPI(
+        title="ShowDesk API",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.metrics = metrics
+    app.state.ready = False
+    install_error_handlers(app)
+    app.include_router(api)
+    app.include_router(guest_ws.gateway)
+    app.include_router(agent_ws.gateway)
+    metrics.mount(app)
+
+    @app.get("/healthz", tags=["ops"], summary="200 once the node is ready")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    mount_web(app)
+    return app

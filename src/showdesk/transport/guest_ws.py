@@ -1,0 +1,117 @@
+"""The guest socket, /ws/v1/guest: a customer's chat, authorized by deployment origin and guest token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, WebSocket
+
+from showdesk.domain.errors import Conflict, ShowDeskError
+from showdesk.domain.events import conversation_topic
+from showdesk.services.container import Services
+from showdesk.services.tokens import GuestClaims
+from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
+
+gateway = APIRouter()
+
+
+class GuestSession:
+    def __init__(self, sd: Services, conn: Connection, deployment_id: str) -> None:
+        self.sd = sd
+        self.conn = conn
+        self.deployment_id = deployment_id
+        self.claims: GuestClaims | None = None
+        self.subscription = sd.bus.subscribe(conn.deliver)
+
+    async def handle(self, frame: dict[str, Any]) -> None:
+        kind = frame["type"]
+        if kind == "ping":
+            self.conn.send({"type": "pong"})
+        elif kind == "start":
+            await self.start(frame)
+        elif kind == "resume":
+            await self.resume(frame)
+        elif kind == "message":
+            claims = self.require_chat()
+            message = await self.sd.chat.guest_message(claims, frame.get("clientId"), frame.get("text"))
+            self.conn.send({"type": "ack", "clientId": message.client_id, "id": message.id, "seq": message.seq})
+        elif kind == "end":
+            await self.sd.chat.guest_end(self.require_chat())
+        else:
+            raise ShowDeskError(f"unknown frame type '{kind}'", code="unknown_type")
+
+    def require_chat(self) -> GuestClaims:
+        if self.claims is None:
+            raise Conflict("start or resume a chat first", code="no_chat")
+        return self.claims
+
+    async def start(self, frame: dict[str, Any]) -> None:
+        if self.claims is not None:
+            raise Conflict("this socket already carries a chat", code="already_started")
+        deployment = await self.sd.chat.check_origin(
+            self.conn.ws.query_params.get("organizationId"),
+            self.deployment_id,
+            self.conn.ws.headers.get("origin"),
+        )
+        started = await self.sd.chat.start(deployment, frame.get("displayName"))
+        self.claims = self.sd.chat.read_guest_token(started.token)
+        await self.subscription.add(conversation_topic(started.conversation.id))
+        self.conn.send(
+            {
+                "type": "started",
+                "conversationId": started.conversation.id,
+                "token": started.token,
+                "participantId": f"customer:{started.conversation.id}",
+                "lastSeq": 0,
+            }
+        )
+        await self.sd.chat.begin(started)
+
+    async def resume(self, frame: dict[str, Any]) -> None:
+        claims = self.sd.chat.read_guest_token(frame.get("token"))
+        if claims.deployment_id != self.deployment_id:
+            raise ShowDeskError("this token belongs to another deployment", code="token_invalid")
+        if self.claims is not None and self.claims.conversation_id != claims.conversation_id:
+            raise Conflict("this socket already carries another chat", code="already_started")
+        self.claims = claims
+        await self.subscription.add(conversation_topic(claims.conversation_id))  # before reading: no gap
+        resumed = await self.sd.chat.resume(claims, frame.get("lastSeq"))
+        conv = resumed.conversation
+        self.conn.send(
+            {
+                "type": "resumed",
+                "conversationId": conv.id,
+                "state": conv.state,
+                "routing": self.sd.router.routing_state(conv.id) or conv.state,
+                "displayName": conv.customer_name,
+                "messages": [m.to_wire() for m in resumed.messages],
+                "resync": resumed.resync,
+            }
+        )
+
+
+@gateway.websocket("/ws/v1/guest")
+async def guest_socket(ws: WebSocket) -> None:
+    sd: Services = ws.app.state.services
+    conn = Connection(ws)
+    await conn.open()
+    try:
+        await sd.chat.check_origin(
+            ws.query_params.get("organizationId"), ws.query_params.get("deploymentId"), ws.headers.get("origin")
+        )
+    except ShowDeskError as exc:
+        conn.send_error(exc)
+        await conn.close(CLOSE_FORBIDDEN, exc.code)
+        return
+    session = GuestSession(sd, conn, ws.query_params.get("deploymentId", ""))
+    try:
+        async for frame in conn.frames():
+            try:
+                await session.handle(frame)
+            except ShowDeskError as exc:
+                conn.send_error(exc, ref=frame.get("clientId") or frame["type"])
+                if exc.code in ("token_invalid", "token_expired", "token_missing"):
+                    await conn.close(CLOSE_UNAUTHENTICATED, exc.code)
+    finally:
+        await session.subscription.close()
+        await conn.shutdown()

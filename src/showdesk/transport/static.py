@@ -1,0 +1,71 @@
+"""The front end's files: pages, the SDK (open to every site) and shared assets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, RedirectResponse
+from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+
+# Console pages may not be framed by other sites; the SDK and the demo widget carry their own rules.
+CONSOLE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "media-src 'self' blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'"
+)
+
+
+class SdkFiles(StaticFiles):
+    """The SDK is loaded by other sites, so it is served to any origin (without credentials)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_cors(message: dict) -> None:  # type: ignore[type-arg]
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"access-control-allow-origin", b"*"))
+                headers.append((b"cache-control", b"no-cache"))
+                message["headers"] = headers
+            await send(message)
+
+        await super().__call__(scope, receive, send_with_cors)
+
+
+class PageFiles(StaticFiles):
+    """Console pages: HTML with a strict content security policy and no framing."""
+
+    def __init__(self, *, directory: Path, csp: str | None) -> None:
+        super().__init__(directory=directory, html=True)
+        self._csp = csp
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: dict) -> None:  # type: ignore[type-arg]
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                headers.append((b"cache-control", b"no-cache"))
+                if self._csp:
+                    headers.append((b"content-security-policy", self._csp.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await super().__call__(scope, receive, send_with_headers)
+
+
+def mount_web(app: FastAPI) -> None:
+    app.mount("/sdk", SdkFiles(directory=WEB / "sdk"), name="sdk")
+    app.mount("/static", PageFiles(directory=WEB / "static", csp=None), name="static")
+    for page in ("agent", "admin", "supervisor"):
+        app.mount(f"/{page}", PageFiles(directory=WEB / page, csp=CONSOLE_CSP), name=page)
+    app.mount("/demo", PageFiles(directory=WEB / "demo", csp=None), name="demo")
+
+    for page in ("agent", "admin", "supervisor", "demo"):
+        app.add_api_route(
+            f"/{page}", lambda page=page: RedirectResponse(f"/{page}/"), include_in_schema=False
+        )
+
+    @app.get("/", include_in_schema=False)
+    async def landing() -> FileResponse:
+        return FileResponse(WEB / "index.html", headers={"cache-control": "no-cache"})

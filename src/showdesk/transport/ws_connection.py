@@ -1,0 +1,127 @@
+"""One WebSocket, either side: frame parsing with clear errors, an outbox, heartbeat timeouts.
+
+Outgoing frames go through a bounded outbox drained by one writer task, so a slow reader never
+blocks the publisher (and a reader too slow for its outbox is disconnected, not waited for).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from showdesk.domain.errors import ShowDeskError
+
+MAX_FRAME_BYTES = 64 * 1024
+OUTBOX_LIMIT = 2000
+IDLE_TIMEOUT = 45.0
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_IDLE = 4408
+
+
+class Connection:
+    def __init__(self, ws: WebSocket, idle_timeout: float = IDLE_TIMEOUT) -> None:
+        self.ws = ws
+        self._idle_timeout = idle_timeout
+        self._outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue(OUTBOX_LIMIT)
+        self._writer: asyncio.Task[None] | None = None
+        self._overflow: asyncio.Task[None] | None = None
+        self.closed = False
+
+    async def open(self) -> None:
+        await self.ws.accept()
+        self._writer = asyncio.create_task(self._write())
+
+    def send(self, frame: dict[str, Any]) -> None:
+        if self.closed:
+            return
+        try:
+            self._outbox.put_nowait(frame)
+        except asyncio.QueueFull:  # the reader is too slow: drop the socket, the client resumes later
+            self.closed = True
+            if self._writer is not None:
+                self._writer.cancel()
+            self._overflow = asyncio.create_task(self._hard_close(1013, "too slow to read"))
+
+    def send_error(self, exc: ShowDeskError, ref: Any = None) -> None:
+        self.send({"type": "error", "code": exc.code, "message": exc.message, "ref": ref})
+
+    async def deliver(self, frame: dict[str, Any]) -> None:
+        """Bus handler: forward an event frame to this socket."""
+        self.send(frame)
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        """Flush what is queued, then close."""
+        if self._writer is not None and not self.closed:
+            self.send({"type": "_close", "code": code, "reason": reason})
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._writer, 5)
+        self.closed = True
+        await self._hard_close(code, reason)
+
+    async def shutdown(self) -> None:
+        self.closed = True
+        if self._writer is not None:
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._writer
+
+    async def _hard_close(self, code: int, reason: str) -> None:
+        if self.ws.application_state == WebSocketState.CONNECTED:
+            with contextlib.suppress(Exception):
+                await self.ws.close(code, reason[:120])
+
+    async def _write(self) -> None:
+        while True:
+            frame = await self._outbox.get()
+            if frame.get("type") == "_close":
+                await self._hard_close(frame["code"], frame["reason"])
+                return
+            try:
+                await self.ws.send_text(json.dumps(frame, separators=(",", ":")))
+            except Exception:
+                self.closed = True
+                return
+
+    async def frames(self) -> AsyncIterator[dict[str, Any]]:
+        """Parsed client frames. Malformed ones are answered with an error and skipped."""
+        while not self.closed:
+            try:
+                message = await asyncio.wait_for(self.ws.receive(), self._idle_timeout)
+            except TimeoutError:
+                await self.close(CLOSE_IDLE, "no frame for too long")
+                return
+            except (WebSocketDisconnect, RuntimeError):
+                return
+            if message["type"] == "websocket.disconnect":
+                return
+            frame = self._parse(message)
+            if frame is not None:
+                yield frame
+
+    def _parse(self, message: dict[str, Any]) -> dict[str, Any] | None:
+        text = message.get("text")
+        if text is None:
+            self._reject("binary_frame", "frames must be JSON text")
+            return None
+        if len(text) > MAX_FRAME_BYTES:
+            self._reject("frame_too_large", f"frames may be at most {MAX_FRAME_BYTES} bytes")
+            return None
+        try:
+            frame = json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
+            self._reject("invalid_json", "the frame is not valid JSON")
+            return None
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            self._reject("invalid_frame", "a frame must be a JSON object with a string 'type'")
+            return None
+        return frame
+
+    def _reject(self, code: str, message: str) -> None:
+        self.send({"type": "error", "code": code, "message": message, "ref": None})
