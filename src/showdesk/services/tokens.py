@@ -31,6 +31,8 @@ class GuestClaims:
 
 class TokenCodec:
     def __init__(self, secret: str) -> None:
+        if len(secret.encode()) < 32:
+            raise ValueError("the signing secret must be at least 32 bytes (SHOWDESK_SECRET_KEY)")
         self._secret = secret
 
     def _encode(self, claims: dict[str, Any]) -> str:
@@ -40,7 +42,7 @@ class TokenCodec:
         if not isinstance(token, str) or not token:
             raise Unauthenticated("a token is required", code="token_missing")
         try:
-            claims: dict[str, Any] = jwt.decode(token, self._secret, algorithms=["HS256"])
+            claims: dict[str, Any] = jwt.decode(token, self._secret, algorithms=["HS256"], leeway=60)  # clock skew between nodes
         except jwt.ExpiredSignatureError as exc:
             raise Unauthenticated("the token has expired; log in again", code="token_expired") from exc
         except jwt.PyJWTError as exc:

@@ -1,0 +1,74 @@
+"""A real `showdesk serve --demo` in a scratch folder on a free port, for integration and e2e tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerProcess:
+    def __init__(self, *extra: str, database_url: str | None = None, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.ws_base = f"ws://127.0.0.1:{self.port}"
+        self.workdir = Path(tempfile.mkdtemp(prefix="showdesk-test-"))
+        self.database_url = database_url or f"sqlite+aiosqlite:///{self.workdir / 'showdesk.db'}"
+        self.extra = list(extra)
+        self.env = {**os.environ, "SHOWDESK_SECRET_KEY": "integration-test-secret-" + "k" * 32, **(env or {})}
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log = self.workdir / "server.log"
+
+    def start(self) -> ServerProcess:
+        cmd = [sys.executable, "-m", "showdesk.cli", "serve", "--demo", "--port", str(self.port),
+               "--database-url", self.database_url, "--stun-port", "0", *self.extra]
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(cmd, cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log.read_text()}")
+            try:
+                if httpx.get(self.base + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"server not ready in 15 s:\n{self.log.read_text()}")
+
+    def stop(self, kill: bool = False) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            if kill:
+                self.proc.kill()
+            else:
+                self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+
+    def cleanup(self) -> None:
+        self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def login(self, email: str = "agent@demo.local", password: str = "agent") -> str:
+        r = httpx.post(self.base + "/api/v2/auth/login", json={"email": email, "password": password}, timeout=10)
+        r.raise_for_status()
+        return str(r.json()["access_token"])
+
+    def server_log(self) -> str:
+        return self.log.read_text(errors="replace")
