@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,14 +24,24 @@ def _env_default(name: str) -> Any:
 def serve(
     host: Annotated[str, typer.Option(envvar="SHOWDESK_HOST")] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="SHOWDESK_PORT")] = 8080,
-    database_url: Annotated[str, typer.Option(envvar="SHOWDESK_DATABASE_URL", help="default: SQLite in ./showdesk-data/")] = "",
+    database_url: Annotated[
+        str, typer.Option(envvar="SHOWDESK_DATABASE_URL", help="default: SQLite in ./showdesk-data/")
+    ] = "",
     redis_url: Annotated[str | None, typer.Option(envvar="SHOWDESK_REDIS_URL", help="default: in-process bus")] = None,
-    demo: Annotated[bool, typer.Option("--demo", envvar="SHOWDESK_DEMO", help="create the demo data if absent")] = False,
-    stun_port: Annotated[int, typer.Option(envvar="SHOWDESK_STUN_PORT", help="built-in STUN responder; 0 turns it off")] = 3478,
+    demo: Annotated[
+        bool, typer.Option("--demo", envvar="SHOWDESK_DEMO", help="create the demo data if absent")
+    ] = False,
+    stun_port: Annotated[
+        int, typer.Option(envvar="SHOWDESK_STUN_PORT", help="built-in STUN responder; 0 turns it off")
+    ] = 3478,
     turn_url: Annotated[str | None, typer.Option(envvar="SHOWDESK_TURN_URL")] = None,
     turn_secret: Annotated[str | None, typer.Option(envvar="SHOWDESK_TURN_SECRET")] = None,
-    offer_timeout: Annotated[float, typer.Option(envvar="SHOWDESK_OFFER_TIMEOUT", help="seconds to accept an offer")] = 30.0,
-    agent_grace: Annotated[float, typer.Option(envvar="SHOWDESK_AGENT_GRACE", help="seconds a vanished agent may come back")] = 10.0,
+    offer_timeout: Annotated[
+        float, typer.Option(envvar="SHOWDESK_OFFER_TIMEOUT", help="seconds to accept an offer")
+    ] = 30.0,
+    agent_grace: Annotated[
+        float, typer.Option(envvar="SHOWDESK_AGENT_GRACE", help="seconds a vanished agent may come back")
+    ] = 10.0,
 ) -> None:
     """Run the server."""
     import uvicorn
@@ -124,4 +133,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

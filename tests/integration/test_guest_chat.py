@@ -31,11 +31,14 @@ async def test_customer_and_agent_chat_both_ways_and_the_transcript_is_stored(se
     reply = await dana.say(conversation_id, "Can you show me the base?")
     assert (await guest.expect("message", id=reply["id"]))["from"] == "agent"
     token = server.login()
-    transcript = httpx.get(f"{server.base}/api/v2/conversations/{conversation_id}/messages",
-                           headers={"authorization": f"Bearer {token}"}).json()
+    transcript = httpx.get(
+        f"{server.base}/api/v2/conversations/{conversation_id}/messages", headers={"authorization": f"Bearer {token}"}
+    ).json()
     assert [m["seq"] for m in transcript] == list(range(1, len(transcript) + 1))
-    assert [m["text"] for m in transcript if m["from"] != "system"] == ["My kettle will not heat",
-                                                                        "Can you show me the base?"]
+    assert [m["text"] for m in transcript if m["from"] != "system"] == [
+        "My kettle will not heat",
+        "Can you show me the base?",
+    ]
     await guest.send(type="end")
     await guest.expect("chatEnded", by="customer")
     await dana.expect("interactionEnded", conversationId=conversation_id)
@@ -44,8 +47,15 @@ async def test_customer_and_agent_chat_both_ways_and_the_transcript_is_stored(se
 
 @pytest.mark.parametrize(
     "origin",
-    [None, "null", "http://evil.test", "http://127.0.0.1.evil.test", "http://127.0.0.2:{port}",
-     "https://127.0.0.1:{port}", "http://127.0.0.1:{other}"],
+    [
+        None,
+        "null",
+        "http://evil.test",
+        "http://127.0.0.1.evil.test",
+        "http://127.0.0.2:{port}",
+        "https://127.0.0.1:{port}",
+        "http://127.0.0.1:{other}",
+    ],
 )
 async def test_foreign_missing_and_look_alike_origins_are_refused(server, origin) -> None:
     url = f"{server.ws_base}/ws/v1/guest?organizationId=demo&deploymentId=demo-webchat"
@@ -73,8 +83,10 @@ async def test_a_resent_message_is_stored_once(server, dana) -> None:
     first = await guest.say("once", client_id="same-id")
     second = await guest.say("once", client_id="same-id")
     assert first["id"] == second["id"] and first["seq"] == second["seq"]
-    transcript = httpx.get(f"{server.base}/api/v2/conversations/{conversation_id}/messages",
-                           headers={"authorization": f"Bearer {server.login()}"}).json()
+    transcript = httpx.get(
+        f"{server.base}/api/v2/conversations/{conversation_id}/messages",
+        headers={"authorization": f"Bearer {server.login()}"},
+    ).json()
     assert [m["text"] for m in transcript].count("once") == 1
     await guest.send(type="end")
     await guest.close()
@@ -110,8 +122,13 @@ async def test_a_token_for_one_chat_cannot_be_used_elsewhere_or_forged(server) -
 async def test_malformed_frames_get_errors_and_the_chat_goes_on(server) -> None:
     guest = await Guest.connect(server.ws_base, server.base)
     await guest.start()
-    for raw, code in (("{", "invalid_json"), ("[1,2]", "invalid_frame"), ('{"type": 3}', "invalid_frame"),
-                      ('{"type": "warp"}', "unknown_type"), ("x" * 70000, "frame_too_large")):
+    for raw, code in (
+        ("{", "invalid_json"),
+        ("[1,2]", "invalid_frame"),
+        ('{"type": 3}', "invalid_frame"),
+        ('{"type": "warp"}', "unknown_type"),
+        ("x" * 70000, "frame_too_large"),
+    ):
         await guest.ws.send(raw)
         assert (await guest.expect("error"))["code"] == code
     await guest.send(type="message", clientId="big", text="y" * 4001)

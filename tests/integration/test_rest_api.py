@@ -31,8 +31,20 @@ def test_login_and_me(server) -> None:
 @pytest.mark.parametrize(
     ("method", "path", "kwargs", "status", "code"),
     [
-        ("post", "/api/v2/auth/login", {"json": {"email": "agent@demo.local", "password": "x"}}, 401, "invalid_credentials"),
-        ("post", "/api/v2/auth/login", {"content": b"{not json", "headers": {"content-type": "application/json"}}, 400, "invalid_input"),
+        (
+            "post",
+            "/api/v2/auth/login",
+            {"json": {"email": "agent@demo.local", "password": "x"}},
+            401,
+            "invalid_credentials",
+        ),
+        (
+            "post",
+            "/api/v2/auth/login",
+            {"content": b"{not json", "headers": {"content-type": "application/json"}},
+            400,
+            "invalid_input",
+        ),
         ("post", "/api/v2/auth/login", {"json": {"email": 5}}, 400, "invalid_input"),
         ("get", "/api/v2/users", {}, 401, "token_missing"),
         ("get", "/api/v2/users", {"headers": {"authorization": "Bearer nope"}}, 401, "token_invalid"),
@@ -47,20 +59,29 @@ def test_bad_requests_get_json_errors(server, method, path, kwargs, status, code
 def test_permissions_are_enforced_on_rest(server) -> None:
     agent = auth(server, "agent@demo.local", "agent")
     admin = auth(server, "admin@demo.local", "admin")
-    assert_error(httpx.post(f"{server.base}/api/v2/routing/queues", json={"name": "X"}, headers=agent), 403,
-                 "permission_denied")
+    assert_error(
+        httpx.post(f"{server.base}/api/v2/routing/queues", json={"name": "X"}, headers=agent), 403, "permission_denied"
+    )
     assert_error(httpx.get(f"{server.base}/api/v2/users", headers=agent), 403, "permission_denied")
     skill = httpx.post(f"{server.base}/api/v2/routing/skills", json={"name": "kettles"}, headers=admin)
     assert skill.status_code == 201
     assert_error(httpx.post(f"{server.base}/api/v2/routing/skills", json={"name": "kettles"}, headers=admin), 409)
-    queue = httpx.post(f"{server.base}/api/v2/routing/queues", headers=admin,
-                       json={"name": "Kettles", "channels": ["chat"], "requiredSkills": ["kettles"],
-                             "members": ["agent@demo.local"]})
+    queue = httpx.post(
+        f"{server.base}/api/v2/routing/queues",
+        headers=admin,
+        json={"name": "Kettles", "channels": ["chat"], "requiredSkills": ["kettles"], "members": ["agent@demo.local"]},
+    )
     assert queue.status_code == 201 and queue.json()["requiredSkills"] == ["kettles"]
-    assert_error(httpx.post(f"{server.base}/api/v2/routing/queues", headers=admin,
-                            json={"name": "Bad", "channels": ["fax"]}), 400, "invalid_channel")
-    user = httpx.post(f"{server.base}/api/v2/users", headers=admin,
-                      json={"email": "new@demo.local", "password": "secret", "roles": ["Agent"]})
+    assert_error(
+        httpx.post(f"{server.base}/api/v2/routing/queues", headers=admin, json={"name": "Bad", "channels": ["fax"]}),
+        400,
+        "invalid_channel",
+    )
+    user = httpx.post(
+        f"{server.base}/api/v2/users",
+        headers=admin,
+        json={"email": "new@demo.local", "password": "secret", "roles": ["Agent"]},
+    )
     assert user.status_code == 201 and "password" not in user.text and "hash" not in user.text
     names = [q["name"] for q in httpx.get(f"{server.base}/api/v2/routing/queues", headers=admin).json()]
     assert {"Video Troubleshooting", "General Chat", "Kettles"} <= set(names)

@@ -48,8 +48,9 @@ async def demo_services(offer_timeout: float = 0.2, agent_grace: float = 0.2) ->
     clock = ManualClock()
     bus = MemoryBus()
     store = MemoryStore()
-    settings = ServiceSettings(secret_key="unit-test-secret-" + "x" * 32, offer_timeout=offer_timeout, agent_grace=agent_grace,
-                               resume_window=5)
+    settings = ServiceSettings(
+        secret_key="unit-test-secret-" + "x" * 32, offer_timeout=offer_timeout, agent_grace=agent_grace, resume_window=5
+    )
     services = Services(store, bus, clock, settings)
     await seed_demo(store, clock, ["http://shop.test"])
     return services, Recorder(bus), clock

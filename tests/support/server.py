@@ -33,8 +33,20 @@ class ServerProcess:
         self.log = self.workdir / "server.log"
 
     def start(self) -> ServerProcess:
-        cmd = [sys.executable, "-m", "showdesk.cli", "serve", "--demo", "--port", str(self.port),
-               "--database-url", self.database_url, "--stun-port", "0", *self.extra]
+        cmd = [
+            sys.executable,
+            "-m",
+            "showdesk.cli",
+            "serve",
+            "--demo",
+            "--port",
+            str(self.port),
+            "--database-url",
+            self.database_url,
+            "--stun-port",
+            "0",
+            *self.extra,
+        ]
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(cmd, cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 15

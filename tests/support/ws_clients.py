@@ -28,7 +28,9 @@ class Client:
         while True:
             left = deadline - asyncio.get_running_loop().time()
             if left <= 0:
-                raise AssertionError(f"no {kind} {match or ''} within {timeout} s; saw {[f['type'] for f in self.seen]}")
+                raise AssertionError(
+                    f"no {kind} {match or ''} within {timeout} s; saw {[f['type'] for f in self.seen]}"
+                )
             try:
                 frame = json.loads(await asyncio.wait_for(self.ws.recv(), left))
             except TimeoutError:

@@ -146,7 +146,7 @@ async def test_agent_back_within_grace_keeps_the_interaction() -> None:
 
 async def test_permission_removed_mid_session_stops_the_next_action() -> None:
     sd, _, _ = await demo_services()
-    token, principal = await sd.access.login("agent@demo.local", "agent")
+    _token, principal = await sd.access.login("agent@demo.local", "agent")
     await sd.router.agent_connected(principal.user)
     await sd.router.set_presence(principal.user, Presence.ON_QUEUE)
     conv, _ = await start_chat(sd)
@@ -187,5 +187,3 @@ async def test_wrong_password_and_unknown_email_look_the_same() -> None:
         except Exception as exc:
             errors.append((type(exc).__name__, getattr(exc, "code", ""), str(exc)))
     assert errors[0] == errors[1]
-
-

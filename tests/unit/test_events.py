@@ -9,9 +9,19 @@ from showdesk.domain.events import CATALOGUE, AgentEvent, ConversationEvent
 
 SAMPLE = {
     "message": Message("m", "c", 1, "customer", None, "Ann", "hi", "k", datetime(2026, 1, 1, tzinfo=UTC)),
-    "state": "queued", "queue": "Q", "position": 1, "text": "t", "agent_name": "Dana", "reason": "timeout",
-    "by": "agent", "customer_name": "Ann", "expires_at": "2026-01-01T00:00:00Z", "messages": (),
-    "snapshot": {"conversationId": "c", "messages": []}, "status": "on_queue", "conversation_id": "c",
+    "state": "queued",
+    "queue": "Q",
+    "position": 1,
+    "text": "t",
+    "agent_name": "Dana",
+    "reason": "timeout",
+    "by": "agent",
+    "customer_name": "Ann",
+    "expires_at": "2026-01-01T00:00:00Z",
+    "messages": (),
+    "snapshot": {"conversationId": "c", "messages": []},
+    "status": "on_queue",
+    "conversation_id": "c",
 }
 
 
@@ -20,7 +30,7 @@ def test_every_event_frames_as_its_type_on_its_topic() -> None:
     for cls in CATALOGUE:
         kwargs = {f.name: SAMPLE[f.name] for f in dataclasses.fields(cls) if f.name in SAMPLE}
         if issubclass(cls, AgentEvent):
-            event = cls("u1", **{k: v for k, v in kwargs.items()})
+            event = cls("u1", **kwargs)
             assert event.topic == "agent:u1"
         else:
             assert issubclass(cls, ConversationEvent)

@@ -12,8 +12,14 @@ def flow(**blocks: dict) -> dict:
 
 
 def video(mode: str = "one-way", success: str = "route", failure: str = "route") -> dict:
-    return {"type": "startVideo", "mode": mode, "videoSource": "camera", "audioSource": "none",
-            "success": success, "failure": failure}
+    return {
+        "type": "startVideo",
+        "mode": mode,
+        "videoSource": "camera",
+        "audioSource": "none",
+        "success": success,
+        "failure": failure,
+    }
 
 
 def errors(problems: list) -> list[str]:
@@ -43,8 +49,7 @@ def test_two_way_mode_is_a_warning_not_an_error() -> None:
 
 
 def test_missing_queue_unknown_target_and_unreachable_block_are_errors() -> None:
-    f = flow(video=video(success="nowhere"), route={"type": "queue", "queue": "Nope"},
-             lonely={"type": "disconnect"})
+    f = flow(video=video(success="nowhere"), route={"type": "queue", "queue": "Nope"}, lonely={"type": "disconnect"})
     found = errors(validate_flow(f, QUEUES))
     assert any("nowhere" in e for e in found)
     assert any("queue 'Nope' does not exist" in e for e in found)

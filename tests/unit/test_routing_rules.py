@@ -10,8 +10,13 @@ QUEUE = Queue("q", "o", "Video", ["chat", "video"], ["video"], ["a", "b", "c"])
 
 
 def agent(uid: str, idle_minutes: int, **kw: object) -> AgentAvailability:
-    base: dict = {"presence": Presence.ON_QUEUE, "skills": frozenset({"video"}), "video_enabled": True,
-                  "capacity": 2, "idle_since": T0 - timedelta(minutes=idle_minutes)}
+    base: dict = {
+        "presence": Presence.ON_QUEUE,
+        "skills": frozenset({"video"}),
+        "video_enabled": True,
+        "capacity": 2,
+        "idle_since": T0 - timedelta(minutes=idle_minutes),
+    }
     base.update(kw)
     return AgentAvailability(uid, **base)
 

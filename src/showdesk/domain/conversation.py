@@ -1,9 +1,9 @@
 """Conversations and their messages, with the state machine routing walks them through.
 
-    queued -> offered -> connected -> ended
-       ^         |           |
-       +---------+-----------+   (offer timed out or declined; agent lost)
-    queued / offered -> ended    (the customer left first)
+queued -> offered -> connected -> ended
+   ^         |           |
+   +---------+-----------+   (offer timed out or declined; agent lost)
+queued / offered -> ended    (the customer left first)
 """
 
 from __future__ import annotations

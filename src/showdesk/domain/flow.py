@@ -168,9 +168,7 @@ def _video_queue_problems(
     return found
 
 
-def validate_flow(
-    definition: Any, queues: Mapping[str, Queue], users: Sequence[User] | None = None
-) -> list[Problem]:
+def validate_flow(definition: Any, queues: Mapping[str, Queue], users: Sequence[User] | None = None) -> list[Problem]:
     """Every problem in the flow; errors block publishing, warnings do not."""
     if not isinstance(definition, Mapping):
         return [Problem("error", "flow", "a flow must be a mapping with name, type, start and blocks")]
@@ -183,7 +181,7 @@ def validate_flow(
     if not isinstance(blocks, Mapping) or not blocks:
         return [*found, Problem("error", "flow", "'blocks' must be a non-empty mapping")]
     start = definition.get("start")
-    if start not in blocks:
+    if not isinstance(start, str) or start not in blocks:
         return [*found, Problem("error", "flow", f"'start' must name a block; got {start!r}")]
     for name, block in blocks.items():
         found.extend(_check_block(str(name), block, blocks, queues))

@@ -37,13 +37,9 @@ BUILT_IN_ROLES: dict[str, frozenset[Permission]] = {
             Permission.AUDIT_VIEW,
         }
     ),
-    "Architect": frozenset(
-        {Permission.VIDEO_EDIT, Permission.CHAT_EDIT, Permission.DIRECTORY_VIEW}
-    ),
+    "Architect": frozenset({Permission.VIDEO_EDIT, Permission.CHAT_EDIT, Permission.DIRECTORY_VIEW}),
     "Agent": frozenset({Permission.VIDEO_ANSWER, Permission.VIDEO_HOLD, Permission.CHAT_ANSWER}),
-    "Supervisor": frozenset(
-        {Permission.ANALYTICS_VIEW, Permission.TRANSCRIPT_VIEW, Permission.DIRECTORY_VIEW}
-    ),
+    "Supervisor": frozenset({Permission.ANALYTICS_VIEW, Permission.TRANSCRIPT_VIEW, Permission.DIRECTORY_VIEW}),
 }
 
 

@@ -52,12 +52,7 @@ def qualifies(agent: AgentAvailability, queue: Queue, video_capable: bool) -> bo
 
 
 def can_take_now(agent: AgentAvailability) -> bool:
-    return (
-        agent.connected
-        and agent.presence is Presence.ON_QUEUE
-        and agent.offered is None
-        and not agent.at_capacity
-    )
+    return agent.connected and agent.presence is Presence.ON_QUEUE and agent.offered is None and not agent.at_capacity
 
 
 def choose_agent(
@@ -68,14 +63,10 @@ def choose_agent(
 ) -> AgentAvailability | None:
     """The longest-idle agent who qualifies and can take the interaction now, if any."""
     skip = set(excluded)
-    ready = [
-        a for a in agents if a.user_id not in skip and qualifies(a, queue, video_capable) and can_take_now(a)
-    ]
+    ready = [a for a in agents if a.user_id not in skip and qualifies(a, queue, video_capable) and can_take_now(a)]
     return min(ready, key=lambda a: (a.idle_since, a.user_id), default=None)
 
 
 def anyone_on_queue(agents: Iterable[AgentAvailability], queue: Queue, video_capable: bool) -> bool:
     """Is any qualified agent on queue at all? If not, the customer is told nobody is available."""
-    return any(
-        a.connected and a.presence is Presence.ON_QUEUE and qualifies(a, queue, video_capable) for a in agents
-    )
+    return any(a.connected and a.presence is Presence.ON_QUEUE and qualifies(a, queue, video_capable) for a in agents)

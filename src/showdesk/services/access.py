@@ -82,9 +82,7 @@ class AccessService:
     async def require(self, principal: Principal, permission: Permission) -> Principal:
         current = await self.refresh(principal)
         if not current.has(permission):
-            raise Forbidden(
-                f"{current.user.name} lacks the permission {permission.value}", code="permission_denied"
-            )
+            raise Forbidden(f"{current.user.name} lacks the permission {permission.value}", code="permission_denied")
         return current
 
     async def _principal(self, user: User, claims: AgentClaims) -> Principal:

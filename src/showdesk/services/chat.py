@@ -137,9 +137,7 @@ class ChatService:
         conv = await self._conversation(claims.conversation_id)
         if conv.is_ended:
             raise Conflict("this chat has ended; start a new one to keep talking", code="chat_ended")
-        return await self._messages.post(
-            conv.id, Sender.CUSTOMER, None, conv.customer_name, client_id, text
-        )
+        return await self._messages.post(conv.id, Sender.CUSTOMER, None, conv.customer_name, client_id, text)
 
     async def guest_end(self, claims: GuestClaims) -> None:
         await self.end(claims.conversation_id, by="customer")
@@ -150,9 +148,7 @@ class ChatService:
     ) -> Message:
         current = await self._access.require(principal, Permission.CHAT_ANSWER)
         conv = await self._agent_conversation(current, conversation_id)
-        return await self._messages.post(
-            conv.id, Sender.AGENT, current.user.id, current.user.name, client_id, text
-        )
+        return await self._messages.post(conv.id, Sender.AGENT, current.user.id, current.user.name, client_id, text)
 
     async def agent_end(self, principal: Principal, conversation_id: object) -> None:
         current = await self._access.require(principal, Permission.CHAT_ANSWER)

@@ -53,9 +53,7 @@ async def ensure_built_in_roles(store: Store, org_id: str) -> None:
 async def seed_demo(store: Store, clock: Clock, server_origins: list[str]) -> None:
     """Create the demo data if absent; make sure this server's own origins may use the demo widget."""
     if await store.get_organization(ORG_ID) is None:
-        await store.save_organization(
-            Organization(ORG_ID, "Brightline Kettles (demo)", "CX 3", ["live-video"], 10)
-        )
+        await store.save_organization(Organization(ORG_ID, "Brightline Kettles (demo)", "CX 3", ["live-video"], 10))
         await ensure_built_in_roles(store, ORG_ID)
         await store.save_skill(Skill(new_id("s"), ORG_ID, VIDEO_SKILL))
         agent_ids = []

@@ -34,8 +34,7 @@ from showdesk.services.publishing import publish
 from showdesk.services.settings import ServiceSettings
 
 NO_AGENT_TEXT = (
-    "No agent is available right now. You keep your place in line and will be connected as soon as "
-    "an agent is free."
+    "No agent is available right now. You keep your place in line and will be connected as soon as an agent is free."
 )
 
 
@@ -339,7 +338,7 @@ class Router:
         async with self._lock:
             self._grace.pop(user_id, None)
             agent = self.agents.get(user_id)
-            if agent is None or agent.connected and self._sockets.get(user_id, 0) > 0:
+            if agent is None or (agent.connected and self._sockets.get(user_id, 0) > 0):
                 return
             agent.connected = False
             agent.presence = Presence.OFF_QUEUE
@@ -373,9 +372,7 @@ class Router:
             old.cancel()
         self._grace[user_id] = self._later(self._settings.agent_grace, self._agent_gone, user_id)
 
-    def _later(
-        self, delay: float, fn: Callable[..., Coroutine[Any, Any, None]], *args: Any
-    ) -> asyncio.Task[None]:
+    def _later(self, delay: float, fn: Callable[..., Coroutine[Any, Any, None]], *args: Any) -> asyncio.Task[None]:
         async def run() -> None:
             await asyncio.sleep(delay)
             await fn(*args)

@@ -42,7 +42,9 @@ class TokenCodec:
         if not isinstance(token, str) or not token:
             raise Unauthenticated("a token is required", code="token_missing")
         try:
-            claims: dict[str, Any] = jwt.decode(token, self._secret, algorithms=["HS256"], leeway=60)  # clock skew between nodes
+            claims: dict[str, Any] = jwt.decode(
+                token, self._secret, algorithms=["HS256"], leeway=60
+            )  # clock skew between nodes
         except jwt.ExpiredSignatureError as exc:
             raise Unauthenticated("the token has expired; log in again", code="token_expired") from exc
         except jwt.PyJWTError as exc:

@@ -115,13 +115,12 @@ class AgentSession:
 
 
 async def _authenticate(sd: Services, conn: Connection) -> Principal:
-    frames = conn.frames()
     try:
-        first = await asyncio.wait_for(anext(frames), AUTH_TIMEOUT)
-    except (TimeoutError, StopAsyncIteration) as exc:
+        first = await asyncio.wait_for(conn.first_frame(), AUTH_TIMEOUT)
+    except TimeoutError as exc:
         raise Unauthenticated("send {type: auth, token} first", code="auth_required") from exc
-    finally:
-        await frames.aclose()
+    if first is None:
+        raise Unauthenticated("the socket closed before authenticating", code="auth_required")
     if first.get("type") != "auth":
         raise Unauthenticated("the first frame must be {type: auth, token}", code="auth_required")
     principal = await sd.access.authenticate(first.get("token"))

@@ -116,8 +116,13 @@ async def list_flows(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]
     return [flow_out(f) for f in await sd.flows.list_as(who)]
 
 
-@api.post("/flows", tags=["flows"], status_code=201, openapi_extra=_FLOW_BODY,
-          summary="Save a flow (YAML text or JSON) as a new draft version")
+@api.post(
+    "/flows",
+    tags=["flows"],
+    status_code=201,
+    openapi_extra=_FLOW_BODY,
+    summary="Save a flow (YAML text or JSON) as a new draft version",
+)
 async def save_flow(request: Request, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
     flow, problems = await sd.flows.save_as(who, await _flow_document(request))
     return flow_out(flow, problems)
@@ -145,8 +150,7 @@ async def get_conversation(conversation_id: str, who: PrincipalDep, sd: Services
     return conversation_out(conv, sd.router.routing_state(conv.id))
 
 
-@api.get("/conversations/{conversation_id}/messages", tags=["conversations"],
-         summary="The stored transcript, in order")
+@api.get("/conversations/{conversation_id}/messages", tags=["conversations"], summary="The stored transcript, in order")
 async def get_messages(conversation_id: str, who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]:
     conv = await _readable_conversation(conversation_id, who, sd)
     return [message_out(m) for m in await sd.store.list_messages(conv.id)]

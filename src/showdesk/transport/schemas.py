@@ -32,7 +32,7 @@ class SkillBody(Body):
 class QueueBody(Body):
     name: str = Field(min_length=1, max_length=200)
     channels: list[str] = Field(default_factory=lambda: ["chat"], max_length=2)
-    requiredSkills: list[str] = Field(default_factory=list, max_length=50)  # noqa: N815 - wire name
+    requiredSkills: list[str] = Field(default_factory=list, max_length=50)
     members: list[str] = Field(default_factory=list, max_length=1000)
 
 
@@ -42,8 +42,8 @@ class UserBody(Body):
     name: str | None = Field(default=None, max_length=200)
     roles: list[str] = Field(default_factory=list, max_length=20)
     skills: list[str] = Field(default_factory=list, max_length=100)
-    videoEnabled: bool = False  # noqa: N815
-    chatCapacity: int = Field(default=3, ge=1, le=20)  # noqa: N815
+    videoEnabled: bool = False
+    chatCapacity: int = Field(default=3, ge=1, le=20)
 
 
 def user_out(user: User, permissions: list[str] | None = None) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, RedirectResponse
@@ -22,7 +24,7 @@ class SdkFiles(StaticFiles):
     """The SDK is loaded by other sites, so it is served to any origin (without credentials)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def send_with_cors(message: dict) -> None:  # type: ignore[type-arg]
+        async def send_with_cors(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.append((b"access-control-allow-origin", b"*"))
@@ -41,7 +43,7 @@ class PageFiles(StaticFiles):
         self._csp = csp
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def send_with_headers(message: dict) -> None:  # type: ignore[type-arg]
+        async def send_with_headers(message: MutableMapping[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.append((b"x-content-type-options", b"nosniff"))
@@ -62,9 +64,7 @@ def mount_web(app: FastAPI) -> None:
     app.mount("/demo", PageFiles(directory=WEB / "demo", csp=None), name="demo")
 
     for page in ("agent", "admin", "supervisor", "demo"):
-        app.add_api_route(
-            f"/{page}", lambda page=page: RedirectResponse(f"/{page}/"), include_in_schema=False
-        )
+        app.add_api_route(f"/{page}", lambda page=page: RedirectResponse(f"/{page}/"), include_in_schema=False)
 
     @app.get("/", include_in_schema=False)
     async def landing() -> FileResponse:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
@@ -105,7 +105,12 @@ class Connection:
             if frame is not None:
                 yield frame
 
-    def _parse(self, message: dict[str, Any]) -> dict[str, Any] | None:
+    async def first_frame(self) -> dict[str, Any] | None:
+        async for frame in self.frames():
+            return frame
+        return None
+
+    def _parse(self, message: MutableMapping[str, Any]) -> dict[str, Any] | None:
         text = message.get("text")
         if text is None:
             self._reject("binary_frame", "frames must be JSON text")

@@ -59,7 +59,8 @@ class MemoryStore:
     async def get_user_by_email(self, email: str) -> User | None:
         for user in self._rows[User].values():
             if user.email == email.lower():
-                return copy.deepcopy(user)
+                found: User = copy.deepcopy(user)
+                return found
         return None
 
     async def list_users(self, org_id: str) -> list[User]:
@@ -118,7 +119,7 @@ class MemoryStore:
 
     async def list_open_conversations(self) -> list[Conversation]:
         open_ = [c for c in self._rows[Conversation].values() if c.state != ConversationState.ENDED.value]
-        return [copy.deepcopy(c) for c in sorted(open_, key=lambda c: (c.enqueued_at or c.created_at))]
+        return [copy.deepcopy(c) for c in sorted(open_, key=lambda c: c.enqueued_at or c.created_at)]
 
     async def save_conversation(self, conversation: Conversation) -> None:
         self._rows[Conversation][conversation.id] = copy.deepcopy(conversation)
@@ -145,9 +146,7 @@ class MemoryStore:
             self._messages[new.conversation_id].append(message)
             return copy.deepcopy(message), True
 
-    async def list_messages(
-        self, conversation_id: str, after_seq: int = 0, limit: int | None = None
-    ) -> list[Message]:
+    async def list_messages(self, conversation_id: str, after_seq: int = 0, limit: int | None = None) -> list[Message]:
         found = [copy.deepcopy(m) for m in self._messages[conversation_id] if m.seq > after_seq]
         if limit is None:
             return found

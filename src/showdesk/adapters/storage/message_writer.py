@@ -106,9 +106,7 @@ class MessageWriter:
         m = t.messages
         client_ids = {n.client_id for n in news}
         stored_rows = (
-            await conn.execute(
-                select(m).where(m.c.conversation_id == conversation_id, m.c.client_id.in_(client_ids))
-            )
+            await conn.execute(select(m).where(m.c.conversation_id == conversation_id, m.c.client_id.in_(client_ids)))
         ).all()
         known: dict[str, Message] = {row.client_id: _row_message(row) for row in stored_rows}
         fresh: list[tuple[int, NewMessage]] = []

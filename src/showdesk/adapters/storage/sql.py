@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, event, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -20,8 +22,8 @@ from showdesk.adapters.storage import tables as t
 from showdesk.adapters.storage.message_writer import MessageWriter
 from showdesk.domain.conversation import Conversation, ConversationState, Message, NewMessage
 from showdesk.domain.deployments import Deployment
-from showdesk.domain.errors import Conflict
 from showdesk.domain.directory import Organization, Role, User
+from showdesk.domain.errors import Conflict
 from showdesk.domain.flow import Flow
 from showdesk.domain.queues import Queue, Skill
 
@@ -106,12 +108,12 @@ class SqlStore:
             raise Conflict(f"a {kind} with the same name or email already exists") from exc
 
     async def _upsert(self, conn: AsyncConnection, table: Table, values: dict[str, Any], keep: tuple[str, ...]) -> None:
-        if self.is_sqlite:
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert
         changes = {k: v for k, v in values.items() if k != "id" and k not in keep}
-        stmt = insert(table).values(**values).on_conflict_do_update(index_elements=["id"], set_=changes)
+        stmt: Any
+        if self.is_sqlite:
+            stmt = sqlite_insert(table).values(**values).on_conflict_do_update(index_elements=["id"], set_=changes)
+        else:
+            stmt = pg_insert(table).values(**values).on_conflict_do_update(index_elements=["id"], set_=changes)
         await conn.execute(stmt)
 
     # directory ----------------------------------------------------------------------------------
@@ -192,15 +194,10 @@ class SqlStore:
     async def append_message(self, new: NewMessage) -> tuple[Message, bool]:
         return await self._writer.append(new)
 
-    async def list_messages(
-        self, conversation_id: str, after_seq: int = 0, limit: int | None = None
-    ) -> list[Message]:
+    async def list_messages(self, conversation_id: str, after_seq: int = 0, limit: int | None = None) -> list[Message]:
         m = t.messages
         query = select(m).where(m.c.conversation_id == conversation_id, m.c.seq > after_seq)
-        if limit is not None:
-            query = query.order_by(m.c.seq.desc()).limit(limit)
-        else:
-            query = query.order_by(m.c.seq)
+        query = query.order_by(m.c.seq.desc()).limit(limit) if limit is not None else query.order_by(m.c.seq)
         async with self.engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         found = [to_entity(Message, r) for r in rows]

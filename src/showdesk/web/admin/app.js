@@ -1,0 +1,3 @@
+import { mountConsole } from '/static/console.js';
+
+mountConsole();

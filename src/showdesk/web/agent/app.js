@@ -1,0 +1,116 @@
+// Agent desktop: sign in, then one agent socket drives presence, offers and the chats on screen.
+
+import { clearStaffSession, loadStaffSession } from '/static/staff-session.js';
+import { wireLoginForm } from '/static/login-form.js';
+import { ErrorBanner } from '/static/banner.js';
+import { AgentConnection } from './connection.js';
+import { PresenceControl } from './presence.js';
+import { OfferAlerts } from './offers.js';
+import { InteractionBoard } from './interactions.js';
+import { StatusStrip } from './status-strip.js';
+
+const $ = (selector) => document.querySelector(selector);
+const banner = new ErrorBanner($('[data-testid="error-banner"]'));
+const views = { login: $('#login-view'), desktop: $('#desktop-view') };
+const baseTitle = document.title;
+let connection = null;
+
+const login = wireLoginForm($('#login-form'), { banner, onSignedIn: openDesktop });
+
+const presence = new PresenceControl({
+  pill: $('#presence-status'),
+  toggle: $('[data-testid="presence-on-queue"]'),
+  notice: $('#not-responding-notice'),
+  onChange: (status) => connection?.setPresence(status),
+});
+
+const offers = new OfferAlerts($('#offers'), $('#offer-template'), {
+  onAccept: (conversationId) => connection?.accept(conversationId),
+  onDecline: (conversationId) => connection?.decline(conversationId),
+  onCountChange: (count) => {
+    document.title = count ? `(${count}) Incoming chat — ${baseTitle}` : baseTitle;
+  },
+});
+
+const board = new InteractionBoard($('#interactions'), $('#interaction-template'), $('#empty-state'), {
+  onSend: (conversationId, text) => connection.sendText(conversationId, text),
+  onEnd: (conversationId) => connection?.end(conversationId),
+});
+
+const strip = new StatusStrip($('#status-strip'), { onRetry: () => connection?.reconnectNow() });
+
+$('#sign-out').addEventListener('click', () => {
+  clearStaffSession();
+  showLogin();
+});
+
+function showLogin(error) {
+  connection?.close();
+  connection = null;
+  views.desktop.hidden = true;
+  views.login.hidden = false;
+  if (error) banner.show(error);
+  login.focus();
+}
+
+function openDesktop(session) {
+  banner.hide();
+  views.login.hidden = true;
+  views.desktop.hidden = false;
+  setAgent(session.user);
+  connection?.close();
+  connection = new AgentConnection({ token: session.token });
+  const on = (event, fn) => connection.on(event, fn);
+
+  on('connection', (event) => strip.show(event));
+  on('ready', ({ agent, presence: status, interactions, offers: pending }) => {
+    if (agent) setAgent(agent);
+    applyPresence(status);
+    board.reconcile(interactions ?? []);
+    offers.replaceAll((pending ?? []).filter((offer) => !board.has(offer.conversationId)));
+  });
+  on('presence', ({ status }) => applyPresence(status));
+  on('offer', (offer) => offers.show(offer));
+  on('offerRevoked', ({ conversationId }) => offers.remove(conversationId));
+  on('interaction', (interaction) => {
+    offers.remove(interaction.conversationId);
+    board.upsert(interaction);
+  });
+  on('message', (message) => {
+    board.addMessage(message.conversationId, message);
+    offers.addMessage(message.conversationId, message);
+  });
+  on('interactionEnded', ({ conversationId, by }) => {
+    offers.remove(conversationId);
+    board.markEnded(conversationId, by);
+  });
+  on('error', (error) => {
+    if (error.ref === 'accept' || error.ref === 'decline') offers.enableAll();
+    if (error.ref === 'end') board.enableEndButtons();
+    if (error.ref === 'presence') presence.set(presence.status);
+    banner.show(error);
+  });
+  on('signedOut', (error) => {
+    clearStaffSession();
+    showLogin(error);
+  });
+  connection.connect();
+}
+
+function applyPresence(status) {
+  // `ready` may carry the presence as a bare status or as a {status} object.
+  presence.set(typeof status === 'object' && status ? status.status : status);
+  $('#empty-hint').textContent = presence.isOnQueue
+    ? 'You are on queue. New chats appear here as soon as a customer is routed to you.'
+    : 'Go on queue to start receiving chats.';
+}
+
+function setAgent(user) {
+  const name = user?.name || user?.email || 'Agent';
+  $('#agent-name').textContent = name;
+  $('#agent-avatar').textContent = name.trim().split(/\s+/).map((part) => part[0]).slice(0, 2).join('').toUpperCase();
+}
+
+const saved = loadStaffSession();
+if (saved) openDesktop(saved);
+else showLogin();

@@ -1,0 +1,177 @@
+// The agent's accepted chats, side by side: one panel per conversation with its own transcript,
+// reply box and End button. Transcripts merge by message id, so a reconnect never duplicates.
+
+import { ChatLog } from '/static/chat-log.js';
+import { describeError } from '/static/error-text.js';
+
+const ENDED_WORDS = {
+  customer: 'The customer ended the chat.',
+  agent: 'You ended the chat.',
+  system: 'The chat was ended.',
+};
+
+export class InteractionBoard {
+  #container;
+  #template;
+  #emptyState;
+  #onSend;
+  #onEnd;
+  #panels = new Map(); // conversationId -> Panel
+
+  constructor(container, template, emptyState, { onSend, onEnd }) {
+    this.#container = container;
+    this.#template = template;
+    this.#emptyState = emptyState;
+    this.#onSend = onSend;
+    this.#onEnd = onEnd;
+  }
+
+  get activeCount() {
+    return [...this.#panels.values()].filter((panel) => panel.active).length;
+  }
+
+  has(conversationId) { return this.#panels.has(conversationId); }
+
+  /** An `interaction` frame (accept answer, or one of `ready.interactions`). */
+  upsert(interaction) {
+    const { conversationId } = interaction;
+    if (!conversationId) return;
+    let panel = this.#panels.get(conversationId);
+    const isNew = !panel;
+    if (isNew) {
+      panel = new Panel(this.#template, conversationId, {
+        onSend: this.#onSend, onEnd: this.#onEnd, onClose: () => this.#remove(conversationId),
+      });
+      this.#panels.set(conversationId, panel);
+      this.#container.append(panel.element);
+    }
+    panel.update(interaction);
+    this.#refreshEmptyState();
+    if (isNew) panel.focus();
+  }
+
+  addMessage(conversationId, message) {
+    this.#panels.get(conversationId)?.addMessage(message);
+  }
+
+  markEnded(conversationId, by) {
+    this.#panels.get(conversationId)?.end(ENDED_WORDS[by] ?? ENDED_WORDS.system);
+    this.#refreshEmptyState();
+  }
+
+  /** `ready` after a (re)connect: the server's list is the truth for which chats are still ours. */
+  reconcile(interactions = []) {
+    const current = new Set(interactions.map((interaction) => interaction.conversationId));
+    for (const [id, panel] of this.#panels) {
+      if (!current.has(id) && panel.active) {
+        panel.end('This chat went back to the queue while you were disconnected.', 'Returned to queue');
+      }
+    }
+    for (const interaction of interactions) this.upsert(interaction);
+  }
+
+  /** The server refused an `end` (its error does not say which chat): let the agent try again. */
+  enableEndButtons() {
+    for (const panel of this.#panels.values()) {
+      panel.endButton.disabled = false;
+      panel.endButton.textContent = 'End chat';
+    }
+  }
+
+  #remove(conversationId) {
+    this.#panels.get(conversationId)?.element.remove();
+    this.#panels.delete(conversationId);
+    this.#refreshEmptyState();
+  }
+
+  #refreshEmptyState() {
+    this.#emptyState.hidden = this.#panels.size > 0;
+    this.#container.dataset.count = String(this.#panels.size);
+  }
+}
+
+class Panel {
+  active = true;
+
+  constructor(template, conversationId, { onSend, onEnd, onClose }) {
+    this.conversationId = conversationId;
+    this.element = template.content.firstElementChild.cloneNode(true);
+    this.element.dataset.conversationId = conversationId;
+    const $ = (selector) => this.element.querySelector(selector);
+    this.customer = $('.interaction__customer');
+    this.avatar = $('.interaction__avatar');
+    this.queue = $('.interaction__queue');
+    this.state = $('[data-testid="interaction-state"]');
+    this.log = new ChatLog($('[data-testid="chat-log"]'), { self: 'agent' });
+    this.form = $('.composer');
+    this.input = $('[data-testid="chat-input"]');
+    this.send = $('[data-testid="chat-send"]');
+    this.endButton = $('[data-testid="end-interaction"]');
+    this.closeButton = $('[data-testid="close-interaction"]');
+
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const text = this.input.value;
+      if (!text.trim() || !this.active) return;
+      this.input.value = '';
+      const pending = this.log.addPending(text);
+      onSend(conversationId, text).then(pending.confirm, (error) => pending.fail(describeError(error).title));
+    });
+    this.input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.form.requestSubmit();
+      }
+    });
+    this.endButton.addEventListener('click', () => {
+      this.endButton.disabled = true;
+      this.endButton.textContent = 'Ending…';
+      onEnd(conversationId);
+    });
+    this.closeButton.addEventListener('click', onClose);
+    this.element.addEventListener('focusin', () => this.element.classList.remove('interaction--unread'));
+  }
+
+  update({ customerName, queue, state, messages }) {
+    if (customerName) {
+      this.customer.textContent = customerName;
+      this.avatar.textContent = initials(customerName);
+    } else if (!this.customer.textContent) {
+      this.customer.textContent = 'Customer';
+      this.avatar.textContent = 'C';
+    }
+    if (queue) this.queue.textContent = queue;
+    if (state === 'ended') this.end(ENDED_WORDS.system);
+    else if (this.active) this.state.textContent = 'Connected';
+    for (const message of messages ?? []) this.log.upsert(message);
+  }
+
+  addMessage(message) {
+    const fresh = !this.log.has(message.id);
+    this.log.upsert(message);
+    if (fresh && message.from === 'customer' && !this.element.contains(document.activeElement)) {
+      this.element.classList.add('interaction--unread');
+    }
+  }
+
+  end(words, stateText = 'Ended') {
+    if (!this.active) return;
+    this.active = false;
+    this.log.addNotice(words);
+    this.state.textContent = stateText;
+    this.element.classList.add('interaction--ended');
+    this.input.disabled = this.send.disabled = true;
+    this.input.placeholder = 'This chat has ended.';
+    this.endButton.hidden = true;
+    this.closeButton.hidden = false;
+  }
+
+  focus() {
+    this.input.focus({ preventScroll: false });
+  }
+}
+
+function initials(name) {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? '') + (parts.length > 1 ? parts.at(-1)[0] : '')).toUpperCase() || 'C';
+}

@@ -1,0 +1,35 @@
+// Errors the SDK hands to callers: `code` is the server's (or the SDK's) machine-readable code,
+// `message` the words to show, `ref` the frame or clientId the server was answering.
+
+export class ChatError extends Error {
+  constructor(code, message, { name = 'ChatError', ref = null, closeCode = null } = {}) {
+    super(message || code);
+    this.name = name;
+    this.code = code;
+    this.ref = ref;
+    this.closeCode = closeCode;
+  }
+
+  static fromFrame(frame) {
+    return new ChatError(frame.code || 'error', frame.message || frame.code || 'Unknown error', {
+      ref: frame.ref ?? null,
+    });
+  }
+}
+
+/** Used when a socket closed with a protocol close code but no `error` frame explained why. */
+export function errorForCloseCode(code, reason) {
+  const known = {
+    4401: ['not_authenticated', 'The chat session is no longer valid.'],
+    4403: ['forbidden', 'The server refused this chat.'],
+    4409: ['session_replaced', 'This chat was opened in another window or tab.'],
+  }[code];
+  const [errorCode, message] = known ?? ['connection_failed', 'Could not reach the chat server.'];
+  return new ChatError(errorCode, reason || message, { closeCode: code });
+}
+
+export function videoUnavailableError() {
+  return new ChatError('video_not_allowed', 'Video is not available yet', {
+    name: 'VideoUnavailableError',
+  });
+}

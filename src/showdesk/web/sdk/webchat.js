@@ -1,0 +1,384 @@
+// ShowDesk web-chat SDK: `createChat(config)` gives a chat bound to one web-chat deployment.
+// Speaks the guest socket of protocol v1 (docs/protocol.md): start/resume, idempotent messages
+// acknowledged by clientId, resume from the last seen seq after any reconnect.
+
+import { Emitter } from './emitter.js';
+import { CloseCode, ShowDeskSocket, toWebSocketUrl } from './socket.js';
+import { ChatError, errorForCloseCode, videoUnavailableError } from './errors.js';
+import { Transcript } from './transcript.js';
+import { Outbox } from './outbox.js';
+import { cleanDisplayName, newClientId, normalizeConfig } from './config.js';
+import { SessionStore, sessionKey } from './session-store.js';
+
+export { ChatError } from './errors.js';
+
+export const PROTOCOL_VERSION = 1;
+export const MAX_TEXT_LENGTH = 4000;
+export const GUEST_SOCKET_PATH = '/ws/v1/guest';
+
+const ACTIVE_STATES = new Set(['starting', 'queued', 'connected']);
+const DEPLOYMENT_ERRORS = new Set(['origin_not_allowed', 'deployment_not_found']);
+const CLOSE_AFTER_END_MS = 1500; // lets the closing system message arrive before we hang up
+
+export function createChat(config) {
+  return new WebChat(config);
+}
+
+export class WebChat extends Emitter {
+  #config;
+  #store;
+  #socket = null;
+  #state = 'idle';
+  #connection = 'idle';
+  #conversationId = null;
+  #participantId = null;
+  #token = null;
+  #displayName = '';
+  #agentName = null;
+  #routing = null;
+  #transcript = new Transcript();
+  #outbox = new Outbox();
+  #opening = null; // the startChat/resumeChat call in progress
+  #handshake = null; // 'start' | 'resume' while the current connection waits for its answer
+  #handshakeDone = null;
+  #endWaiters = [];
+  #everOpened = false;
+  #connectionError = null; // the server's reason, sent just before it closes the socket
+
+  constructor(config = {}) {
+    super();
+    this.#config = normalizeConfig(config);
+    const { organizationId, deploymentId } = this.#config;
+    this.#store = new SessionStore(sessionKey(organizationId, deploymentId), config.storage);
+  }
+
+  get config() { return this.#config; }
+  get conversationId() { return this.#conversationId; }
+  get participantId() { return this.#participantId; }
+  get messages() { return this.#transcript.list(); }
+  get state() { return this.#state; }
+  get lastSeq() { return this.#transcript.lastSeq; }
+  get displayName() { return this.#displayName; }
+  get agentName() { return this.#agentName; }
+  get routing() { return this.#routing; }
+  get connectionState() { return this.#connection; }
+
+  hasSavedSession() { return this.#store.load() !== null; }
+
+  /** Resume the saved chat of this tab if there is one, otherwise start a new chat. */
+  startChat({ displayName } = {}) {
+    if (this.#opening) return this.#opening.promise;
+    if (ACTIVE_STATES.has(this.#state)) return Promise.resolve(this.#summary(false));
+    const saved = this.#store.load();
+    const name = cleanDisplayName(displayName) || saved?.displayName || '';
+    if (!saved && !name) {
+      return Promise.reject(new ChatError('display_name_required', 'Please enter your name.'));
+    }
+    this.#displayName = name;
+    return this.#open(saved, { fallbackToStart: true });
+  }
+
+  /** Resume the saved chat only; rejects with `no_saved_session` or `chat_ended`. */
+  resumeChat() {
+    if (this.#opening) return this.#opening.promise;
+    if (ACTIVE_STATES.has(this.#state)) return Promise.resolve(this.#summary(true));
+    const saved = this.#store.load();
+    if (!saved) return Promise.reject(new ChatError('no_saved_session', 'There is no chat to resume.'));
+    this.#displayName = saved.displayName;
+    return this.#open(saved, { fallbackToStart: false });
+  }
+
+  sendText(text) {
+    const value = typeof text === 'string' ? text : String(text ?? '');
+    if (!value.trim()) return Promise.reject(new ChatError('empty_message', 'Type a message first.'));
+    if ([...value].length > MAX_TEXT_LENGTH) {
+      return Promise.reject(new ChatError('message_too_long',
+        `A message can have at most ${MAX_TEXT_LENGTH} characters.`));
+    }
+    if (!ACTIVE_STATES.has(this.#state)) {
+      return Promise.reject(new ChatError('chat_not_active', 'There is no open chat to send to.'));
+    }
+    const clientId = newClientId();
+    const frame = { type: 'message', clientId, text: value };
+    const acked = this.#outbox.add(frame);
+    if (this.#token && this.#handshake === null) this.#socket?.send(frame, { queue: false });
+    return acked;
+  }
+
+  endChat() {
+    if (!ACTIVE_STATES.has(this.#state)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#endWaiters.push({ resolve, reject });
+      this.#socket?.send({ type: 'end' }); // queued until the handshake is answered
+    });
+  }
+
+  // Video arrives in a later version; the methods exist so pages can be written against them now.
+  async startVideo() { throw videoUnavailableError(); }
+  stopVideo() {}
+
+  /** Try to reconnect at once instead of waiting for the next backoff step. */
+  reconnect() {
+    if (this.#socket) this.#socket.reconnectNow();
+    else if (this.#token && ACTIVE_STATES.has(this.#state)) this.#connect();
+  }
+
+  /** Close the connection without ending the chat (the saved session stays for resumeChat). */
+  disconnect() {
+    this.#failOpening(new ChatError('cancelled', 'The chat was disconnected.'));
+    this.#rejectPending(new ChatError('disconnected', 'The chat was disconnected.'));
+    this.#closeSocket();
+    this.#setState('idle');
+  }
+
+  #open(saved, { fallbackToStart }) {
+    this.#resetConversation();
+    if (saved) {
+      this.#token = saved.token;
+      this.#conversationId = saved.conversationId;
+    }
+    let settle;
+    const promise = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+    this.#opening = { promise, ...settle, fallbackToStart };
+    this.#setState('starting');
+    this.#connect();
+    return promise;
+  }
+
+  #connect() {
+    this.#closeSocket({ silent: true });
+    this.#everOpened = false;
+    this.#handshake = null;
+    const { serverUrl, organizationId, deploymentId } = this.#config;
+    const socket = new ShowDeskSocket({
+      url: toWebSocketUrl(serverUrl, GUEST_SOCKET_PATH, { organizationId, deploymentId }),
+      onOpen: ({ send }) => this.#onOpen(send),
+      // 4409: another tab took this chat over; reconnecting would only take it back, forever.
+      fatalCloseCodes: [CloseCode.NOT_AUTHENTICATED, CloseCode.FORBIDDEN, CloseCode.REPLACED],
+    });
+    socket.on('frame', (frame) => { if (socket === this.#socket) this.#onFrame(frame); });
+    socket.on('state', (event) => { if (socket === this.#socket) this.#onSocketState(event); });
+    this.#socket = socket;
+    socket.connect();
+  }
+
+  #onOpen(send) {
+    this.#everOpened = true;
+    this.#connectionError = null;
+    if (this.#token) {
+      // A page that holds no messages yet (fresh load) asks for the whole history.
+      const lastSeq = this.#transcript.size ? this.#transcript.lastSeq : 0;
+      send({ type: 'resume', token: this.#token, lastSeq });
+      this.#handshake = 'resume';
+    } else if (this.#state === 'starting') {
+      send({ type: 'start', displayName: this.#displayName });
+      this.#handshake = 'start';
+    } else {
+      return undefined;
+    }
+    return new Promise((resolve) => { this.#handshakeDone = resolve; });
+  }
+
+  #onFrame(frame) {
+    switch (frame.type) {
+      case 'started': return this.#onStarted(frame);
+      case 'resumed': return this.#onResumed(frame);
+      case 'message': return this.#addMessage(frame);
+      case 'ack': return void this.#outbox.ack(frame);
+      case 'routing': return this.#onRouting(frame);
+      case 'agentJoined':
+        this.#agentName = frame.agentName ?? null;
+        if (this.#state !== 'ended') this.#setState('connected');
+        return this.emit('agentJoined', { agentName: this.#agentName });
+      case 'agentLeft':
+        this.#agentName = null;
+        if (this.#state !== 'ended') this.#setState('queued');
+        return this.emit('agentLeft', { agentName: frame.agentName ?? null, reason: frame.reason ?? null });
+      case 'chatEnded': return this.#finish(frame.by ?? 'system');
+      case 'error': return this.#onServerError(frame);
+      default: return undefined; // newer servers may send more; ignoring keeps old pages working
+    }
+  }
+
+  #onStarted(frame) {
+    this.#token = frame.token;
+    this.#conversationId = frame.conversationId ?? null;
+    this.#participantId = frame.participantId ?? null;
+    if (!this.#transcript.size) this.#transcript.clear(Number(frame.lastSeq) || 0);
+    this.#saveSession();
+    if (this.#state === 'starting') this.#setState('queued');
+    this.#afterHandshake(false);
+  }
+
+  #onResumed(frame) {
+    if (frame.state === 'ended' && this.#opening) {
+      this.#forgetSession();
+      if (this.#opening.fallbackToStart) return this.#restartAsNewChat();
+      return this.#failOpening(new ChatError('chat_ended', 'Your previous chat has ended.'));
+    }
+    this.#conversationId = frame.conversationId ?? this.#conversationId;
+    if (frame.displayName) this.#displayName = frame.displayName;
+    if (frame.resync) {
+      this.emit('resync', { messages: this.#transcript.replace(frame.messages) });
+    } else {
+      for (const message of frame.messages ?? []) this.#addMessage(message);
+    }
+    if (frame.state === 'connected') {
+      this.#agentName ??= [...this.messages].reverse().find((m) => m.from === 'agent')?.displayName ?? null;
+    }
+    this.#saveSession();
+    if (frame.state === 'ended') {
+      this.#afterHandshake(true);
+      return this.#finish(frame.by ?? 'system');
+    }
+    this.#setState(frame.state === 'connected' ? 'connected' : 'queued');
+    this.#afterHandshake(true);
+  }
+
+  #afterHandshake(resumed) {
+    this.#handshake = null;
+    this.#handshakeDone?.();
+    this.#handshakeDone = null;
+    for (const frame of this.#outbox.frames()) this.#socket?.send(frame, { queue: false });
+    const opening = this.#opening;
+    this.#opening = null;
+    opening?.resolve(this.#summary(resumed));
+  }
+
+  #addMessage(raw) {
+    const message = this.#transcript.add(raw);
+    if (!message) return;
+    this.#store.update({ lastSeq: this.#transcript.lastSeq });
+    this.emit('message', message);
+  }
+
+  #onRouting(frame) {
+    const { state, queue = null, position = null, text = null } = frame;
+    this.#routing = Object.freeze({ state, queue, position, text });
+    if (this.#state === 'queued' || this.#state === 'connected') {
+      if (state === 'connected') this.#setState('connected');
+      else if (state === 'queued' || state === 'no_agent_available' || state === 'offered') {
+        this.#setState('queued');
+      }
+    }
+    this.emit('routing', this.#routing);
+    if (state === 'ended') this.#finish('system');
+  }
+
+  #onServerError(frame) {
+    const error = ChatError.fromFrame(frame);
+    if (frame.ref != null && this.#outbox.reject(frame.ref, error)) {
+      // a refused message: its sendText() rejects
+    } else if (frame.ref === 'end') {
+      for (const waiter of this.#endWaiters.splice(0)) waiter.reject(error);
+    } else {
+      this.#connectionError = error;
+      if (this.#handshake && (frame.ref == null || frame.ref === this.#handshake
+                              || DEPLOYMENT_ERRORS.has(frame.code))) {
+        return this.#onHandshakeRefused(error);
+      }
+    }
+    this.emit('error', error);
+  }
+
+  #onHandshakeRefused(error) {
+    const resumeRefused = this.#handshake === 'resume' && !DEPLOYMENT_ERRORS.has(error.code);
+    this.#handshake = null;
+    if (resumeRefused) this.#forgetSession();
+    if (resumeRefused && this.#opening?.fallbackToStart) return this.#restartAsNewChat();
+    if (this.#opening) this.#failOpening(error);
+    else if (resumeRefused) this.#finish('system');
+    this.emit('error', error);
+  }
+
+  #onSocketState({ state, code, reason, fatal, attempt, delayMs }) {
+    this.#connection = state;
+    this.emit('connection', { state, code, reason, attempt, delayMs });
+    if (state === 'reconnecting' && this.#opening && !this.#everOpened) {
+      this.#failOpening(errorForCloseCode(code)); // the server cannot be reached at all
+    } else if (state === 'closed' && fatal) {
+      const explained = this.#connectionError; // already emitted when the error frame came
+      const error = explained ?? errorForCloseCode(code, reason);
+      if (this.#handshake) return this.#onHandshakeRefused(error);
+      this.#rejectPending(error);
+      if (code === CloseCode.NOT_AUTHENTICATED) {
+        this.#forgetSession();
+        this.#finish('system');
+      }
+      if (!explained) this.emit('error', error);
+    }
+  }
+
+  #finish(by) {
+    if (this.#state === 'ended') return;
+    this.#agentName = null;
+    this.#forgetSession();
+    this.#setState('ended');
+    for (const waiter of this.#endWaiters.splice(0)) waiter.resolve();
+    this.#rejectPending(new ChatError('chat_ended', 'The chat has ended.'));
+    this.emit('chatEnded', { by });
+    const socket = this.#socket;
+    setTimeout(() => { if (socket === this.#socket) this.#closeSocket(); }, CLOSE_AFTER_END_MS);
+  }
+
+  #failOpening(error) {
+    const opening = this.#opening;
+    if (!opening) return;
+    this.#opening = null;
+    this.#handshake = null;
+    this.#closeSocket();
+    this.#rejectPending(error);
+    this.#setState('idle');
+    opening.reject(error);
+  }
+
+  /** The saved chat cannot be resumed: start a new one on a fresh connection, same name. */
+  #restartAsNewChat() {
+    this.#conversationId = null;
+    this.#transcript = new Transcript();
+    this.#connect();
+  }
+
+  #rejectPending(error) {
+    this.#outbox.rejectAll(error);
+    for (const waiter of this.#endWaiters.splice(0)) waiter.reject(error);
+  }
+
+  #closeSocket({ silent = false } = {}) {
+    const socket = this.#socket;
+    if (!socket) return;
+    this.#socket = null;
+    socket.close();
+    if (!silent) {
+      this.#connection = 'closed';
+      this.emit('connection', { state: 'closed' });
+    }
+  }
+
+  #resetConversation() {
+    this.#conversationId = this.#participantId = this.#token = this.#agentName = this.#routing = null;
+    this.#handshake = null;
+    this.#transcript = new Transcript();
+  }
+
+  #saveSession() {
+    this.#store.save({ token: this.#token, conversationId: this.#conversationId,
+                       lastSeq: this.#transcript.lastSeq, displayName: this.#displayName });
+  }
+
+  #forgetSession() {
+    this.#store.clear();
+    this.#token = null;
+  }
+
+  #setState(state) {
+    if (state === this.#state) return;
+    const previous = this.#state;
+    this.#state = state;
+    this.emit('state', { state, previous });
+  }
+
+  #summary(resumed) {
+    return { conversationId: this.#conversationId, state: this.#state, resumed };
+  }
+}

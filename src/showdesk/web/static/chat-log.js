@@ -1,0 +1,142 @@
+// A chat transcript on screen, shared by the customer widget and the agent desktop.
+// Messages are deduplicated by id and kept in seq order; all text goes in through textContent,
+// so whatever a participant types is shown literally and never parsed as HTML.
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+export class ChatLog {
+  #list;
+  #self;
+  #byId = new Map();
+
+  /**
+   * @param {HTMLElement} list the `<ol>` that holds the messages
+   * @param {{self: 'customer'|'agent'}} options whose messages are "mine" on this screen
+   */
+  constructor(list, { self }) {
+    this.#list = list;
+    this.#self = self;
+  }
+
+  get element() { return this.#list; }
+
+  has(id) { return this.#byId.has(id); }
+
+  /** Show a message once; a repeat with the same id changes nothing. */
+  upsert(message) {
+    if (!message?.id || this.has(message.id)) return;
+    const stick = this.#nearBottom();
+    const adopted = message.from === this.#self && this.#adoptPending(message);
+    const item = adopted || this.#build(message);
+    item.dataset.messageId = message.id;
+    this.#byId.set(message.id, item);
+    this.#place(item, message.seq);
+    if (stick || adopted) this.scrollToEnd();
+  }
+
+  replaceAll(messages) {
+    for (const item of this.#byId.values()) item.remove();
+    this.#byId.clear();
+    for (const message of messages) this.upsert(message);
+  }
+
+  /** A message on its way: shown at once, confirmed by the ack or by its own message frame. */
+  addPending(text, displayName) {
+    const item = this.#build({ from: this.#self, text, displayName, at: null });
+    item.classList.add('msg--pending');
+    item.dataset.pendingText = text;
+    this.#list.append(item);
+    this.scrollToEnd();
+    return {
+      confirm: ({ id, seq }) => {
+        if (!item.isConnected || item.dataset.messageId) return;
+        if (this.has(id)) { item.remove(); return; }
+        this.#settle(item, { id, seq, at: new Date().toISOString() });
+        this.#byId.set(id, item);
+        this.#place(item, seq);
+      },
+      fail: (reason) => {
+        item.classList.remove('msg--pending');
+        item.classList.add('msg--failed');
+        delete item.dataset.pendingText;
+        item.querySelector('.msg__meta').textContent = `Not sent${reason ? ` — ${reason}` : ''}`;
+      },
+    };
+  }
+
+  /** A line from this screen itself (e.g. "Dana joined"), not part of the stored transcript. */
+  addNotice(text) {
+    const item = this.#build({ from: 'notice', text });
+    item.classList.replace('msg--theirs', 'msg--notice');
+    this.#list.append(item);
+    this.scrollToEnd();
+  }
+
+  clear() {
+    this.#byId.clear();
+    this.#list.replaceChildren();
+  }
+
+  scrollToEnd() {
+    this.#list.scrollTop = this.#list.scrollHeight;
+  }
+
+  #build({ from, text, displayName, at }) {
+    const item = document.createElement('li');
+    const role = from === 'system' ? 'system' : from === this.#self ? 'mine' : 'theirs';
+    item.className = `msg msg--${role}`;
+    item.dataset.from = from;
+    const meta = document.createElement('span');
+    meta.className = 'msg__meta';
+    meta.textContent = describeSender(from, displayName, at, this.#self);
+    const body = document.createElement('p');
+    body.className = 'msg__text';
+    body.textContent = text ?? '';
+    item.append(meta, body);
+    return item;
+  }
+
+  #settle(item, { id, seq, at }) {
+    item.dataset.messageId = id;
+    item.dataset.seq = String(seq);
+    item.classList.remove('msg--pending');
+    delete item.dataset.pendingText;
+    const meta = item.querySelector('.msg__meta');
+    meta.textContent = describeSender(item.dataset.from, null, at, this.#self);
+  }
+
+  /** Our own message arrived from the server: reuse the bubble shown while it was pending. */
+  #adoptPending(message) {
+    const pending = [...this.#list.querySelectorAll('.msg--pending')]
+      .find((item) => item.dataset.pendingText === message.text);
+    if (!pending) return null;
+    this.#settle(pending, message);
+    return pending;
+  }
+
+  #place(item, seq) {
+    item.dataset.seq = String(seq);
+    const later = [...this.#list.querySelectorAll('[data-message-id]')]
+      .find((other) => other !== item && Number(other.dataset.seq) > seq);
+    if (later) this.#list.insertBefore(item, later);
+    else if (!item.isConnected || item.nextElementSibling) this.#appendAfterMessages(item);
+  }
+
+  #appendAfterMessages(item) {
+    // Pending bubbles stay last: they are newer than anything the server has confirmed.
+    const firstPending = this.#list.querySelector('.msg--pending');
+    if (firstPending && firstPending !== item) this.#list.insertBefore(item, firstPending);
+    else this.#list.append(item);
+  }
+
+  #nearBottom() {
+    const { scrollTop, scrollHeight, clientHeight } = this.#list;
+    return scrollHeight - scrollTop - clientHeight < 80;
+  }
+}
+
+function describeSender(from, displayName, at, self) {
+  const who = from === self ? 'You' : displayName || (from === 'agent' ? 'Agent' : 'Customer');
+  const when = at ? timeFormat.format(new Date(at)) : 'Sending…';
+  return from === 'system' || from === 'notice' ? '' : `${who} · ${when}`;
+}
