@@ -33,7 +33,9 @@ const offers = new OfferAlerts($('#offers'), $('#offer-template'), {
 });
 
 const board = new InteractionBoard($('#interactions'), $('#interaction-template'), $('#empty-state'), {
-  onSend: (conversationId, text) => connection.sendText(conversationId, text),
+  onSend: (conversationId, text) => (connection
+    ? connection.sendText(conversationId, text)
+    : Promise.reject(new Error('Not connected'))),
   onEnd: (conversationId) => connection?.end(conversationId),
 });
 
@@ -47,6 +49,8 @@ $('#sign-out').addEventListener('click', () => {
 function showLogin(error) {
   connection?.close();
   connection = null;
+  board.clear();
+  offers.replaceAll([]);
   views.desktop.hidden = true;
   views.login.hidden = false;
   if (error) banner.show(error);

@@ -12,7 +12,7 @@ export const AGENT_SOCKET_PATH = '/ws/v1/agent';
 /**
  * Events: `ready`, `presence`, `offer`, `offerRevoked`, `interaction`, `message`,
  * `interactionEnded`, `error` (a ChatError), `connection` ({state, attempt, delayMs, code}),
- * `signedOut` (the token was refused: sign in again).
+ * `signedOut` (the token or the account was refused: sign in again).
  */
 export class AgentConnection extends Emitter {
   #socket;
@@ -88,7 +88,10 @@ export class AgentConnection extends Emitter {
     if (event.state !== 'closed' || !event.fatal) return;
     const error = this.#closeReason ?? errorForCloseCode(event.code, event.reason);
     this.#outbox.rejectAll(error);
-    if (event.code === CloseCode.NOT_AUTHENTICATED) this.emit('signedOut', error);
+    // A refused token, or an account that may not answer chats: sign in again (maybe as someone else).
+    if (event.code === CloseCode.NOT_AUTHENTICATED || event.code === CloseCode.FORBIDDEN) {
+      this.emit('signedOut', error);
+    }
     else if (!this.#closeReason) this.emit('error', error);
   }
 }

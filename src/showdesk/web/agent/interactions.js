@@ -4,11 +4,8 @@
 import { ChatLog } from '/static/chat-log.js';
 import { describeError } from '/static/error-text.js';
 
-const ENDED_WORDS = {
-  customer: 'The customer ended the chat.',
-  agent: 'You ended the chat.',
-  system: 'The chat was ended.',
-};
+// The transcript already carries the server's "… ended the chat." line; the header says who.
+const ENDED_STATE = { customer: 'Ended by the customer', agent: 'Ended by you', system: 'Ended' };
 
 export class InteractionBoard {
   #container;
@@ -55,7 +52,7 @@ export class InteractionBoard {
   }
 
   markEnded(conversationId, by) {
-    this.#panels.get(conversationId)?.end(ENDED_WORDS[by] ?? ENDED_WORDS.system);
+    this.#panels.get(conversationId)?.end(null, ENDED_STATE[by] ?? ENDED_STATE.system);
     this.#refreshEmptyState();
   }
 
@@ -68,6 +65,11 @@ export class InteractionBoard {
       }
     }
     for (const interaction of interactions) this.upsert(interaction);
+  }
+
+  /** Signing out: nothing of the previous session stays on screen. */
+  clear() {
+    for (const id of [...this.#panels.keys()]) this.#remove(id);
   }
 
   /** The server refused an `end` (its error does not say which chat): let the agent try again. */
@@ -141,7 +143,7 @@ class Panel {
       this.avatar.textContent = 'C';
     }
     if (queue) this.queue.textContent = queue;
-    if (state === 'ended') this.end(ENDED_WORDS.system);
+    if (state === 'ended') this.end(null, ENDED_STATE.system);
     else if (this.active) this.state.textContent = 'Connected';
     for (const message of messages ?? []) this.log.upsert(message);
   }
@@ -154,10 +156,11 @@ class Panel {
     }
   }
 
-  end(words, stateText = 'Ended') {
+  /** `words`: a line of this screen's own, for what the transcript cannot say (e.g. requeued). */
+  end(words, stateText) {
     if (!this.active) return;
     this.active = false;
-    this.log.addNotice(words);
+    if (words) this.log.addNotice(words);
     this.state.textContent = stateText;
     this.element.classList.add('interaction--ended');
     this.input.disabled = this.send.disabled = true;

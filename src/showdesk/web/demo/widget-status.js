@@ -38,5 +38,5 @@ export function agentLeftNotice({ agentName, reason }) {
 export function chatEndedNotice(by) {
   if (by === 'customer') return 'You ended the chat.';
   if (by === 'agent') return 'The agent ended the chat.';
-  return 'The chat has ended.';
+  return 'This chat has ended.';
 }

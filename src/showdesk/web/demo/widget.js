@@ -158,19 +158,12 @@ chat.on('message', (message) => {
 });
 chat.on('resync', ({ messages }) => ui.log.replaceAll(messages));
 chat.on('routing', (routing) => setStatus(routingStatus(routing, chat.agentName)));
-chat.on('agentJoined', ({ agentName }) => {
-  const who = agentName || 'An agent';
-  ui.log.addNotice(`${who} joined`);
-  setStatus(routingStatus({ state: 'connected' }, agentName));
-});
-chat.on('agentLeft', (event) => {
-  const words = agentLeftNotice(event);
-  ui.log.addNotice(words);
-  setStatus({ text: words });
-});
+// Joins, departures and the end are written into the transcript by the server as system messages;
+// the status line says the same live, so nothing is added to the log here (no doubled lines).
+chat.on('agentJoined', ({ agentName }) => setStatus({ text: `${agentName || 'An agent'} joined` }));
+chat.on('agentLeft', (event) => setStatus({ text: agentLeftNotice(event) }));
 chat.on('chatEnded', ({ by }) => {
-  ui.log.addNotice(chatEndedNotice(by));
-  setStatus({ text: 'This chat has ended.' });
+  setStatus({ text: chatEndedNotice(by) });
   showConversation();
   ui.restart.focus();
 });

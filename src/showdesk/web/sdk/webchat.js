@@ -5,7 +5,7 @@
 import { Emitter } from './emitter.js';
 import { CloseCode, ShowDeskSocket, toWebSocketUrl } from './socket.js';
 import { ChatError, errorForCloseCode, videoUnavailableError } from './errors.js';
-import { Transcript } from './transcript.js';
+import { Conversation } from './conversation.js';
 import { Outbox } from './outbox.js';
 import { cleanDisplayName, newClientId, normalizeConfig } from './config.js';
 import { SessionStore, sessionKey } from './session-store.js';
@@ -16,7 +16,6 @@ export const PROTOCOL_VERSION = 1;
 export const MAX_TEXT_LENGTH = 4000;
 export const GUEST_SOCKET_PATH = '/ws/v1/guest';
 
-const ACTIVE_STATES = new Set(['starting', 'queued', 'connected']);
 const DEPLOYMENT_ERRORS = new Set(['origin_not_allowed', 'deployment_not_found']);
 const CLOSE_AFTER_END_MS = 1500; // lets the closing system message arrive before we hang up
 
@@ -28,15 +27,10 @@ export class WebChat extends Emitter {
   #config;
   #store;
   #socket = null;
-  #state = 'idle';
   #connection = 'idle';
-  #conversationId = null;
-  #participantId = null;
+  #conversation;
   #token = null;
   #displayName = '';
-  #agentName = null;
-  #routing = null;
-  #transcript = new Transcript();
   #outbox = new Outbox();
   #opening = null; // the startChat/resumeChat call in progress
   #handshake = null; // 'start' | 'resume' while the current connection waits for its answer
@@ -50,17 +44,23 @@ export class WebChat extends Emitter {
     this.#config = normalizeConfig(config);
     const { organizationId, deploymentId } = this.#config;
     this.#store = new SessionStore(sessionKey(organizationId, deploymentId), config.storage);
+    this.#conversation = new Conversation((event, payload) => {
+      if (event === 'message' || event === 'resync') {
+        this.#store.update({ lastSeq: this.#conversation.transcript.lastSeq });
+      }
+      this.emit(event, payload);
+    });
   }
 
   get config() { return this.#config; }
-  get conversationId() { return this.#conversationId; }
-  get participantId() { return this.#participantId; }
-  get messages() { return this.#transcript.list(); }
-  get state() { return this.#state; }
-  get lastSeq() { return this.#transcript.lastSeq; }
+  get conversationId() { return this.#conversation.id; }
+  get participantId() { return this.#conversation.participantId; }
+  get messages() { return this.#conversation.transcript.list(); }
+  get state() { return this.#conversation.state; }
+  get lastSeq() { return this.#conversation.transcript.lastSeq; }
   get displayName() { return this.#displayName; }
-  get agentName() { return this.#agentName; }
-  get routing() { return this.#routing; }
+  get agentName() { return this.#conversation.agentName; }
+  get routing() { return this.#conversation.routing; }
   get connectionState() { return this.#connection; }
 
   hasSavedSession() { return this.#store.load() !== null; }
@@ -68,7 +68,7 @@ export class WebChat extends Emitter {
   /** Resume the saved chat of this tab if there is one, otherwise start a new chat. */
   startChat({ displayName } = {}) {
     if (this.#opening) return this.#opening.promise;
-    if (ACTIVE_STATES.has(this.#state)) return Promise.resolve(this.#summary(false));
+    if (this.#conversation.isActive) return Promise.resolve(this.#summary(false));
     const saved = this.#store.load();
     const name = cleanDisplayName(displayName) || saved?.displayName || '';
     if (!saved && !name) {
@@ -81,7 +81,7 @@ export class WebChat extends Emitter {
   /** Resume the saved chat only; rejects with `no_saved_session` or `chat_ended`. */
   resumeChat() {
     if (this.#opening) return this.#opening.promise;
-    if (ACTIVE_STATES.has(this.#state)) return Promise.resolve(this.#summary(true));
+    if (this.#conversation.isActive) return Promise.resolve(this.#summary(true));
     const saved = this.#store.load();
     if (!saved) return Promise.reject(new ChatError('no_saved_session', 'There is no chat to resume.'));
     this.#displayName = saved.displayName;
@@ -95,7 +95,7 @@ export class WebChat extends Emitter {
       return Promise.reject(new ChatError('message_too_long',
         `A message can have at most ${MAX_TEXT_LENGTH} characters.`));
     }
-    if (!ACTIVE_STATES.has(this.#state)) {
+    if (!this.#conversation.isActive) {
       return Promise.reject(new ChatError('chat_not_active', 'There is no open chat to send to.'));
     }
     const clientId = newClientId();
@@ -106,7 +106,7 @@ export class WebChat extends Emitter {
   }
 
   endChat() {
-    if (!ACTIVE_STATES.has(this.#state)) return Promise.resolve();
+    if (!this.#conversation.isActive) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.#endWaiters.push({ resolve, reject });
       this.#socket?.send({ type: 'end' }); // queued until the handshake is answered
@@ -120,7 +120,7 @@ export class WebChat extends Emitter {
   /** Try to reconnect at once instead of waiting for the next backoff step. */
   reconnect() {
     if (this.#socket) this.#socket.reconnectNow();
-    else if (this.#token && ACTIVE_STATES.has(this.#state)) this.#connect();
+    else if (this.#token && this.#conversation.isActive) this.#connect();
   }
 
   /** Close the connection without ending the chat (the saved session stays for resumeChat). */
@@ -128,19 +128,18 @@ export class WebChat extends Emitter {
     this.#failOpening(new ChatError('cancelled', 'The chat was disconnected.'));
     this.#rejectPending(new ChatError('disconnected', 'The chat was disconnected.'));
     this.#closeSocket();
-    this.#setState('idle');
+    this.#conversation.setState('idle');
   }
 
   #open(saved, { fallbackToStart }) {
-    this.#resetConversation();
-    if (saved) {
-      this.#token = saved.token;
-      this.#conversationId = saved.conversationId;
-    }
+    this.#conversation.reset();
+    this.#handshake = null;
+    this.#token = saved?.token ?? null;
+    this.#conversation.id = saved?.conversationId ?? null;
     let settle;
     const promise = new Promise((resolve, reject) => { settle = { resolve, reject }; });
     this.#opening = { promise, ...settle, fallbackToStart };
-    this.#setState('starting');
+    this.#conversation.setState('starting');
     this.#connect();
     return promise;
   }
@@ -167,10 +166,11 @@ export class WebChat extends Emitter {
     this.#connectionError = null;
     if (this.#token) {
       // A page that holds no messages yet (fresh load) asks for the whole history.
-      const lastSeq = this.#transcript.size ? this.#transcript.lastSeq : 0;
+      const { transcript } = this.#conversation;
+      const lastSeq = transcript.size ? transcript.lastSeq : 0;
       send({ type: 'resume', token: this.#token, lastSeq });
       this.#handshake = 'resume';
-    } else if (this.#state === 'starting') {
+    } else if (this.#conversation.state === 'starting') {
       send({ type: 'start', displayName: this.#displayName });
       this.#handshake = 'start';
     } else {
@@ -183,17 +183,13 @@ export class WebChat extends Emitter {
     switch (frame.type) {
       case 'started': return this.#onStarted(frame);
       case 'resumed': return this.#onResumed(frame);
-      case 'message': return this.#addMessage(frame);
+      case 'message': return this.#conversation.addMessage(frame);
       case 'ack': return void this.#outbox.ack(frame);
-      case 'routing': return this.#onRouting(frame);
-      case 'agentJoined':
-        this.#agentName = frame.agentName ?? null;
-        if (this.#state !== 'ended') this.#setState('connected');
-        return this.emit('agentJoined', { agentName: this.#agentName });
-      case 'agentLeft':
-        this.#agentName = null;
-        if (this.#state !== 'ended') this.#setState('queued');
-        return this.emit('agentLeft', { agentName: frame.agentName ?? null, reason: frame.reason ?? null });
+      case 'routing':
+        this.#conversation.onRouting(frame);
+        return frame.state === 'ended' ? this.#finish('system') : undefined;
+      case 'agentJoined': return this.#conversation.onAgentJoined(frame);
+      case 'agentLeft': return this.#conversation.onAgentLeft(frame);
       case 'chatEnded': return this.#finish(frame.by ?? 'system');
       case 'error': return this.#onServerError(frame);
       default: return undefined; // newer servers may send more; ignoring keeps old pages working
@@ -202,11 +198,8 @@ export class WebChat extends Emitter {
 
   #onStarted(frame) {
     this.#token = frame.token;
-    this.#conversationId = frame.conversationId ?? null;
-    this.#participantId = frame.participantId ?? null;
-    if (!this.#transcript.size) this.#transcript.clear(Number(frame.lastSeq) || 0);
+    this.#conversation.onStarted(frame);
     this.#saveSession();
-    if (this.#state === 'starting') this.#setState('queued');
     this.#afterHandshake(false);
   }
 
@@ -216,23 +209,11 @@ export class WebChat extends Emitter {
       if (this.#opening.fallbackToStart) return this.#restartAsNewChat();
       return this.#failOpening(new ChatError('chat_ended', 'Your previous chat has ended.'));
     }
-    this.#conversationId = frame.conversationId ?? this.#conversationId;
     if (frame.displayName) this.#displayName = frame.displayName;
-    if (frame.resync) {
-      this.emit('resync', { messages: this.#transcript.replace(frame.messages) });
-    } else {
-      for (const message of frame.messages ?? []) this.#addMessage(message);
-    }
-    if (frame.state === 'connected') {
-      this.#agentName ??= [...this.messages].reverse().find((m) => m.from === 'agent')?.displayName ?? null;
-    }
+    this.#conversation.onResumed(frame);
     this.#saveSession();
-    if (frame.state === 'ended') {
-      this.#afterHandshake(true);
-      return this.#finish(frame.by ?? 'system');
-    }
-    this.#setState(frame.state === 'connected' ? 'connected' : 'queued');
     this.#afterHandshake(true);
+    if (frame.state === 'ended') this.#finish(frame.by ?? 'system');
   }
 
   #afterHandshake(resumed) {
@@ -243,26 +224,6 @@ export class WebChat extends Emitter {
     const opening = this.#opening;
     this.#opening = null;
     opening?.resolve(this.#summary(resumed));
-  }
-
-  #addMessage(raw) {
-    const message = this.#transcript.add(raw);
-    if (!message) return;
-    this.#store.update({ lastSeq: this.#transcript.lastSeq });
-    this.emit('message', message);
-  }
-
-  #onRouting(frame) {
-    const { state, queue = null, position = null, text = null } = frame;
-    this.#routing = Object.freeze({ state, queue, position, text });
-    if (this.#state === 'queued' || this.#state === 'connected') {
-      if (state === 'connected') this.#setState('connected');
-      else if (state === 'queued' || state === 'no_agent_available' || state === 'offered') {
-        this.#setState('queued');
-      }
-    }
-    this.emit('routing', this.#routing);
-    if (state === 'ended') this.#finish('system');
   }
 
   #onServerError(frame) {
@@ -310,10 +271,10 @@ export class WebChat extends Emitter {
   }
 
   #finish(by) {
-    if (this.#state === 'ended') return;
-    this.#agentName = null;
+    if (this.#conversation.state === 'ended') return;
+    this.#conversation.agentName = null;
     this.#forgetSession();
-    this.#setState('ended');
+    this.#conversation.setState('ended');
     for (const waiter of this.#endWaiters.splice(0)) waiter.resolve();
     this.#rejectPending(new ChatError('chat_ended', 'The chat has ended.'));
     this.emit('chatEnded', { by });
@@ -328,14 +289,13 @@ export class WebChat extends Emitter {
     this.#handshake = null;
     this.#closeSocket();
     this.#rejectPending(error);
-    this.#setState('idle');
+    this.#conversation.setState('idle');
     opening.reject(error);
   }
 
   /** The saved chat cannot be resumed: start a new one on a fresh connection, same name. */
   #restartAsNewChat() {
-    this.#conversationId = null;
-    this.#transcript = new Transcript();
+    this.#conversation.reset();
     this.#connect();
   }
 
@@ -355,15 +315,9 @@ export class WebChat extends Emitter {
     }
   }
 
-  #resetConversation() {
-    this.#conversationId = this.#participantId = this.#token = this.#agentName = this.#routing = null;
-    this.#handshake = null;
-    this.#transcript = new Transcript();
-  }
-
   #saveSession() {
-    this.#store.save({ token: this.#token, conversationId: this.#conversationId,
-                       lastSeq: this.#transcript.lastSeq, displayName: this.#displayName });
+    this.#store.save({ token: this.#token, conversationId: this.#conversation.id,
+                       lastSeq: this.#conversation.transcript.lastSeq, displayName: this.#displayName });
   }
 
   #forgetSession() {
@@ -371,14 +325,7 @@ export class WebChat extends Emitter {
     this.#token = null;
   }
 
-  #setState(state) {
-    if (state === this.#state) return;
-    const previous = this.#state;
-    this.#state = state;
-    this.emit('state', { state, previous });
-  }
-
   #summary(resumed) {
-    return { conversationId: this.#conversationId, state: this.#state, resumed };
+    return { conversationId: this.#conversation.id, state: this.#conversation.state, resumed };
   }
 }

@@ -1,0 +1,96 @@
+"""Playwright with Debian's Chromium against a real ShowDesk server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from tests.support.server import ServerProcess
+
+CHROMIUM = os.environ.get("SHOWDESK_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+HEADLESS_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.e2e
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+            if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+                item.add_marker(pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (scripts/install puts it there)"))
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=HEADLESS_FLAGS)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServerProcess]:
+    proc = ServerProcess("--offer-timeout", "4", "--agent-grace", "2").start()
+    yield proc
+    proc.cleanup()
+
+
+class Contexts:
+    """Browser contexts a test opens (one per person); closed, with screenshots on failure, after it."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+        self.opened: list[BrowserContext] = []
+
+    def new_page(self, **kwargs: object) -> Page:
+        context = self.browser.new_context(**kwargs)  # type: ignore[arg-type]
+        context.set_default_timeout(10_000)
+        self.opened.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: print(f"page error on {page.url}: {exc}"))
+        return page
+
+    def close(self, name: str | None = None) -> None:
+        for i, context in enumerate(self.opened):
+            if name:
+                ARTIFACTS.mkdir(exist_ok=True)
+                for j, page in enumerate(context.pages):
+                    page.screenshot(path=str(ARTIFACTS / f"{name}-{i}-{j}.png"))
+            context.close()
+
+
+@pytest.fixture
+def people(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Contexts]:
+    contexts = Contexts(browser)
+    yield contexts
+    failed = getattr(request.node, "rep_call", None)
+    contexts.close(request.node.name if failed is not None and failed.failed else None)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
