@@ -136,3 +136,29 @@ async def test_malformed_frames_get_errors_and_the_chat_goes_on(server) -> None:
     assert (await guest.say("still here"))["seq"] >= 1
     await guest.send(type="end")
     await guest.close()
+
+
+async def test_idempotency_is_per_sender_and_agents_write_only_into_their_own_chats(server, dana) -> None:
+    guest = await Guest.connect(server.ws_base, server.base)
+    await guest.start()
+    conversation_id = await dana.take_next()
+    from_customer = await guest.say("from the customer", client_id="shared-id")
+    from_agent = await dana.say(conversation_id, "from the agent", client_id="shared-id")
+    assert from_customer["id"] != from_agent["id"]
+    sam = await Agent.connect(server.ws_base, server.login("agent2@demo.local"))
+    await sam.send(type="message", conversationId=conversation_id, clientId="intruder", text="hijack")
+    assert (await sam.expect("error"))["code"] == "not_your_conversation"
+    await sam.close()
+    texts = [
+        m["text"]
+        for m in httpx.get(
+            f"{server.base}/api/v2/conversations/{conversation_id}/messages",
+            headers={"authorization": f"Bearer {server.login()}"},
+        ).json()
+    ]
+    assert "from the customer" in texts and "from the agent" in texts and "hijack" not in texts
+    await guest.send(type="end")
+    await guest.expect("chatEnded")
+    await guest.send(type="message", clientId="late", text="after the end")
+    assert (await guest.expect("error"))["code"] == "chat_ended"
+    await guest.close()

@@ -152,10 +152,9 @@ async def test_permission_removed_mid_session_stops_the_next_action() -> None:
     conv, _ = await start_chat(sd)
     await sd.router.accept(principal.user, conv.id)
     await sd.chat.agent_message(principal, conv.id, "a1", "hello")
-    user = await sd.store.get_user(principal.user.id)
-    assert user is not None
-    user.roles = []
-    await sd.store.save_user(user)
+    await sd.start()  # subscribes the access cache to directory changes
+    _, admin = await sd.access.login("admin@demo.local", "admin")
+    await sd.directory.set_user_roles(admin, principal.user.id, [])
     with pytest.raises(Forbidden):
         await sd.chat.agent_message(principal, conv.id, "a2", "still here?")
 

@@ -5,7 +5,7 @@ import json
 from datetime import UTC, datetime
 
 from showdesk.domain.conversation import Message
-from showdesk.domain.events import CATALOGUE, AgentEvent, ConversationEvent
+from showdesk.domain.events import CATALOGUE, AgentEvent, ConversationEvent, DirectoryChanged
 
 SAMPLE = {
     "message": Message("m", "c", 1, "customer", None, "Ann", "hi", "k", datetime(2026, 1, 1, tzinfo=UTC)),
@@ -29,7 +29,10 @@ def test_every_event_frames_as_its_type_on_its_topic() -> None:
     assert len(CATALOGUE) >= 10
     for cls in CATALOGUE:
         kwargs = {f.name: SAMPLE[f.name] for f in dataclasses.fields(cls) if f.name in SAMPLE}
-        if issubclass(cls, AgentEvent):
+        if cls is DirectoryChanged:
+            event = cls(user_id="u1")
+            assert event.topic == "directory"
+        elif issubclass(cls, AgentEvent):
             event = cls("u1", **kwargs)
             assert event.topic == "agent:u1"
         else:

@@ -20,6 +20,9 @@ def agent_topic(agent_id: str) -> str:
     return f"agent:{agent_id}"
 
 
+DIRECTORY_TOPIC = "directory"
+
+
 @dataclass(frozen=True)
 class Event:
     type: ClassVar[str] = "event"
@@ -169,6 +172,21 @@ class PresenceChanged(AgentEvent):
         return {"type": self.type, "status": self.status}
 
 
+@dataclass(frozen=True)
+class DirectoryChanged(Event):
+    """A user's roles, skills or status, or a role's permissions, changed: every node forgets what it cached."""
+
+    type: ClassVar[str] = "directoryChanged"
+    user_id: str | None = None  # None: anything may have changed
+
+    @property
+    def topic(self) -> str:
+        return DIRECTORY_TOPIC
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type, "userId": self.user_id}
+
+
 CATALOGUE: tuple[type[Event], ...] = (
     MessagePosted,
     RoutingChanged,
@@ -180,4 +198,5 @@ CATALOGUE: tuple[type[Event], ...] = (
     InteractionAssigned,
     InteractionEnded,
     PresenceChanged,
+    DirectoryChanged,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -41,6 +42,15 @@ class AccessService:
         self._clock = clock
         self._tokens = tokens
         self._settings = settings
+        # user id -> (user, permissions); emptied by every DirectoryChanged, on every node.
+        self._known: dict[str, tuple[User, frozenset[Permission]]] = {}
+
+    async def on_directory_changed(self, frame: dict[str, Any]) -> None:
+        user_id = frame.get("userId")
+        if user_id:
+            self._known.pop(user_id, None)
+        else:
+            self._known.clear()
 
     async def login(self, email: object, password: object) -> tuple[str, Principal]:
         if not isinstance(email, str) or not isinstance(password, str):
@@ -73,11 +83,22 @@ class AccessService:
         return await self._principal(user, claims)
 
     async def refresh(self, principal: Principal) -> Principal:
-        """The same person re-read now, so a permission removed mid-session stops the next action."""
-        user = await self._store.get_user(principal.user.id)
-        if user is None or not user.active:
+        """The same person as they are now, so a permission removed mid-session stops the next action.
+
+        What was read is kept until a DirectoryChanged event says the user or a role changed.
+        """
+        known = self._known.get(principal.user.id)
+        if known is None:
+            user = await self._store.get_user(principal.user.id)
+            if user is None or not user.active:
+                raise Unauthenticated("this account is disabled", code="account_disabled")
+            fresh = await self._principal(user, principal.claims)
+            self._known[user.id] = (fresh.user, fresh.permissions)
+            return fresh
+        user, permissions = known
+        if not user.active:
             raise Unauthenticated("this account is disabled", code="account_disabled")
-        return await self._principal(user, principal.claims)
+        return Principal(user, permissions, principal.claims)
 
     async def require(self, principal: Principal, permission: Permission) -> Principal:
         current = await self.refresh(principal)

@@ -134,10 +134,10 @@ class ChatService:
         return Resumed(conv, await self._store.list_messages(conv.id, after_seq=after), resync=False)
 
     async def guest_message(self, claims: GuestClaims, client_id: object, text: object) -> Message:
-        conv = await self._conversation(claims.conversation_id)
-        if conv.is_ended:
-            raise Conflict("this chat has ended; start a new one to keep talking", code="chat_ended")
-        return await self._messages.post(conv.id, Sender.CUSTOMER, None, conv.customer_name, client_id, text)
+        # The store refuses a message to an ended chat in the same transaction that would store it.
+        return await self._messages.post(
+            claims.conversation_id, Sender.CUSTOMER, None, claims.display_name, client_id, text
+        )
 
     async def guest_end(self, claims: GuestClaims) -> None:
         await self.end(claims.conversation_id, by="customer")
@@ -147,8 +147,12 @@ class ChatService:
         self, principal: Principal, conversation_id: object, client_id: object, text: object
     ) -> Message:
         current = await self._access.require(principal, Permission.CHAT_ANSWER)
-        conv = await self._agent_conversation(current, conversation_id)
-        return await self._messages.post(conv.id, Sender.AGENT, current.user.id, current.user.name, client_id, text)
+        if not isinstance(conversation_id, str) or not conversation_id:
+            raise NotFound("conversationId is required", code="conversation_not_found")
+        # The store checks, in the transaction that stores it, that this agent has this open conversation.
+        return await self._messages.post(
+            conversation_id, Sender.AGENT, current.user.id, current.user.name, client_id, text
+        )
 
     async def agent_end(self, principal: Principal, conversation_id: object) -> None:
         current = await self._access.require(principal, Permission.CHAT_ANSWER)

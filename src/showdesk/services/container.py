@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from showdesk.domain.events import DIRECTORY_TOPIC
 from showdesk.services.access import AccessService
 from showdesk.services.chat import ChatService
 from showdesk.services.directory import DirectoryService
@@ -24,10 +25,12 @@ class Services:
         self.messages = MessageService(store, bus, clock)
         self.router = Router(store, bus, clock, self.messages, settings)
         self.chat = ChatService(store, bus, clock, tokens, self.messages, self.router, self.access, settings)
-        self.directory = DirectoryService(store, self.access)
+        self.directory = DirectoryService(store, bus, self.access)
         self.flows = FlowService(store, clock, self.access)
 
     async def start(self) -> None:
+        self._directory_watch = self.bus.subscribe(self.access.on_directory_changed)
+        await self._directory_watch.add(DIRECTORY_TOPIC)
         await self.router.recover()
 
     async def close(self) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from showdesk.domain.directory import User
-from showdesk.domain.errors import Conflict, InvalidInput
+from showdesk.domain.errors import Conflict, InvalidInput, NotFound
+from showdesk.domain.events import DirectoryChanged
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
 from showdesk.domain.queues import Channel, Queue, Skill
 from showdesk.services.access import AccessService, Principal, hash_password
-from showdesk.services.ports import Store
+from showdesk.services.ports import Bus, Store
+from showdesk.services.publishing import publish
 
 
 def _names(value: Any, what: str) -> list[str]:
@@ -22,9 +24,25 @@ def _names(value: Any, what: str) -> list[str]:
 
 
 class DirectoryService:
-    def __init__(self, store: Store, access: AccessService) -> None:
+    def __init__(self, store: Store, bus: Bus, access: AccessService) -> None:
         self._store = store
+        self._bus = bus
         self._access = access
+
+    async def set_user_roles(self, principal: Principal, user_id: str, roles: object) -> User:
+        """Replace a user's roles; takes effect at the user's next action, on every node."""
+        current = await self._access.require(principal, Permission.USER_EDIT)
+        user = await self._store.get_user(user_id)
+        if user is None or user.organization_id != current.user.organization_id:
+            raise NotFound(f"user {user_id} does not exist", code="user_not_found")
+        names = _names(roles, "roles")
+        known_roles = {r.name for r in await self._store.list_roles(user.organization_id)}
+        if unknown := sorted(set(names) - known_roles):
+            raise InvalidInput(f"unknown role(s): {', '.join(unknown)}", code="unknown_role")
+        user.roles = names
+        await self._store.save_user(user)
+        await publish(self._bus, DirectoryChanged(user_id=user.id))
+        return user
 
     async def list_users(self, principal: Principal) -> list[User]:
         current = await self._access.require(principal, Permission.DIRECTORY_VIEW)

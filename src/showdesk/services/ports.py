@@ -47,7 +47,10 @@ class Store(Protocol):
     async def append_message(self, new: NewMessage) -> tuple[Message, bool]:
         """Store a message with the next sequence number, in one transaction, and return it.
 
-        A `client_id` already stored in the conversation returns the stored message and False.
+        A `client_id` the same sender already stored in the conversation returns the stored message
+        and False. Customer and agent messages are refused (`chat_ended`) once the conversation has
+        ended, and an agent's message unless they are the conversation's agent (`not_your_conversation`);
+        the check and the write are one transaction.
         """
         ...
 

@@ -14,6 +14,7 @@ from showdesk.transport.deps import PrincipalDep, ServicesDep
 from showdesk.transport.schemas import (
     LoginBody,
     QueueBody,
+    RolesBody,
     SkillBody,
     UserBody,
     conversation_out,
@@ -58,6 +59,11 @@ async def list_users(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]
 @api.post("/users", tags=["users"], status_code=201)
 async def create_user(body: UserBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
     return user_out(await sd.directory.create_user(who, body.model_dump()))
+
+
+@api.put("/users/{user_id}/roles", tags=["users"], summary="Replace a user's roles")
+async def set_user_roles(user_id: str, body: RolesBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+    return user_out(await sd.directory.set_user_roles(who, user_id, body.roles))
 
 
 @api.get("/routing/skills", tags=["routing"])

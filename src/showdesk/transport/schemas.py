@@ -46,6 +46,10 @@ class UserBody(Body):
     chatCapacity: int = Field(default=3, ge=1, le=20)
 
 
+class RolesBody(Body):
+    roles: list[str] = Field(max_length=20)
+
+
 def user_out(user: User, permissions: list[str] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": user.id,

@@ -12,10 +12,10 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any, TypeVar
 
-from showdesk.domain.conversation import Conversation, ConversationState, Message, NewMessage
+from showdesk.domain.conversation import Conversation, ConversationState, Message, NewMessage, Sender
 from showdesk.domain.deployments import Deployment
 from showdesk.domain.directory import Organization, Role, User
-from showdesk.domain.errors import Conflict, NotFound
+from showdesk.domain.errors import Conflict, Forbidden, NotFound
 from showdesk.domain.flow import Flow
 from showdesk.domain.ids import new_id
 from showdesk.domain.queues import Queue, Skill
@@ -129,8 +129,15 @@ class MemoryStore:
             if new.conversation_id not in self._rows[Conversation]:
                 raise NotFound(f"conversation {new.conversation_id} does not exist")
             for stored in self._messages[new.conversation_id]:
-                if stored.client_id == new.client_id:
+                same_sender = (stored.sender, stored.sender_id) == (new.sender, new.sender_id)
+                if same_sender and stored.client_id == new.client_id:
                     return copy.deepcopy(stored), False
+            conv = self._rows[Conversation][new.conversation_id]
+            if new.sender != Sender.SYSTEM.value:
+                if conv.state == ConversationState.ENDED.value:
+                    raise Conflict("this chat has ended; start a new one to keep talking", code="chat_ended")
+                if new.sender == Sender.AGENT.value and conv.agent_id != new.sender_id:
+                    raise Forbidden("you are not the agent of this conversation", code="not_your_conversation")
             self._last_seq[new.conversation_id] += 1
             message = Message(
                 id=new_id("m"),

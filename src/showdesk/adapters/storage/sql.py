@@ -69,7 +69,8 @@ class SqlStore:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
-            self.engine: AsyncEngine = create_async_engine(url)
+            # A fixed pool: each aiosqlite connection is a thread, so none are made and dropped under load.
+            self.engine: AsyncEngine = create_async_engine(url, pool_size=8, max_overflow=0, pool_timeout=30)
             event.listen(self.engine.sync_engine, "connect", _on_sqlite_connect)
         else:
             self.engine = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)

@@ -137,12 +137,13 @@ messages = Table(
     Column("seq", Integer, nullable=False),
     Column("sender", String(20), nullable=False),
     Column("sender_id", String(64), nullable=True),
+    Column("sender_key", String(100), nullable=False),  # sender and sender id: idempotency is per sender
     Column("display_name", String(200), nullable=False),
     Column("text", Text, nullable=False),
     Column("client_id", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("conversation_id", "seq"),
-    UniqueConstraint("conversation_id", "client_id"),
+    UniqueConstraint("conversation_id", "sender_key", "client_id"),
 )
 
 revoked_tokens = Table(

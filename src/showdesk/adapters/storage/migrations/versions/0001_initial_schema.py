@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 04:36:29.573533
+Create Date: 2026-11-25 05:06:55.102089
 """
 
 from alembic import op
@@ -183,6 +183,7 @@ def upgrade() -> None:
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("sender", sa.String(length=20), nullable=False),
         sa.Column("sender_id", sa.String(length=64), nullable=True),
+        sa.Column("sender_key", sa.String(length=100), nullable=False),
         sa.Column("display_name", sa.String(length=200), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("client_id", sa.String(length=64), nullable=False),
@@ -192,7 +193,7 @@ def upgrade() -> None:
             ["conversations.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("conversation_id", "client_id"),
+        sa.UniqueConstraint("conversation_id", "sender_key", "client_id"),
         sa.UniqueConstraint("conversation_id", "seq"),
     )
 
