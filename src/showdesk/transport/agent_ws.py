@@ -13,6 +13,7 @@ from showdesk.domain.permissions import Permission
 from showdesk.domain.routing import Presence
 from showdesk.services.access import Principal
 from showdesk.services.container import Services
+from showdesk.transport.own_messages import OwnMessages
 from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
 
 gateway = APIRouter()
@@ -26,13 +27,15 @@ class AgentSession:
         self.sd = sd
         self.conn = conn
         self.principal = principal
+        self.own = OwnMessages("agent")
         self.subscription = sd.bus.subscribe(self.deliver)
 
     async def deliver(self, frame: dict[str, Any]) -> None:
         # Follow the agent's interactions: their chat reaches every desktop the agent has open.
         if frame.get("type") == "interaction":
             await self.subscription.add(conversation_topic(frame["conversationId"]))
-        self.conn.send(frame)
+        if not self.own.is_echo(frame):
+            self.conn.send(frame)
         if frame.get("type") == "interactionEnded":
             await self.subscription.remove(conversation_topic(frame["conversationId"]))
 
@@ -98,6 +101,7 @@ class AgentSession:
         elif kind == "decline":
             await sd.router.decline(current.user, str(frame.get("conversationId", "")))
         elif kind == "message":
+            self.own.sending(frame.get("clientId"))
             message = await sd.chat.agent_message(
                 current, frame.get("conversationId"), frame.get("clientId"), frame.get("text")
             )
@@ -108,6 +112,7 @@ class AgentSession:
                     "clientId": message.client_id,
                     "id": message.id,
                     "seq": message.seq,
+                    "message": message.to_wire(),
                 }
             )
         elif kind == "end":

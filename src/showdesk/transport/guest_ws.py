@@ -10,6 +10,7 @@ from showdesk.domain.errors import Conflict, ShowDeskError
 from showdesk.domain.events import conversation_topic
 from showdesk.services.container import Services
 from showdesk.services.tokens import GuestClaims
+from showdesk.transport.own_messages import OwnMessages
 from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
 
 gateway = APIRouter()
@@ -21,7 +22,12 @@ class GuestSession:
         self.conn = conn
         self.deployment_id = deployment_id
         self.claims: GuestClaims | None = None
-        self.subscription = sd.bus.subscribe(conn.deliver)
+        self.own = OwnMessages("customer")
+        self.subscription = sd.bus.subscribe(self.deliver)
+
+    async def deliver(self, frame: dict[str, Any]) -> None:
+        if not self.own.is_echo(frame):
+            self.conn.send(frame)
 
     async def handle(self, frame: dict[str, Any]) -> None:
         kind = frame["type"]
@@ -33,8 +39,17 @@ class GuestSession:
             await self.resume(frame)
         elif kind == "message":
             claims = self.require_chat()
+            self.own.sending(frame.get("clientId"))
             message = await self.sd.chat.guest_message(claims, frame.get("clientId"), frame.get("text"))
-            self.conn.send({"type": "ack", "clientId": message.client_id, "id": message.id, "seq": message.seq})
+            self.conn.send(
+                {
+                    "type": "ack",
+                    "clientId": message.client_id,
+                    "id": message.id,
+                    "seq": message.seq,
+                    "message": message.to_wire(),
+                }
+            )
         elif kind == "end":
             await self.sd.chat.guest_end(self.require_chat())
         else:

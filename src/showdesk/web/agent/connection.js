@@ -68,7 +68,10 @@ export class AgentConnection extends Emitter {
         for (const pending of this.#outbox.frames()) this.#socket.send(pending, { queue: false });
         return this.emit('ready', frame);
       case 'ack':
-        return void this.#outbox.ack(frame);
+        // The ack carries the stored message: this desktop gets no separate echo of its own lines.
+        this.#outbox.ack(frame);
+        if (frame.message) this.emit('message', { type: 'message', conversationId: frame.conversationId, ...frame.message });
+        return undefined;
       case 'interactionEnded':
         this.#outbox.rejectWhere((pending) => pending.conversationId === frame.conversationId,
           new ChatError('chat_ended', 'This chat has ended.'));

@@ -184,7 +184,10 @@ export class WebChat extends Emitter {
       case 'started': return this.#onStarted(frame);
       case 'resumed': return this.#onResumed(frame);
       case 'message': return this.#conversation.addMessage(frame);
-      case 'ack': return void this.#outbox.ack(frame);
+      case 'ack':
+        // The ack carries the stored message: this socket gets no separate echo of its own lines.
+        this.#outbox.ack(frame);
+        return frame.message ? this.#conversation.addMessage(frame.message) : undefined;
       case 'routing':
         this.#conversation.onRouting(frame);
         return frame.state === 'ended' ? this.#finish('system') : undefined;

@@ -1,0 +1,31 @@
+"""The messages a socket sent itself: it learns them from its ack, so the bus echo is not sent back.
+
+Each chat message then crosses the wire once to every other reader and once (as the ack) to its
+sender, instead of twice to the sender.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+REMEMBERED = 512
+
+
+class OwnMessages:
+    def __init__(self, side: str) -> None:
+        self._side = side  # "customer" or "agent": the `from` of this socket's own messages
+        self._client_ids: OrderedDict[str, None] = OrderedDict()
+
+    def sending(self, client_id: object) -> None:
+        if isinstance(client_id, str):
+            self._client_ids[client_id] = None
+            while len(self._client_ids) > REMEMBERED:
+                self._client_ids.popitem(last=False)
+
+    def is_echo(self, frame: dict[str, Any]) -> bool:
+        return (
+            frame.get("type") == "message"
+            and frame.get("from") == self._side
+            and frame.get("clientId") in self._client_ids
+        )
