@@ -1,0 +1,1 @@
+"""Benchmarks for ShowDesk; each lives in its own package and runs with `python -m bench.<name>`."""

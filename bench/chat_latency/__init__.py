@@ -1,0 +1,1 @@
+"""Chat delivery latency and throughput of ShowDesk, beside a bare WebSocket relay on the same stack."""
