@@ -14,6 +14,7 @@ from showdesk.domain.routing import Presence
 from showdesk.services.access import Principal
 from showdesk.services.container import Services
 from showdesk.transport.own_messages import OwnMessages
+from showdesk.transport.pipeline import MessagePipeline
 from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
 
 gateway = APIRouter()
@@ -28,6 +29,7 @@ class AgentSession:
         self.conn = conn
         self.principal = principal
         self.own = OwnMessages("agent")
+        self.pipeline = MessagePipeline(conn)
         self.subscription = sd.bus.subscribe(self.deliver)
 
     async def deliver(self, frame: dict[str, Any]) -> None:
@@ -102,21 +104,25 @@ class AgentSession:
             await sd.router.decline(current.user, str(frame.get("conversationId", "")))
         elif kind == "message":
             self.own.sending(frame.get("clientId"))
-            message = await sd.chat.agent_message(
-                current, frame.get("conversationId"), frame.get("clientId"), frame.get("text")
-            )
-            self.conn.send(
-                {
-                    "type": "ack",
-                    "conversationId": message.conversation_id,
-                    "clientId": message.client_id,
-                    "id": message.id,
-                    "seq": message.seq,
-                    "message": message.to_wire(),
-                }
-            )
+            await self.pipeline.submit(self.post(current, frame), ref=frame.get("clientId") or kind)
         elif kind == "end":
             await sd.chat.agent_end(current, frame.get("conversationId"))
+
+    async def post(self, current: Principal, frame: dict[str, Any]) -> None:
+        # Permission was checked just before, in frame order; posting reaches the writer's queue in order.
+        message = await self.sd.chat.agent_message(
+            current, frame.get("conversationId"), frame.get("clientId"), frame.get("text")
+        )
+        self.conn.send(
+            {
+                "type": "ack",
+                "conversationId": message.conversation_id,
+                "clientId": message.client_id,
+                "id": message.id,
+                "seq": message.seq,
+                "message": message.to_wire(),
+            }
+        )
 
 
 async def _authenticate(sd: Services, conn: Connection) -> Principal:
@@ -156,6 +162,7 @@ async def agent_socket(ws: WebSocket) -> None:
             except ShowDeskError as exc:
                 conn.send_error(exc, ref=frame.get("clientId") or frame["type"])
     finally:
+        await session.pipeline.drain()
         await session.subscription.close()
         await sd.router.agent_disconnected(principal.user.id)
         await conn.shutdown()

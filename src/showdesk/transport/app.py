@@ -19,6 +19,7 @@ from showdesk.services.demo import seed_demo
 from showdesk.services.settings import ServiceSettings
 from showdesk.transport import agent_ws, guest_ws
 from showdesk.transport.errors import install_error_handlers
+from showdesk.transport.gc_policy import GcPolicy
 from showdesk.transport.metrics import Metrics
 from showdesk.transport.rest import api
 from showdesk.transport.static import mount_web
@@ -48,6 +49,7 @@ def secret_key(settings: Settings) -> str:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     metrics = Metrics()
+    gc_policy = GcPolicy(metrics.registry)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -65,12 +67,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await seed_demo(store, services.clock, settings.own_origins())
         await services.start()
         metrics.watch(services)
+        gc_policy.start()
         app.state.services = services
         app.state.ready = True
         try:
             yield
         finally:
             app.state.ready = False
+            await gc_policy.stop()
             await services.close()
 
     app = FastAPI(

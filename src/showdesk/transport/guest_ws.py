@@ -11,6 +11,7 @@ from showdesk.domain.events import conversation_topic
 from showdesk.services.container import Services
 from showdesk.services.tokens import GuestClaims
 from showdesk.transport.own_messages import OwnMessages
+from showdesk.transport.pipeline import MessagePipeline
 from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
 
 gateway = APIRouter()
@@ -23,6 +24,7 @@ class GuestSession:
         self.deployment_id = deployment_id
         self.claims: GuestClaims | None = None
         self.own = OwnMessages("customer")
+        self.pipeline = MessagePipeline(conn)
         self.subscription = sd.bus.subscribe(self.deliver)
 
     async def deliver(self, frame: dict[str, Any]) -> None:
@@ -40,20 +42,23 @@ class GuestSession:
         elif kind == "message":
             claims = self.require_chat()
             self.own.sending(frame.get("clientId"))
-            message = await self.sd.chat.guest_message(claims, frame.get("clientId"), frame.get("text"))
-            self.conn.send(
-                {
-                    "type": "ack",
-                    "clientId": message.client_id,
-                    "id": message.id,
-                    "seq": message.seq,
-                    "message": message.to_wire(),
-                }
-            )
+            await self.pipeline.submit(self.post(claims, frame), ref=frame.get("clientId") or kind)
         elif kind == "end":
             await self.sd.chat.guest_end(self.require_chat())
         else:
             raise ShowDeskError(f"unknown frame type '{kind}'", code="unknown_type")
+
+    async def post(self, claims: GuestClaims, frame: dict[str, Any]) -> None:
+        message = await self.sd.chat.guest_message(claims, frame.get("clientId"), frame.get("text"))
+        self.conn.send(
+            {
+                "type": "ack",
+                "clientId": message.client_id,
+                "id": message.id,
+                "seq": message.seq,
+                "message": message.to_wire(),
+            }
+        )
 
     def require_chat(self) -> GuestClaims:
         if self.claims is None:
@@ -128,5 +133,6 @@ async def guest_socket(ws: WebSocket) -> None:
                 if exc.code in ("token_invalid", "token_expired", "token_missing"):
                     await conn.close(CLOSE_UNAUTHENTICATED, exc.code)
     finally:
+        await session.pipeline.drain()
         await session.subscription.close()
         await conn.shutdown()

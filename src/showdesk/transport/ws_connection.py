@@ -2,6 +2,8 @@
 
 Outgoing frames go through a bounded outbox drained by one writer task, so a slow reader never
 blocks the publisher (and a reader too slow for its outbox is disconnected, not waited for).
+Silence is found by one watchdog per socket that looks at the time of the last frame, rather than
+a timer around every receive (which would cost a task per frame).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections import deque
 from collections.abc import AsyncIterator, MutableMapping
 from typing import Any
 
@@ -29,25 +32,31 @@ class Connection:
     def __init__(self, ws: WebSocket, idle_timeout: float = IDLE_TIMEOUT) -> None:
         self.ws = ws
         self._idle_timeout = idle_timeout
-        self._outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue(OUTBOX_LIMIT)
+        self._outbox: deque[dict[str, Any]] = deque()
+        self._wake = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None
+        self._watchdog: asyncio.Task[None] | None = None
         self._overflow: asyncio.Task[None] | None = None
+        self._last_frame = 0.0
         self.closed = False
 
     async def open(self) -> None:
         await self.ws.accept()
+        self._last_frame = asyncio.get_running_loop().time()
         self._writer = asyncio.create_task(self._write())
+        self._watchdog = asyncio.create_task(self._watch())
 
     def send(self, frame: dict[str, Any]) -> None:
         if self.closed:
             return
-        try:
-            self._outbox.put_nowait(frame)
-        except asyncio.QueueFull:  # the reader is too slow: drop the socket, the client resumes later
+        if len(self._outbox) >= OUTBOX_LIMIT:  # the reader is too slow: drop the socket, the client resumes later
             self.closed = True
             if self._writer is not None:
                 self._writer.cancel()
             self._overflow = asyncio.create_task(self._hard_close(1013, "too slow to read"))
+            return
+        self._outbox.append(frame)
+        self._wake.set()
 
     def send_error(self, exc: ShowDeskError, ref: Any = None) -> None:
         self.send({"type": "error", "code": exc.code, "message": exc.message, "ref": ref})
@@ -67,19 +76,32 @@ class Connection:
 
     async def shutdown(self) -> None:
         self.closed = True
-        if self._writer is not None:
-            self._writer.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._writer
+        for task in (self._writer, self._watchdog):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
 
     async def _hard_close(self, code: int, reason: str) -> None:
         if self.ws.application_state == WebSocketState.CONNECTED:
             with contextlib.suppress(Exception):
                 await self.ws.close(code, reason[:120])
 
+    async def _watch(self) -> None:
+        loop = asyncio.get_running_loop()
+        while not self.closed:
+            await asyncio.sleep(self._idle_timeout / 3)
+            if loop.time() - self._last_frame > self._idle_timeout:
+                await self.close(CLOSE_IDLE, "no frame for too long")
+                return
+
     async def _write(self) -> None:
         while True:
-            frame = await self._outbox.get()
+            if not self._outbox:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            frame = self._outbox.popleft()
             if frame.get("type") == "_close":
                 await self._hard_close(frame["code"], frame["reason"])
                 return
@@ -93,14 +115,12 @@ class Connection:
         """Parsed client frames. Malformed ones are answered with an error and skipped."""
         while not self.closed:
             try:
-                message = await asyncio.wait_for(self.ws.receive(), self._idle_timeout)
-            except TimeoutError:
-                await self.close(CLOSE_IDLE, "no frame for too long")
-                return
+                message = await self.ws.receive()
             except (WebSocketDisconnect, RuntimeError):
                 return
             if message["type"] == "websocket.disconnect":
                 return
+            self._last_frame = asyncio.get_running_loop().time()
             frame = self._parse(message)
             if frame is not None:
                 yield frame

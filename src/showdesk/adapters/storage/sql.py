@@ -74,7 +74,7 @@ class SqlStore:
             event.listen(self.engine.sync_engine, "connect", _on_sqlite_connect)
         else:
             self.engine = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
-        self._writer = MessageWriter(self.engine)
+        self._writer = MessageWriter(self.engine, on_connect=_on_sqlite_connect if self.is_sqlite else None)
 
     async def migrate(self) -> None:
         async with self.engine.begin() as conn:
