@@ -11,7 +11,6 @@ from showdesk.domain.events import conversation_topic
 from showdesk.services.container import Services
 from showdesk.services.tokens import GuestClaims
 from showdesk.transport.own_messages import OwnMessages
-from showdesk.transport.pipeline import MessagePipeline
 from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
 
 gateway = APIRouter()
@@ -24,7 +23,6 @@ class GuestSession:
         self.deployment_id = deployment_id
         self.claims: GuestClaims | None = None
         self.own = OwnMessages("customer")
-        self.pipeline = MessagePipeline(conn)
         self.subscription = sd.bus.subscribe(self.deliver)
 
     async def deliver(self, frame: dict[str, Any]) -> None:
@@ -42,7 +40,9 @@ class GuestSession:
         elif kind == "message":
             claims = self.require_chat()
             self.own.sending(frame.get("clientId"))
-            await self.pipeline.submit(self.post(claims, frame), ref=frame.get("clientId") or kind)
+            # One conversation per guest socket, typed by a person: awaiting the commit here costs
+            # nothing in order or speed, and saves a task per message (agent sockets pipeline theirs).
+            await self.post(claims, frame)
         elif kind == "end":
             await self.sd.chat.guest_end(self.require_chat())
         else:
@@ -133,6 +133,5 @@ async def guest_socket(ws: WebSocket) -> None:
                 if exc.code in ("token_invalid", "token_expired", "token_missing"):
                     await conn.close(CLOSE_UNAUTHENTICATED, exc.code)
     finally:
-        await session.pipeline.drain()
         await session.subscription.close()
         await conn.shutdown()

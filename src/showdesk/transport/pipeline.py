@@ -1,4 +1,4 @@
-"""Chat messages from one socket, in flight together.
+"""Chat messages from one agent socket (many conversations), in flight together.
 
 A socket's message frames do not wait for each other's commit: each is handed to the message
 writer in the order it arrived (the part of posting that runs before the writer's queue never

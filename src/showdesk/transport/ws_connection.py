@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections import deque
 from collections.abc import AsyncIterator, MutableMapping
 from typing import Any
 
+import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from showdesk.domain.errors import ShowDeskError
@@ -106,7 +106,7 @@ class Connection:
                 await self._hard_close(frame["code"], frame["reason"])
                 return
             try:
-                await self.ws.send_text(json.dumps(frame, separators=(",", ":")))
+                await self.ws.send_text(orjson.dumps(frame).decode())
             except Exception:
                 self.closed = True
                 return
@@ -139,8 +139,8 @@ class Connection:
             self._reject("frame_too_large", f"frames may be at most {MAX_FRAME_BYTES} bytes")
             return None
         try:
-            frame = json.loads(text)
-        except (json.JSONDecodeError, RecursionError):
+            frame = orjson.loads(text)
+        except orjson.JSONDecodeError:
             self._reject("invalid_json", "the frame is not valid JSON")
             return None
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):

@@ -26,7 +26,7 @@ import contextlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, create_engine, event, select, update
@@ -68,6 +68,43 @@ def _refusal(new: NewMessage, conv: _Conversation | None) -> ShowDeskError | Non
     if new.sender == Sender.AGENT.value and conv.agent_id != new.sender_id:
         return Forbidden("you are not the agent of this conversation", code="not_your_conversation")
     return None
+
+
+_MESSAGE_COLUMNS = (
+    "conversation_id",
+    "sender_key",
+    "client_id",
+    "id",
+    "seq",
+    "sender",
+    "sender_id",
+    "display_name",
+    "text",
+    "created_at",
+)
+
+
+def _driver_rows(conn: Connection, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        return list(cursor.execute(sql, params).fetchall())
+    finally:
+        cursor.close()
+
+
+def _message_from_row(row: dict[str, Any]) -> Message:
+    created = datetime.fromisoformat(row["created_at"]).replace(tzinfo=UTC)
+    return Message(
+        id=row["id"],
+        conversation_id=row["conversation_id"],
+        seq=row["seq"],
+        sender=row["sender"],
+        sender_id=row["sender_id"],
+        display_name=row["display_name"],
+        text=row["text"],
+        client_id=row["client_id"],
+        created_at=created,
+    )
 
 
 class MessageWriter:
@@ -178,23 +215,39 @@ class MessageWriter:
         return outcomes
 
     def _lock_and_read(self, conn: Connection, ids: list[str]) -> dict[str, _Conversation]:
-        c = t.conversations
-        columns = (c.c.id, c.c.state, c.c.agent_id, c.c.last_seq)
         if self._is_sqlite:
             # A no-op write first takes SQLite's write lock, so nobody slips in between read and write.
-            query: Any = update(c).where(c.c.id.in_(ids)).values(last_seq=c.c.last_seq).returning(*columns)
-        else:
-            query = select(*columns).where(c.c.id.in_(ids)).order_by(c.c.id).with_for_update()
-        rows = conn.execute(query).all()
-        return {row.id: _Conversation(row.state, row.agent_id, row.last_seq) for row in rows}
+            marks = ",".join("?" * len(ids))
+            rows = _driver_rows(
+                conn,
+                f"UPDATE conversations SET last_seq = last_seq WHERE id IN ({marks}) "  # noqa: S608 - only ? marks
+                "RETURNING id, state, agent_id, last_seq",
+                ids,
+            )
+            return {row[0]: _Conversation(row[1], row[2], row[3]) for row in rows}
+        c = t.conversations
+        columns = (c.c.id, c.c.state, c.c.agent_id, c.c.last_seq)
+        query = select(*columns).where(c.c.id.in_(ids)).order_by(c.c.id).with_for_update()
+        pg_rows = conn.execute(query).all()
+        return {row.id: _Conversation(row.state, row.agent_id, row.last_seq) for row in pg_rows}
 
-    @staticmethod
-    def _stored(conn: Connection, ids: list[str], client_ids: set[str]) -> dict[tuple[str, str, str], Message]:
+    def _stored(self, conn: Connection, ids: list[str], client_ids: set[str]) -> dict[tuple[str, str, str], Message]:
         from showdesk.adapters.storage.sql import to_entity
 
+        if self._is_sqlite:
+            wanted = sorted(client_ids)
+            rows = _driver_rows(
+                conn,
+                f"SELECT {', '.join(_MESSAGE_COLUMNS)} FROM messages "  # noqa: S608 - only ? marks
+                f"WHERE conversation_id IN ({','.join('?' * len(ids))}) "
+                f"AND client_id IN ({','.join('?' * len(wanted))})",
+                [*ids, *wanted],
+            )
+            return {(r[0], r[1], r[2]): _message_from_row(dict(zip(_MESSAGE_COLUMNS, r, strict=True))) for r in rows}
+
         m = t.messages
-        rows = conn.execute(select(m).where(m.c.conversation_id.in_(ids), m.c.client_id.in_(client_ids))).all()
-        return {(row.conversation_id, row.sender_key, row.client_id): to_entity(Message, row) for row in rows}
+        found = conn.execute(select(m).where(m.c.conversation_id.in_(ids), m.c.client_id.in_(client_ids))).all()
+        return {(row.conversation_id, row.sender_key, row.client_id): to_entity(Message, row) for row in found}
 
     def _write(self, conn: Connection, conversations: dict[str, _Conversation], fresh: list[Message]) -> None:
         moved = {m.conversation_id for m in fresh}
