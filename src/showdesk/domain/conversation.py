@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from showdesk.domain.errors import Conflict, InvalidInput
+from showdesk.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, ShowDeskError
 
 MAX_MESSAGE_CHARS = 4000
 MAX_CLIENT_ID_CHARS = 64
@@ -111,6 +111,36 @@ class NewMessage:
     text: str
     client_id: str
     created_at: datetime
+
+    def stored_as(self, message_id: str, seq: int) -> Message:
+        return Message(
+            id=message_id,
+            conversation_id=self.conversation_id,
+            seq=seq,
+            sender=self.sender,
+            sender_id=self.sender_id,
+            display_name=self.display_name,
+            text=self.text,
+            client_id=self.client_id,
+            created_at=self.created_at,
+        )
+
+
+def refuse_message(new: NewMessage, state: str | None, agent_id: str | None) -> ShowDeskError | None:
+    """Why a conversation in `state` (None: it does not exist) with `agent_id` cannot take `new`, if it can't.
+
+    System notices may always be added; customers and agents only write into open chats, and an
+    agent only into their own.
+    """
+    if state is None:
+        return NotFound(f"conversation {new.conversation_id} does not exist", code="conversation_not_found")
+    if new.sender == Sender.SYSTEM.value:
+        return None
+    if state == ConversationState.ENDED.value:
+        return Conflict("this chat has ended; start a new one to keep talking", code="chat_ended")
+    if new.sender == Sender.AGENT.value and agent_id != new.sender_id:
+        return Forbidden("you are not the agent of this conversation", code="not_your_conversation")
+    return None
 
 
 def check_message_text(text: object) -> str:

@@ -12,10 +12,10 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any, TypeVar
 
-from showdesk.domain.conversation import Conversation, ConversationState, Message, NewMessage, Sender
+from showdesk.domain.conversation import Conversation, ConversationState, Message, NewMessage, refuse_message
 from showdesk.domain.deployments import Deployment
 from showdesk.domain.directory import Organization, Role, User
-from showdesk.domain.errors import Conflict, Forbidden, NotFound
+from showdesk.domain.errors import Conflict, NotFound
 from showdesk.domain.flow import Flow
 from showdesk.domain.ids import new_id
 from showdesk.domain.queues import Queue, Skill
@@ -133,23 +133,11 @@ class MemoryStore:
                 if same_sender and stored.client_id == new.client_id:
                     return copy.deepcopy(stored), False
             conv = self._rows[Conversation][new.conversation_id]
-            if new.sender != Sender.SYSTEM.value:
-                if conv.state == ConversationState.ENDED.value:
-                    raise Conflict("this chat has ended; start a new one to keep talking", code="chat_ended")
-                if new.sender == Sender.AGENT.value and conv.agent_id != new.sender_id:
-                    raise Forbidden("you are not the agent of this conversation", code="not_your_conversation")
+            refusal = refuse_message(new, conv.state, conv.agent_id)
+            if refusal is not None:
+                raise refusal
             self._last_seq[new.conversation_id] += 1
-            message = Message(
-                id=new_id("m"),
-                conversation_id=new.conversation_id,
-                seq=self._last_seq[new.conversation_id],
-                sender=new.sender,
-                sender_id=new.sender_id,
-                display_name=new.display_name,
-                text=new.text,
-                client_id=new.client_id,
-                created_at=new.created_at,
-            )
+            message = new.stored_as(new_id("m"), self._last_seq[new.conversation_id])
             self._messages[new.conversation_id].append(message)
             return copy.deepcopy(message), True
 

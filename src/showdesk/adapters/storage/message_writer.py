@@ -34,8 +34,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from showdesk.adapters.storage import tables as t
-from showdesk.domain.conversation import ConversationState, Message, NewMessage, Sender
-from showdesk.domain.errors import Conflict, Forbidden, NotFound, ShowDeskError
+from showdesk.domain.conversation import Message, NewMessage, refuse_message
+from showdesk.domain.errors import Conflict, NotFound, ShowDeskError
 from showdesk.domain.ids import new_id
 
 log = logging.getLogger(__name__)
@@ -56,18 +56,6 @@ class _Conversation:
     state: str
     agent_id: str | None
     last_seq: int
-
-
-def _refusal(new: NewMessage, conv: _Conversation | None) -> ShowDeskError | None:
-    if conv is None:
-        return NotFound(f"conversation {new.conversation_id} does not exist", code="conversation_not_found")
-    if new.sender == Sender.SYSTEM.value:
-        return None
-    if conv.state == ConversationState.ENDED.value:
-        return Conflict("this chat has ended; start a new one to keep talking", code="chat_ended")
-    if new.sender == Sender.AGENT.value and conv.agent_id != new.sender_id:
-        return Forbidden("you are not the agent of this conversation", code="not_your_conversation")
-    return None
 
 
 _MESSAGE_COLUMNS = (
@@ -191,22 +179,12 @@ class MessageWriter:
                 outcomes.append((stored[key], False))
                 continue
             conv = conversations.get(new.conversation_id)
-            refusal = _refusal(new, conv)
+            refusal = refuse_message(new, conv.state if conv else None, conv.agent_id if conv else None)
             if refusal is not None or conv is None:
                 outcomes.append(refusal or NotFound("conversation not found"))
                 continue
             conv.last_seq += 1
-            message = Message(
-                id=new_id("m"),
-                conversation_id=new.conversation_id,
-                seq=conv.last_seq,
-                sender=new.sender,
-                sender_id=new.sender_id,
-                display_name=new.display_name,
-                text=new.text,
-                client_id=new.client_id,
-                created_at=new.created_at,
-            )
+            message = new.stored_as(new_id("m"), conv.last_seq)
             stored[key] = message
             fresh.append(message)
             outcomes.append((message, True))
