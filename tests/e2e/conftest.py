@@ -37,13 +37,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 item.add_marker(pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (scripts/install puts it there)"))
 
 
-@pytest.fixture(scope="session")
+# Module scope: the sync API runs an event loop in this thread while it is open, and the async
+# tests collected after the e2e modules need the thread free again.
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=HEADLESS_FLAGS)
     yield b
