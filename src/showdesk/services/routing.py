@@ -197,16 +197,6 @@ class Router:
             await self._withdraw_offer(conversation_id, reason="declined")
             await self._dispatch()
 
-    async def release(self, user_id: str, conversation_id: str) -> None:
-        """The agent is done with the interaction (it ended): free the capacity slot."""
-        async with self._lock:
-            agent = self.agents.get(user_id)
-            if agent is not None and conversation_id in agent.active:
-                agent.active.discard(conversation_id)
-                agent.idle_since = self._clock.now()
-                await self._tell_presence(agent)
-            await self._dispatch()
-
     def status_of(self, user_id: str) -> str:
         agent = self.agents.get(user_id)
         return agent.shown_status if agent else Presence.OFF_QUEUE.value

@@ -61,10 +61,6 @@ class Connection:
     def send_error(self, exc: ShowDeskError, ref: Any = None) -> None:
         self.send({"type": "error", "code": exc.code, "message": exc.message, "ref": ref})
 
-    async def deliver(self, frame: dict[str, Any]) -> None:
-        """Bus handler: forward an event frame to this socket."""
-        self.send(frame)
-
     async def close(self, code: int = 1000, reason: str = "") -> None:
         """Flush what is queued, then close."""
         if self._writer is not None and not self.closed:

@@ -1,8 +1,7 @@
 // Types of the ShowDesk React bindings (/sdk/react.js).
 import type { ReactNode, ReactElement } from 'react';
 import type {
-  Chat, ChatConfig, ChatError, ChatMessage, ChatState, ConnectionState, RoutingInfo, SendResult,
-  StartResult, StartVideoOptions,
+  Chat, ChatConfig, ChatError, ChatMessage, ChatState, ConnectionState, RoutingInfo,
 } from './webchat.js';
 
 export interface ChatProviderProps {
@@ -10,7 +9,9 @@ export interface ChatProviderProps {
   children?: ReactNode;
 }
 
-export interface UseChatResult {
+/** The chat's own methods, bound to the provider's chat, plus its state as React state. */
+export interface UseChatResult
+  extends Pick<Chat, 'startChat' | 'resumeChat' | 'sendText' | 'endChat' | 'startVideo' | 'stopVideo'> {
   chat: Chat;
   messages: readonly ChatMessage[];
   state: ChatState;
@@ -19,12 +20,6 @@ export interface UseChatResult {
   agentName: string | null;
   /** The last `error` event, if any. */
   error: ChatError | null;
-  startChat(options?: { displayName?: string }): Promise<StartResult>;
-  resumeChat(): Promise<StartResult>;
-  sendText(text: string): Promise<SendResult>;
-  endChat(): Promise<void>;
-  startVideo(options?: StartVideoOptions): Promise<void>;
-  stopVideo(): void;
 }
 
 export declare function ChatProvider(props: ChatProviderProps): ReactElement;
