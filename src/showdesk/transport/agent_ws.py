@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from fastapi import APIRouter, WebSocket
@@ -13,11 +14,12 @@ from showdesk.domain.permissions import Permission
 from showdesk.domain.routing import Presence
 from showdesk.services.access import Principal
 from showdesk.services.container import Services
+from showdesk.transport.eager import Lane
 from showdesk.transport.own_messages import OwnMessages
-from showdesk.transport.pipeline import MessagePipeline
 from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
 
 gateway = APIRouter()
+log = logging.getLogger(__name__)
 
 AUTH_TIMEOUT = 10.0
 _PRESENCE = {"on_queue": Presence.ON_QUEUE, "off_queue": Presence.OFF_QUEUE}
@@ -29,7 +31,7 @@ class AgentSession:
         self.conn = conn
         self.principal = principal
         self.own = OwnMessages("agent")
-        self.pipeline = MessagePipeline(conn)
+        self.messages = Lane(self.report)  # chat messages: stored in frame order, acked as they commit
         self.subscription = sd.bus.subscribe(self.deliver)
 
     async def deliver(self, frame: dict[str, Any]) -> None:
@@ -104,9 +106,16 @@ class AgentSession:
             await sd.router.decline(current.user, str(frame.get("conversationId", "")))
         elif kind == "message":
             self.own.sending(frame.get("clientId"))
-            await self.pipeline.submit(self.post(current, frame), ref=frame.get("clientId") or kind)
+            await self.messages.submit(self.post(current, frame), ref=frame.get("clientId") or kind)
         elif kind == "end":
             await sd.chat.agent_end(current, frame.get("conversationId"))
+
+    def report(self, exc: BaseException, ref: Any) -> None:
+        if isinstance(exc, ShowDeskError):
+            self.conn.send_error(exc, ref=ref)
+        else:
+            log.error("posting a message failed", exc_info=exc)
+            self.conn.send_error(ShowDeskError("the message could not be posted", code="internal"), ref=ref)
 
     async def post(self, current: Principal, frame: dict[str, Any]) -> None:
         # Permission was checked just before, in frame order; posting reaches the writer's queue in order.
@@ -162,7 +171,7 @@ async def agent_socket(ws: WebSocket) -> None:
             except ShowDeskError as exc:
                 conn.send_error(exc, ref=frame.get("clientId") or frame["type"])
     finally:
-        await session.pipeline.drain()
+        await session.messages.drain()
         await session.subscription.close()
         await sd.router.agent_disconnected(principal.user.id)
         await conn.shutdown()

@@ -1,7 +1,9 @@
 """One WebSocket, either side: frame parsing with clear errors, an outbox, heartbeat timeouts.
 
-Outgoing frames go through a bounded outbox drained by one writer task, so a slow reader never
-blocks the publisher (and a reader too slow for its outbox is disconnected, not waited for).
+A frame is written at once when the socket's buffer has room (the usual case: no task, no trip
+through the event loop). When a write has to wait, that write and every later frame go through a
+bounded outbox drained by a writer task, in order, so a slow reader never blocks the publisher (and a
+reader too slow for its outbox is disconnected, not waited for).
 Silence is found by one watchdog per socket that looks at the time of the last frame, rather than
 a timer around every receive (which would cost a task per frame).
 """
@@ -18,6 +20,7 @@ import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from showdesk.domain.errors import ShowDeskError
+from showdesk.transport import eager
 
 MAX_FRAME_BYTES = 64 * 1024
 OUTBOX_LIMIT = 2000
@@ -33,8 +36,7 @@ class Connection:
         self.ws = ws
         self._idle_timeout = idle_timeout
         self._outbox: deque[dict[str, Any]] = deque()
-        self._wake = asyncio.Event()
-        self._writer: asyncio.Task[None] | None = None
+        self._writer: asyncio.Task[None] | None = None  # only while a write waits for buffer room
         self._watchdog: asyncio.Task[None] | None = None
         self._overflow: asyncio.Task[None] | None = None
         self._last_frame = 0.0
@@ -43,30 +45,36 @@ class Connection:
     async def open(self) -> None:
         await self.ws.accept()
         self._last_frame = asyncio.get_running_loop().time()
-        self._writer = asyncio.create_task(self._write())
         self._watchdog = asyncio.create_task(self._watch())
 
     def send(self, frame: dict[str, Any]) -> None:
         if self.closed:
             return
-        if len(self._outbox) >= OUTBOX_LIMIT:  # the reader is too slow: drop the socket, the client resumes later
-            self.closed = True
-            if self._writer is not None:
+        if self._writer is not None:  # a write is waiting: keep the order, queue behind it
+            if len(self._outbox) >= OUTBOX_LIMIT:  # too slow to read: drop the socket, the client resumes
+                self.closed = True
                 self._writer.cancel()
-            self._overflow = asyncio.create_task(self._hard_close(1013, "too slow to read"))
+                self._overflow = asyncio.create_task(self._hard_close(1013, "too slow to read"))
+                return
+            self._outbox.append(frame)
             return
-        self._outbox.append(frame)
-        self._wake.set()
+        try:
+            paused = eager.start(self.ws.send_text(orjson.dumps(frame).decode()))
+        except Exception:
+            self.closed = True
+            return
+        if paused is not None:
+            self._writer = asyncio.create_task(self._write(paused))
 
     def send_error(self, exc: ShowDeskError, ref: Any = None) -> None:
         self.send({"type": "error", "code": exc.code, "message": exc.message, "ref": ref})
 
     async def close(self, code: int = 1000, reason: str = "") -> None:
         """Flush what is queued, then close."""
-        if self._writer is not None and not self.closed:
-            self.send({"type": "_close", "code": code, "reason": reason})
+        writer = self._writer
+        if writer is not None and not self.closed:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._writer, 5)
+                await asyncio.wait_for(asyncio.shield(writer), 5)
         self.closed = True
         await self._hard_close(code, reason)
 
@@ -91,21 +99,17 @@ class Connection:
                 await self.close(CLOSE_IDLE, "no frame for too long")
                 return
 
-    async def _write(self) -> None:
-        while True:
-            if not self._outbox:
-                self._wake.clear()
-                await self._wake.wait()
-                continue
-            frame = self._outbox.popleft()
-            if frame.get("type") == "_close":
-                await self._hard_close(frame["code"], frame["reason"])
-                return
-            try:
+    async def _write(self, paused: eager.Paused) -> None:
+        """Finish the write that had to wait, then the frames queued behind it."""
+        try:
+            await eager.finish(paused)
+            while self._outbox and not self.closed:
+                frame = self._outbox.popleft()
                 await self.ws.send_text(orjson.dumps(frame).decode())
-            except Exception:
-                self.closed = True
-                return
+        except Exception:
+            self.closed = True
+        finally:
+            self._writer = None
 
     async def frames(self) -> AsyncIterator[dict[str, Any]]:
         """Parsed client frames. Malformed ones are answered with an error and skipped."""
