@@ -76,7 +76,7 @@ class Conversation:
         self.state = target.value
 
 
-@dataclass
+@dataclass(frozen=True)
 class Message:
     id: str
     conversation_id: str
@@ -89,15 +89,21 @@ class Message:
     created_at: datetime
 
     def to_wire(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "seq": self.seq,
-            "from": self.sender,
-            "text": self.text,
-            "at": self.created_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            "displayName": self.display_name,
-            "clientId": self.client_id,
-        }
+        """The message as clients see it. Built once per message (it is sent to several sockets);
+        callers must not change the dict they get."""
+        wire: dict[str, Any] | None = self.__dict__.get("_wire")
+        if wire is None:
+            wire = {
+                "id": self.id,
+                "seq": self.seq,
+                "from": self.sender,
+                "text": self.text,
+                "at": self.created_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                "displayName": self.display_name,
+                "clientId": self.client_id,
+            }
+            self.__dict__["_wire"] = wire
+        return wire
 
 
 @dataclass

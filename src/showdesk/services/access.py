@@ -98,6 +98,8 @@ class AccessService:
         user, permissions = known
         if not user.active:
             raise Unauthenticated("this account is disabled", code="account_disabled")
+        if principal.user is user and principal.permissions is permissions:
+            return principal  # nothing changed since this principal was read
         return Principal(user, permissions, principal.claims)
 
     async def require(self, principal: Principal, permission: Permission) -> Principal:

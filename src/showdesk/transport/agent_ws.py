@@ -87,9 +87,13 @@ class AgentSession:
             return
         if kind not in ("presence", "accept", "decline", "message", "end"):
             raise ShowDeskError(f"unknown frame type '{kind}'", code="unknown_type")
+        # Read fresh in frame order (a reader waits here on a cold cache, so frames never overtake).
         current = await sd.access.require(self.principal, Permission.CHAT_ANSWER)
         self.principal = current
-        if kind == "presence":
+        if kind == "message":
+            self.own.sending(frame.get("clientId"))
+            await self.messages.submit(self.post(current, frame), ref=frame.get("clientId") or kind)
+        elif kind == "presence":
             presence = _PRESENCE.get(frame.get("status", ""))
             if presence is None:
                 raise ShowDeskError("status must be on_queue or off_queue", code="invalid_presence")
@@ -104,9 +108,6 @@ class AgentSession:
                 raise
         elif kind == "decline":
             await sd.router.decline(current.user, str(frame.get("conversationId", "")))
-        elif kind == "message":
-            self.own.sending(frame.get("clientId"))
-            await self.messages.submit(self.post(current, frame), ref=frame.get("clientId") or kind)
         elif kind == "end":
             await sd.chat.agent_end(current, frame.get("conversationId"))
 
@@ -118,7 +119,7 @@ class AgentSession:
             self.conn.send_error(ShowDeskError("the message could not be posted", code="internal"), ref=ref)
 
     async def post(self, current: Principal, frame: dict[str, Any]) -> None:
-        # Permission was checked just before, in frame order; posting reaches the writer's queue in order.
+        # Started at once by the lane, so the writer's queue sees the frames in order.
         message = await self.sd.chat.agent_message(
             current, frame.get("conversationId"), frame.get("clientId"), frame.get("text")
         )

@@ -6,7 +6,6 @@ sender, instead of twice to the sender.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from typing import Any
 
 REMEMBERED = 512
@@ -15,13 +14,13 @@ REMEMBERED = 512
 class OwnMessages:
     def __init__(self, side: str) -> None:
         self._side = side  # "customer" or "agent": the `from` of this socket's own messages
-        self._client_ids: OrderedDict[str, None] = OrderedDict()
+        self._client_ids: dict[str, None] = {}  # insertion-ordered: the oldest goes first
 
     def sending(self, client_id: object) -> None:
         if isinstance(client_id, str):
             self._client_ids[client_id] = None
-            while len(self._client_ids) > REMEMBERED:
-                self._client_ids.popitem(last=False)
+            if len(self._client_ids) > REMEMBERED:
+                del self._client_ids[next(iter(self._client_ids))]
 
     def is_echo(self, frame: dict[str, Any]) -> bool:
         return (

@@ -4,19 +4,22 @@ Appends are queued; one writer task takes whatever is waiting (up to a batch) an
 transaction with a fixed number of statements, however large the batch:
 
 1. lock the batch's conversations and read their state, agent and last sequence number (on SQLite
-   one no-op `UPDATE ... RETURNING`, which takes the write lock before anything is read; on
-   PostgreSQL `SELECT ... ORDER BY id FOR UPDATE`, so nodes never deadlock),
-2. (merged into 1)
-3. read any stored messages with the batch's client ids (resends),
-4. check each append (conversation open; an agent's message only from the conversation's agent),
+   a one-row no-op `UPDATE` takes the write lock before anything is read, then one `SELECT` reads
+   them all; on PostgreSQL `SELECT ... ORDER BY id FOR UPDATE`, so nodes never deadlock),
+2. read any stored messages with the batch's (conversation, sender, client id) keys (resends), key
+   by key in the unique index, so the cost follows the batch and not the conversations' history,
+3. check each append (conversation open; an agent's message only from the conversation's agent),
    give the new ones the next sequence numbers,
-5. write the new last sequence numbers and insert the messages (two executemany calls), commit,
+4. write the new last sequence numbers (one `UPDATE ... FROM (VALUES ...)` on SQLite) and insert
+   the messages (multi-row `INSERT`s on SQLite, executemany on PostgreSQL), commit,
 
 and only then resolve each caller's future. Under load this turns hundreds of commits into a few.
 
 The batch runs as one synchronous function: on SQLite in a dedicated writer thread with its own
 connection (one thread hop per batch instead of one per statement), on PostgreSQL through the async
-engine's `run_sync`.
+engine's `run_sync`. On SQLite each read folds its rows into one JSON value: the driver lets go of
+the GIL around every SQLite call and this thread must win it back from a busy event loop each
+time, so the batch makes a handful of calls, not one per row. Needs SQLite 3.38 (JSON built in).
 """
 
 from __future__ import annotations
@@ -24,12 +27,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, create_engine, event, select, update
+import orjson
+from sqlalchemy import Engine, bindparam, create_engine, event, select, tuple_, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -41,6 +46,7 @@ from showdesk.domain.ids import new_id
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 512
+_INSERT_ROWS = 500  # 10 values a row, well under SQLite's 32,766 bound variables
 
 Outcome = tuple[Message, bool] | ShowDeskError
 Pending = tuple[NewMessage, "asyncio.Future[tuple[Message, bool]]"]
@@ -80,6 +86,29 @@ def _driver_rows(conn: Connection, sql: str, params: list[Any]) -> list[tuple[An
         cursor.close()
 
 
+_FOLD_MESSAGES = f"SELECT json_group_array(json_array({', '.join(_MESSAGE_COLUMNS)})) FROM messages"  # noqa: S608 - fixed column names
+_INSERT_MESSAGES = (
+    "INSERT INTO messages (id, conversation_id, seq, sender, sender_id, sender_key, display_name, text, client_id, "
+    "created_at)"
+)
+
+
+def _driver_json(conn: Connection, sql: str, params: list[Any]) -> list[list[Any]]:
+    """Rows folded by SQLite into one JSON array: one SQLite call however many rows match."""
+    rows = _driver_rows(conn, sql, params)
+    found: list[list[Any]] = orjson.loads(rows[0][0]) if rows and rows[0][0] else []
+    return found
+
+
+def _marks(count: int) -> str:
+    return ",".join("?" * count)
+
+
+def _rows(count: int, width: int) -> str:
+    row = f"({_marks(width)})"
+    return ",".join([row] * count)
+
+
 def _message_from_row(row: dict[str, Any]) -> Message:
     created = datetime.fromisoformat(row["created_at"]).replace(tzinfo=UTC)
     return Message(
@@ -107,16 +136,20 @@ class MessageWriter:
             if on_connect is not None:
                 event.listen(self._sync_engine, "connect", on_connect)
             self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="showdesk-message-writer")
-        self._queue: asyncio.Queue[Pending] | None = None
+        self._waiting: deque[Pending] = deque()
+        self._wake: asyncio.Future[None] | None = None  # set while the writer task sleeps on an empty queue
         self._task: asyncio.Task[None] | None = None
 
-    async def append(self, new: NewMessage) -> tuple[Message, bool]:
-        if self._queue is None:
-            self._queue = asyncio.Queue()
-            self._task = asyncio.create_task(self._run())
-        future: asyncio.Future[tuple[Message, bool]] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait((new, future))
-        return await future
+    def append(self, new: NewMessage) -> asyncio.Future[tuple[Message, bool]]:
+        """Queue `new` now (appends are stored in call order); the future resolves after its commit."""
+        loop = asyncio.get_running_loop()
+        if self._task is None:
+            self._task = loop.create_task(self._run())
+        future: asyncio.Future[tuple[Message, bool]] = loop.create_future()
+        self._waiting.append((new, future))
+        if self._wake is not None and not self._wake.done():
+            self._wake.set_result(None)
+        return future
 
     async def close(self) -> None:
         if self._task is not None:
@@ -124,18 +157,20 @@ class MessageWriter:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-            self._queue = None
         if self._thread is not None:
             self._thread.shutdown(wait=True)
         if self._sync_engine is not None:
             self._sync_engine.dispose()
 
     async def _run(self) -> None:
-        assert self._queue is not None
+        waiting = self._waiting
         while True:
-            batch = [await self._queue.get()]
-            while len(batch) < MAX_BATCH and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
+            if not waiting:
+                self._wake = asyncio.get_running_loop().create_future()
+                await self._wake
+                self._wake = None
+                continue
+            batch = [waiting.popleft() for _ in range(min(MAX_BATCH, len(waiting)))]
             try:
                 outcomes = await self._store([new for new, _ in batch])
             except Exception:
@@ -170,11 +205,11 @@ class MessageWriter:
     def _store_batch(self, conn: Connection, batch: list[NewMessage]) -> list[Outcome]:
         ids = sorted({new.conversation_id for new in batch})
         conversations = self._lock_and_read(conn, ids)
-        stored = self._stored(conn, ids, {new.client_id for new in batch})
+        keys = [(new.conversation_id, sender_key(new.sender, new.sender_id), new.client_id) for new in batch]
+        stored = self._stored(conn, sorted(set(keys)))
         outcomes: list[Outcome] = []
         fresh: list[Message] = []
-        for new in batch:
-            key = (new.conversation_id, sender_key(new.sender, new.sender_id), new.client_id)
+        for new, key in zip(batch, keys, strict=True):
             if key in stored:
                 outcomes.append((stored[key], False))
                 continue
@@ -195,13 +230,9 @@ class MessageWriter:
     def _lock_and_read(self, conn: Connection, ids: list[str]) -> dict[str, _Conversation]:
         if self._is_sqlite:
             # A no-op write first takes SQLite's write lock, so nobody slips in between read and write.
-            marks = ",".join("?" * len(ids))
-            rows = _driver_rows(
-                conn,
-                f"UPDATE conversations SET last_seq = last_seq WHERE id IN ({marks}) "  # noqa: S608 - only ? marks
-                "RETURNING id, state, agent_id, last_seq",
-                ids,
-            )
+            _driver_rows(conn, "UPDATE conversations SET last_seq = last_seq WHERE id = ?", [ids[0]])
+            fold = "SELECT json_group_array(json_array(id, state, agent_id, last_seq)) FROM conversations"
+            rows = _driver_json(conn, f"{fold} WHERE id IN ({_marks(len(ids))})", ids)
             return {row[0]: _Conversation(row[1], row[2], row[3]) for row in rows}
         c = t.conversations
         columns = (c.c.id, c.c.state, c.c.agent_id, c.c.last_seq)
@@ -209,22 +240,23 @@ class MessageWriter:
         pg_rows = conn.execute(query).all()
         return {row.id: _Conversation(row.state, row.agent_id, row.last_seq) for row in pg_rows}
 
-    def _stored(self, conn: Connection, ids: list[str], client_ids: set[str]) -> dict[tuple[str, str, str], Message]:
+    def _stored(self, conn: Connection, keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str], Message]:
+        """Messages already stored under these (conversation, sender key, client id) keys: resends.
+
+        Looked up key by key in the unique index, so the cost follows the batch, not the history.
+        """
         from showdesk.adapters.storage.sql import to_entity
 
         if self._is_sqlite:
-            wanted = sorted(client_ids)
-            rows = _driver_rows(
-                conn,
-                f"SELECT {', '.join(_MESSAGE_COLUMNS)} FROM messages "  # noqa: S608 - only ? marks
-                f"WHERE conversation_id IN ({','.join('?' * len(ids))}) "
-                f"AND client_id IN ({','.join('?' * len(wanted))})",
-                [*ids, *wanted],
-            )
+            keyed = f"WITH k(a, b, c) AS (VALUES {_rows(len(keys), 3)}) "
+            join = "JOIN k ON conversation_id = k.a AND sender_key = k.b AND client_id = k.c"
+            sql = f"{keyed}{_FOLD_MESSAGES} {join}"
+            rows = _driver_json(conn, sql, [value for key in keys for value in key])
             return {(r[0], r[1], r[2]): _message_from_row(dict(zip(_MESSAGE_COLUMNS, r, strict=True))) for r in rows}
 
         m = t.messages
-        found = conn.execute(select(m).where(m.c.conversation_id.in_(ids), m.c.client_id.in_(client_ids))).all()
+        key_columns = tuple_(m.c.conversation_id, m.c.sender_key, m.c.client_id)
+        found = conn.execute(select(m).where(key_columns.in_(keys))).all()
         return {(row.conversation_id, row.sender_key, row.client_id): to_entity(Message, row) for row in found}
 
     def _write(self, conn: Connection, conversations: dict[str, _Conversation], fresh: list[Message]) -> None:
@@ -244,33 +276,39 @@ class MessageWriter:
     def _write_sqlite(
         conn: Connection, conversations: dict[str, _Conversation], fresh: list[Message], moved: set[str]
     ) -> None:
-        # The hot path of every chat message: plain executemany on the driver's cursor, inside the
-        # same transaction, skips per-row parameter processing. Times are stored in the text form
+        # The hot path of every chat message: two statements for the whole batch, on the driver's
+        # cursor, inside the same transaction. The driver lets go of the GIL around each SQLite call
+        # and this thread must win it back after each one from a busy event loop, so the number of
+        # calls per batch matters more than their size. Times are stored in the text form
         # SQLAlchemy's SQLite DateTime type writes and reads (UTC, no zone suffix).
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.executemany(
-                "UPDATE conversations SET last_seq = ? WHERE id = ?",
-                [(conversations[cid].last_seq, cid) for cid in sorted(moved)],
+            seqs = [(cid, conversations[cid].last_seq) for cid in sorted(moved)]
+            values = _rows(len(seqs), 2)
+            cursor.execute(
+                f"UPDATE conversations SET last_seq = v.column2 FROM (VALUES {values}) AS v WHERE id = v.column1",  # noqa: S608
+                [value for pair in seqs for value in pair],
             )
-            cursor.executemany(
-                "INSERT INTO messages (id, conversation_id, seq, sender, sender_id, sender_key, display_name, "
-                "text, client_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        m.id,
-                        m.conversation_id,
-                        m.seq,
-                        m.sender,
-                        m.sender_id,
-                        sender_key(m.sender, m.sender_id),
-                        m.display_name,
-                        m.text,
-                        m.client_id,
-                        m.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"),
-                    )
-                    for m in fresh
-                ],
-            )
+            for start in range(0, len(fresh), _INSERT_ROWS):
+                chunk = fresh[start : start + _INSERT_ROWS]
+                cursor.execute(
+                    f"{_INSERT_MESSAGES} VALUES {_rows(len(chunk), 10)}",
+                    [
+                        value
+                        for m in chunk
+                        for value in (
+                            m.id,
+                            m.conversation_id,
+                            m.seq,
+                            m.sender,
+                            m.sender_id,
+                            sender_key(m.sender, m.sender_id),
+                            m.display_name,
+                            m.text,
+                            m.client_id,
+                            m.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"),
+                        )
+                    ],
+                )
         finally:
             cursor.close()
