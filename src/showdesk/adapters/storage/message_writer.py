@@ -45,7 +45,8 @@ from showdesk.domain.ids import new_id
 
 log = logging.getLogger(__name__)
 
-MAX_BATCH = 512
+MAX_BATCH = 1024
+_RESOLVE_CHUNK = 64  # callers woken per loop turn, so reading new frames goes on between turns
 _INSERT_ROWS = 500  # 10 values a row, well under SQLite's 32,766 bound variables
 
 Outcome = tuple[Message, bool] | ShowDeskError
@@ -164,31 +165,46 @@ class MessageWriter:
 
     async def _run(self) -> None:
         waiting = self._waiting
+        storing: tuple[list[Pending], asyncio.Task[list[Outcome]]] | None = None
         while True:
-            if not waiting:
-                self._wake = asyncio.get_running_loop().create_future()
-                await self._wake
-                self._wake = None
-                continue
-            batch = [waiting.popleft() for _ in range(min(MAX_BATCH, len(waiting)))]
-            try:
-                outcomes = await self._store([new for new, _ in batch])
-            except Exception:
-                # A database failure must not fail the neighbours: retry them one by one.
-                log.warning("message batch of %d failed; storing one by one", len(batch), exc_info=True)
-                outcomes = []
-                for new, _ in batch:
-                    try:
-                        outcomes.extend(await self._store([new]))
-                    except Exception as exc:
-                        outcomes.append(Conflict(f"the message could not be stored: {exc}", code="store_failed"))
-            for (_, future), outcome in zip(batch, outcomes, strict=True):
+            if storing is None:
+                if not waiting:
+                    self._wake = asyncio.get_running_loop().create_future()
+                    await self._wake
+                    self._wake = None
+                    continue
+                storing = self._start(waiting)
+            batch, task = storing
+            outcomes = await task
+            # The next batch is stored while this one's callers hear back: commits never wait for acks.
+            storing = self._start(waiting) if waiting else None
+            for i, ((_, future), outcome) in enumerate(zip(batch, outcomes, strict=True)):
+                if i and i % _RESOLVE_CHUNK == 0:
+                    await asyncio.sleep(0)
                 if future.done():
                     continue
                 if isinstance(outcome, ShowDeskError):
                     future.set_exception(outcome)
                 else:
                     future.set_result(outcome)
+
+    def _start(self, waiting: deque[Pending]) -> tuple[list[Pending], asyncio.Task[list[Outcome]]]:
+        batch = [waiting.popleft() for _ in range(min(MAX_BATCH, len(waiting)))]
+        return batch, asyncio.create_task(self._store_or_retry([new for new, _ in batch]))
+
+    async def _store_or_retry(self, batch: list[NewMessage]) -> list[Outcome]:
+        try:
+            return await self._store(batch)
+        except Exception:
+            # A database failure must not fail the neighbours: retry them one by one.
+            log.warning("message batch of %d failed; storing one by one", len(batch), exc_info=True)
+        outcomes: list[Outcome] = []
+        for new in batch:
+            try:
+                outcomes.extend(await self._store([new]))
+            except Exception as exc:
+                outcomes.append(Conflict(f"the message could not be stored: {exc}", code="store_failed"))
+        return outcomes
 
     async def _store(self, batch: list[NewMessage]) -> list[Outcome]:
         if self._sync_engine is not None:
