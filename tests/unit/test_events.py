@@ -22,6 +22,10 @@ SAMPLE = {
     "snapshot": {"conversationId": "c", "messages": []},
     "status": "on_queue",
     "conversation_id": "c",
+    "session": {"id": "vid_1", "state": "requested"},
+    "session_id": "vid_1",
+    "to": "agent",
+    "signal": {"signal": "offer", "sdp": "v=0"},
 }
 
 

@@ -187,6 +187,73 @@ class DirectoryChanged(Event):
         return {"type": self.type, "userId": self.user_id}
 
 
+@dataclass(frozen=True)
+class VideoEvent(ConversationEvent):
+    """A video session changed; both sides get the session as it is now and, when useful, words."""
+
+    session: dict[str, Any] = field(kw_only=True)
+    text: str | None = field(kw_only=True, default=None)
+    extra: dict[str, Any] = field(kw_only=True, default_factory=dict)
+
+    def frame(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "conversationId": self.conversation_id,
+            "video": self.session,
+            "text": self.text,
+            **self.extra,
+        }
+
+
+@dataclass(frozen=True)
+class VideoRequested(VideoEvent):
+    type: ClassVar[str] = "videoRequested"
+
+
+@dataclass(frozen=True)
+class VideoStarting(VideoEvent):
+    type: ClassVar[str] = "videoStarting"
+
+
+@dataclass(frozen=True)
+class VideoLive(VideoEvent):
+    type: ClassVar[str] = "videoStarted"
+
+
+@dataclass(frozen=True)
+class VideoHeld(VideoEvent):
+    type: ClassVar[str] = "videoHeld"
+
+
+@dataclass(frozen=True)
+class VideoResumed(VideoEvent):
+    type: ClassVar[str] = "videoResumed"
+
+
+@dataclass(frozen=True)
+class VideoEnded(VideoEvent):
+    type: ClassVar[str] = "videoEnd"
+
+
+@dataclass(frozen=True)
+class VideoSignal(ConversationEvent):
+    """WebRTC signaling for one side only: `offer`, `answer` or an ICE `candidate`."""
+
+    type: ClassVar[str] = "videoSignal"
+    session_id: str = field(kw_only=True)
+    to: str = field(kw_only=True)  # customer | agent
+    signal: dict[str, Any] = field(kw_only=True)
+
+    def frame(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "conversationId": self.conversation_id,
+            "sessionId": self.session_id,
+            "for": self.to,
+            **self.signal,
+        }
+
+
 CATALOGUE: tuple[type[Event], ...] = (
     MessagePosted,
     RoutingChanged,
@@ -199,4 +266,11 @@ CATALOGUE: tuple[type[Event], ...] = (
     InteractionEnded,
     PresenceChanged,
     DirectoryChanged,
+    VideoRequested,
+    VideoStarting,
+    VideoLive,
+    VideoHeld,
+    VideoResumed,
+    VideoEnded,
+    VideoSignal,
 )

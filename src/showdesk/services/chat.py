@@ -24,6 +24,7 @@ from showdesk.services.publishing import publish
 from showdesk.services.routing import Router
 from showdesk.services.settings import ServiceSettings
 from showdesk.services.tokens import GuestClaims, TokenCodec
+from showdesk.services.video import VideoService
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class ChatService:
         router: Router,
         access: AccessService,
         settings: ServiceSettings,
+        video: VideoService,
     ) -> None:
         self._store = store
         self._bus = bus
@@ -60,6 +62,7 @@ class ChatService:
         self._router = router
         self._access = access
         self._settings = settings
+        self._video = video
 
     # guests -----------------------------------------------------------------------------------------
     async def check_origin(self, org_id: str | None, deployment_id: str | None, origin: str | None) -> Deployment:
@@ -169,6 +172,7 @@ class ChatService:
         if conv.is_ended:
             return
         agent_id = conv.agent_id
+        await self._video.end_for_conversation(conv.id, by=by, text="The video ended with the chat.")
         conv.move_to(ConversationState.ENDED)
         conv.ended_at = self._clock.now()
         conv.ended_by = by

@@ -12,10 +12,19 @@ from showdesk.services.ports import Bus, Clock, Store
 from showdesk.services.routing import Router
 from showdesk.services.settings import ServiceSettings
 from showdesk.services.tokens import TokenCodec
+from showdesk.services.video import IceSettings, MintTurn, VideoService
 
 
 class Services:
-    def __init__(self, store: Store, bus: Bus, clock: Clock, settings: ServiceSettings) -> None:
+    def __init__(
+        self,
+        store: Store,
+        bus: Bus,
+        clock: Clock,
+        settings: ServiceSettings,
+        ice: IceSettings | None = None,
+        mint_turn: MintTurn | None = None,
+    ) -> None:
         self.store = store
         self.bus = bus
         self.clock = clock
@@ -24,7 +33,10 @@ class Services:
         self.access = AccessService(store, clock, tokens, settings)
         self.messages = MessageService(store, bus, clock)
         self.router = Router(store, bus, clock, self.messages, settings)
-        self.chat = ChatService(store, bus, clock, tokens, self.messages, self.router, self.access, settings)
+        self.video = VideoService(store, bus, clock, self.messages, self.access, ice or IceSettings(), mint_turn)
+        self.chat = ChatService(
+            store, bus, clock, tokens, self.messages, self.router, self.access, settings, self.video
+        )
         self.directory = DirectoryService(store, bus, self.access)
         self.flows = FlowService(store, clock, self.access)
 

@@ -38,8 +38,12 @@ class AgentSession:
         # Follow the agent's interactions: their chat reaches every desktop the agent has open.
         if frame.get("type") == "interaction":
             await self.subscription.add(conversation_topic(frame["conversationId"]))
-        if not self.own.is_echo(frame):
-            self.conn.send(frame)
+        if frame.get("for", "agent") != "agent" or self.own.is_echo(frame):
+            return  # signaling meant for the customer, or this desktop's own message
+        if frame.get("type") == "videoStarting":
+            host = self.conn.ws.url.hostname or "127.0.0.1"
+            frame = {**frame, "iceServers": await self.sd.video.ice_servers_for(frame["video"]["id"], host)}
+        self.conn.send(frame)
         if frame.get("type") == "interactionEnded":
             await self.subscription.remove(conversation_topic(frame["conversationId"]))
 
@@ -85,6 +89,9 @@ class AgentSession:
         if kind == "ping":
             self.conn.send({"type": "pong"})
             return
+        if kind.startswith("video"):
+            await self.video(kind, frame)
+            return
         if kind not in ("presence", "accept", "decline", "message", "end"):
             raise ShowDeskError(f"unknown frame type '{kind}'", code="unknown_type")
         # Read fresh in frame order (a reader waits here on a cold cache, so frames never overtake).
@@ -110,6 +117,22 @@ class AgentSession:
             await sd.router.decline(current.user, str(frame.get("conversationId", "")))
         elif kind == "end":
             await sd.chat.agent_end(current, frame.get("conversationId"))
+
+    async def video(self, kind: str, frame: dict[str, Any]) -> None:
+        video = self.sd.video
+        conversation_id = frame.get("conversationId")
+        if kind == "videoRequest":
+            await video.agent_request(self.principal, conversation_id)
+        elif kind == "videoSignal":
+            await video.agent_signal(self.principal, frame)
+        elif kind == "videoStatus":
+            await video.agent_status(self.principal, frame)
+        elif kind in ("videoHold", "videoResume"):
+            await video.hold(self.principal, conversation_id, held=kind == "videoHold")
+        elif kind == "videoEnd":
+            await video.agent_end(self.principal, conversation_id)
+        else:
+            raise ShowDeskError(f"unknown frame type '{kind}'", code="unknown_type")
 
     def report(self, exc: BaseException, ref: Any) -> None:
         if isinstance(exc, ShowDeskError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,17 +13,22 @@ from fastapi import FastAPI
 from showdesk import __version__
 from showdesk.adapters.bus import create_bus
 from showdesk.adapters.clock import SystemClock
+from showdesk.adapters.ice.stun import StunServer, start_stun_responder
+from showdesk.adapters.ice.turn import turn_credentials
 from showdesk.adapters.storage import open_store
 from showdesk.config import DATA_DIR, Settings
 from showdesk.services.container import Services
 from showdesk.services.demo import seed_demo
 from showdesk.services.settings import ServiceSettings
+from showdesk.services.video import IceSettings
 from showdesk.transport import agent_ws, guest_ws
 from showdesk.transport.errors import install_error_handlers
 from showdesk.transport.gc_policy import GcPolicy
 from showdesk.transport.metrics import Metrics
 from showdesk.transport.rest import api
 from showdesk.transport.static import mount_web
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION = """Web chat with one-way video escalation for visual product troubleshooting.
 
@@ -46,6 +52,17 @@ def secret_key(settings: Settings) -> str:
     return key
 
 
+async def _start_stun(host: str, port: int) -> StunServer | None:
+    """ShowDesk's own STUN responder; a taken port is logged and video goes on without it."""
+    if not port:
+        return None
+    try:
+        return await start_stun_responder(host, port)
+    except OSError as exc:
+        log.error("STUN responder could not listen on udp %s:%s (%s); clients get no built-in STUN", host, port, exc)
+        return None
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     metrics = Metrics()
@@ -62,7 +79,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             offer_timeout=settings.offer_timeout,
             agent_grace=settings.agent_grace,
         )
-        services = Services(store, create_bus(settings.redis_url), SystemClock(), service_settings)
+        stun = await _start_stun(settings.host, settings.stun_port)
+        ice = IceSettings(
+            stun_port=stun.port if stun is not None else 0,
+            turn_urls=tuple(u for u in (settings.turn_url or "").split(",") if u),
+            turn_secret=settings.turn_secret or "",
+        )
+        services = Services(
+            store, create_bus(settings.redis_url), SystemClock(), service_settings, ice, turn_credentials
+        )
         if settings.demo:
             await seed_demo(store, services.clock, settings.own_origins())
         await services.start()
@@ -75,6 +100,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             app.state.ready = False
             await gc_policy.stop()
+            if stun is not None:
+                stun.close()
             await services.close()
 
     app = FastAPI(

@@ -26,8 +26,9 @@ class GuestSession:
         self.subscription = sd.bus.subscribe(self.deliver)
 
     async def deliver(self, frame: dict[str, Any]) -> None:
-        if not self.own.is_echo(frame):
-            self.conn.send(frame)
+        if frame.get("for", "customer") != "customer" or self.own.is_echo(frame):
+            return  # signaling meant for the agent, or this socket's own message
+        self.conn.send(frame)
 
     async def handle(self, frame: dict[str, Any]) -> None:
         kind = frame["type"]
@@ -45,6 +46,8 @@ class GuestSession:
             await self.post(claims, frame)
         elif kind == "end":
             await self.sd.chat.guest_end(self.require_chat())
+        elif kind.startswith("video"):
+            await self.video(kind, frame)
         else:
             raise ShowDeskError(f"unknown frame type '{kind}'", code="unknown_type")
 
@@ -59,6 +62,34 @@ class GuestSession:
                 "message": message.to_wire(),
             }
         )
+
+    async def video(self, kind: str, frame: dict[str, Any]) -> None:
+        claims = self.require_chat()
+        video = self.sd.video
+        if kind == "videoStart":  # accept the agent's request, or start video unasked
+            session_id = frame.get("sessionId")
+            session = (
+                await video.customer_accept(claims, session_id) if session_id else await video.customer_offer(claims)
+            )
+            self.conn.send(
+                {
+                    "type": "videoReady",
+                    "sessionId": session.id,
+                    "video": session.to_wire(),
+                    "iceServers": video.ice_servers(session, self.host()),
+                }
+            )
+        elif kind == "videoDecline":
+            await video.customer_decline(claims, frame.get("sessionId"), frame.get("reason"))
+        elif kind == "videoSignal":
+            await video.customer_signal(claims, frame)
+        elif kind == "videoStop":
+            await video.customer_stop(claims)
+        else:
+            raise ShowDeskError(f"unknown frame type '{kind}'", code="unknown_type")
+
+    def host(self) -> str:
+        return self.conn.ws.url.hostname or "127.0.0.1"
 
     def require_chat(self) -> GuestClaims:
         if self.claims is None:
@@ -134,4 +165,8 @@ async def guest_socket(ws: WebSocket) -> None:
                     await conn.close(CLOSE_UNAUTHENTICATED, exc.code)
     finally:
         await session.subscription.close()
+        if session.claims is not None:  # the page went away: its camera is off, so is the video
+            await sd.video.end_for_conversation(
+                session.claims.conversation_id, by="customer", text="The customer left the page; the video ended."
+            )
         await conn.shutdown()

@@ -153,7 +153,9 @@ async def _readable_conversation(conversation_id: str, who: PrincipalDep, sd: Se
 @api.get("/conversations/{conversation_id}", tags=["conversations"])
 async def get_conversation(conversation_id: str, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
     conv = await _readable_conversation(conversation_id, who, sd)
-    return conversation_out(conv, sd.router.routing_state(conv.id))
+    out = conversation_out(conv, sd.router.routing_state(conv.id))
+    out["videoSessions"] = [v.to_wire() for v in await sd.video.sessions(conv.id)]
+    return out
 
 
 @api.get("/conversations/{conversation_id}/messages", tags=["conversations"], summary="The stored transcript, in order")

@@ -19,6 +19,7 @@ from showdesk.domain.errors import Conflict, NotFound
 from showdesk.domain.flow import Flow
 from showdesk.domain.ids import new_id
 from showdesk.domain.queues import Queue, Skill
+from showdesk.domain.video import VideoSession
 
 E = TypeVar("E")
 
@@ -146,6 +147,19 @@ class MemoryStore:
         if limit is None:
             return found
         return found[-limit:] if limit > 0 else []
+
+    async def save_video_session(self, session: VideoSession) -> None:
+        self._rows[VideoSession][session.id] = copy.deepcopy(session)
+
+    async def get_video_session(self, session_id: str) -> VideoSession | None:
+        return self._get(VideoSession, session_id)
+
+    async def list_video_sessions(self, conversation_id: str) -> list[VideoSession]:
+        found = [copy.deepcopy(v) for v in self._rows[VideoSession].values() if v.conversation_id == conversation_id]
+        return sorted(found, key=lambda v: v.requested_at)
+
+    async def count_open_video_sessions(self, org_id: str) -> int:
+        return sum(1 for v in self._rows[VideoSession].values() if v.organization_id == org_id and v.is_open)
 
     async def revoke_token(self, jti: str, expires_at: datetime) -> None:
         self._revoked[jti] = expires_at

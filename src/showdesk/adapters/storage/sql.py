@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, event, select
+from sqlalchemy import Table, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -26,6 +26,7 @@ from showdesk.domain.directory import Organization, Role, User
 from showdesk.domain.errors import Conflict
 from showdesk.domain.flow import Flow
 from showdesk.domain.queues import Queue, Skill
+from showdesk.domain.video import OPEN_STATES, VideoSession
 
 E = TypeVar("E")
 
@@ -195,6 +196,24 @@ class SqlStore:
 
     async def append_message(self, new: NewMessage) -> tuple[Message, bool]:
         return await self._writer.append(new)
+
+    # video sessions -----------------------------------------------------------------------------
+    async def save_video_session(self, session: VideoSession) -> None:
+        await self._save(t.video_sessions, session)
+
+    async def get_video_session(self, session_id: str) -> VideoSession | None:
+        return await self._one(t.video_sessions, VideoSession, id=session_id)
+
+    async def list_video_sessions(self, conversation_id: str) -> list[VideoSession]:
+        return await self._many(t.video_sessions, VideoSession, order="requested_at", conversation_id=conversation_id)
+
+    async def count_open_video_sessions(self, org_id: str) -> int:
+        v = t.video_sessions
+        query = select(func.count()).where(
+            v.c.organization_id == org_id, v.c.state.in_([s.value for s in OPEN_STATES])
+        )
+        async with self.engine.connect() as conn:
+            return int((await conn.execute(query)).scalar_one())
 
     async def list_messages(self, conversation_id: str, after_seq: int = 0, limit: int | None = None) -> list[Message]:
         m = t.messages

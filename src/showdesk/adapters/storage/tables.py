@@ -146,6 +146,29 @@ messages = Table(
     UniqueConstraint("conversation_id", "sender_key", "client_id"),
 )
 
+video_sessions = Table(
+    "video_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), nullable=False, index=True),
+    Column("organization_id", String(64), ForeignKey("organizations.id"), nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("audio_source", String(20), nullable=False),
+    Column("video_source", String(20), nullable=False),
+    Column("requested_by", String(64), nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("agent_id", String(64), nullable=True),
+    Column("state", String(20), nullable=False, index=True),
+    Column("consent_at", DateTime(timezone=True), nullable=True),
+    Column("consent_by", String(200), nullable=True),
+    Column("started_at", DateTime(timezone=True), nullable=True),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+    Column("ended_by", String(20), nullable=True),
+    Column("outcome", String(20), nullable=True),
+    Column("failure_reason", String(500), nullable=True),
+    Column("path", String(20), nullable=True),
+)
+
 revoked_tokens = Table(
     "revoked_tokens",
     metadata,

@@ -1,0 +1,1 @@
+"""ICE helpers: ShowDesk's own STUN responder and TURN REST credentials."""

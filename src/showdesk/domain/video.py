@@ -1,0 +1,195 @@
+"""Video sessions: one escalation of a chat to live video, from the request to its end.
+
+A session follows requested -> connecting -> live <-> held -> ended, or fails on the way. It keeps
+what a supervisor or an auditor asks afterwards: who asked, when the customer consented, how long it
+ran, how it ended and why, and whether media went direct or through a relay. No media is stored.
+
+In one-way mode the agent sends nothing: `refuse_agent_answer` turns an agent SDP answer that
+would send media into an error, whatever the desktop did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from showdesk.domain.errors import Conflict, InvalidInput, ShowDeskError
+
+LIVE_VIDEO_FEATURE = "live-video"
+MODES = ("one-way", "two-way")
+AUDIO_SOURCES = ("none", "microphone")
+
+
+class VideoState(StrEnum):
+    REQUESTED = "requested"
+    CONNECTING = "connecting"
+    LIVE = "live"
+    HELD = "held"
+    ENDED = "ended"
+    FAILED = "failed"
+
+
+OPEN_STATES = frozenset({VideoState.REQUESTED, VideoState.CONNECTING, VideoState.LIVE, VideoState.HELD})
+
+_ALLOWED: dict[VideoState, frozenset[VideoState]] = {
+    VideoState.REQUESTED: frozenset({VideoState.CONNECTING, VideoState.ENDED, VideoState.FAILED}),
+    VideoState.CONNECTING: frozenset({VideoState.LIVE, VideoState.ENDED, VideoState.FAILED}),
+    VideoState.LIVE: frozenset({VideoState.HELD, VideoState.ENDED, VideoState.FAILED}),
+    VideoState.HELD: frozenset({VideoState.LIVE, VideoState.ENDED, VideoState.FAILED}),
+    VideoState.ENDED: frozenset(),
+    VideoState.FAILED: frozenset(),
+}
+
+
+class VideoUnavailable(ShowDeskError):
+    """Video cannot start here: licence, capacity, or the interaction is not video-capable."""
+
+    code = "video_unavailable"
+
+
+@dataclass
+class VideoSession:
+    id: str
+    conversation_id: str
+    organization_id: str
+    mode: str  # one-way | two-way
+    audio_source: str  # none | microphone
+    video_source: str  # camera
+    requested_by: str  # "customer" or the agent's user id
+    requested_at: datetime
+    agent_id: str | None = None
+    state: str = VideoState.REQUESTED.value
+    consent_at: datetime | None = None
+    consent_by: str | None = None  # the customer's display name when they consented
+    started_at: datetime | None = None  # first time live
+    ended_at: datetime | None = None
+    ended_by: str | None = None  # customer | agent | system
+    outcome: str | None = None  # completed | declined | failed | cancelled
+    failure_reason: str | None = None
+    path: str | None = None  # direct | relay, as the agent desktop saw the selected ICE pair
+
+    @property
+    def is_open(self) -> bool:
+        return VideoState(self.state) in OPEN_STATES
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at is None:
+            return None
+        if self.ended_at is None:
+            return None
+        return round((self.ended_at - self.started_at).total_seconds(), 3)
+
+    def move_to(self, target: VideoState) -> None:
+        current = VideoState(self.state)
+        if target not in _ALLOWED[current]:
+            raise Conflict(f"the video session is {current.value} and cannot become {target.value}", code="video_state")
+        self.state = target.value
+
+    def consent(self, who: str, at: datetime) -> None:
+        self.move_to(VideoState.CONNECTING)
+        self.consent_at = at
+        self.consent_by = who
+
+    def went_live(self, at: datetime) -> None:
+        if self.state == VideoState.HELD.value:
+            self.move_to(VideoState.LIVE)
+            return
+        self.move_to(VideoState.LIVE)
+        if self.started_at is None:
+            self.started_at = at
+
+    def finish(self, by: str, at: datetime, outcome: str, reason: str | None = None) -> None:
+        failed = outcome == "failed"
+        self.move_to(VideoState.FAILED if failed else VideoState.ENDED)
+        self.ended_at = at
+        self.ended_by = by
+        self.outcome = outcome
+        self.failure_reason = reason
+
+    def to_wire(self) -> dict[str, Any]:
+        def iso(value: datetime | None) -> str | None:
+            return None if value is None else value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+        return {
+            "id": self.id,
+            "conversationId": self.conversation_id,
+            "mode": self.mode,
+            "audioSource": self.audio_source,
+            "videoSource": self.video_source,
+            "state": self.state,
+            "requestedBy": self.requested_by,
+            "requestedAt": iso(self.requested_at),
+            "consentAt": iso(self.consent_at),
+            "consentBy": self.consent_by,
+            "startedAt": iso(self.started_at),
+            "endedAt": iso(self.ended_at),
+            "endedBy": self.ended_by,
+            "durationSeconds": self.duration_seconds,
+            "outcome": self.outcome,
+            "failureReason": self.failure_reason,
+            "path": self.path,
+        }
+
+
+def video_settings(flow_video: dict[str, Any] | None) -> dict[str, str]:
+    """The Start Video block's settings for an interaction, or an error when it is not video-capable."""
+    if not flow_video:
+        raise VideoUnavailable(
+            "this chat did not come through a Start Video block, so video cannot start here",
+            code="video_not_allowed",
+        )
+    return {
+        "mode": str(flow_video.get("mode", "one-way")),
+        "audioSource": str(flow_video.get("audioSource", "none")),
+        "videoSource": str(flow_video.get("videoSource", "camera")),
+    }
+
+
+def refuse_video(has_licence: bool, open_sessions: int, limit: int) -> VideoUnavailable | None:
+    """Licence first, then the organization's concurrent video limit."""
+    if not has_licence:
+        return VideoUnavailable(
+            "live video is not part of this organization's licence (feature 'live-video' is off)",
+            code="video_not_allowed",
+        )
+    if open_sessions >= limit:
+        return VideoUnavailable(
+            f"all {limit} concurrent video sessions of this organization are in use; try again shortly",
+            code="video_capacity",
+        )
+    return None
+
+
+def _media_sections(sdp: str) -> list[list[str]]:
+    sections: list[list[str]] = []
+    for raw in sdp.splitlines():
+        line = raw.strip()
+        if line.startswith("m="):
+            sections.append([line])
+        elif sections:
+            sections[-1].append(line)
+    return sections
+
+
+def refuse_agent_answer(sdp: object, mode: str) -> ShowDeskError | None:
+    """In one-way mode every media section of the agent's answer must be recvonly or inactive."""
+    if not isinstance(sdp, str) or "v=0" not in sdp:
+        return InvalidInput("the answer must be an SDP string", code="invalid_sdp")
+    if mode != "one-way":
+        return None
+    for section in _media_sections(sdp):
+        port = section[0].split()[1] if len(section[0].split()) > 1 else "0"
+        if port == "0":
+            continue  # rejected section: sends nothing
+        directions = {line[2:] for line in section if line in ("a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive")}
+        if not directions & {"recvonly", "inactive"} or directions & {"sendrecv", "sendonly"}:
+            kind = section[0][2:].split()[0]
+            return ShowDeskError(
+                f"this is a one-way video session: the agent's answer may not send {kind} "
+                "(every media section must be recvonly)",
+                code="one_way_violation",
+            )
+    return None

@@ -1,0 +1,348 @@
+"""Video escalation: request, consent, signaling, hold, end; licence, capacity and the session record.
+
+The server never touches media. It decides who may start, hold and end video, relays WebRTC
+signaling between the two sides of one conversation (refusing an agent answer that would send media
+in a one-way session), hands out ICE servers per session, and keeps the session's record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from showdesk.domain.conversation import Conversation, ConversationState
+from showdesk.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from showdesk.domain.events import (
+    VideoEnded,
+    VideoEvent,
+    VideoHeld,
+    VideoLive,
+    VideoRequested,
+    VideoResumed,
+    VideoSignal,
+    VideoStarting,
+)
+from showdesk.domain.ids import new_id
+from showdesk.domain.permissions import Permission
+from showdesk.domain.video import (
+    LIVE_VIDEO_FEATURE,
+    VideoSession,
+    VideoState,
+    refuse_agent_answer,
+    refuse_video,
+    video_settings,
+)
+from showdesk.services.access import AccessService, Principal
+from showdesk.services.messages import MessageService
+from showdesk.services.ports import Bus, Clock, Store
+from showdesk.services.publishing import publish
+from showdesk.services.tokens import GuestClaims
+
+MAX_SIGNAL_CHARS = 20_000  # an SDP or a candidate; a real offer is a few kB
+
+
+class MintTurn(Protocol):
+    def __call__(self, secret: str, session_id: str, now: datetime, ttl: timedelta) -> tuple[str, str, datetime]: ...
+
+
+@dataclass(frozen=True)
+class IceSettings:
+    stun_port: int = 3478  # ShowDesk's own STUN responder; 0: none
+    stun_urls: tuple[str, ...] = ()
+    turn_urls: tuple[str, ...] = ()
+    turn_secret: str = ""  # TURN REST API shared secret: ephemeral credentials per session
+    turn_username: str = ""  # or a static credential
+    turn_credential: str = ""
+    turn_ttl: timedelta = timedelta(minutes=10)
+
+
+_FAILURE_TEXT = {
+    "camera_denied": "The customer did not allow the camera.",
+    "camera_missing": "The customer's device has no camera.",
+    "camera_busy": "The customer's camera is in use by another app.",
+    "constraints_unsatisfiable": "The customer's camera cannot give the requested picture.",
+    "ice_failed": "The video connection could not be made through the networks in between.",
+}
+
+
+class VideoService:
+    def __init__(
+        self,
+        store: Store,
+        bus: Bus,
+        clock: Clock,
+        messages: MessageService,
+        access: AccessService,
+        ice: IceSettings,
+        mint_turn: MintTurn | None = None,
+    ) -> None:
+        self._store = store
+        self._bus = bus
+        self._clock = clock
+        self._messages = messages
+        self._access = access
+        self._ice = ice
+        self._mint_turn = mint_turn
+
+    # starting ---------------------------------------------------------------------------------------
+    async def agent_request(self, principal: Principal, conversation_id: object) -> VideoSession:
+        current = await self._access.require(principal, Permission.VIDEO_ANSWER)
+        conv = await self._agents_conversation(current, conversation_id)
+        session = await self._open(conv, requested_by=current.user.id, agent_id=current.user.id)
+        await self._messages.post_system(conv.id, f"{current.user.name} asked to see the product on video.")
+        await publish(self._bus, VideoRequested(conv.id, session=session.to_wire(), text=self._consent_text(session)))
+        return session
+
+    async def customer_offer(self, claims: GuestClaims) -> VideoSession:
+        """The customer starts video themselves: the request and the consent are one tap."""
+        conv = await self._customers_conversation(claims)
+        session = await self._open(conv, requested_by="customer", agent_id=conv.agent_id)
+        return await self._consented(session, claims.display_name)
+
+    async def customer_accept(self, claims: GuestClaims, session_id: object) -> VideoSession:
+        conv = await self._customers_conversation(claims)
+        session = await self._session(conv.id, session_id)
+        if session.state != VideoState.REQUESTED.value:
+            raise Conflict("this video request was already answered", code="video_state")
+        return await self._consented(session, claims.display_name)
+
+    async def customer_decline(self, claims: GuestClaims, session_id: object, reason: object = None) -> None:
+        conv = await self._customers_conversation(claims)
+        session = await self._session(conv.id, session_id)
+        code = reason if isinstance(reason, str) and reason in _FAILURE_TEXT else None
+        outcome = "failed" if code else "declined"
+        text = _FAILURE_TEXT.get(code or "", "The customer declined video. The chat goes on.")
+        await self._finish(session, by="customer", outcome=outcome, reason=code, text=text)
+
+    def ice_servers(self, session: VideoSession, host: str) -> list[dict[str, Any]]:
+        """ICE servers for one open session: STUN for everyone, TURN credentials only for this session."""
+        if not session.is_open:
+            raise Conflict("this video session is over", code="video_state")
+        servers: list[dict[str, Any]] = []
+        if self._ice.stun_port:
+            servers.append({"urls": [f"stun:{_bracket(host)}:{self._ice.stun_port}"]})
+        if self._ice.stun_urls:
+            servers.append({"urls": list(self._ice.stun_urls)})
+        if self._ice.turn_urls:
+            if self._ice.turn_secret and self._mint_turn is not None:
+                username, credential, expires = self._mint_turn(
+                    self._ice.turn_secret, session.id, self._clock.now(), self._ice.turn_ttl
+                )
+                servers.append(
+                    {
+                        "urls": list(self._ice.turn_urls),
+                        "username": username,
+                        "credential": credential,
+                        "expiresAt": expires.isoformat(timespec="seconds").replace("+00:00", "Z"),
+                    }
+                )
+            elif self._ice.turn_username:
+                servers.append(
+                    {
+                        "urls": list(self._ice.turn_urls),
+                        "username": self._ice.turn_username,
+                        "credential": self._ice.turn_credential,
+                    }
+                )
+        return servers
+
+    async def ice_servers_for(self, session_id: str, host: str) -> list[dict[str, Any]]:
+        session = await self._store.get_video_session(session_id)
+        return self.ice_servers(session, host) if session is not None and session.is_open else []
+
+    # signaling --------------------------------------------------------------------------------------
+    async def customer_signal(self, claims: GuestClaims, frame: dict[str, Any]) -> None:
+        conv = await self._customers_conversation(claims)
+        session = await self._session(conv.id, frame.get("sessionId"))
+        signal = _signal(frame, allowed=("offer", "candidate"))
+        if session.state not in (VideoState.CONNECTING.value, VideoState.LIVE.value, VideoState.HELD.value):
+            raise Conflict("video has not been accepted yet", code="video_state")
+        await publish(self._bus, VideoSignal(conv.id, session_id=session.id, to="agent", signal=signal))
+
+    async def agent_signal(self, principal: Principal, frame: dict[str, Any]) -> None:
+        current = await self._access.require(principal, Permission.VIDEO_ANSWER)
+        conv = await self._agents_conversation(current, frame.get("conversationId"))
+        session = await self._session(conv.id, frame.get("sessionId"))
+        signal = _signal(frame, allowed=("answer", "candidate"))
+        if signal["signal"] == "answer":
+            refusal = refuse_agent_answer(signal.get("sdp"), session.mode)
+            if refusal is not None:
+                raise refusal
+        await publish(self._bus, VideoSignal(conv.id, session_id=session.id, to="customer", signal=signal))
+
+    # while it runs ----------------------------------------------------------------------------------
+    async def agent_status(self, principal: Principal, frame: dict[str, Any]) -> None:
+        """The agent desktop reports what it sees: the first frame (live, direct or relay) or a failure."""
+        current = await self._access.require(principal, Permission.VIDEO_ANSWER)
+        conv = await self._agents_conversation(current, frame.get("conversationId"))
+        session = await self._session(conv.id, frame.get("sessionId"))
+        state = frame.get("state")
+        path = frame.get("path")
+        if path in ("direct", "relay"):
+            session.path = path
+        if state == "live":
+            if session.state == VideoState.CONNECTING.value:
+                session.went_live(self._clock.now())
+                await self._store.save_video_session(session)
+                await publish(self._bus, VideoLive(conv.id, session=session.to_wire(), text="Video is live."))
+            else:
+                await self._store.save_video_session(session)
+        elif state == "failed":
+            reason = str(frame.get("reason") or "ice_failed")[:200]
+            text = _FAILURE_TEXT.get(reason, f"Video failed: {reason}. The chat goes on.")
+            await self._finish(session, by="agent", outcome="failed", reason=reason, text=text)
+        else:
+            raise InvalidInput("state must be live or failed", code="invalid_video_status")
+
+    async def hold(self, principal: Principal, conversation_id: object, held: bool) -> VideoSession:
+        current = await self._access.require(principal, Permission.VIDEO_HOLD)
+        conv = await self._agents_conversation(current, conversation_id)
+        session = await self._open_session(conv.id)
+        if held:
+            session.move_to(VideoState.HELD)
+            event: VideoEvent = VideoHeld(conv.id, session=session.to_wire(), text="Video is on hold.")
+        else:
+            session.went_live(self._clock.now())
+            event = VideoResumed(conv.id, session=session.to_wire(), text="Video resumed.")
+        await self._store.save_video_session(session)
+        await publish(self._bus, event)
+        return session
+
+    # ending -----------------------------------------------------------------------------------------
+    async def agent_end(self, principal: Principal, conversation_id: object) -> None:
+        current = await self._access.require(principal, Permission.VIDEO_ANSWER)
+        conv = await self._agents_conversation(current, conversation_id)
+        session = await self._open_session(conv.id)
+        await self._finish(session, by="agent", outcome="completed", text="The agent ended the video.")
+
+    async def customer_stop(self, claims: GuestClaims) -> None:
+        conv = await self._customers_conversation(claims)
+        session = await self._open_session(conv.id)
+        await self._finish(session, by="customer", outcome="completed", text="The customer stopped the video.")
+
+    async def end_for_conversation(self, conversation_id: str, by: str, text: str) -> None:
+        """The chat ended or a side went away: any open video ends with it."""
+        for session in await self._store.list_video_sessions(conversation_id):
+            if session.is_open:
+                await self._finish(session, by=by, outcome="completed", text=text)
+
+    async def sessions(self, conversation_id: str) -> list[VideoSession]:
+        return await self._store.list_video_sessions(conversation_id)
+
+    # internals --------------------------------------------------------------------------------------
+    async def _open(self, conv: Conversation, requested_by: str, agent_id: str | None) -> VideoSession:
+        settings = video_settings(conv.video)
+        for existing in await self._store.list_video_sessions(conv.id):
+            if existing.is_open:
+                raise Conflict("video is already on in this chat", code="video_already_open")
+        org = await self._store.get_organization(conv.organization_id)
+        refusal = refuse_video(
+            org is not None and org.has_feature(LIVE_VIDEO_FEATURE),
+            await self._store.count_open_video_sessions(conv.organization_id),
+            org.video_concurrency_limit if org is not None else 0,
+        )
+        if refusal is not None:
+            await self._messages.post_system(conv.id, f"Video is not available: {refusal.message}")
+            raise refusal
+        session = VideoSession(
+            id=new_id("vid"),
+            conversation_id=conv.id,
+            organization_id=conv.organization_id,
+            mode=settings["mode"],
+            audio_source=settings["audioSource"],
+            video_source=settings["videoSource"],
+            requested_by=requested_by,
+            requested_at=self._clock.now(),
+            agent_id=agent_id,
+        )
+        await self._store.save_video_session(session)
+        return session
+
+    async def _consented(self, session: VideoSession, who: str) -> VideoSession:
+        session.consent(who, self._clock.now())
+        await self._store.save_video_session(session)
+        await self._messages.post_system(session.conversation_id, f"{who} started sharing their camera.")
+        await publish(
+            self._bus, VideoStarting(session.conversation_id, session=session.to_wire(), text="Connecting video...")
+        )
+        return session
+
+    async def _finish(self, session: VideoSession, by: str, outcome: str, text: str, reason: str | None = None) -> None:
+        if not session.is_open:
+            return
+        session.finish(by, self._clock.now(), outcome, reason)
+        await self._store.save_video_session(session)
+        await self._messages.post_system(session.conversation_id, text)
+        await publish(
+            self._bus,
+            VideoEnded(
+                session.conversation_id, session=session.to_wire(), text=text, extra={"reason": reason or outcome}
+            ),
+        )
+
+    async def _session(self, conversation_id: str, session_id: object) -> VideoSession:
+        session = await self._store.get_video_session(session_id) if isinstance(session_id, str) else None
+        if session is None or session.conversation_id != conversation_id:
+            raise NotFound("no such video session in this chat", code="video_not_found")
+        return session
+
+    async def _open_session(self, conversation_id: str) -> VideoSession:
+        for session in reversed(await self._store.list_video_sessions(conversation_id)):
+            if session.is_open:
+                return session
+        raise Conflict("there is no video on in this chat", code="video_not_open")
+
+    async def _customers_conversation(self, claims: GuestClaims) -> Conversation:
+        conv = await self._store.get_conversation(claims.conversation_id)
+        if conv is None:
+            raise NotFound("this chat does not exist", code="conversation_not_found")
+        if conv.state != ConversationState.CONNECTED.value:
+            raise Conflict("video needs an agent in the chat", code="no_agent_video")
+        return conv
+
+    async def _agents_conversation(self, principal: Principal, conversation_id: object) -> Conversation:
+        conv = await self._store.get_conversation(conversation_id) if isinstance(conversation_id, str) else None
+        if conv is None or conv.organization_id != principal.user.organization_id:
+            raise NotFound("conversationId names no chat of yours", code="conversation_not_found")
+        if conv.agent_id != principal.user.id:
+            raise Forbidden("you are not the agent of this conversation", code="not_your_conversation")
+        if conv.state != ConversationState.CONNECTED.value:
+            raise Conflict("this chat is not connected", code="chat_ended")
+        return conv
+
+    @staticmethod
+    def _consent_text(session: VideoSession) -> str:
+        audio = " and microphone" if session.audio_source == "microphone" else ""
+        back = " You will see the agent too." if session.mode == "two-way" else " The agent does not send video."
+        return f"The agent would like to see your product. Your camera{audio} will be shared live.{back}"
+
+
+def _signal(frame: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    kind = frame.get("signal")
+    if kind not in allowed:
+        raise InvalidInput(f"signal must be one of {', '.join(allowed)}", code="invalid_signal")
+    if kind == "candidate":
+        candidate = frame.get("candidate")
+        if candidate is not None and not isinstance(candidate, dict):
+            raise InvalidInput("candidate must be an RTCIceCandidateInit object or null", code="invalid_signal")
+        if candidate is not None:
+            text = candidate.get("candidate", "")
+            if not isinstance(text, str) or len(text) > 2000:
+                raise InvalidInput("candidate.candidate must be a short string", code="invalid_signal")
+            candidate = {
+                "candidate": text,
+                "sdpMid": candidate.get("sdpMid") if isinstance(candidate.get("sdpMid"), str) else None,
+                "sdpMLineIndex": candidate.get("sdpMLineIndex")
+                if isinstance(candidate.get("sdpMLineIndex"), int)
+                else None,
+            }
+        return {"signal": kind, "candidate": candidate}
+    sdp = frame.get("sdp")
+    if not isinstance(sdp, str) or not sdp.startswith("v=0") or len(sdp) > MAX_SIGNAL_CHARS:
+        raise InvalidInput("sdp must be an SDP string (starting with v=0)", code="invalid_sdp")
+    return {"signal": kind, "sdp": sdp}
+
+
+def _bracket(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host

@@ -1,0 +1,58 @@
+"""The video rules of the domain: one-way answers, licence and capacity, the session's life."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from showdesk.domain.errors import Conflict
+from showdesk.domain.video import VideoSession, VideoState, refuse_agent_answer, refuse_video, video_settings
+
+HEAD = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+
+
+def _answer(*sections: str) -> str:
+    return HEAD + "".join(sections)
+
+
+def test_a_one_way_answer_must_receive_only() -> None:
+    video_recv = "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=recvonly\r\n"
+    audio_recv = "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=recvonly\r\n"
+    assert refuse_agent_answer(_answer(video_recv, audio_recv), "one-way") is None
+    assert refuse_agent_answer(_answer("m=video 0 UDP/TLS/RTP/SAVPF 96\r\na=sendrecv\r\n"), "one-way") is None
+    for bad in ("a=sendrecv", "a=sendonly", ""):
+        refusal = refuse_agent_answer(_answer(video_recv, f"m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n{bad}\r\n"), "one-way")
+        assert refusal is not None and refusal.code == "one_way_violation" and "audio" in refusal.message
+    assert refuse_agent_answer(_answer("m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=sendrecv\r\n"), "two-way") is None
+    assert refuse_agent_answer("not sdp", "one-way").code == "invalid_sdp"  # type: ignore[union-attr]
+
+
+def test_licence_then_capacity() -> None:
+    assert refuse_video(False, 0, 10).code == "video_not_allowed"  # type: ignore[union-attr]
+    assert refuse_video(True, 10, 10).code == "video_capacity"  # type: ignore[union-attr]
+    assert refuse_video(True, 9, 10) is None
+
+
+def test_only_start_video_chats_are_video_capable() -> None:
+    with pytest.raises(Exception, match="Start Video") as caught:
+        video_settings(None)
+    assert getattr(caught.value, "code", "") == "video_not_allowed"
+    assert video_settings({"mode": "two-way", "audioSource": "microphone"})["mode"] == "two-way"
+
+
+def test_a_session_records_consent_duration_and_outcome() -> None:
+    t0 = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    session = VideoSession("vid_1", "c_1", "org", "one-way", "none", "camera", "u_1", t0)
+    with pytest.raises(Conflict):
+        session.went_live(t0)  # no consent yet
+    session.consent("Ann", t0 + timedelta(seconds=2))
+    session.went_live(t0 + timedelta(seconds=3))
+    session.move_to(VideoState.HELD)
+    session.went_live(t0 + timedelta(seconds=20))
+    session.finish("agent", t0 + timedelta(seconds=63), "completed")
+    wire = session.to_wire()
+    assert wire["consentBy"] == "Ann" and wire["durationSeconds"] == 60.0 and wire["outcome"] == "completed"
+    assert not session.is_open
+    with pytest.raises(Conflict):
+        session.finish("agent", t0, "completed")
