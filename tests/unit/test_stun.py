@@ -174,6 +174,7 @@ async def test_malformed_datagrams_get_no_answer_and_the_responder_keeps_going(r
 
 async def test_aioice_parses_our_response(responder: StunServer) -> None:
     from aioice import stun
+
     loop = asyncio.get_running_loop()
     transport, inbox = await loop.create_datagram_endpoint(
         Inbox, local_addr=("127.0.0.1", 0), remote_addr=("127.0.0.1", responder.port)

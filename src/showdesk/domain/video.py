@@ -76,9 +76,7 @@ class VideoSession:
 
     @property
     def duration_seconds(self) -> float | None:
-        if self.started_at is None:
-            return None
-        if self.ended_at is None:
+        if self.started_at is None or self.ended_at is None:
             return None
         return round((self.ended_at - self.started_at).total_seconds(), 3)
 
@@ -94,9 +92,7 @@ class VideoSession:
         self.consent_by = who
 
     def went_live(self, at: datetime) -> None:
-        if self.state == VideoState.HELD.value:
-            self.move_to(VideoState.LIVE)
-            return
+        """First frame seen, or resumed from hold; the start time is the first of these."""
         self.move_to(VideoState.LIVE)
         if self.started_at is None:
             self.started_at = at

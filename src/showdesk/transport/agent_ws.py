@@ -38,8 +38,8 @@ class AgentSession:
         # Follow the agent's interactions: their chat reaches every desktop the agent has open.
         if frame.get("type") == "interaction":
             await self.subscription.add(conversation_topic(frame["conversationId"]))
-        if frame.get("for", "agent") != "agent" or self.own.is_echo(frame):
-            return  # signaling meant for the customer, or this desktop's own message
+        if self.own.withheld(frame):
+            return
         if frame.get("type") == "videoStarting":
             host = self.conn.ws.url.hostname or "127.0.0.1"
             frame = {**frame, "iceServers": await self.sd.video.ice_servers_for(frame["video"]["id"], host)}

@@ -26,9 +26,8 @@ class GuestSession:
         self.subscription = sd.bus.subscribe(self.deliver)
 
     async def deliver(self, frame: dict[str, Any]) -> None:
-        if frame.get("for", "customer") != "customer" or self.own.is_echo(frame):
-            return  # signaling meant for the agent, or this socket's own message
-        self.conn.send(frame)
+        if not self.own.withheld(frame):
+            self.conn.send(frame)
 
     async def handle(self, frame: dict[str, Any]) -> None:
         kind = frame["type"]

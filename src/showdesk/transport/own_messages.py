@@ -1,7 +1,8 @@
-"""The messages a socket sent itself: it learns them from its ack, so the bus echo is not sent back.
+"""What a socket is not sent of its conversation's frames: its own messages, and the other side's signaling.
 
-Each chat message then crosses the wire once to every other reader and once (as the ack) to its
-sender, instead of twice to the sender.
+A socket learns its own messages from their acks, so the bus echo is not sent back: each chat
+message crosses the wire once to every other reader and once (as the ack) to its sender. Video
+signaling frames carry `for` (customer or agent) and reach only that side.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ class OwnMessages:
             if len(self._client_ids) > REMEMBERED:
                 del self._client_ids[next(iter(self._client_ids))]
 
-    def is_echo(self, frame: dict[str, Any]) -> bool:
+    def withheld(self, frame: dict[str, Any]) -> bool:
+        if frame.get("for", self._side) != self._side:
+            return True
         return (
             frame.get("type") == "message"
             and frame.get("from") == self._side

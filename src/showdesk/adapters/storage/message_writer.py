@@ -292,7 +292,7 @@ class MessageWriter:
     def _write_sqlite(
         conn: Connection, conversations: dict[str, _Conversation], fresh: list[Message], moved: set[str]
     ) -> None:
-        # The hot path of every chat message: two statements for the whole batch, on the driver's
+        # The hot path of every chat message: one UPDATE and one INSERT per 500 messages, on the driver's
         # cursor, inside the same transaction. The driver lets go of the GIL around each SQLite call
         # and this thread must win it back after each one from a busy event loop, so the number of
         # calls per batch matters more than their size. Times are stored in the text form

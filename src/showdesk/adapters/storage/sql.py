@@ -209,9 +209,7 @@ class SqlStore:
 
     async def count_open_video_sessions(self, org_id: str) -> int:
         v = t.video_sessions
-        query = select(func.count()).where(
-            v.c.organization_id == org_id, v.c.state.in_([s.value for s in OPEN_STATES])
-        )
+        query = select(func.count()).where(v.c.organization_id == org_id, v.c.state.in_([s.value for s in OPEN_STATES]))
         async with self.engine.connect() as conn:
             return int((await conn.execute(query)).scalar_one())
 
