@@ -85,9 +85,15 @@ class RoutingChanged(ConversationEvent):
 class AgentJoined(ConversationEvent):
     type: ClassVar[str] = "agentJoined"
     agent_name: str = field(kw_only=True)
+    video: dict[str, Any] | None = field(kw_only=True, default=None)  # Start Video settings, None: no video
 
     def frame(self) -> dict[str, Any]:
-        return {"type": self.type, "conversationId": self.conversation_id, "agentName": self.agent_name}
+        return {
+            "type": self.type,
+            "conversationId": self.conversation_id,
+            "agentName": self.agent_name,
+            "video": self.video,
+        }
 
 
 @dataclass(frozen=True)

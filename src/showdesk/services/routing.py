@@ -180,7 +180,7 @@ class Router:
             await self._messages.post_system(conv.id, f"{user.name} joined the chat.")
             await publish(
                 self._bus,
-                AgentJoined(conv.id, agent_name=user.name),
+                AgentJoined(conv.id, agent_name=user.name, video=conv.video),
                 RoutingChanged(conv.id, state="connected", queue=queue.name if queue else None),
             )
             snapshot = await self.snapshot(conv)

@@ -66,6 +66,9 @@ _FAILURE_TEXT = {
 }
 
 
+_LEFT_PAGE = "The customer left the page; the video ended."
+
+
 class VideoService:
     def __init__(
         self,
@@ -216,16 +219,33 @@ class VideoService:
         session = await self._open_session(conv.id)
         await self._finish(session, by="agent", outcome="completed", text="The agent ended the video.")
 
-    async def customer_stop(self, claims: GuestClaims) -> None:
+    async def customer_stop(self, claims: GuestClaims, reason: object = None) -> None:
         conv = await self._customers_conversation(claims)
         session = await self._open_session(conv.id)
-        await self._finish(session, by="customer", outcome="completed", text="The customer stopped the video.")
+        text = _LEFT_PAGE if reason == "page_left" else "The customer stopped the video."
+        await self._finish(session, by="customer", outcome="completed", text=text)
 
-    async def end_for_conversation(self, conversation_id: str, by: str, text: str) -> None:
-        """The chat ended or a side went away: any open video ends with it."""
+    async def end_for_conversation(
+        self, conversation_id: str, by: str, text: str, *, media_only: bool = False, agent_id: str | None = None
+    ) -> None:
+        """The chat ended or a side went away: any open video ends with it.
+
+        `media_only` leaves an unanswered request standing (the customer's page reloading still sees it);
+        `agent_id` ends only the sessions that agent answers.
+        """
         for session in await self._store.list_video_sessions(conversation_id):
-            if session.is_open:
-                await self._finish(session, by=by, outcome="completed", text=text)
+            if not session.is_open or (agent_id is not None and session.agent_id != agent_id):
+                continue
+            if media_only and session.state == VideoState.REQUESTED.value:
+                continue
+            await self._finish(session, by=by, outcome="completed", text=text)
+
+    async def pending_request(self, conversation_id: str) -> VideoSession | None:
+        """The agent's request still waiting for the customer's answer, if any."""
+        for session in await self._store.list_video_sessions(conversation_id):
+            if session.state == VideoState.REQUESTED.value:
+                return session
+        return None
 
     async def sessions(self, conversation_id: str) -> list[VideoSession]:
         return await self._store.list_video_sessions(conversation_id)

@@ -83,7 +83,7 @@ class GuestSession:
         elif kind == "videoSignal":
             await video.customer_signal(claims, frame)
         elif kind == "videoStop":
-            await video.customer_stop(claims)
+            await video.customer_stop(claims, frame.get("reason"))
         else:
             raise ShowDeskError(f"unknown frame type '{kind}'", code="unknown_type")
 
@@ -127,6 +127,7 @@ class GuestSession:
         await self.subscription.add(conversation_topic(claims.conversation_id))  # before reading: no gap
         resumed = await self.sd.chat.resume(claims, frame.get("lastSeq"))
         conv = resumed.conversation
+        request = await self.sd.video.pending_request(conv.id)
         self.conn.send(
             {
                 "type": "resumed",
@@ -136,6 +137,8 @@ class GuestSession:
                 "displayName": conv.customer_name,
                 "messages": [m.to_wire() for m in resumed.messages],
                 "resync": resumed.resync,
+                "video": conv.video,
+                "videoRequest": request.to_wire() if request is not None else None,
             }
         )
 
@@ -166,6 +169,9 @@ async def guest_socket(ws: WebSocket) -> None:
         await session.subscription.close()
         if session.claims is not None:  # the page went away: its camera is off, so is the video
             await sd.video.end_for_conversation(
-                session.claims.conversation_id, by="customer", text="The customer left the page; the video ended."
+                session.claims.conversation_id,
+                by="customer",
+                text="The customer left the page; the video ended.",
+                media_only=True,
             )
         await conn.shutdown()

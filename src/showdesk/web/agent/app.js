@@ -37,6 +37,7 @@ const board = new InteractionBoard($('#interactions'), $('#interaction-template'
     ? connection.sendText(conversationId, text)
     : Promise.reject(new Error('Not connected'))),
   onEnd: (conversationId) => connection?.end(conversationId),
+  sendFrame: (frame) => connection?.sendVideo(frame),
 });
 
 const strip = new StatusStrip($('#status-strip'), { onRetry: () => connection?.reconnectNow() });
@@ -69,6 +70,7 @@ function openDesktop(session) {
   on('connection', (event) => strip.show(event));
   on('ready', ({ agent, presence: status, interactions, offers: pending }) => {
     if (agent) setAgent(agent);
+    board.setPermissions(agent?.permissions ?? []);
     applyPresence(status);
     board.reconcile(interactions ?? []);
     offers.replaceAll((pending ?? []).filter((offer) => !board.has(offer.conversationId)));
@@ -84,6 +86,10 @@ function openDesktop(session) {
     board.addMessage(message.conversationId, message);
     offers.addMessage(message.conversationId, message);
   });
+  for (const type of ['videoRequested', 'videoStarting', 'videoSignal', 'videoStarted', 'videoHeld',
+    'videoResumed', 'videoEnd']) {
+    on(type, (frame) => board.videoFrame(frame));
+  }
   on('interactionEnded', ({ conversationId, by }) => {
     offers.remove(conversationId);
     board.markEnded(conversationId, by);
@@ -92,6 +98,7 @@ function openDesktop(session) {
     if (error.ref === 'accept' || error.ref === 'decline') offers.enableAll();
     if (error.ref === 'end') board.enableEndButtons();
     if (error.ref === 'presence') presence.set(presence.status);
+    if (error.ref?.startsWith?.('video')) board.videoRefused();
     banner.show(error);
   });
   on('signedOut', (error) => {

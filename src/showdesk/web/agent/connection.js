@@ -45,6 +45,8 @@ export class AgentConnection extends Emitter {
   accept(conversationId) { this.#socket.send({ type: 'accept', conversationId }); }
   decline(conversationId) { this.#socket.send({ type: 'decline', conversationId }); }
   end(conversationId) { this.#socket.send({ type: 'end', conversationId }); }
+  /** A video frame (request, signaling, status, hold, resume, end); see docs/protocol.md. */
+  sendVideo(frame) { this.#socket.send(frame); }
 
   /** Resolves with {id, seq, clientId} once the message is stored. */
   sendText(conversationId, text) {

@@ -3,6 +3,7 @@
 
 import { ChatLog } from '/static/chat-log.js';
 import { describeError } from '/static/error-text.js';
+import { VideoPane } from './video.js';
 
 // The transcript already carries the server's "… ended the chat." line; the header says who.
 const ENDED_STATE = { customer: 'Ended by the customer', agent: 'Ended by you', system: 'Ended' };
@@ -13,14 +14,33 @@ export class InteractionBoard {
   #emptyState;
   #onSend;
   #onEnd;
+  #sendFrame;
+  #permissions = [];
   #panels = new Map(); // conversationId -> Panel
 
-  constructor(container, template, emptyState, { onSend, onEnd }) {
+  constructor(container, template, emptyState, { onSend, onEnd, sendFrame }) {
     this.#container = container;
     this.#template = template;
     this.#emptyState = emptyState;
     this.#onSend = onSend;
     this.#onEnd = onEnd;
+    this.#sendFrame = sendFrame;
+  }
+
+  /** The signed-in agent's permissions (from `ready`): they decide which video buttons show. */
+  setPermissions(permissions = []) {
+    this.#permissions = [...permissions];
+    for (const panel of this.#panels.values()) panel.configureVideo(this.#permissions);
+  }
+
+  /** A video frame for one of the chats on screen. */
+  videoFrame(frame) {
+    this.#panels.get(frame.conversationId)?.video.onFrame(frame);
+  }
+
+  /** A refused video frame (its error names no chat): every pane waiting on a request may try again. */
+  videoRefused() {
+    for (const panel of this.#panels.values()) panel.video.requestRefused();
   }
 
   get activeCount() {
@@ -38,11 +58,13 @@ export class InteractionBoard {
     if (isNew) {
       panel = new Panel(this.#template, conversationId, {
         onSend: this.#onSend, onEnd: this.#onEnd, onClose: () => this.#remove(conversationId),
+        sendFrame: this.#sendFrame,
       });
       this.#panels.set(conversationId, panel);
       this.#container.append(panel.element);
     }
     panel.update(interaction);
+    panel.configureVideo(this.#permissions);
     this.#refreshEmptyState();
     if (isNew) panel.focus();
   }
@@ -81,6 +103,7 @@ export class InteractionBoard {
   }
 
   #remove(conversationId) {
+    this.#panels.get(conversationId)?.video.chatEnded();
     this.#panels.get(conversationId)?.element.remove();
     this.#panels.delete(conversationId);
     this.#refreshEmptyState();
@@ -95,7 +118,9 @@ export class InteractionBoard {
 class Panel {
   active = true;
 
-  constructor(template, conversationId, { onSend, onEnd, onClose }) {
+  #videoSettings = null;
+
+  constructor(template, conversationId, { onSend, onEnd, onClose, sendFrame }) {
     this.conversationId = conversationId;
     this.element = template.content.firstElementChild.cloneNode(true);
     this.element.dataset.conversationId = conversationId;
@@ -110,6 +135,7 @@ class Panel {
     this.send = $('[data-testid="chat-send"]');
     this.endButton = $('[data-testid="end-interaction"]');
     this.closeButton = $('[data-testid="close-interaction"]');
+    this.video = new VideoPane(this.element, conversationId, { send: sendFrame });
 
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -134,7 +160,12 @@ class Panel {
     this.element.addEventListener('focusin', () => this.element.classList.remove('interaction--unread'));
   }
 
-  update({ customerName, queue, state, messages }) {
+  configureVideo(permissions) {
+    this.video.configure({ permissions, video: this.#videoSettings });
+  }
+
+  update({ customerName, queue, state, messages, video }) {
+    if (video !== undefined) this.#videoSettings = video;
     if (customerName) {
       this.customer.textContent = customerName;
       this.avatar.textContent = initials(customerName);
@@ -165,6 +196,7 @@ class Panel {
     this.element.classList.add('interaction--ended');
     this.input.disabled = this.send.disabled = true;
     this.input.placeholder = 'This chat has ended.';
+    this.video.chatEnded();
     this.endButton.hidden = true;
     this.closeButton.hidden = false;
   }

@@ -5,6 +5,7 @@ import { ChatLog } from '/static/chat-log.js';
 import { ErrorBanner } from '/static/banner.js';
 import { describeError } from '/static/error-text.js';
 import { agentLeftNotice, chatEndedNotice, chatStatus, routingStatus } from './widget-status.js';
+import { WidgetVideo } from './widget-video.js';
 
 const root = document.getElementById('chat-widget');
 const byTestId = (id) => root.querySelector(`[data-testid="${id}"]`);
@@ -34,6 +35,8 @@ const ui = {
   restart: byTestId('chat-restart'),
 };
 const greeting = ui.status.textContent;
+const video = new WidgetVideo(root, chat, ui.banner);
+window.showdeskDemoChat = chat; // the demo's chat, for trying the SDK from the browser console
 
 function openPanel() {
   const wasHidden = ui.panel.hidden;
@@ -78,6 +81,7 @@ function showOpenedChat() {
   for (const message of chat.messages) ui.log.upsert(message);
   showConversation();
   setStatus(chatStatus(chat));
+  video.refresh();
   if (!ui.panel.hidden) ui.input.focus();
 }
 

@@ -27,9 +27,3 @@ export function errorForCloseCode(code, reason) {
   const [errorCode, message] = known ?? ['connection_failed', 'Could not reach the chat server.'];
   return new ChatError(errorCode, reason || message, { closeCode: code });
 }
-
-export function videoUnavailableError() {
-  return new ChatError('video_not_allowed', 'Video is not available yet', {
-    name: 'VideoUnavailableError',
-  });
-}

@@ -4,7 +4,9 @@
 
 import { Emitter } from './emitter.js';
 import { CloseCode, ShowDeskSocket, toWebSocketUrl } from './socket.js';
-import { ChatError, errorForCloseCode, videoUnavailableError } from './errors.js';
+import { ChatError, errorForCloseCode } from './errors.js';
+import { videoRefusal } from './media-errors.js';
+import { CustomerVideo, defaultConstraints } from './video.js';
 import { Conversation } from './conversation.js';
 import { Outbox } from './outbox.js';
 import { cleanDisplayName, newClientId, normalizeConfig } from './config.js';
@@ -18,6 +20,7 @@ export const GUEST_SOCKET_PATH = '/ws/v1/guest';
 
 const DEPLOYMENT_ERRORS = new Set(['origin_not_allowed', 'deployment_not_found']);
 const CLOSE_AFTER_END_MS = 1500; // lets the closing system message arrive before we hang up
+const DIRECTIONS = new Set(['one-way', 'two-way']);
 
 export function createChat(config) {
   return new WebChat(config);
@@ -38,6 +41,8 @@ export class WebChat extends Emitter {
   #endWaiters = [];
   #everOpened = false;
   #connectionError = null; // the server's reason, sent just before it closes the socket
+  #video;
+  #videoSettings; // the Start Video block's settings: undefined until known, null when not video-capable
 
   constructor(config = {}) {
     super();
@@ -50,6 +55,15 @@ export class WebChat extends Emitter {
       }
       this.emit(event, payload);
     });
+    this.#video = new CustomerVideo({
+      send: (frame) => this.#socket?.send(frame),
+      emit: (event, payload) => this.emit(event, payload),
+      iceServers: this.#config.turnServers,
+    });
+    if (typeof window !== 'undefined') {
+      // Leaving the page turns the camera off, whatever the page does next (bfcache, unload, close).
+      window.addEventListener('pagehide', () => this.#video.pageHidden());
+    }
   }
 
   get config() { return this.#config; }
@@ -62,6 +76,14 @@ export class WebChat extends Emitter {
   get agentName() { return this.#conversation.agentName; }
   get routing() { return this.#conversation.routing; }
   get connectionState() { return this.#connection; }
+  /** idle | requested | connecting | live | held | ended | failed */
+  get videoState() { return this.#video.state; }
+  get video() { return this.#video.session; }
+  get videoSettings() { return this.#videoSettings ?? null; }
+  /** Two-way video: the agent's picture and sound. */
+  get remoteVideoStream() { return this.#video.remoteStream; }
+  /** What the customer is sharing (for a preview), while video is on. */
+  get localVideoStream() { return this.#video.localStream; }
 
   hasSavedSession() { return this.#store.load() !== null; }
 
@@ -113,9 +135,57 @@ export class WebChat extends Emitter {
     });
   }
 
-  // Video arrives in a later version; the methods exist so pages can be written against them now.
-  async startVideo() { throw videoUnavailableError(); }
-  stopVideo() {}
+  /**
+   * Share the camera with the agent. Call it inside the click (or tap) handler: the camera is asked
+   * for before anything is awaited, which iOS Safari requires. Either hand it the page's `stream` or
+   * let it take the camera with `constraints` (default: the rear camera, the microphone as the flow says).
+   */
+  startVideo({ stream = null, constraints = null, direction = undefined } = {}) {
+    // Checks that need no waiting come first, so a refused video never shows a camera prompt.
+    const refusal = this.#videoRefusal(direction);
+    if (refusal) {
+      if (stream) stopTracks(stream);
+      return Promise.reject(refusal);
+    }
+    let media;
+    if (stream) {
+      media = Promise.resolve(stream);
+    } else if (!globalThis.navigator?.mediaDevices?.getUserMedia) {
+      const missing = new Error('This browser cannot share a camera here (it needs HTTPS and camera support).');
+      missing.name = 'NotFoundError';
+      media = Promise.reject(missing);
+    } else {
+      // No await before this line: the user's gesture still counts.
+      media = navigator.mediaDevices.getUserMedia(constraints ?? defaultConstraints(this.#videoSettings));
+    }
+    return this.#video.start(media, { direction });
+  }
+
+  /** Stop sharing: every track the SDK was given or took is stopped (the camera light goes off). */
+  stopVideo() {
+    this.#video.stop();
+  }
+
+  /** Say no to the agent's request; the chat goes on. */
+  declineVideo() {
+    if (this.#video.state === 'requested') this.#video.stop();
+  }
+
+  #videoRefusal(direction) {
+    if (direction !== undefined && !DIRECTIONS.has(direction)) {
+      return new ChatError('invalid_direction', "direction must be 'one-way' or 'two-way'.");
+    }
+    if (this.#conversation.state !== 'connected' || !this.#token) {
+      return videoRefusal('no_agent_video', 'Video can start once an agent has joined the chat.');
+    }
+    if (this.#videoSettings === null) {
+      return videoRefusal('video_not_allowed', 'Video is not offered in this chat.');
+    }
+    if (this.#video.isOpen) {
+      return videoRefusal('video_already_open', 'Video is already on.');
+    }
+    return null;
+  }
 
   /** Try to reconnect at once instead of waiting for the next backoff step. */
   reconnect() {
@@ -128,6 +198,7 @@ export class WebChat extends Emitter {
     this.#failOpening(new ChatError('cancelled', 'The chat was disconnected.'));
     this.#rejectPending(new ChatError('disconnected', 'The chat was disconnected.'));
     this.#closeSocket();
+    this.#video.close('disconnected', 'The chat was disconnected.');
     this.#conversation.setState('idle');
   }
 
@@ -180,6 +251,7 @@ export class WebChat extends Emitter {
   }
 
   #onFrame(frame) {
+    if (frame.type.startsWith('video')) return this.#video.onFrame(frame);
     switch (frame.type) {
       case 'started': return this.#onStarted(frame);
       case 'resumed': return this.#onResumed(frame);
@@ -191,7 +263,9 @@ export class WebChat extends Emitter {
       case 'routing':
         this.#conversation.onRouting(frame);
         return frame.state === 'ended' ? this.#finish('system') : undefined;
-      case 'agentJoined': return this.#conversation.onAgentJoined(frame);
+      case 'agentJoined':
+        if (frame.video !== undefined) this.#videoSettings = frame.video;
+        return this.#conversation.onAgentJoined(frame);
       case 'agentLeft': return this.#conversation.onAgentLeft(frame);
       case 'chatEnded': return this.#finish(frame.by ?? 'system');
       case 'error': return this.#onServerError(frame);
@@ -213,7 +287,9 @@ export class WebChat extends Emitter {
       return this.#failOpening(new ChatError('chat_ended', 'Your previous chat has ended.'));
     }
     if (frame.displayName) this.#displayName = frame.displayName;
+    if (frame.video !== undefined) this.#videoSettings = frame.video;
     this.#conversation.onResumed(frame);
+    this.#video.restoreRequest(frame.videoRequest);
     this.#saveSession();
     this.#afterHandshake(true);
     if (frame.state === 'ended') this.#finish(frame.by ?? 'system');
@@ -231,7 +307,9 @@ export class WebChat extends Emitter {
 
   #onServerError(frame) {
     const error = ChatError.fromFrame(frame);
-    if (frame.ref != null && this.#outbox.reject(frame.ref, error)) {
+    if (this.#video.onError(error)) {
+      // a refused video frame: startVideo() rejects, or the video ends; the chat is untouched
+    } else if (frame.ref != null && this.#outbox.reject(frame.ref, error)) {
       // a refused message: its sendText() rejects
     } else if (frame.ref === 'end') {
       for (const waiter of this.#endWaiters.splice(0)) waiter.reject(error);
@@ -278,6 +356,7 @@ export class WebChat extends Emitter {
     this.#conversation.agentName = null;
     this.#forgetSession();
     this.#conversation.setState('ended');
+    this.#video.close();
     for (const waiter of this.#endWaiters.splice(0)) waiter.resolve();
     this.#rejectPending(new ChatError('chat_ended', 'The chat has ended.'));
     this.emit('chatEnded', { by });
@@ -331,4 +410,8 @@ export class WebChat extends Emitter {
   #summary(resumed) {
     return { conversationId: this.#conversation.id, state: this.#conversation.state, resumed };
   }
+}
+
+function stopTracks(stream) {
+  for (const track of stream.getTracks?.() ?? []) track.stop();
 }

@@ -20,7 +20,17 @@ const WORDS = {
   offer_expired: 'That chat offer has expired.',
   offer_not_found: 'That chat offer is no longer available.',
   not_found: 'That item no longer exists.',
-  video_not_allowed: 'Video is not available yet.',
+  video_not_allowed: 'Video is not available in this chat.',
+  video_capacity: 'All video lines are busy right now. Please try again in a few minutes; the chat goes on.',
+  no_agent_video: 'Video can start once an agent has joined the chat.',
+  video_already_open: 'Video is already on.',
+  camera_denied: 'The camera is blocked for this site. Allow the camera (the camera or lock icon next to '
+    + 'the address, then Allow) and press the video button again.',
+  camera_missing: 'No camera was found on this device. You can keep chatting, or join from a phone.',
+  camera_busy: 'The camera is in use by another app. Close that app and try again.',
+  constraints_unsatisfiable: 'This camera cannot give the picture we asked for. Try another camera.',
+  ice_failed: 'The video connection could not get through the network. The chat goes on.',
+  one_way_violation: 'This video is one-way: the agent may not send a picture.',
 };
 
 /** `{title, detail}` for a banner: words for the code, plus the server's message when it adds something. */

@@ -1,0 +1,294 @@
+// The customer's side of video: the camera, one peer connection per session (send-only in one-way
+// mode), trickle ICE over the chat socket, hold by sending no frames at all, and every track stopped
+// when the video ends, however it ends.
+
+import { cameraError, videoRefusal } from './media-errors.js';
+
+const OPEN_STATES = new Set(['connecting', 'live', 'held']);
+
+/** What `startVideo` asks the camera for when the page hands neither a stream nor constraints. */
+export function defaultConstraints(settings) {
+  return {
+    video: { facingMode: { ideal: 'environment' } }, // the rear camera, pointed at the product
+    audio: settings?.audioSource === 'microphone',
+  };
+}
+
+export class CustomerVideo {
+  state = 'idle'; // idle | requested | connecting | live | held | ended | failed
+  session = null; // the server's record of the current session
+  remoteStream = null; // two-way: the agent's picture
+  localStream = null; // what the customer is sharing, for a preview
+  #send;
+  #emit;
+  #extraIceServers;
+  #pc = null;
+  #tracks = new Set(); // every track given or taken for the current attempt
+  #heldSenders = [];
+  #pendingCandidates = [];
+  #attempt = null; // {sessionId, resolve, reject, ready, cancelled} while startVideo runs
+  #readyWaiter = null; // the server's answer to the last videoStart
+  #ended = new Set(); // session ids whose end was already reported
+
+  constructor({ send, emit, iceServers = [] }) {
+    this.#send = send;
+    this.#emit = emit;
+    this.#extraIceServers = iceServers;
+  }
+
+  get isOpen() { return OPEN_STATES.has(this.state); }
+  get requestedSessionId() { return this.state === 'requested' ? this.session?.id ?? null : null; }
+
+  /**
+   * Starts one attempt. `media` is the camera promise the caller already started (before any await),
+   * or the page's own stream.
+   */
+  start(media, { direction }) {
+    const sessionId = this.requestedSessionId;
+    this.#setState('connecting');
+    let settle;
+    const done = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+    const attempt = { sessionId, direction, ...settle, cancelled: false };
+    attempt.ready = new Promise((resolve, reject) => { this.#readyWaiter = { resolve, reject }; });
+    attempt.ready.catch(() => {});
+    this.#attempt = attempt;
+    // Ask the server while the camera prompt is up: both are needed, neither waits for the other.
+    this.#send(sessionId ? { type: 'videoStart', sessionId } : { type: 'videoStart' });
+    this.#run(attempt, media).catch((error) => this.#failAttempt(attempt, error));
+    return done;
+  }
+
+  async #run(attempt, media) {
+    let stream;
+    try {
+      stream = await media;
+    } catch (error) {
+      const mapped = cameraError(error);
+      // The agent learns why, in words; the session is recorded as failed with that reason.
+      attempt.ready.then(({ sessionId }) => {
+        this.#send({ type: 'videoDecline', sessionId, reason: mapped.code });
+      }, () => {});
+      throw mapped;
+    }
+    const cancelled = () => {
+      if (!attempt.cancelled) return false;
+      for (const track of stream.getTracks()) track.stop();
+      return true;
+    };
+    if (cancelled()) return;
+    for (const track of stream.getTracks()) this.#tracks.add(track);
+    this.localStream = stream;
+    const { sessionId, video, iceServers } = await attempt.ready;
+    if (cancelled()) return;
+    this.session = video;
+    const pc = new RTCPeerConnection({ iceServers: [...(iceServers ?? []), ...this.#extraIceServers] });
+    this.#pc = pc;
+    const twoWay = video.mode === 'two-way';
+    // The flow decides whether the microphone is shared: a page's stream with audio sends no sound
+    // when the Start Video block says audio source none (its tracks are still stopped at the end).
+    const sent = stream.getTracks().filter((t) => t.kind === 'video' || video.audioSource === 'microphone');
+    for (const track of sent) {
+      pc.addTransceiver(track, { direction: twoWay ? 'sendrecv' : 'sendonly', streams: [stream] });
+    }
+    if (twoWay) {
+      if (!sent.some((t) => t.kind === 'video')) pc.addTransceiver('video', { direction: 'recvonly' });
+      if (!sent.some((t) => t.kind === 'audio')) pc.addTransceiver('audio', { direction: 'recvonly' });
+      pc.ontrack = ({ track, streams }) => {
+        this.remoteStream ??= streams[0] ?? new MediaStream();
+        if (!this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
+        this.#emit('remoteStream', { stream: this.remoteStream });
+      };
+    }
+    pc.onicecandidate = ({ candidate }) => {
+      if (pc !== this.#pc) return;
+      this.#send({ type: 'videoSignal', sessionId, signal: 'candidate', candidate: candidate ? candidate.toJSON() : null });
+    };
+    pc.onconnectionstatechange = () => {
+      if (pc !== this.#pc) return;
+      if (pc.connectionState === 'connected') this.#settle(attempt, null);
+      else if (pc.connectionState === 'failed') {
+        this.#send({ type: 'videoDecline', sessionId, reason: 'ice_failed' });
+        this.#settle(attempt, videoRefusal('ice_failed',
+          'The video connection could not be made through the networks in between.'));
+      }
+    };
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    if (pc !== this.#pc) return;
+    this.#send({ type: 'videoSignal', sessionId, signal: 'offer', sdp: pc.localDescription.sdp });
+  }
+
+  // frames from the server ----------------------------------------------------------------------------
+  onFrame(frame) {
+    switch (frame.type) {
+      case 'videoRequested': return this.#onRequested(frame);
+      case 'videoReady': return this.#takeReadyWaiter()?.resolve(frame);
+      case 'videoStarting': this.session = frame.video; return undefined;
+      case 'videoStarted': return this.#onLive(frame);
+      case 'videoHeld': return this.#onHeld(frame);
+      case 'videoResumed': return this.#onResumed(frame);
+      case 'videoEnd': return this.#finish(frame);
+      case 'videoSignal': return this.#onSignal(frame);
+      default: return undefined;
+    }
+  }
+
+  /** A refused video frame (`ref` names it). Returns true when it was about video. */
+  onError(error) {
+    const attempt = this.#attempt;
+    if (error.ref === 'videoStart') {
+      const refusal = videoRefusal(error.code, error.message);
+      this.#takeReadyWaiter()?.reject(refusal);
+      if (attempt) this.#failAttempt(attempt, refusal);
+      return true;
+    }
+    return typeof error.ref === 'string' && error.ref.startsWith('video');
+  }
+
+  #takeReadyWaiter() {
+    const waiter = this.#readyWaiter;
+    this.#readyWaiter = null;
+    return waiter;
+  }
+
+  restoreRequest(video) {
+    if (video && video.state === 'requested' && !this.isOpen) this.#onRequested({ video, text: null });
+  }
+
+  #onRequested({ video, text }) {
+    this.session = video;
+    this.#setState('requested');
+    this.#emit('videoRequested', { sessionId: video.id, video, text: text ?? null });
+  }
+
+  #onLive({ video, text }) {
+    this.session = video;
+    if (this.#pc) this.#settle(this.#attempt, null);
+    this.#setState('live');
+    this.#emit('videoStarted', { sessionId: video.id, video, text });
+  }
+
+  async #onHeld({ video, text }) {
+    this.session = video;
+    // No frames at all while held (not black ones): each sender lets go of its track, no renegotiation.
+    for (const sender of this.#pc?.getSenders() ?? []) {
+      if (sender.track) {
+        this.#heldSenders.push([sender, sender.track]);
+        await sender.replaceTrack(null);
+      }
+    }
+    this.#setState('held');
+    this.#emit('videoHeld', { sessionId: video.id, video, text });
+  }
+
+  async #onResumed({ video, text }) {
+    this.session = video;
+    for (const [sender, track] of this.#heldSenders.splice(0)) {
+      if (track.readyState === 'live' && this.#pc?.signalingState !== 'closed') await sender.replaceTrack(track);
+    }
+    this.#setState('live');
+    this.#emit('videoResumed', { sessionId: video.id, video, text });
+  }
+
+  async #onSignal(frame) {
+    const pc = this.#pc;
+    if (!pc || frame.sessionId !== this.session?.id) return;
+    try {
+      if (frame.signal === 'answer') {
+        await pc.setRemoteDescription({ type: 'answer', sdp: frame.sdp });
+        for (const candidate of this.#pendingCandidates.splice(0)) await pc.addIceCandidate(candidate);
+      } else if (frame.signal === 'candidate') {
+        const candidate = frame.candidate ?? null;
+        if (pc.remoteDescription) await pc.addIceCandidate(candidate ?? undefined);
+        else this.#pendingCandidates.push(candidate ?? undefined);
+      }
+    } catch (error) {
+      this.#emit('error', videoRefusal('invalid_signal', `The video connection failed: ${error.message}`));
+    }
+  }
+
+  // ending ----------------------------------------------------------------------------------------------
+  /** The customer stops: the server is told, and the camera goes off at once. */
+  stop(reason = null) {
+    if (this.#attempt) this.#attempt.cancelled = true;
+    if (this.state === 'requested') {
+      this.#send({ type: 'videoDecline', sessionId: this.session.id });
+      this.#setState('idle');
+      return;
+    }
+    if (!this.isOpen) return this.#stopTracks();
+    this.#send(reason ? { type: 'videoStop', reason } : { type: 'videoStop' });
+    return this.#finish({ video: this.session, reason: 'stopped', by: 'customer',
+                          text: 'You stopped the video.' });
+  }
+
+  /** The page is going away: an open video stops; a request still waiting stays for the next page. */
+  pageHidden() {
+    if (this.isOpen) this.stop('page_left');
+    else this.#stopTracks();
+  }
+
+  /** The chat ended or was disconnected: no camera stays on. */
+  close(reason = 'chat_ended', text = 'The video ended with the chat.') {
+    if (this.#attempt) this.#attempt.cancelled = true;
+    if (this.isOpen || this.state === 'requested') {
+      this.#finish({ video: this.session, reason, text });
+    }
+    this.#stopTracks();
+  }
+
+  #finish({ video, reason = null, text = null, by = null }) {
+    const attempt = this.#attempt;
+    this.#stopTracks();
+    this.#pc?.close();
+    this.#pc = null;
+    this.#heldSenders = [];
+    this.#pendingCandidates = [];
+    this.remoteStream = null;
+    const session = video ?? this.session;
+    const failed = session?.outcome === 'failed';
+    if (attempt) {
+      this.#attempt = null;
+      attempt.cancelled = true;
+      const code = session?.failureReason || reason || 'video_ended';
+      attempt.reject(videoRefusal(code, text || 'The video ended before it started.'));
+    }
+    this.session = session;
+    this.#setState(failed ? 'failed' : 'ended');
+    const id = session?.id ?? null;
+    if (id && this.#ended.has(id)) return;
+    if (id) this.#ended.add(id);
+    this.#emit('videoEnd', { sessionId: id, video: session, reason: session?.failureReason ?? reason,
+                             by: session?.endedBy ?? by, text });
+  }
+
+  #settle(attempt, error) {
+    if (!attempt || attempt !== this.#attempt) return;
+    this.#attempt = null;
+    if (error) attempt.reject(error);
+    else attempt.resolve({ sessionId: this.session?.id ?? null, video: this.session });
+  }
+
+  #failAttempt(attempt, error) {
+    if (attempt !== this.#attempt) return;
+    this.#attempt = null;
+    this.#stopTracks();
+    this.#pc?.close();
+    this.#pc = null;
+    this.#setState('failed');
+    attempt.reject(error);
+  }
+
+  #stopTracks() {
+    for (const track of this.#tracks) track.stop();
+    this.#tracks.clear();
+    this.localStream = null;
+  }
+
+  #setState(state) {
+    if (state === this.state) return;
+    const previous = this.state;
+    this.state = state;
+    this.#emit('videoState', { state, previous });
+  }
+}

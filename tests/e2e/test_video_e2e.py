@@ -1,0 +1,266 @@
+"""One-way video in real Chromium: the customer's fake camera reaches the agent's <video> over WebRTC."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect
+
+from tests.e2e.conftest import CHROMIUM, HEADLESS_FLAGS, Contexts
+from tests.e2e.media import camera_calls, rtp_totals, shows_picture, track_states, watch_media
+from tests.e2e.pages import AgentPage, CustomerPage
+from tests.support.server import ServerProcess
+from tests.support.y4m import AGENT_PICTURE, CUSTOMER_PICTURE, write_quadrants
+
+FAKE_CAMERA = ["--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required"]
+
+
+def wait_until(check: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what} (last: {value!r})")
+        time.sleep(0.2)
+
+
+def _camera_browser(playwright: Playwright, picture: Path, *extra: str) -> Browser:
+    args = [*HEADLESS_FLAGS, *FAKE_CAMERA, f"--use-file-for-fake-video-capture={picture}", *extra]
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+
+
+@pytest.fixture(scope="module")
+def pictures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("camera")
+    return {
+        "customer": write_quadrants(folder / "customer.y4m", CUSTOMER_PICTURE),
+        "agent": write_quadrants(folder / "agent.y4m", AGENT_PICTURE),
+    }
+
+
+@pytest.fixture(scope="module")
+def customer_browser(playwright: Playwright, pictures: dict[str, Path]) -> Iterator[Browser]:
+    browser = _camera_browser(playwright, pictures["customer"], "--use-fake-ui-for-media-stream")
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def agent_browser(playwright: Playwright, pictures: dict[str, Path]) -> Iterator[Browser]:
+    browser = _camera_browser(playwright, pictures["agent"], "--use-fake-ui-for-media-stream")
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def denying_browser(playwright: Playwright, pictures: dict[str, Path]) -> Iterator[Browser]:
+    browser = _camera_browser(playwright, pictures["customer"], "--deny-permission-prompts")
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def video_server() -> Iterator[ServerProcess]:
+    proc = ServerProcess("--offer-timeout", "10").start()
+    yield proc
+    proc.cleanup()
+
+
+@pytest.fixture
+def customers(customer_browser: Browser, request: pytest.FixtureRequest) -> Iterator[Contexts]:
+    yield from _people(customer_browser, request)
+
+
+@pytest.fixture
+def agents(agent_browser: Browser, request: pytest.FixtureRequest) -> Iterator[Contexts]:
+    yield from _people(agent_browser, request)
+
+
+def _people(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Contexts]:
+    contexts = Contexts(browser)
+    yield contexts
+    failed = getattr(request.node, "rep_call", None)
+    _end_open_chats(contexts)
+    contexts.close(request.node.name if failed is not None and failed.failed else None)
+
+
+def _end_open_chats(contexts: Contexts) -> None:
+    """Each test leaves the agents free for the next one, whatever happened in it."""
+    for context in contexts.opened:
+        for page in context.pages:
+            for button in page.get_by_test_id("end-interaction").all():
+                if button.is_visible():
+                    button.click()
+            toggle = page.get_by_test_id("presence-on-queue")
+            if toggle.count() and toggle.get_attribute("aria-checked") == "true":
+                toggle.click()  # the next test's desktop starts off queue
+                expect(toggle).to_have_attribute("aria-checked", "false")
+
+
+def _connected(server: ServerProcess, customer_page: Page, agent_page: Page, email: str = "agent@demo.local"):
+    watch_media(customer_page)
+    watch_media(agent_page)
+    agent = AgentPage(agent_page, server).login(email).go_on_queue()
+    customer = CustomerPage(customer_page, server).open().start_chat("Ann")
+    panel = agent.accept()
+    customer.expect_line("joined the chat")
+    return customer, agent, panel
+
+
+def _ask_and_accept(customer: CustomerPage, panel) -> None:  # type: ignore[no-untyped-def]
+    panel.get_by_test_id("request-video").click()
+    page = customer.page
+    expect(page.get_by_test_id("video-status")).to_have_text("requested")
+    expect(page.get_by_test_id("video-prompt")).to_contain_text("camera")
+    page.get_by_test_id("video-accept").click()
+
+
+def test_the_agent_sees_the_customers_camera_holds_it_and_ends_it(
+    video_server: ServerProcess, customers: Contexts, agents: Contexts
+) -> None:
+    customer, agent, panel = _connected(video_server, customers.new_page(), agents.new_page())
+    _ask_and_accept(customer, panel)
+
+    remote = panel.get_by_test_id("remote-video")
+    wait_until(lambda: shows_picture(remote, CUSTOMER_PICTURE), what="the customer's picture on the agent desktop")
+    expect(panel.get_by_test_id("video-status")).to_have_text("live")
+    expect(customer.page.get_by_test_id("video-status")).to_have_text("live")
+
+    # One-way: the agent desktop took no camera and sends no media.
+    assert camera_calls(agent.page) == 0
+    agent_rtp = rtp_totals(agent.page)
+    assert agent_rtp["bytesSent"] == 0 and agent_rtp["packetsSent"] == 0
+    assert agent_rtp["bytesReceived"] > 0 and agent_rtp["framesDecoded"] > 0
+
+    # Hold: no frames arrive at all; resume brings the picture back on the same connection.
+    panel.get_by_test_id("video-hold").click()
+    expect(panel.get_by_test_id("video-status")).to_have_text("held")
+    expect(customer.page.get_by_test_id("video-status")).to_have_text("held")
+    time.sleep(1.0)  # frames already on the wire arrive
+    before = rtp_totals(agent.page)["framesDecoded"]
+    time.sleep(2.0)
+    after = rtp_totals(agent.page)["framesDecoded"]
+    assert after - before <= 1, f"{after - before} frames decoded while held"
+
+    panel.get_by_test_id("video-resume").click()
+    expect(panel.get_by_test_id("video-status")).to_have_text("live")
+    wait_until(lambda: rtp_totals(agent.page)["framesDecoded"] > after + 10, what="frames after resume")
+    assert rtp_totals(agent.page)["peers"] == 1  # no new negotiation
+    wait_until(lambda: shows_picture(remote, CUSTOMER_PICTURE), what="the picture after resume")
+
+    # End: every customer track is ended (camera light off), both sides say so, the chat goes on.
+    panel.get_by_test_id("end-video").click()
+    expect(customer.page.get_by_test_id("video-status")).to_have_text("ended")
+    expect(panel.get_by_test_id("video-status")).to_have_text("ended")
+    states = wait_until(
+        lambda: (s := track_states(customer.page)) and all(t == "ended" for t in s) and s,
+        what="every customer track ended",
+    )
+    assert states and "live" not in states
+    customer.say("thanks, that was quick")
+    expect(panel.get_by_test_id("chat-log")).to_contain_text("thanks, that was quick")
+
+    conversation_id = panel.get_attribute("data-conversation-id")
+    token = video_server.login()
+    record = httpx.get(
+        f"{video_server.base}/api/v2/conversations/{conversation_id}", headers={"authorization": f"Bearer {token}"}
+    ).json()["videoSessions"][0]
+    assert record["consentBy"] == "Ann" and record["path"] == "direct" and record["outcome"] == "completed"
+    assert record["startedAt"] and record["endedAt"] and record["durationSeconds"] is not None
+
+
+def test_the_customer_stops_the_video_and_the_agent_is_told(
+    video_server: ServerProcess, customers: Contexts, agents: Contexts
+) -> None:
+    customer, _agent, panel = _connected(video_server, customers.new_page(), agents.new_page())
+    _ask_and_accept(customer, panel)
+    expect(panel.get_by_test_id("video-status")).to_have_text("live", timeout=15_000)
+    customer.page.get_by_test_id("video-stop").click()
+    expect(panel.get_by_test_id("video-status")).to_have_text("ended")
+    expect(panel.get_by_test_id("video-words")).to_contain_text("customer stopped")
+    wait_until(lambda: (s := track_states(customer.page)) and all(t == "ended" for t in s), what="tracks ended")
+
+
+def test_leaving_the_page_turns_the_camera_off_and_ends_the_video(
+    video_server: ServerProcess, customers: Contexts, agents: Contexts
+) -> None:
+    customer, _agent, panel = _connected(video_server, customers.new_page(), agents.new_page())
+    _ask_and_accept(customer, panel)
+    expect(panel.get_by_test_id("video-status")).to_have_text("live", timeout=15_000)
+    customer.page.goto("about:blank")
+    expect(panel.get_by_test_id("video-status")).to_have_text("ended")
+    expect(panel.get_by_test_id("video-words")).to_contain_text("left the page")
+
+
+def test_a_refused_camera_is_explained_and_the_chat_goes_on(
+    video_server: ServerProcess, denying_browser: Browser, agents: Contexts, request: pytest.FixtureRequest
+) -> None:
+    denied = Contexts(denying_browser)
+    try:
+        customer, _agent, panel = _connected(video_server, denied.new_page(), agents.new_page())
+        _ask_and_accept(customer, panel)
+        page = customer.page
+        expect(page.get_by_test_id("video-status")).to_have_text("failed")
+        expect(page.get_by_test_id("error-banner")).to_contain_text("Allow")
+        expect(panel.get_by_test_id("video-status")).to_have_text("failed")
+        expect(panel.get_by_test_id("video-words")).to_contain_text("did not allow the camera")
+        customer.say("the camera would not start")
+        expect(panel.get_by_test_id("chat-log")).to_contain_text("the camera would not start")
+
+        # The SDK itself: the browser's error name and the contract's code.
+        error = page.evaluate(
+            """async () => {
+              const { createChat } = await import('/sdk/webchat.js');
+              const probe = createChat({ organizationId: 'demo', deploymentId: 'demo-webchat', storage: null });
+              try { await probe.startVideo({ constraints: { video: true } }); return null; }
+              catch (e) { return { name: e.name, code: e.code }; }
+            }"""
+        )
+        assert error == {"name": "VideoUnavailableError", "code": "no_agent_video"}  # no chat yet: no prompt
+        error = page.evaluate(
+            """() => new Promise((resolve) => {
+              navigator.mediaDevices.getUserMedia({ video: true }).then(
+                () => resolve(null), (e) => resolve(e.name));
+            })"""
+        )
+        assert error == "NotAllowedError"
+    finally:
+        denied.close(request.node.name)
+
+
+def test_startvideo_asks_for_the_camera_before_any_await(
+    video_server: ServerProcess, customers: Contexts, agents: Contexts
+) -> None:
+    customer, _agent, panel = _connected(video_server, customers.new_page(), agents.new_page())
+    page = customer.page
+    # The widget's chat is connected; call the SDK the way a click handler would and look at once.
+    result = page.evaluate(
+        """async () => {
+          const devices = navigator.mediaDevices;
+          const original = devices.getUserMedia;
+          let calledBeforeReturn = false;
+          devices.getUserMedia = function (constraints) {
+            calledBeforeReturn = true;
+            window.__constraints = constraints;
+            return original.call(this, constraints);
+          };
+          const chat = window.showdeskDemoChat;
+          const started = chat.startVideo({ direction: 'one-way' });
+          const synchronous = calledBeforeReturn;  // nothing awaited yet in this task
+          devices.getUserMedia = original;
+          let outcome = 'resolved';
+          try { await started; } catch (e) { outcome = e.code; }
+          return { synchronous, constraints: window.__constraints, outcome };
+        }"""
+    )
+    assert result["synchronous"] is True
+    assert result["constraints"]["video"]["facingMode"] == {"ideal": "environment"}
+    assert result["constraints"]["audio"] is False  # the demo flow's audio source is none
+    expect(panel.get_by_test_id("video-status")).to_have_text("live", timeout=15_000)
