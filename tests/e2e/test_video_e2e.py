@@ -264,3 +264,108 @@ def test_startvideo_asks_for_the_camera_before_any_await(
     assert result["constraints"]["video"]["facingMode"] == {"ideal": "environment"}
     assert result["constraints"]["audio"] is False  # the demo flow's audio source is none
     expect(panel.get_by_test_id("video-status")).to_have_text("live", timeout=15_000)
+
+
+def test_the_specs_own_code_works_with_a_stream_the_page_took(
+    video_server: ServerProcess, customers: Contexts, agents: Contexts
+) -> None:
+    """Seed §2.1-2.2 as written: the page takes the camera (and microphone), hands the stream over,
+    and its own videoEnd handler stops the tracks; the flow's audio source none keeps the sound home."""
+    customer, agent, panel = _connected(video_server, customers.new_page(), agents.new_page())
+    outcome = customer.page.evaluate(
+        """async () => {
+          const chat = window.showdeskDemoChat;
+          window.__ended = 0;
+          const handleVideoEnd = () => { window.__ended += 1; };
+          chat.on('videoEnd', handleVideoEnd);
+          try {
+            const stream = await navigator.mediaDevices.getUserMedia({
+              video: { width: { ideal: 1280 }, height: { ideal: 720 } },
+              audio: true
+            });
+            await chat.startVideo({ stream: stream, direction: 'one-way' });
+            return 'started';
+          } catch (error) {
+            return `failed: ${error.name} ${error.code}`;
+          }
+        }"""
+    )
+    assert outcome == "started"
+    remote = panel.get_by_test_id("remote-video")
+    wait_until(lambda: shows_picture(remote, CUSTOMER_PICTURE), what="the customer's picture")
+    kinds = agent.page.evaluate(
+        "window.__media.peers.at(-1).getReceivers().filter((r) => r.track && r.transport).map((r) => r.track.kind)"
+    )
+    assert kinds == ["video"], f"the agent receives {kinds}; audio source none sends no sound"
+    panel.get_by_test_id("end-video").click()
+    wait_until(lambda: customer.page.evaluate("window.__ended") == 1, what="the page's videoEnd handler")
+    states = track_states(customer.page)
+    assert sorted(states) == ["ended", "ended"]  # the page's own audio and video tracks
+
+
+def test_an_agent_without_video_answer_sees_no_request_button(
+    video_server: ServerProcess, customers: Contexts, agents: Contexts
+) -> None:
+    admin = {"authorization": f"Bearer {video_server.login('admin@demo.local', 'admin')}"}
+    users = httpx.get(f"{video_server.base}/api/v2/users", headers=admin).json()
+    sam = next(u for u in users if u["email"] == "agent2@demo.local")
+    url = f"{video_server.base}/api/v2/users/{sam['id']}/roles"
+    assert httpx.put(url, json={"roles": ["Chat Agent"]}, headers=admin).status_code == 200
+    try:
+        customer, _, panel = _connected(video_server, customers.new_page(), agents.new_page(), "agent2@demo.local")
+        expect(panel.get_by_test_id("chat-log")).to_contain_text("joined the chat")
+        expect(panel.get_by_test_id("request-video")).to_be_hidden()
+        expect(panel.get_by_test_id("video-hold")).to_be_hidden()
+        # The customer cannot push video onto this agent either; the chat goes on.
+        customer.page.get_by_test_id("video-offer").click()
+        expect(customer.page.get_by_test_id("video-status")).to_have_text("failed")
+        expect(customer.page.get_by_test_id("error-banner")).to_contain_text("cannot take video")
+        customer.say("fine, words it is")
+        expect(panel.get_by_test_id("chat-log")).to_contain_text("fine, words it is")
+    finally:
+        httpx.put(url, json={"roles": ["Agent"]}, headers=admin)
+
+
+TWO_WAY_FLOW = {
+    "name": "Product Support",
+    "type": "webchat",
+    "start": "video",
+    "blocks": {
+        "video": {
+            "type": "startVideo",
+            "mode": "two-way",
+            "videoSource": "camera",
+            "audioSource": "microphone",
+            "success": "route",
+            "failure": "route",
+        },
+        "route": {"type": "queue", "queue": "Video Troubleshooting"},
+    },
+}
+
+
+def test_two_way_video_shows_each_side_the_other(customers: Contexts, agents: Contexts) -> None:
+    server = ServerProcess().start()
+    try:
+        architect = {"authorization": f"Bearer {server.login('architect@demo.local', 'architect')}"}
+        flow = httpx.post(f"{server.base}/api/v2/flows", json=TWO_WAY_FLOW, headers=architect)
+        assert flow.status_code in (200, 201), flow.text
+        published = httpx.post(f"{server.base}/api/v2/flows/{flow.json()['id']}/publish", headers=architect)
+        assert published.status_code == 200, published.text
+
+        customer, agent, panel = _connected(server, customers.new_page(), agents.new_page())
+        _ask_and_accept(customer, panel)
+        wait_until(
+            lambda: shows_picture(panel.get_by_test_id("remote-video"), CUSTOMER_PICTURE),
+            what="the customer's picture at the agent",
+        )
+        agent_video = customer.page.get_by_test_id("agent-video")
+        wait_until(lambda: shows_picture(agent_video, AGENT_PICTURE), what="the agent's picture at the customer")
+        assert camera_calls(agent.page) == 1  # the agent's default camera and microphone, once
+        assert rtp_totals(agent.page)["bytesSent"] > 0
+        panel.get_by_test_id("end-video").click()
+        wait_until(lambda: (s := track_states(agent.page)) and all(t == "ended" for t in s), what="agent camera off")
+        wait_until(lambda: (s := track_states(customer.page)) and all(t == "ended" for t in s), what="customer off")
+        _end_open_chats(agents)
+    finally:
+        server.cleanup()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import socket
+import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -32,14 +35,46 @@ def video_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPro
     proc.stop()
 
 
-async def _connected(server: ServerProcess) -> tuple[Guest, Agent, str]:
-    agent = await Agent.connect(server.ws_base, server.login("agent@demo.local"))
+async def _connected(server: ServerProcess, email: str = "agent@demo.local") -> tuple[Guest, Agent, str]:
+    agent = await Agent.connect(server.ws_base, server.login(email))
+    for left_over in agent.ready["interactions"]:  # type: ignore[attr-defined]  # earlier tests' chats
+        await agent.send(type="end", conversationId=left_over["conversationId"])
+        await agent.expect("interactionEnded", conversationId=left_over["conversationId"])
     await agent.on_queue()
     guest = await Guest.connect(server.ws_base, server.base)
-    await guest.start("Ann")
+    guest.started = await guest.start("Ann")  # type: ignore[attr-defined]
     conversation_id = await agent.take_next()
-    await guest.expect("agentJoined")
+    joined = await guest.expect("agentJoined")
+    # The Start Video block's settings reach the customer's page before any video is asked for.
+    assert joined["video"] == {"mode": "one-way", "videoSource": "camera", "audioSource": "none"}
     return guest, agent, conversation_id
+
+
+async def _system_line(guest: Guest, containing: str) -> str:
+    """The next system line of the transcript that says `containing` (earlier ones are skipped)."""
+    while True:
+        text = str((await guest.expect("message", **{"from": "system"}))["text"])
+        if containing in text:
+            return text
+
+
+@contextmanager
+def _organization(server: ServerProcess, features: list[str], limit: int) -> Iterator[None]:
+    """The demo organization's licence for the duration of a block (the server reads it per request)."""
+    path = server.database_url.split("///", 1)[1]
+
+    def write(features: list[str], limit: int) -> None:
+        with sqlite3.connect(path) as db:
+            db.execute(
+                "UPDATE organizations SET features = ?, video_concurrency_limit = ? WHERE id = 'demo'",
+                (json.dumps(features), limit),
+            )
+
+    write(features, limit)
+    try:
+        yield
+    finally:
+        write(["live-video"], 10)
 
 
 async def test_one_way_video_from_request_to_record(video_server: ServerProcess) -> None:
@@ -124,3 +159,87 @@ async def test_a_guest_cannot_answer_for_the_agent_nor_signal_before_consent(vid
     assert (await agent.expect("videoEnd"))["video"]["endedBy"] == "customer"
     await guest.close()
     await agent.close()
+
+
+async def test_licence_off_is_refused_and_explained_to_both_sides(video_server: ServerProcess) -> None:
+    guest, agent, cid = await _connected(video_server)
+    with _organization(video_server, features=[], limit=10):
+        await agent.send(type="videoRequest", conversationId=cid)
+        refused = await agent.expect("error")
+        assert refused["code"] == "video_not_allowed" and "licence" in refused["message"]
+        assert "live-video" in await _system_line(guest, "Video is not available")
+        await guest.send(type="videoStart")
+        assert (await guest.expect("error"))["code"] == "video_not_allowed"
+    ack = await guest.say("so no video then")  # the chat goes on
+    assert (await agent.expect("message", id=ack["id"]))["text"] == "so no video then"
+    await guest.close()
+    await agent.close()
+
+
+async def test_the_concurrent_video_limit_is_refused_with_video_capacity(video_server: ServerProcess) -> None:
+    first_guest, first_agent, first = await _connected(video_server, "agent@demo.local")
+    await first_agent.send(type="presence", status="off_queue")  # the next chat goes to the second agent
+    await first_agent.expect("presence", status="off_queue")
+    second_guest, second_agent, second = await _connected(video_server, "agent2@demo.local")
+    with _organization(video_server, features=["live-video"], limit=1):
+        await first_agent.send(type="videoRequest", conversationId=first)
+        await first_guest.expect("videoRequested")
+        await second_agent.send(type="videoRequest", conversationId=second)
+        refused = await second_agent.expect("error")
+        assert refused["code"] == "video_capacity" and "1 concurrent" in refused["message"]
+        assert "try again" in await _system_line(second_guest, "Video is not available")
+        # The first video ending frees the line.
+        await first_agent.send(type="videoEnd", conversationId=first)
+        await first_guest.expect("videoEnd")
+        await second_agent.send(type="videoRequest", conversationId=second)
+        assert (await second_guest.expect("videoRequested"))["video"]["state"] == "requested"
+    for client in (first_guest, first_agent, second_guest, second_agent):
+        await client.close()
+
+
+async def test_the_video_ends_when_the_agents_desktop_goes_away(video_server: ServerProcess) -> None:
+    guest, agent, cid = await _connected(video_server)
+    await agent.send(type="videoRequest", conversationId=cid)
+    session_id = (await guest.expect("videoRequested"))["video"]["id"]
+    await guest.send(type="videoStart", sessionId=session_id)
+    await guest.expect("videoReady")
+    await agent.close()
+    ended = await guest.expect("videoEnd")
+    assert ended["video"]["endedBy"] == "agent" and "connection dropped" in ended["text"]
+    await guest.close()
+
+
+async def test_a_waiting_request_survives_the_customers_reload(video_server: ServerProcess) -> None:
+    guest, agent, cid = await _connected(video_server)
+    await agent.send(type="videoRequest", conversationId=cid)
+    session_id = (await guest.expect("videoRequested"))["video"]["id"]
+    token = guest.started["token"]  # type: ignore[attr-defined]
+    await guest.close()
+    again = await Guest.connect(video_server.ws_base, video_server.base)
+    await again.send(type="resume", token=token, lastSeq=0)
+    resumed = await again.expect("resumed")
+    assert resumed["videoRequest"]["id"] == session_id and resumed["video"]["mode"] == "one-way"
+    await again.send(type="videoStart", sessionId=session_id)
+    assert (await again.expect("videoReady"))["sessionId"] == session_id
+    await again.close()
+    await agent.close()
+
+
+async def test_an_agent_without_video_answer_is_refused(video_server: ServerProcess) -> None:
+    admin = {"authorization": f"Bearer {video_server.login('admin@demo.local', 'admin')}"}
+    users = httpx.get(f"{video_server.base}/api/v2/users", headers=admin).json()
+    sam = next(u for u in users if u["email"] == "agent2@demo.local")
+    url = f"{video_server.base}/api/v2/users/{sam['id']}/roles"
+    assert httpx.put(url, json={"roles": ["Chat Agent"]}, headers=admin).status_code == 200
+    try:
+        guest, agent, cid = await _connected(video_server, "agent2@demo.local")
+        assert "video:answer" not in agent.ready["agent"]["permissions"]  # type: ignore[attr-defined]
+        await agent.send(type="videoRequest", conversationId=cid)
+        refused = await agent.expect("error")
+        assert refused["code"] == "permission_denied" and "video:answer" in refused["message"]
+        await guest.send(type="videoStart")  # nor can the customer push video onto this agent
+        assert (await guest.expect("error"))["code"] == "no_agent_video"
+        await guest.close()
+        await agent.close()
+    finally:
+        httpx.put(url, json={"roles": ["Agent"]}, headers=admin)

@@ -39,6 +39,8 @@ BUILT_IN_ROLES: dict[str, frozenset[Permission]] = {
     ),
     "Architect": frozenset({Permission.VIDEO_EDIT, Permission.CHAT_EDIT, Permission.DIRECTORY_VIEW}),
     "Agent": frozenset({Permission.VIDEO_ANSWER, Permission.VIDEO_HOLD, Permission.CHAT_ANSWER}),
+    # Answers chats but may not see a customer's camera (no Video > Answer, no Video > Hold).
+    "Chat Agent": frozenset({Permission.CHAT_ANSWER}),
     "Supervisor": frozenset({Permission.ANALYTICS_VIEW, Permission.TRANSCRIPT_VIEW, Permission.DIRECTORY_VIEW}),
 }
 

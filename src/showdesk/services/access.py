@@ -108,6 +108,13 @@ class AccessService:
             raise Forbidden(f"{current.user.name} lacks the permission {permission.value}", code="permission_denied")
         return current
 
+    async def user_may(self, user_id: str | None, permission: Permission) -> bool:
+        """Whether a user (not the caller: e.g. the agent a customer's action reaches) holds a permission."""
+        user = await self._store.get_user(user_id) if user_id else None
+        if user is None or not user.active:
+            return False
+        return permission in permissions_of(user, await self._store.list_roles(user.organization_id))
+
     async def _principal(self, user: User, claims: AgentClaims) -> Principal:
         roles = await self._store.list_roles(user.organization_id)
         return Principal(user, permissions_of(user, roles), claims)

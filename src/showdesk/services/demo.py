@@ -78,6 +78,7 @@ async def seed_demo(store: Store, clock: Clock, server_origins: list[str]) -> No
         flow, _ = await flows.save(ORG_ID, DEMO_FLOW)
         await flows.publish(ORG_ID, flow.id)
         await store.save_deployment(Deployment(DEPLOYMENT_ID, ORG_ID, "Demo shop", flow.id, []))
+    await ensure_built_in_roles(store, ORG_ID)  # roles added in newer versions reach older demo data
     deployment = await store.get_deployment(DEPLOYMENT_ID)
     if deployment is not None:
         wanted = [normalize_origin(o) for o in server_origins]

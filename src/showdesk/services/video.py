@@ -100,6 +100,8 @@ class VideoService:
     async def customer_offer(self, claims: GuestClaims) -> VideoSession:
         """The customer starts video themselves: the request and the consent are one tap."""
         conv = await self._customers_conversation(claims)
+        if not await self._access.user_may(conv.agent_id, Permission.VIDEO_ANSWER):
+            raise Conflict("the agent in this chat cannot take video", code="no_agent_video")
         session = await self._open(conv, requested_by="customer", agent_id=conv.agent_id)
         return await self._consented(session, claims.display_name)
 
