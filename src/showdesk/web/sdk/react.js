@@ -21,11 +21,12 @@ export function ChatProvider({ config, children }) {
     endChat: () => chat.endChat(),
     startVideo: (options) => chat.startVideo(options),
     stopVideo: () => chat.stopVideo(),
+    declineVideo: () => chat.declineVideo(),
   }), [chat, snapshot]);
   return React.createElement(ChatContext.Provider, { value }, children);
 }
 
-/** `{startChat, sendText, startVideo, stopVideo, endChat, chat, messages, state, ...}` */
+/** `{startChat, sendText, startVideo, stopVideo, declineVideo, endChat, chat, messages, state, videoState, ...}` */
 export function useChat() {
   const value = useContext(ChatContext);
   if (!value) throw new Error('useChat() must be used inside <ChatProvider>');
@@ -39,9 +40,18 @@ function readSnapshot(chat, error = null) {
     connection: chat.connectionState,
     routing: chat.routing,
     agentName: chat.agentName,
+    videoState: chat.videoState,
+    video: chat.video,
+    videoSettings: chat.videoSettings,
     error,
   };
 }
+
+// Every event after which one of the snapshot's fields may read differently.
+const SNAPSHOT_EVENTS = [
+  'message', 'resync', 'routing', 'agentJoined', 'agentLeft', 'chatEnded', 'connection', 'state',
+  'videoRequested', 'videoStarted', 'videoHeld', 'videoResumed', 'videoEnd', 'videoState', 'remoteStream',
+];
 
 function useChatSnapshot(chat) {
   const [snapshot, setSnapshot] = useState(() => readSnapshot(chat));
@@ -49,9 +59,7 @@ function useChatSnapshot(chat) {
     let lastError = null;
     const refresh = () => setSnapshot(readSnapshot(chat, lastError));
     const onError = (error) => { lastError = error; refresh(); };
-    const events = ['message', 'resync', 'routing', 'agentJoined', 'agentLeft', 'chatEnded',
-                    'connection', 'state'];
-    const offs = events.map((event) => chat.on(event, refresh));
+    const offs = SNAPSHOT_EVENTS.map((event) => chat.on(event, refresh));
     offs.push(chat.on('error', onError));
     refresh();
     // Unsubscribe only: the chat itself lives on (StrictMode remounts, the tab keeps its session).

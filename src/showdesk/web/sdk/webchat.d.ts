@@ -75,17 +75,30 @@ export type ChatErrorCode =
   | 'connection_failed'
   | 'disconnected'
   | 'cancelled'
+  | 'invalid_direction' // startVideo's direction is neither 'one-way' nor 'two-way'
+  | 'invalid_signal'
   | VideoErrorCode
   | (string & {});
 
-export type VideoErrorCode =
-  | 'camera_denied'
-  | 'camera_missing'
-  | 'camera_busy'
-  | 'constraints_unsatisfiable'
-  | 'video_not_allowed'
-  | 'video_capacity'
-  | 'no_agent_video';
+/** Why the camera could not be taken: `name` is the browser's, `code` ours. */
+export type CameraErrorCode =
+  | 'camera_denied' // NotAllowedError: the person (or the browser) said no
+  | 'camera_missing' // NotFoundError
+  | 'camera_busy' // NotReadableError: another app holds the camera
+  | 'constraints_unsatisfiable'; // OverconstrainedError
+
+/** Why video is not possible now (`name` `VideoUnavailableError`). */
+export type VideoRefusalCode =
+  | 'video_not_allowed' // licence feature off, or the chat did not come through a Start Video block
+  | 'video_capacity' // the organization's concurrent video limit
+  | 'no_agent_video' // no agent in the chat yet
+  | 'video_already_open'
+  | 'ice_failed' // no network path between the customer and the agent
+  | 'video_cancelled'
+  | 'video_state'
+  | 'video_not_found';
+
+export type VideoErrorCode = CameraErrorCode | VideoRefusalCode;
 
 export declare class ChatError extends Error {
   constructor(code: string, message?: string,
@@ -98,10 +111,70 @@ export declare class ChatError extends Error {
   readonly closeCode: number | null;
 }
 
+/** How `startVideo` rejects: a camera failure under the browser's (standard) name, or a refusal. */
+export type VideoError =
+  | CameraError<'NotAllowedError', 'camera_denied'>
+  | CameraError<'NotFoundError', 'camera_missing'>
+  | CameraError<'NotReadableError', 'camera_busy'>
+  | CameraError<'OverconstrainedError', 'constraints_unsatisfiable'>
+  | VideoUnavailableError
+  | InvalidDirectionError;
+
+export type CameraErrorName = 'NotAllowedError' | 'NotFoundError' | 'NotReadableError' | 'OverconstrainedError';
+
+export interface CameraError<N extends CameraErrorName = CameraErrorName, C extends CameraErrorCode = CameraErrorCode>
+  extends ChatError {
+  readonly name: N;
+  readonly code: C;
+  /** The browser's own error. */
+  readonly cause: unknown;
+}
+
 export interface VideoUnavailableError extends ChatError {
-  readonly name: 'VideoUnavailableError' | 'NotAllowedError' | 'NotFoundError' | 'NotReadableError'
-    | 'OverconstrainedError';
-  readonly code: VideoErrorCode;
+  readonly name: 'VideoUnavailableError';
+  /**
+   * One of VideoRefusalCode, or, when the video ended before it went live, why it ended (the
+   * session's failure reason, e.g. a camera code the customer's page reported, or `stopped`,
+   * `chat_ended`, `disconnected`, `video_ended`).
+   */
+  readonly code: VideoRefusalCode | CameraErrorCode | (string & {});
+}
+
+/** A programming error: startVideo's `direction` is neither 'one-way' nor 'two-way'. */
+export interface InvalidDirectionError extends ChatError {
+  readonly name: 'ChatError';
+  readonly code: 'invalid_direction';
+}
+
+export type VideoMode = 'one-way' | 'two-way';
+
+/** The Start Video block's settings for this chat (`videoSettings`). */
+export interface VideoSettings {
+  readonly mode: VideoMode;
+  readonly audioSource: 'none' | 'microphone';
+  readonly videoSource: 'camera';
+}
+
+/** The server's record of one video session (also in `GET /api/v2/conversations/{id}`). */
+export interface VideoSession extends VideoSettings {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly state: Exclude<VideoStatus, 'idle'>;
+  /** `customer`, or the id of the agent who asked. */
+  readonly requestedBy: string;
+  /** ISO 8601 times; the later ones are null until they happen. */
+  readonly requestedAt: string;
+  readonly consentAt: string | null;
+  /** The customer's display name when they consented. */
+  readonly consentBy: string | null;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  readonly endedBy: 'customer' | 'agent' | 'system' | null;
+  readonly durationSeconds: number | null;
+  readonly outcome: 'completed' | 'declined' | 'failed' | 'cancelled' | null;
+  readonly failureReason: string | null;
+  /** How media went, as the agent desktop saw the selected ICE pair. */
+  readonly path: 'direct' | 'relay' | null;
 }
 
 export interface StartVideoOptions {
@@ -109,7 +182,31 @@ export interface StartVideoOptions {
   stream?: MediaStream;
   /** Constraints for the SDK to call getUserMedia with, before any other await. */
   constraints?: MediaStreamConstraints;
-  direction?: 'one-way' | 'two-way';
+  /** What the page expects; the flow's Start Video block decides the mode. Any other value rejects (`invalid_direction`). */
+  direction?: VideoMode;
+}
+
+/** `startVideo` resolves once media flows to the agent. */
+export interface StartVideoResult {
+  sessionId: string;
+  video: VideoSession;
+}
+
+/** Payload of `videoRequested`, `videoStarted`, `videoHeld` and `videoResumed`. */
+export interface VideoEvent {
+  sessionId: string;
+  video: VideoSession;
+  /** What to tell the customer, in words. */
+  text: string | null;
+}
+
+export interface VideoEndEvent {
+  sessionId: string | null;
+  video: VideoSession | null;
+  /** The session's failure reason, or how it ended (`stopped`, `chat_ended`, `disconnected`, `page_left`). */
+  reason: string | null;
+  by: 'customer' | 'agent' | 'system' | null;
+  text: string | null;
 }
 
 export interface ConnectionEvent {
@@ -133,11 +230,18 @@ export interface ChatEventMap {
   error: ChatError;
   connection: ConnectionEvent;
   state: { state: ChatState; previous: ChatState };
-  videoRequested: { direction?: 'one-way' | 'two-way' };
-  videoStarted: Record<string, unknown>;
-  videoHeld: Record<string, unknown>;
-  videoResumed: Record<string, unknown>;
-  videoEnd: { reason?: string };
+  /** The agent asks to see: answer with `startVideo` (inside a click) or `declineVideo`. */
+  videoRequested: VideoEvent;
+  /** The agent sees the first frame. */
+  videoStarted: VideoEvent;
+  videoHeld: VideoEvent;
+  videoResumed: VideoEvent;
+  /** However the video ended; every track the SDK was given or took is already stopped. */
+  videoEnd: VideoEndEvent;
+  /** Every change of `videoState`. */
+  videoState: { state: VideoStatus; previous: VideoStatus };
+  /** Two-way only: the agent's picture and sound (also `remoteVideoStream`). */
+  remoteStream: { stream: MediaStream };
 }
 
 export type ChatEventName = keyof ChatEventMap;
@@ -155,6 +259,15 @@ export interface Chat {
   readonly agentName: string | null;
   readonly routing: RoutingInfo | null;
   readonly connectionState: ConnectionState;
+  readonly videoState: VideoStatus;
+  /** The current (or last) video session's record, or null before any. */
+  readonly video: VideoSession | null;
+  /** The flow's Start Video settings; null until an agent joins, and in chats not video-capable. */
+  readonly videoSettings: VideoSettings | null;
+  /** What the customer is sharing (for a preview), while video is on. */
+  readonly localVideoStream: MediaStream | null;
+  /** Two-way video: the agent's picture and sound. */
+  readonly remoteVideoStream: MediaStream | null;
 
   /** True when this tab holds a chat that can be resumed (sessionStorage `showdesk:<org>:<deployment>`). */
   hasSavedSession(): boolean;
@@ -166,9 +279,16 @@ export interface Chat {
   sendText(text: string): Promise<SendResult>;
   /** Ends the chat for everyone; resolves on `chatEnded`. */
   endChat(): Promise<void>;
-  /** Not available in this version: rejects with a `VideoUnavailableError` (`video_not_allowed`). */
-  startVideo(options?: StartVideoOptions): Promise<void>;
+  /**
+   * Share the camera with the agent (answering a request, or unasked). Call it inside the click
+   * handler: without a `stream` it takes the camera before any other await (default: the rear
+   * camera, the microphone as the flow says). Rejects with a `VideoError`; the chat goes on.
+   */
+  startVideo(options?: StartVideoOptions): Promise<StartVideoResult>;
+  /** Stop sharing; every track the SDK was given or took is stopped. */
   stopVideo(): void;
+  /** Say no to the agent's request (only while `videoState` is `requested`); the chat goes on. */
+  declineVideo(): void;
   /** Reconnect now instead of waiting for the next backoff step (also takes a chat back from another tab). */
   reconnect(): void;
   /** Close the connection without ending the chat; `resumeChat()` picks it up again. */
