@@ -13,6 +13,19 @@ from starlette.types import Receive, Scope, Send
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 
+
+def _source_examples() -> Path | None:
+    """The repository's `examples/` when running from a source checkout (src/showdesk/...); an installed
+    package has no examples, so nothing is served there."""
+    src = Path(__file__).resolve().parents[2]
+    examples = src.parent / "examples"
+    if src.name == "src" and (src.parent / "pyproject.toml").is_file() and examples.is_dir():
+        return examples
+    return None
+
+
+EXAMPLES = _source_examples()
+
 # Console pages may not be framed by other sites; the SDK and the demo widget carry their own rules.
 CONSOLE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
@@ -62,6 +75,9 @@ def mount_web(app: FastAPI) -> None:
     for page in ("agent", "admin", "supervisor"):
         app.mount(f"/{page}", PageFiles(directory=WEB / page, csp=CONSOLE_CSP), name=page)
     app.mount("/demo", PageFiles(directory=WEB / "demo", csp=None), name="demo")
+    if EXAMPLES is not None:
+        # Same origin as the server, so the demo deployment's allowed origins admit the examples.
+        app.mount("/examples", PageFiles(directory=EXAMPLES, csp=None), name="examples")
 
     for page in ("agent", "admin", "supervisor", "demo"):
         app.add_api_route(f"/{page}", lambda page=page: RedirectResponse(f"/{page}/"), include_in_schema=False)
