@@ -40,6 +40,7 @@ from showdesk.services.publishing import publish
 from showdesk.services.tokens import GuestClaims
 
 MAX_SIGNAL_CHARS = 20_000  # an SDP or a candidate; a real offer is a few kB
+MAX_CACHED_SESSIONS = 10_000
 
 
 class MintTurn(Protocol):
@@ -87,6 +88,7 @@ class VideoService:
         self._access = access
         self._ice = ice
         self._mint_turn = mint_turn
+        self._cached: dict[str, VideoSession] = {}  # open sessions this node saved, newest last
 
     # starting ---------------------------------------------------------------------------------------
     async def agent_request(self, principal: Principal, conversation_id: object) -> VideoSession:
@@ -157,24 +159,29 @@ class VideoService:
         return self.ice_servers(session, host) if session is not None and session.is_open else []
 
     # signaling --------------------------------------------------------------------------------------
+    # The hot path of a video start: an offer, an answer and a dozen candidates each way. An open
+    # session belongs to a connected chat (ending the chat ends it), so the session alone says who
+    # may signal, and this node's copy of it saves two reads per frame.
     async def customer_signal(self, claims: GuestClaims, frame: dict[str, Any]) -> None:
-        conv = await self._customers_conversation(claims)
-        session = await self._session(conv.id, frame.get("sessionId"))
+        session = await self._session(claims.conversation_id, frame.get("sessionId"))
         signal = _signal(frame, allowed=("offer", "candidate"))
         if session.state not in (VideoState.CONNECTING.value, VideoState.LIVE.value, VideoState.HELD.value):
             raise Conflict("video has not been accepted yet", code="video_state")
-        await publish(self._bus, VideoSignal(conv.id, session_id=session.id, to="agent", signal=signal))
+        await publish(self._bus, VideoSignal(session.conversation_id, session_id=session.id, to="agent", signal=signal))
 
     async def agent_signal(self, principal: Principal, frame: dict[str, Any]) -> None:
         current = await self._access.require(principal, Permission.VIDEO_ANSWER)
-        conv = await self._agents_conversation(current, frame.get("conversationId"))
-        session = await self._session(conv.id, frame.get("sessionId"))
+        session = await self._session(str(frame.get("conversationId")), frame.get("sessionId"))
+        if session.agent_id != current.user.id or not session.is_open:
+            raise Forbidden("this video session is not yours to answer", code="not_your_conversation")
         signal = _signal(frame, allowed=("answer", "candidate"))
         if signal["signal"] == "answer":
             refusal = refuse_agent_answer(signal.get("sdp"), session.mode)
             if refusal is not None:
                 raise refusal
-        await publish(self._bus, VideoSignal(conv.id, session_id=session.id, to="customer", signal=signal))
+        await publish(
+            self._bus, VideoSignal(session.conversation_id, session_id=session.id, to="customer", signal=signal)
+        )
 
     # while it runs ----------------------------------------------------------------------------------
     async def agent_status(self, principal: Principal, frame: dict[str, Any]) -> None:
@@ -189,10 +196,10 @@ class VideoService:
         if state == "live":
             if session.state == VideoState.CONNECTING.value:
                 session.went_live(self._clock.now())
-                await self._store.save_video_session(session)
+                await self._save(session)
                 await publish(self._bus, VideoLive(conv.id, session=session.to_wire(), text="Video is live."))
             else:
-                await self._store.save_video_session(session)
+                await self._save(session)
         elif state == "failed":
             reason = str(frame.get("reason") or "ice_failed")[:200]
             text = _FAILURE_TEXT.get(reason, f"Video failed: {reason}. The chat goes on.")
@@ -210,7 +217,7 @@ class VideoService:
         else:
             session.went_live(self._clock.now())
             event = VideoResumed(conv.id, session=session.to_wire(), text="Video resumed.")
-        await self._store.save_video_session(session)
+        await self._save(session)
         await publish(self._bus, event)
         return session
 
@@ -278,12 +285,12 @@ class VideoService:
             requested_at=self._clock.now(),
             agent_id=agent_id,
         )
-        await self._store.save_video_session(session)
+        await self._save(session)
         return session
 
     async def _consented(self, session: VideoSession, who: str) -> VideoSession:
         session.consent(who, self._clock.now())
-        await self._store.save_video_session(session)
+        await self._save(session)
         await self._messages.post_system(session.conversation_id, f"{who} started sharing their camera.")
         await publish(
             self._bus, VideoStarting(session.conversation_id, session=session.to_wire(), text="Connecting video...")
@@ -294,7 +301,7 @@ class VideoService:
         if not session.is_open:
             return
         session.finish(by, self._clock.now(), outcome, reason)
-        await self._store.save_video_session(session)
+        await self._save(session)
         await self._messages.post_system(session.conversation_id, text)
         await publish(
             self._bus,
@@ -303,8 +310,19 @@ class VideoService:
             ),
         )
 
+    async def _save(self, session: VideoSession) -> None:
+        await self._store.save_video_session(session)
+        self._cached.pop(session.id, None)
+        if session.is_open:
+            self._cached[session.id] = session
+            while len(self._cached) > MAX_CACHED_SESSIONS:  # sessions another node ended stay no longer
+                self._cached.pop(next(iter(self._cached)))
+
     async def _session(self, conversation_id: str, session_id: object) -> VideoSession:
-        session = await self._store.get_video_session(session_id) if isinstance(session_id, str) else None
+        if not isinstance(session_id, str):
+            session = None
+        else:
+            session = self._cached.get(session_id) or await self._store.get_video_session(session_id)
         if session is None or session.conversation_id != conversation_id:
             raise NotFound("no such video session in this chat", code="video_not_found")
         return session
