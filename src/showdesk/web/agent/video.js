@@ -220,7 +220,8 @@ export class VideoPane {
     ui.hold.hidden = !(this.#canHold && state === 'live');
     ui.resume.hidden = !(this.#canHold && state === 'held');
     ui.end.hidden = !(this.#canAnswer && (open || pending));
-    ui.stage.hidden = !open;
+    // The stage opens with the request, so the layout is settled before the first frame arrives.
+    ui.stage.hidden = !(open || pending);
     ui.fullscreen.hidden = !open;
     ui.self.hidden = !(open && this.session?.mode === 'two-way');
   }
