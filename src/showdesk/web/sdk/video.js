@@ -250,7 +250,8 @@ export class CustomerVideo {
     if (attempt) {
       this.#attempt = null;
       attempt.cancelled = true;
-      const code = session?.failureReason || reason || 'video_ended';
+      // The customer stopping before the picture came is a cancellation, not an error to show.
+      const code = session?.failureReason || (by === 'customer' ? 'video_cancelled' : reason) || 'video_ended';
       attempt.reject(videoRefusal(code, text || 'The video ended before it started.'));
     }
     this.session = session;
