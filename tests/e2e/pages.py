@@ -2,9 +2,41 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from playwright.sync_api import Locator, Page, expect
 
 from tests.support.server import ServerProcess
+
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Contexts
+
+
+def wait_until(check: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
+    """Poll a check from the test (the agent desktop's CSP rules out wait_for_function's string eval)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what} (last: {value!r})")
+        time.sleep(0.2)
+
+
+def end_open_chats(contexts: Contexts) -> None:
+    """Each test leaves the agents free for the next one, whatever happened in it."""
+    for context in contexts.opened:
+        for page in context.pages:
+            for button in page.get_by_test_id("end-interaction").all():
+                if button.is_visible():
+                    button.click()
+            toggle = page.get_by_test_id("presence-on-queue")
+            if toggle.count() and toggle.get_attribute("aria-checked") == "true":
+                toggle.click()  # the next test's desktop starts off queue
+                expect(toggle).to_have_attribute("aria-checked", "false")
 
 
 class CustomerPage:

@@ -4,15 +4,13 @@ spec's "Show the agent" button shares the fake camera one way, and every track i
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
 from tests.e2e.conftest import CHROMIUM, HEADLESS_FLAGS, Contexts
-from tests.e2e.pages import AgentPage
+from tests.e2e.pages import AgentPage, end_open_chats, wait_until
 from tests.support.server import ServerProcess
 
 FAKE_CAMERA = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
@@ -38,17 +36,6 @@ navigator.mediaDevices.getUserMedia = () =>
 """
 
 
-def wait_until(check: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what} (last: {value!r})")
-        time.sleep(0.2)
-
-
 @pytest.fixture(scope="module")
 def camera_browser(playwright: Playwright) -> Iterator[Browser]:
     browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*HEADLESS_FLAGS, *FAKE_CAMERA])
@@ -61,21 +48,8 @@ def people(camera_browser: Browser, request: pytest.FixtureRequest) -> Iterator[
     contexts = Contexts(camera_browser)
     yield contexts
     failed = getattr(request.node, "rep_call", None)
-    _end_open_chats(contexts)
+    end_open_chats(contexts)
     contexts.close(request.node.name if failed is not None and failed.failed else None)
-
-
-def _end_open_chats(contexts: Contexts) -> None:
-    """Each test leaves the agents free for the next one, whatever happened in it."""
-    for context in contexts.opened:
-        for page in context.pages:
-            for button in page.get_by_test_id("end-interaction").all():
-                if button.is_visible():
-                    button.click()
-            toggle = page.get_by_test_id("presence-on-queue")
-            if toggle.count() and toggle.get_attribute("aria-checked") == "true":
-                toggle.click()  # the next test's desktop starts off queue
-                expect(toggle).to_have_attribute("aria-checked", "false")
 
 
 def _track_states(page: Page) -> list[str]:

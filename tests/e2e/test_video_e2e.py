@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -13,22 +12,11 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 
 from tests.e2e.conftest import CHROMIUM, HEADLESS_FLAGS, Contexts
 from tests.e2e.media import camera_calls, rtp_totals, shows_picture, track_states, watch_media
-from tests.e2e.pages import AgentPage, CustomerPage
+from tests.e2e.pages import AgentPage, CustomerPage, end_open_chats, wait_until
 from tests.support.server import ServerProcess
 from tests.support.y4m import AGENT_PICTURE, CUSTOMER_PICTURE, write_quadrants
 
 FAKE_CAMERA = ["--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required"]
-
-
-def wait_until(check: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what} (last: {value!r})")
-        time.sleep(0.2)
 
 
 def _camera_browser(playwright: Playwright, picture: Path, *extra: str) -> Browser:
@@ -87,21 +75,8 @@ def _people(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Contex
     contexts = Contexts(browser)
     yield contexts
     failed = getattr(request.node, "rep_call", None)
-    _end_open_chats(contexts)
+    end_open_chats(contexts)
     contexts.close(request.node.name if failed is not None and failed.failed else None)
-
-
-def _end_open_chats(contexts: Contexts) -> None:
-    """Each test leaves the agents free for the next one, whatever happened in it."""
-    for context in contexts.opened:
-        for page in context.pages:
-            for button in page.get_by_test_id("end-interaction").all():
-                if button.is_visible():
-                    button.click()
-            toggle = page.get_by_test_id("presence-on-queue")
-            if toggle.count() and toggle.get_attribute("aria-checked") == "true":
-                toggle.click()  # the next test's desktop starts off queue
-                expect(toggle).to_have_attribute("aria-checked", "false")
 
 
 def _connected(server: ServerProcess, customer_page: Page, agent_page: Page, email: str = "agent@demo.local"):
@@ -366,6 +341,6 @@ def test_two_way_video_shows_each_side_the_other(customers: Contexts, agents: Co
         panel.get_by_test_id("end-video").click()
         wait_until(lambda: (s := track_states(agent.page)) and all(t == "ended" for t in s), what="agent camera off")
         wait_until(lambda: (s := track_states(customer.page)) and all(t == "ended" for t in s), what="customer off")
-        _end_open_chats(agents)
+        end_open_chats(agents)
     finally:
         server.cleanup()

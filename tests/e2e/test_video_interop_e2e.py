@@ -16,8 +16,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import Contexts
 from tests.e2e.media import camera_calls, rtp_totals, shows_picture, watch_media
-from tests.e2e.pages import AgentPage
-from tests.e2e.test_video_e2e import _end_open_chats, wait_until
+from tests.e2e.pages import AgentPage, end_open_chats, wait_until
 from tests.support.server import ServerProcess
 from tests.support.ws_clients import Guest
 from tests.support.y4m import CUSTOMER_PICTURE, Rgb
@@ -130,6 +129,6 @@ def test_an_aiortc_customer_is_seen_on_the_agent_desktop(
         assert camera_calls(page) == 0 and rtp_totals(page)["bytesSent"] == 0
         panel.get_by_test_id("end-video").click()
         expect(panel.get_by_test_id("video-status")).to_have_text("ended")
-        _end_open_chats(agents)
+        end_open_chats(agents)
     finally:
         agents.close()
