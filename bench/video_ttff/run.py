@@ -14,35 +14,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 from playwright.sync_api import Locator, Page, sync_playwright
+from tests.support.chromium import CHROMIUM, FAKE_MEDIA, HEADLESS_FLAGS
+from tests.support.server import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results" / "video_ttff.json"
-CHROMIUM = os.environ.get("SHOWDESK_CHROMIUM", "/usr/bin/chromium")
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-    "--autoplay-policy=no-user-gesture-required",
-]
+FLAGS = [*HEADLESS_FLAGS, *FAKE_MEDIA, "--use-fake-ui-for-media-stream"]
 
 TIMING = """
 (() => {
@@ -77,13 +64,15 @@ def free_port(kind: int = socket.SOCK_STREAM) -> int:
         return int(s.getsockname()[1])
 
 
-class Server:
-    def __init__(self, cmd: list[str], port: int, workdir: Path, env: dict[str, str] | None = None) -> None:
+class Relay:
+    """The baseline's relay as a subprocess on a free port."""
+
+    def __init__(self, workdir: Path) -> None:
+        port = free_port()
         self.base = f"http://127.0.0.1:{port}"
-        log = (workdir / f"server-{port}.log").open("wb")
-        self.proc = subprocess.Popen(
-            cmd, cwd=workdir, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
-        )
+        log = (workdir / "relay.log").open("wb")
+        cmd = [sys.executable, "-m", "bench.video_ttff.relay", str(port)]
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
@@ -91,7 +80,7 @@ class Server:
                     return
             except httpx.HTTPError:
                 time.sleep(0.1)
-        raise RuntimeError(f"{cmd} did not become ready")
+        raise RuntimeError("the relay did not become ready")
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -178,35 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     turns, warmup = (5, 1) if args.quick else (args.turns, args.warmup)
 
-    workdir = Path(tempfile.mkdtemp(prefix="showdesk-ttff-"))
-    sd_port, bare_port = free_port(), free_port()
-    showdesk = Server(
-        [
-            sys.executable,
-            "-m",
-            "showdesk.cli",
-            "serve",
-            "--demo",
-            "--port",
-            str(sd_port),
-            "--database-url",
-            f"sqlite+aiosqlite:///{workdir / 'showdesk.db'}",
-            "--stun-port",
-            str(free_port(socket.SOCK_DGRAM)),
-        ],
-        sd_port,
-        workdir,
-        env={"SHOWDESK_SECRET_KEY": "bench-secret-" + "k" * 32},
-    )
+    # ShowDesk exactly as the integration tests start it, with its own STUN responder on.
+    showdesk = ServerProcess("--stun-port", str(free_port(socket.SOCK_DGRAM))).start()
     results: dict[str, list[float]] = {"showdesk": [], "bare": []}
     bare = None
     try:
-        bare = Server(
-            [sys.executable, "-m", "bench.video_ttff.relay", str(bare_port)],
-            bare_port,
-            workdir,
-            env={"PYTHONPATH": str(ROOT)},
-        )
+        bare = Relay(showdesk.workdir)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
             pages = []
@@ -231,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             browser.close()
     finally:
-        showdesk.stop()
+        showdesk.cleanup()
         if bare is not None:
             bare.stop()
 

@@ -11,9 +11,8 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 
 from tests.e2e.conftest import CHROMIUM, HEADLESS_FLAGS, Contexts
 from tests.e2e.pages import AgentPage, end_open_chats, wait_until
+from tests.support.chromium import FAKE_MEDIA
 from tests.support.server import ServerProcess
-
-FAKE_CAMERA = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
 
 # Only watches: keeps every stream getUserMedia hands the page, so the test can read its tracks.
 KEEP_STREAMS = """
@@ -38,7 +37,9 @@ navigator.mediaDevices.getUserMedia = () =>
 
 @pytest.fixture(scope="module")
 def camera_browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*HEADLESS_FLAGS, *FAKE_CAMERA])
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=[*HEADLESS_FLAGS, *FAKE_MEDIA, "--use-fake-ui-for-media-stream"]
+    )
     yield browser
     browser.close()
 

@@ -13,14 +13,13 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 from tests.e2e.conftest import CHROMIUM, HEADLESS_FLAGS, Contexts
 from tests.e2e.media import camera_calls, rtp_totals, shows_picture, track_states, watch_media
 from tests.e2e.pages import AgentPage, CustomerPage, end_open_chats, wait_until
+from tests.support.chromium import FAKE_MEDIA
 from tests.support.server import ServerProcess
 from tests.support.y4m import AGENT_PICTURE, CUSTOMER_PICTURE, write_quadrants
 
-FAKE_CAMERA = ["--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required"]
-
 
 def _camera_browser(playwright: Playwright, picture: Path, *extra: str) -> Browser:
-    args = [*HEADLESS_FLAGS, *FAKE_CAMERA, f"--use-file-for-fake-video-capture={picture}", *extra]
+    args = [*HEADLESS_FLAGS, *FAKE_MEDIA, f"--use-file-for-fake-video-capture={picture}", *extra]
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
 
 
@@ -199,13 +198,16 @@ def test_a_refused_camera_is_explained_and_the_chat_goes_on(
             }"""
         )
         assert error == {"name": "VideoUnavailableError", "code": "no_agent_video"}  # no chat yet: no prompt
+        # Offering video again through the SDK: the browser refuses the camera, startVideo says why.
         error = page.evaluate(
-            """() => new Promise((resolve) => {
-              navigator.mediaDevices.getUserMedia({ video: true }).then(
-                () => resolve(null), (e) => resolve(e.name));
-            })"""
+            """async () => {
+              try { await window.showdeskDemoChat.startVideo({ direction: 'one-way' }); return null; }
+              catch (e) { return { name: e.name, code: e.code }; }
+            }"""
         )
-        assert error == "NotAllowedError"
+        assert error == {"name": "NotAllowedError", "code": "camera_denied"}
+        assert camera_calls(page) == 2  # the widget's tap and this call; nothing was taken
+        assert track_states(page) == []
     finally:
         denied.close(request.node.name)
 

@@ -68,6 +68,7 @@ _FAILURE_TEXT = {
 
 
 _LEFT_PAGE = "The customer left the page; the video ended."
+_AGENT_LEFT = "The agent's connection dropped; the video ended."
 
 
 class VideoService:
@@ -234,20 +235,20 @@ class VideoService:
         text = _LEFT_PAGE if reason == "page_left" else "The customer stopped the video."
         await self._finish(session, by="customer", outcome="completed", text=text)
 
-    async def end_for_conversation(
-        self, conversation_id: str, by: str, text: str, *, media_only: bool = False, agent_id: str | None = None
-    ) -> None:
-        """The chat ended or a side went away: any open video ends with it.
+    async def end_for_conversation(self, conversation_id: str, by: str, text: str) -> None:
+        """The chat ended: any open video ends with it."""
+        await self._end_open(conversation_id, by=by, text=text)
 
-        `media_only` leaves an unanswered request standing (the customer's page reloading still sees it);
-        `agent_id` ends only the sessions that agent answers.
-        """
-        for session in await self._store.list_video_sessions(conversation_id):
-            if not session.is_open or (agent_id is not None and session.agent_id != agent_id):
-                continue
-            if media_only and session.state == VideoState.REQUESTED.value:
-                continue
-            await self._finish(session, by=by, outcome="completed", text=text)
+    async def customer_left(self, conversation_id: str) -> None:
+        """The customer's page went away, and its camera with it. A request not yet answered stays
+        for the page that comes back (a reload)."""
+        await self._end_open(conversation_id, by="customer", text=_LEFT_PAGE, keep_requests=True)
+
+    async def agent_left(self, agent_id: str) -> None:
+        """The agent's desktop went away, and the picture with it: no customer camera stays on."""
+        for conv in await self._store.list_open_conversations():
+            if conv.agent_id == agent_id:
+                await self._end_open(conv.id, by="agent", text=_AGENT_LEFT, agent_id=agent_id)
 
     async def pending_request(self, conversation_id: str) -> VideoSession | None:
         """The agent's request still waiting for the customer's answer, if any."""
@@ -309,6 +310,16 @@ class VideoService:
                 session.conversation_id, session=session.to_wire(), text=text, extra={"reason": reason or outcome}
             ),
         )
+
+    async def _end_open(
+        self, conversation_id: str, by: str, text: str, keep_requests: bool = False, agent_id: str | None = None
+    ) -> None:
+        for session in await self._store.list_video_sessions(conversation_id):
+            if not session.is_open or (agent_id is not None and session.agent_id != agent_id):
+                continue
+            if keep_requests and session.state == VideoState.REQUESTED.value:
+                continue
+            await self._finish(session, by=by, outcome="completed", text=text)
 
     async def _save(self, session: VideoSession) -> None:
         await self._store.save_video_session(session)

@@ -134,19 +134,6 @@ class AgentSession:
         else:
             raise ShowDeskError(f"unknown frame type '{kind}'", code="unknown_type")
 
-    async def end_videos(self) -> None:
-        """The desktop went away, and with it the picture: the customer's camera must not stay on."""
-        try:
-            for conv in await self.sd.chat.agent_interactions(self.principal):
-                await self.sd.video.end_for_conversation(
-                    conv.id,
-                    by="agent",
-                    text="The agent's connection dropped; the video ended.",
-                    agent_id=self.principal.user.id,
-                )
-        except ShowDeskError:
-            log.info("no videos to end for a desktop that lost its access")
-
     def report(self, exc: BaseException, ref: Any) -> None:
         if isinstance(exc, ShowDeskError):
             self.conn.send_error(exc, ref=ref)
@@ -210,6 +197,6 @@ async def agent_socket(ws: WebSocket) -> None:
     finally:
         await session.messages.drain()
         await session.subscription.close()
-        await session.end_videos()
+        await sd.video.agent_left(principal.user.id)
         await sd.router.agent_disconnected(principal.user.id)
         await conn.shutdown()

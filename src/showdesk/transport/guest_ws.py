@@ -168,10 +168,5 @@ async def guest_socket(ws: WebSocket) -> None:
     finally:
         await session.subscription.close()
         if session.claims is not None:  # the page went away: its camera is off, so is the video
-            await sd.video.end_for_conversation(
-                session.claims.conversation_id,
-                by="customer",
-                text="The customer left the page; the video ended.",
-                media_only=True,
-            )
+            await sd.video.customer_left(session.claims.conversation_id)
         await conn.shutdown()

@@ -24,6 +24,7 @@ export class VideoPane {
   #canHold = false;
   #capable = false;
   #chatActive = true;
+  #watchedSession = null; // the session whose first frame is being waited for
 
   /** `send(frame)` writes to the agent socket; `element` is the chat's card. */
   constructor(element, conversationId, { send }) {
@@ -166,8 +167,8 @@ export class VideoPane {
   /** The first rendered frame is what "live" means; the server records whether it came direct or relayed. */
   #watchFirstFrame(pc) {
     const video = this.#ui.remote;
-    if (video.dataset.watching === this.session.id) return;
-    video.dataset.watching = this.session.id;
+    if (this.#watchedSession === this.session.id) return;
+    this.#watchedSession = this.session.id;
     const report = async () => {
       if (pc !== this.#pc) return;
       const path = await mediaPath(pc);
@@ -190,7 +191,7 @@ export class VideoPane {
     for (const track of this.#ownTracks) track.stop();
     this.#ownTracks = [];
     this.#ui.remote.srcObject = null;
-    delete this.#ui.remote.dataset.watching;
+    this.#watchedSession = null;
     this.#ui.self.srcObject = null;
     if (document.fullscreenElement === this.#ui.stage) document.exitFullscreen();
   }

@@ -33,7 +33,7 @@ export class WidgetVideo {
       offer: byTestId('video-offer'),
       stop: byTestId('video-stop'),
     };
-    const { ui } = this;
+    const ui = this.#ui;
     // startVideo is called straight from the click: the SDK asks for the camera before any await.
     ui.accept.addEventListener('click', () => this.#start());
     ui.offer.addEventListener('click', () => this.#start());
@@ -55,8 +55,6 @@ export class WidgetVideo {
     chat.on('videoEnd', ({ text }) => this.refresh(text));
     for (const event of ['state', 'agentJoined', 'agentLeft', 'chatEnded']) chat.on(event, () => this.refresh());
   }
-
-  get ui() { return this.#ui; }
 
   #start() {
     this.#banner.hide();

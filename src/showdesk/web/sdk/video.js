@@ -43,12 +43,12 @@ export class CustomerVideo {
    * Starts one attempt. `media` is the camera promise the caller already started (before any await),
    * or the page's own stream.
    */
-  start(media, { direction }) {
+  start(media) {
     const sessionId = this.requestedSessionId;
     this.#setState('connecting');
     let settle;
     const done = new Promise((resolve, reject) => { settle = { resolve, reject }; });
-    const attempt = { sessionId, direction, ...settle, cancelled: false };
+    const attempt = { sessionId, ...settle, cancelled: false };
     attempt.ready = new Promise((resolve, reject) => { this.#readyWaiter = { resolve, reject }; });
     attempt.ready.catch(() => {});
     this.#attempt = attempt;
@@ -231,20 +231,13 @@ export class CustomerVideo {
   /** The chat ended or was disconnected: no camera stays on. */
   close(reason = 'chat_ended', text = 'The video ended with the chat.') {
     if (this.#attempt) this.#attempt.cancelled = true;
-    if (this.isOpen || this.state === 'requested') {
-      this.#finish({ video: this.session, reason, text });
-    }
-    this.#stopTracks();
+    if (this.isOpen || this.state === 'requested') this.#finish({ video: this.session, reason, text });
+    else this.#stopTracks();
   }
 
   #finish({ video, reason = null, text = null, by = null }) {
     const attempt = this.#attempt;
-    this.#stopTracks();
-    this.#pc?.close();
-    this.#pc = null;
-    this.#heldSenders = [];
-    this.#pendingCandidates = [];
-    this.remoteStream = null;
+    this.#teardown();
     const session = video ?? this.session;
     const failed = session?.outcome === 'failed';
     if (attempt) {
@@ -273,11 +266,19 @@ export class CustomerVideo {
   #failAttempt(attempt, error) {
     if (attempt !== this.#attempt) return;
     this.#attempt = null;
+    this.#teardown();
+    this.#setState('failed');
+    attempt.reject(error);
+  }
+
+  /** Camera off, connection closed, nothing of this session kept. */
+  #teardown() {
     this.#stopTracks();
     this.#pc?.close();
     this.#pc = null;
-    this.#setState('failed');
-    attempt.reject(error);
+    this.#heldSenders = [];
+    this.#pendingCandidates = [];
+    this.remoteStream = null;
   }
 
   #stopTracks() {

@@ -139,6 +139,7 @@ export class WebChat extends Emitter {
    * Share the camera with the agent. Call it inside the click (or tap) handler: the camera is asked
    * for before anything is awaited, which iOS Safari requires. Either hand it the page's `stream` or
    * let it take the camera with `constraints` (default: the rear camera, the microphone as the flow says).
+   * `direction` ('one-way' | 'two-way') is checked; the chat's Start Video block decides the mode.
    */
   startVideo({ stream = null, constraints = null, direction = undefined } = {}) {
     // Checks that need no waiting come first, so a refused video never shows a camera prompt.
@@ -158,7 +159,7 @@ export class WebChat extends Emitter {
       // No await before this line: the user's gesture still counts.
       media = navigator.mediaDevices.getUserMedia(constraints ?? defaultConstraints(this.#videoSettings));
     }
-    return this.#video.start(media, { direction });
+    return this.#video.start(media);
   }
 
   /** Stop sharing: every track the SDK was given or took is stopped (the camera light goes off). */
