@@ -16,7 +16,7 @@ from showdesk.domain.directory import Organization, User
 from showdesk.domain.ids import new_id
 from showdesk.domain.queues import Queue, Skill
 from showdesk.services.access import hash_password
-from showdesk.services.demo import ensure_built_in_roles
+from showdesk.services.roles import ensure_built_in_roles
 from showdesk.services.flows import FlowService
 
 ORG_ID = "bench"

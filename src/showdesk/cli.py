@@ -79,6 +79,7 @@ async def _flow_command(path: Path, database_url: str, organization: str, publis
     from showdesk.adapters.clock import SystemClock
     from showdesk.adapters.storage import open_store
     from showdesk.domain.errors import ShowDeskError
+    from showdesk.services.audit import AuditTrail
     from showdesk.services.flows import FlowService
 
     definition = _load(path)
@@ -87,7 +88,8 @@ async def _flow_command(path: Path, database_url: str, organization: str, publis
         if await store.get_organization(organization) is None:
             typer.echo(f"error: block 'flow': organization '{organization}' does not exist", err=True)
             return 1
-        flows = FlowService(store, SystemClock())
+        clock = SystemClock()
+        flows = FlowService(store, clock, audit=AuditTrail(store, clock))
         problems = await flows.validate(organization, definition)
         for p in problems:
             typer.echo(p.line(), err=p.severity == "error")

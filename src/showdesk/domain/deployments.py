@@ -52,3 +52,19 @@ class Deployment:
         except InvalidInput:
             return False
         return wanted in self.allowed_origins
+
+
+def embed_snippet(deployment: Deployment, server_origin: str) -> str:
+    """The HTML a site pastes to embed the chat: the SDK from this server, bound to the deployment."""
+    return (
+        '<script type="module">\n'
+        f"  import {{ createChat }} from '{server_origin}/sdk/webchat.js';\n"
+        "  window.showdeskChat = createChat({\n"
+        f"    organizationId: '{deployment.organization_id}',\n"
+        f"    deploymentId: '{deployment.id}',\n"
+        f"    serverUrl: '{server_origin}',\n"
+        "  });\n"
+        "  // then: await showdeskChat.startChat({ displayName }); showdeskChat.sendText('...');\n"
+        "  // and, inside a click handler: showdeskChat.startVideo({ direction: 'one-way' });\n"
+        "</script>\n"
+    )

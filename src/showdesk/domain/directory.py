@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from showdesk.domain.errors import InvalidInput
 from showdesk.domain.permissions import Permission
+
+LICENSE_TIERS = ("CX 1", "CX 2", "CX 3")
+LIVE_VIDEO = "live-video"
+MAX_VIDEO_CONCURRENCY = 10_000
 
 
 @dataclass
@@ -17,6 +22,20 @@ class Organization:
 
     def has_feature(self, name: str) -> bool:
         return name in self.features
+
+    def license_changed(self, tier: object, live_video: object, limit: object) -> Organization:
+        """The organization with a new licence, checked. Video comes with every CX tier (the guide);
+        the concurrency limit caps how many video sessions may be open at once."""
+        if tier not in LICENSE_TIERS:
+            raise InvalidInput(f"tier must be one of {', '.join(LICENSE_TIERS)}", code="invalid_tier")
+        if not isinstance(live_video, bool):
+            raise InvalidInput("liveVideo must be true or false", code="invalid_input")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= MAX_VIDEO_CONCURRENCY:
+            raise InvalidInput(
+                f"videoConcurrencyLimit must be a whole number from 0 to {MAX_VIDEO_CONCURRENCY}", code="invalid_limit"
+            )
+        features = [f for f in self.features if f != LIVE_VIDEO] + ([LIVE_VIDEO] if live_video else [])
+        return Organization(self.id, self.name, str(tier), features, limit)
 
 
 @dataclass

@@ -34,6 +34,26 @@ class Flow:
     updated_at: datetime | None = None
 
 
+@dataclass
+class FlowVersion:
+    """One saved version of a flow, kept for history and for publishing an exact version."""
+
+    id: str  # "<flow id>:<version>"
+    flow_id: str
+    version: int
+    definition: dict[str, Any]
+    created_at: datetime
+    created_by: str
+
+
+def uses_video(definition: Any) -> bool:
+    """Whether a flow has a Start Video block (editing those needs Telephony > Video > Edit)."""
+    blocks = definition.get("blocks") if isinstance(definition, Mapping) else None
+    if not isinstance(blocks, Mapping):
+        return False
+    return any(isinstance(b, Mapping) and b.get("type") == "startVideo" for b in blocks.values())
+
+
 @dataclass(frozen=True)
 class Problem:
     severity: str  # "error" or "warning"

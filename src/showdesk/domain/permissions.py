@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from showdesk.domain.errors import InvalidInput
+
 
 class Permission(StrEnum):
     CHAT_ANSWER = "chat:answer"
@@ -11,9 +13,11 @@ class Permission(StrEnum):
     VIDEO_HOLD = "video:hold"
     VIDEO_EDIT = "telephony:video:edit"
     CHAT_EDIT = "engagement:chat:edit"
+    FLOW_VIEW = "architect:flow:view"
     TRUNK_EDIT = "telephony:trunk:edit"
     OAUTH_CLIENT_EDIT = "security:oauthclient:edit"
     USER_EDIT = "directory:user:edit"
+    ROLE_EDIT = "authorization:role:edit"
     QUEUE_EDIT = "routing:queue:edit"
     SKILL_EDIT = "routing:skill:edit"
     LICENSE_EDIT = "billing:license:edit"
@@ -23,21 +27,45 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit:view"
 
 
+DESCRIPTIONS: dict[Permission, str] = {
+    Permission.CHAT_ANSWER: "Chat > Answer: go on queue, accept and answer web chats",
+    Permission.VIDEO_ANSWER: "Video > Answer: ask for and receive a customer's video",
+    Permission.VIDEO_HOLD: "Video > Hold: pause and resume a customer's video",
+    Permission.VIDEO_EDIT: "Telephony > Video > Edit: put Start Video blocks in flows",
+    Permission.CHAT_EDIT: "Engagement > Chat > Edit: save and publish web-chat flows",
+    Permission.FLOW_VIEW: "Architect > Flow > View: read flows and their versions",
+    Permission.TRUNK_EDIT: "Telephony > Trunk > Edit: manage TURN servers (video trunks)",
+    Permission.OAUTH_CLIENT_EDIT: "Security > OAuth Client > Edit: web-chat deployments and API clients",
+    Permission.USER_EDIT: "Directory > User > Edit: create users, set their roles, skills and video settings",
+    Permission.ROLE_EDIT: "Authorization > Role > Edit: create and change custom roles",
+    Permission.QUEUE_EDIT: "Routing > Queue > Edit: create and change queues",
+    Permission.SKILL_EDIT: "Routing > Skill > Edit: create and delete skills",
+    Permission.LICENSE_EDIT: "Billing > License > Edit: licence tier, Live Video, video concurrency",
+    Permission.DIRECTORY_VIEW: "Directory > View: see users, roles, skills, queues and the licence",
+    Permission.ANALYTICS_VIEW: "Analytics > Dashboard > View: the supervisor dashboard",
+    Permission.TRANSCRIPT_VIEW: "Conversation > Transcript > View: read any conversation's transcript",
+    Permission.AUDIT_VIEW: "Audit > View: read the log of configuration changes",
+}
+
 BUILT_IN_ROLES: dict[str, frozenset[Permission]] = {
     "Administrator": frozenset(
         {
             Permission.TRUNK_EDIT,
             Permission.OAUTH_CLIENT_EDIT,
             Permission.USER_EDIT,
+            Permission.ROLE_EDIT,
             Permission.QUEUE_EDIT,
             Permission.SKILL_EDIT,
             Permission.LICENSE_EDIT,
             Permission.DIRECTORY_VIEW,
+            Permission.FLOW_VIEW,
             Permission.TRANSCRIPT_VIEW,
             Permission.AUDIT_VIEW,
         }
     ),
-    "Architect": frozenset({Permission.VIDEO_EDIT, Permission.CHAT_EDIT, Permission.DIRECTORY_VIEW}),
+    "Architect": frozenset(
+        {Permission.VIDEO_EDIT, Permission.CHAT_EDIT, Permission.FLOW_VIEW, Permission.DIRECTORY_VIEW}
+    ),
     "Agent": frozenset({Permission.VIDEO_ANSWER, Permission.VIDEO_HOLD, Permission.CHAT_ANSWER}),
     # Answers chats but may not see a customer's camera (no Video > Answer, no Video > Hold).
     "Chat Agent": frozenset({Permission.CHAT_ANSWER}),
@@ -45,12 +73,12 @@ BUILT_IN_ROLES: dict[str, frozenset[Permission]] = {
 }
 
 
-def parse_permissions(values: list[str]) -> frozenset[Permission]:
-    """Turn stored strings into permissions, refusing unknown ones by name."""
+def parse_permissions(values: object) -> list[str]:
+    """Permission names as given, checked: unknown ones are refused by name."""
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise InvalidInput("permissions must be a list of permission names", code="invalid_permissions")
     known = {p.value for p in Permission}
-    unknown = [v for v in values if v not in known]
+    unknown = sorted({v for v in values if v not in known})
     if unknown:
-        from showdesk.domain.errors import InvalidInput
-
-        raise InvalidInput(f"unknown permission(s): {', '.join(sorted(unknown))}")
-    return frozenset(Permission(v) for v in values)
+        raise InvalidInput(f"unknown permission(s): {', '.join(unknown)}", code="unknown_permission")
+    return sorted(set(values))

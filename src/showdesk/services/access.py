@@ -8,6 +8,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from showdesk.domain.api_clients import ApiClient
 from showdesk.domain.directory import User, permissions_of
 from showdesk.domain.errors import Forbidden, Unauthenticated
 from showdesk.domain.permissions import Permission
@@ -22,6 +23,16 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+def verify_password(stored_hash: str | None, given: object) -> bool:
+    """Whether `given` matches; an unknown account is checked against a dummy hash so timing is the same."""
+    if not isinstance(given, str):
+        return False
+    try:
+        return _hasher.verify(stored_hash or _DUMMY_HASH, given) and stored_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,12 @@ class AccessService:
         )
         return token, await self._principal(user, claims)
 
+    async def client_token(self, client: ApiClient) -> tuple[str, int]:
+        """An access token for an API client (client credentials), acting with the client's roles."""
+        ttl = self._settings.client_token_ttl
+        token, _ = self._tokens.agent_token(client.id, client.organization_id, self._clock.now(), ttl, client=True)
+        return token, ttl
+
     async def logout(self, principal: Principal) -> None:
         await self._store.revoke_token(principal.claims.jti, principal.claims.expires_at)
 
@@ -77,10 +94,21 @@ class AccessService:
         claims = self._tokens.read_agent(token)
         if await self._store.is_token_revoked(claims.jti):
             raise Unauthenticated("this token was signed out; log in again", code="token_revoked")
-        user = await self._store.get_user(claims.user_id)
+        user = await self._actor(claims)
         if user is None or not user.active:
             raise Unauthenticated("this account is disabled", code="account_disabled")
         return await self._principal(user, claims)
+
+    async def _actor(self, claims: AgentClaims) -> User | None:
+        """The user behind a token, or an API client acting as one (refused once its secret rotated)."""
+        if not claims.client:
+            return await self._store.get_user(claims.user_id)
+        client = await self._store.get_api_client(claims.user_id)
+        if client is None:
+            return None
+        if claims.issued_at is not None and not client.token_still_valid(claims.issued_at):
+            raise Unauthenticated("the client's secret was rotated; get a new token", code="token_revoked")
+        return client.as_user()
 
     async def refresh(self, principal: Principal) -> Principal:
         """The same person as they are now, so a permission removed mid-session stops the next action.
@@ -89,7 +117,7 @@ class AccessService:
         """
         known = self._known.get(principal.user.id)
         if known is None:
-            user = await self._store.get_user(principal.user.id)
+            user = await self._actor(principal.claims)
             if user is None or not user.active:
                 raise Unauthenticated("this account is disabled", code="account_disabled")
             fresh = await self._principal(user, principal.claims)

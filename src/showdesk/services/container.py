@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from showdesk.domain.events import DIRECTORY_TOPIC
 from showdesk.services.access import AccessService
+from showdesk.services.api_clients import ApiClientService
+from showdesk.services.audit import AuditTrail
 from showdesk.services.chat import ChatService
+from showdesk.services.deployments import DeploymentService
 from showdesk.services.directory import DirectoryService
 from showdesk.services.flows import FlowService
+from showdesk.services.license import LicenseService
 from showdesk.services.messages import MessageService
 from showdesk.services.ports import Bus, Clock, Store
+from showdesk.services.queues import QueueService
+from showdesk.services.roles import RoleService
 from showdesk.services.routing import Router
 from showdesk.services.settings import ServiceSettings
 from showdesk.services.tokens import TokenCodec
+from showdesk.services.turn_servers import TurnServerService
 from showdesk.services.video import IceSettings, MintTurn, VideoService
 
 
@@ -37,12 +44,21 @@ class Services:
         self.chat = ChatService(
             store, bus, clock, tokens, self.messages, self.router, self.access, settings, self.video
         )
-        self.directory = DirectoryService(store, bus, self.access)
-        self.flows = FlowService(store, clock, self.access)
+        self.audit = AuditTrail(store, clock, self.access)
+        self.directory = DirectoryService(store, bus, self.access, self.audit)
+        self.queues = QueueService(store, bus, self.access, self.audit)
+        self.roles = RoleService(store, bus, self.access, self.audit)
+        self.deployments = DeploymentService(store, self.access, self.audit)
+        self.api_clients = ApiClientService(store, bus, clock, self.access, self.audit)
+        self.turn_servers = TurnServerService(store, self.access, self.audit)
+        self.license = LicenseService(store, self.access, self.audit)
+        self.flows = FlowService(store, clock, self.access, self.audit)
 
     async def start(self) -> None:
         self._directory_watch = self.bus.subscribe(self.access.on_directory_changed)
         await self._directory_watch.add(DIRECTORY_TOPIC)
+        self._routing_watch = self.bus.subscribe(self.router.on_directory_changed)
+        await self._routing_watch.add(DIRECTORY_TOPIC)
         await self.router.recover()
 
     async def close(self) -> None:

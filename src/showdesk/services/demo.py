@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from showdesk.domain.deployments import Deployment, normalize_origin
-from showdesk.domain.directory import Organization, Role, User
+from showdesk.domain.directory import Organization, User
 from showdesk.domain.ids import new_id
-from showdesk.domain.permissions import BUILT_IN_ROLES
 from showdesk.domain.queues import Queue, Skill
 from showdesk.services.access import hash_password
 from showdesk.services.flows import FlowService
 from showdesk.services.ports import Clock, Store
+from showdesk.services.roles import ensure_built_in_roles
 
 ORG_ID = "demo"
 DEPLOYMENT_ID = "demo-webchat"
@@ -41,13 +41,6 @@ DEMO_USERS = [
     ("agent2@demo.local", "agent", "Sam Agent", "Agent"),
     ("supervisor@demo.local", "supervisor", "Sky Supervisor", "Supervisor"),
 ]
-
-
-async def ensure_built_in_roles(store: Store, org_id: str) -> None:
-    existing = {r.name for r in await store.list_roles(org_id)}
-    for name, permissions in BUILT_IN_ROLES.items():
-        if name not in existing:
-            await store.save_role(Role(new_id("r"), org_id, name, sorted(p.value for p in permissions), True))
 
 
 async def seed_demo(store: Store, clock: Clock, server_origins: list[str]) -> None:

@@ -1,7 +1,8 @@
-"""Users, skills and queues: listing and creating them, by people allowed to."""
+"""Users: listing, creating and changing them (roles, skills, video settings), by people allowed to."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from showdesk.domain.directory import User
@@ -9,126 +10,115 @@ from showdesk.domain.errors import Conflict, InvalidInput, NotFound
 from showdesk.domain.events import DirectoryChanged
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
-from showdesk.domain.queues import Channel, Queue, Skill
+from showdesk.services import input as check
 from showdesk.services.access import AccessService, Principal, hash_password
+from showdesk.services.audit import AuditTrail
 from showdesk.services.ports import Bus, Store
 from showdesk.services.publishing import publish
 
-
-def _names(value: Any, what: str) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise InvalidInput(f"{what} must be a list of names")
-    return [v.strip() for v in value]
+CAMERAS = ("", "environment", "user")  # browser default, rear, front
+USER_FIELDS = (
+    "name",
+    "password",
+    "roles",
+    "skills",
+    "videoEnabled",
+    "defaultCamera",
+    "defaultMicrophone",
+    "chatCapacity",
+    "active",
+)
 
 
 class DirectoryService:
-    def __init__(self, store: Store, bus: Bus, access: AccessService) -> None:
+    def __init__(self, store: Store, bus: Bus, access: AccessService, audit: AuditTrail) -> None:
         self._store = store
         self._bus = bus
         self._access = access
-
-    async def set_user_roles(self, principal: Principal, user_id: str, roles: object) -> User:
-        """Replace a user's roles; takes effect at the user's next action, on every node."""
-        current = await self._access.require(principal, Permission.USER_EDIT)
-        user = await self._store.get_user(user_id)
-        if user is None or user.organization_id != current.user.organization_id:
-            raise NotFound(f"user {user_id} does not exist", code="user_not_found")
-        names = _names(roles, "roles")
-        known_roles = {r.name for r in await self._store.list_roles(user.organization_id)}
-        if unknown := sorted(set(names) - known_roles):
-            raise InvalidInput(f"unknown role(s): {', '.join(unknown)}", code="unknown_role")
-        user.roles = names
-        await self._store.save_user(user)
-        await publish(self._bus, DirectoryChanged(user_id=user.id))
-        return user
+        self._audit = audit
 
     async def list_users(self, principal: Principal) -> list[User]:
         current = await self._access.require(principal, Permission.DIRECTORY_VIEW)
         return await self._store.list_users(current.user.organization_id)
 
+    async def get_user(self, principal: Principal, user_id: str) -> User:
+        current = await self._access.require(principal, Permission.DIRECTORY_VIEW)
+        return await self._user_of(current, user_id)
+
     async def create_user(self, principal: Principal, data: dict[str, Any]) -> User:
         current = await self._access.require(principal, Permission.USER_EDIT)
         org = current.user.organization_id
         email = str(data.get("email", "")).strip().lower()
-        if "@" not in email or len(email) > 320:
+        if "@" not in email or len(email) > 320 or email.startswith("@") or email.endswith("@"):
             raise InvalidInput("email must be an email address", code="invalid_email")
-        password = data.get("password")
-        if not isinstance(password, str) or len(password) < 4:
-            raise InvalidInput("password must be at least 4 characters", code="invalid_password")
         if await self._store.get_user_by_email(email) is not None:
             raise Conflict(f"a user with email {email} already exists", code="user_exists")
-        roles = _names(data.get("roles"), "roles")
-        known_roles = {r.name for r in await self._store.list_roles(org)}
-        if unknown := sorted(set(roles) - known_roles):
-            raise InvalidInput(f"unknown role(s): {', '.join(unknown)}", code="unknown_role")
-        skills = _names(data.get("skills"), "skills")
-        known_skills = {s.name for s in await self._store.list_skills(org)}
-        if unknown := sorted(set(skills) - known_skills):
-            raise InvalidInput(f"unknown skill(s): {', '.join(unknown)}", code="unknown_skill")
-        name = data.get("name") or email.split("@")[0]
-        capacity = data.get("chatCapacity", 3)
-        if not isinstance(capacity, int) or not 1 <= capacity <= 20:
-            raise InvalidInput("chatCapacity must be a whole number from 1 to 20")
-        user = User(
-            id=new_id("u"),
-            organization_id=org,
-            email=email,
-            name=str(name)[:200],
-            password_hash=hash_password(password),
-            roles=roles,
-            skills=skills,
-            video_enabled=bool(data.get("videoEnabled", False)),
-            chat_capacity=capacity,
-        )
+        user = User(new_id("u"), org, email, email.split("@")[0], "")
+        await self._apply(user, {"name": data.get("name") or user.name, **_without(data, "email", "name")})
+        if not user.password_hash:
+            raise InvalidInput("password must be at least 4 characters", code="invalid_password")
         await self._store.save_user(user)
+        await self._audit.record(current, "user.create", None, user)
         return user
 
-    async def list_skills(self, principal: Principal) -> list[Skill]:
-        current = await self._access.require(principal, Permission.DIRECTORY_VIEW)
-        return await self._store.list_skills(current.user.organization_id)
+    async def update_user(self, principal: Principal, user_id: str, data: dict[str, Any]) -> User:
+        """Change some of a user's fields; takes effect at the user's next action, on every node."""
+        current = await self._access.require(principal, Permission.USER_EDIT)
+        user = await self._user_of(current, user_id)
+        if user.id == current.user.id and data.get("active") is False:
+            raise Conflict("you cannot disable your own account", code="cannot_disable_self")
+        before = copy.deepcopy(user)
+        await self._apply(user, data)
+        await self._store.save_user(user)
+        await publish(self._bus, DirectoryChanged(user_id=user.id))
+        await self._audit.record(current, "user.update", before, user)
+        return user
 
-    async def create_skill(self, principal: Principal, name: object) -> Skill:
-        current = await self._access.require(principal, Permission.SKILL_EDIT)
-        if not isinstance(name, str) or not name.strip() or len(name) > 100:
-            raise InvalidInput("skill name must be 1..100 characters", code="invalid_name")
-        org = current.user.organization_id
-        if any(s.name == name.strip() for s in await self._store.list_skills(org)):
-            raise Conflict(f"skill '{name.strip()}' already exists", code="skill_exists")
-        skill = Skill(new_id("s"), org, name.strip())
-        await self._store.save_skill(skill)
-        return skill
+    async def set_user_roles(self, principal: Principal, user_id: str, roles: object) -> User:
+        return await self.update_user(principal, user_id, {"roles": roles})
 
-    async def list_queues(self, principal: Principal) -> list[Queue]:
-        current = await self._access.require(principal, Permission.DIRECTORY_VIEW)
-        return await self._store.list_queues(current.user.organization_id)
+    async def _user_of(self, current: Principal, user_id: str) -> User:
+        user = await self._store.get_user(user_id)
+        if user is None or user.organization_id != current.user.organization_id:
+            raise NotFound(f"user {user_id} does not exist", code="user_not_found")
+        return user
 
-    async def create_queue(self, principal: Principal, data: dict[str, Any]) -> Queue:
-        current = await self._access.require(principal, Permission.QUEUE_EDIT)
-        org = current.user.organization_id
-        name = data.get("name")
-        if not isinstance(name, str) or not name.strip() or len(name) > 200:
-            raise InvalidInput("queue name must be 1..200 characters", code="invalid_name")
-        if any(q.name == name.strip() for q in await self._store.list_queues(org)):
-            raise Conflict(f"queue '{name.strip()}' already exists", code="queue_exists")
-        channels = _names(data.get("channels", ["chat"]), "channels")
-        valid = {c.value for c in Channel}
-        if bad := sorted(set(channels) - valid):
-            raise InvalidInput(f"unknown channel(s) {', '.join(bad)}; use chat and/or video", code="invalid_channel")
-        skills = _names(data.get("requiredSkills"), "requiredSkills")
-        known_skills = {s.name for s in await self._store.list_skills(org)}
-        if unknown := sorted(set(skills) - known_skills):
-            raise InvalidInput(f"unknown skill(s): {', '.join(unknown)}", code="unknown_skill")
-        members = _names(data.get("members"), "members")
-        users = {u.id: u for u in await self._store.list_users(org)}
-        by_email = {u.email: u.id for u in users.values()}
-        member_ids = []
-        for m in members:
-            uid = m if m in users else by_email.get(m.lower())
-            if uid is None:
-                raise InvalidInput(f"unknown member '{m}' (give a user id or email)", code="unknown_user")
-            member_ids.append(uid)
-        queue = Queue(new_id("q"), org, name.strip(), sorted(set(channels)), skills, member_ids)
-        await self._store.save_queue(queue)
-        return queue
+    async def _apply(self, user: User, data: dict[str, Any]) -> None:
+        if unknown := sorted(set(data) - set(USER_FIELDS)):
+            raise InvalidInput(f"unknown field(s): {', '.join(unknown)}", code="invalid_input")
+        org = user.organization_id
+        if "name" in data:
+            user.name = check.name(data["name"], "name")
+        if data.get("password") is not None:
+            password = data["password"]
+            if not isinstance(password, str) or not 4 <= len(password) <= 200:
+                raise InvalidInput("password must be 4..200 characters", code="invalid_password")
+            user.password_hash = hash_password(password)
+        if "roles" in data:
+            roles = {r.name for r in await self._store.list_roles(org)}
+            user.roles = check.known(check.names(data["roles"], "roles", 20), roles, "role(s)", "unknown_role")
+        if "skills" in data:
+            skills = {s.name for s in await self._store.list_skills(org)}
+            user.skills = check.known(check.names(data["skills"], "skills", 100), skills, "skill(s)", "unknown_skill")
+        if "videoEnabled" in data:
+            user.video_enabled = check.flag(data["videoEnabled"], "videoEnabled")
+        if "defaultCamera" in data:
+            if data["defaultCamera"] not in CAMERAS:
+                raise InvalidInput("defaultCamera must be '', 'environment' or 'user'", code="invalid_input")
+            user.default_camera = data["defaultCamera"]
+        if "defaultMicrophone" in data:
+            mic = data["defaultMicrophone"]
+            if not isinstance(mic, str) or len(mic) > 200:
+                raise InvalidInput("defaultMicrophone must be a device name of at most 200 characters")
+            user.default_microphone = mic.strip()
+        if "chatCapacity" in data:
+            capacity = data["chatCapacity"]
+            if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= 20:
+                raise InvalidInput("chatCapacity must be a whole number from 1 to 20", code="invalid_input")
+            user.chat_capacity = capacity
+        if "active" in data:
+            user.active = check.flag(data["active"], "active")
+
+
+def _without(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in keys}

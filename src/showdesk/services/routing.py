@@ -160,6 +160,24 @@ class Router:
             await self._dispatch()
             return agent
 
+    async def on_directory_changed(self, frame: dict[str, Any]) -> None:
+        """A user, queue or role changed: route with the new skills, video setting and membership.
+
+        A disabled agent goes off queue at once; an interaction that now has a qualified agent is offered.
+        """
+        async with self._lock:
+            agent = self.agents.get(frame.get("userId") or "")
+            if agent is not None:
+                user = await self._store.get_user(agent.user_id)
+                if user is None or not user.active:
+                    agent.presence = Presence.OFF_QUEUE
+                    if agent.offered is not None:
+                        await self._withdraw_offer(agent.offered, reason="declined")
+                    await self._tell_presence(agent)
+                else:
+                    self._refresh_availability(agent, user)
+            await self._dispatch()
+
     async def accept(self, user: User, conversation_id: str) -> Conversation:
         async with self._lock:
             offer = self.offers.get(conversation_id)

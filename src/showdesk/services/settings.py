@@ -13,3 +13,5 @@ class ServiceSettings:
     resume_window: int = 500  # missed messages a reconnecting client may catch up on
     agent_token_ttl: int = 8 * 3600
     guest_token_ttl: int = 2 * 3600
+    client_token_ttl: int = 3600  # API clients (client credentials) ask again after an hour
+    public_origin: str | None = None  # the origin embed snippets point at, when behind a proxy

@@ -14,10 +14,14 @@ from showdesk.domain.ids import new_id
 
 @dataclass(frozen=True)
 class AgentClaims:
+    """A staff member's access token, or an API client's (`client`: the subject is a client id)."""
+
     user_id: str
     organization_id: str
     jti: str
     expires_at: datetime
+    issued_at: datetime | None = None
+    client: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,17 +57,23 @@ class TokenCodec:
             raise Unauthenticated(f"this is not a{'n' if kind == 'agent' else ''} {kind} token", code="token_invalid")
         return claims
 
-    def agent_token(self, user_id: str, org_id: str, now: datetime, ttl: int) -> tuple[str, AgentClaims]:
+    def agent_token(
+        self, user_id: str, org_id: str, now: datetime, ttl: int, client: bool = False
+    ) -> tuple[str, AgentClaims]:
         expires = now + timedelta(seconds=ttl)
-        claims = AgentClaims(user_id, org_id, new_id("t"), expires)
-        token = self._encode(
-            {"kind": "agent", "sub": user_id, "org": org_id, "jti": claims.jti, "iat": now, "exp": expires}
-        )
-        return token, claims
+        claims = AgentClaims(user_id, org_id, new_id("t"), expires, now, client)
+        body: dict[str, Any] = {"kind": "agent", "sub": user_id, "org": org_id, "jti": claims.jti, "iat": now}
+        body["exp"] = expires
+        if client:
+            body["cli"] = True
+        return self._encode(body), claims
 
     def read_agent(self, token: object) -> AgentClaims:
         c = self._decode(token, "agent")
-        return AgentClaims(c["sub"], c["org"], c["jti"], datetime.fromtimestamp(c["exp"]).astimezone())
+        issued = datetime.fromtimestamp(c["iat"]).astimezone() if isinstance(c.get("iat"), int | float) else None
+        return AgentClaims(
+            c["sub"], c["org"], c["jti"], datetime.fromtimestamp(c["exp"]).astimezone(), issued, bool(c.get("cli"))
+        )
 
     def guest_token(
         self, conversation_id: str, org_id: str, deployment_id: str, display_name: str, now: datetime, ttl: int

@@ -25,7 +25,7 @@ from showdesk.transport import agent_ws, guest_ws
 from showdesk.transport.errors import install_error_handlers
 from showdesk.transport.gc_policy import GcPolicy
 from showdesk.transport.metrics import Metrics
-from showdesk.transport.rest import api
+from showdesk.transport.rest import api, oauth
 from showdesk.transport.static import mount_web
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             secret_key=secret_key(settings),
             offer_timeout=settings.offer_timeout,
             agent_grace=settings.agent_grace,
+            public_origin=settings.public_origin,
         )
         stun = await _start_stun(settings.host, settings.stun_port)
         ice = IceSettings(
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ready = False
     install_error_handlers(app)
     app.include_router(api)
+    app.include_router(oauth)
     app.include_router(guest_ws.gateway)
     app.include_router(agent_ws.gateway)
     metrics.mount(app)

@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any, TypeVar
 
+from showdesk.adapters.storage.memory_config import MemoryConfigStore
 from showdesk.domain.conversation import Conversation, ConversationState, Message, NewMessage, refuse_message
 from showdesk.domain.deployments import Deployment
 from showdesk.domain.directory import Organization, Role, User
@@ -24,29 +25,13 @@ from showdesk.domain.video import VideoSession
 E = TypeVar("E")
 
 
-class MemoryStore:
+class MemoryStore(MemoryConfigStore):
     def __init__(self) -> None:
         self._rows: defaultdict[type[Any], dict[str, Any]] = defaultdict(dict)
         self._messages: defaultdict[str, list[Message]] = defaultdict(list)
         self._last_seq: defaultdict[str, int] = defaultdict(int)
         self._revoked: dict[str, datetime] = {}
         self._lock = asyncio.Lock()
-
-    def _get(self, cls: type[E], key: str) -> E | None:
-        found = self._rows[cls].get(key)
-        return copy.deepcopy(found) if found is not None else None
-
-    def _list(self, cls: type[E], org_id: str, order: str) -> list[E]:
-        found = [copy.deepcopy(e) for e in self._rows[cls].values() if e.organization_id == org_id]
-        return sorted(found, key=lambda e: getattr(e, order))
-
-    def _save(self, entity: Any, unique: tuple[str, ...] = ()) -> None:
-        for field_name in unique:
-            for other in self._rows[type(entity)].values():
-                same_scope = getattr(other, "organization_id", None) == getattr(entity, "organization_id", None)
-                if other.id != entity.id and same_scope and getattr(other, field_name) == getattr(entity, field_name):
-                    raise Conflict(f"{type(entity).__name__.lower()} {field_name} already exists")
-        self._rows[type(entity)][entity.id] = copy.deepcopy(entity)
 
     async def get_organization(self, org_id: str) -> Organization | None:
         return self._get(Organization, org_id)

@@ -261,7 +261,7 @@ class MessageWriter:
 
         Looked up key by key in the unique index, so the cost follows the batch, not the history.
         """
-        from showdesk.adapters.storage.sql import to_entity
+        from showdesk.adapters.storage.sql_rows import to_entity
 
         if self._is_sqlite:
             keyed = f"WITH k(a, b, c) AS (VALUES {_rows(len(keys), 3)}) "

@@ -6,24 +6,21 @@ each still getting its own gap-free sequence number, and nobody is answered befo
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, event, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from showdesk.adapters.storage import tables as t
 from showdesk.adapters.storage.message_writer import MessageWriter
+from showdesk.adapters.storage.sql_config import SqlConfigStore
+from showdesk.adapters.storage.sql_rows import to_entity
 from showdesk.domain.conversation import Conversation, ConversationState, Message, NewMessage
 from showdesk.domain.deployments import Deployment
 from showdesk.domain.directory import Organization, Role, User
-from showdesk.domain.errors import Conflict
 from showdesk.domain.flow import Flow
 from showdesk.domain.queues import Queue, Skill
 from showdesk.domain.video import OPEN_STATES, VideoSession
@@ -31,19 +28,6 @@ from showdesk.domain.video import OPEN_STATES, VideoSession
 E = TypeVar("E")
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-
-
-def _aware(value: Any) -> Any:
-    # SQLite hands datetimes back without a zone; every time ShowDesk stores is UTC.
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
-def to_entity(cls: type[E], row: Any) -> E:
-    data = row._mapping
-    names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
-    return cls(**{n: _aware(data[n]) for n in names})
 
 
 def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -66,7 +50,7 @@ def _run_migrations(sync_conn: Connection) -> None:
     command.upgrade(cfg, "head")
 
 
-class SqlStore:
+class SqlStore(SqlConfigStore):
     def __init__(self, url: str) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
@@ -85,39 +69,6 @@ class SqlStore:
     async def close(self) -> None:
         await self._writer.close()
         await self.engine.dispose()
-
-    # generic row <-> dataclass helpers -------------------------------------------------------
-    async def _one(self, table: Table, cls: type[E], **where: Any) -> E | None:
-        query = select(table).where(*(table.c[k] == v for k, v in where.items()))
-        async with self.engine.connect() as conn:
-            row = (await conn.execute(query)).first()
-        return to_entity(cls, row) if row is not None else None
-
-    async def _many(self, table: Table, cls: type[E], order: str | None = None, **where: Any) -> list[E]:
-        query = select(table).where(*(table.c[k] == v for k, v in where.items()))
-        if order:
-            query = query.order_by(table.c[order])
-        async with self.engine.connect() as conn:
-            rows = (await conn.execute(query)).all()
-        return [to_entity(cls, r) for r in rows]
-
-    async def _save(self, table: Table, entity: Any, keep: tuple[str, ...] = ()) -> None:
-        values = {k: v for k, v in dataclasses.asdict(entity).items() if k in table.c}
-        try:
-            async with self.engine.begin() as conn:
-                await self._upsert(conn, table, values, keep)
-        except IntegrityError as exc:
-            kind = table.name.rstrip("s")
-            raise Conflict(f"a {kind} with the same name or email already exists") from exc
-
-    async def _upsert(self, conn: AsyncConnection, table: Table, values: dict[str, Any], keep: tuple[str, ...]) -> None:
-        changes = {k: v for k, v in values.items() if k != "id" and k not in keep}
-        stmt: Any
-        if self.is_sqlite:
-            stmt = sqlite_insert(table).values(**values).on_conflict_do_update(index_elements=["id"], set_=changes)
-        else:
-            stmt = pg_insert(table).values(**values).on_conflict_do_update(index_elements=["id"], set_=changes)
-        await conn.execute(stmt)
 
     # directory ----------------------------------------------------------------------------------
     async def get_organization(self, org_id: str) -> Organization | None:

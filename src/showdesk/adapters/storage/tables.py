@@ -176,4 +176,62 @@ revoked_tokens = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
 )
 
+flow_versions = Table(
+    "flow_versions",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("flow_id", String(64), ForeignKey("flows.id"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("definition", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    UniqueConstraint("flow_id", "version"),
+)
+
+api_clients = Table(
+    "api_clients",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("organization_id", String(64), ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("secret_hash", String(200), nullable=False),
+    Column("roles", JSON, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=True),
+    Column("secret_rotated_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("organization_id", "name"),
+)
+
+turn_servers = Table(
+    "turn_servers",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("organization_id", String(64), ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("urls", JSON, nullable=False),
+    Column("authentication", String(20), nullable=False),
+    Column("secret", String(500), nullable=False),
+    Column("username", String(200), nullable=False),
+    Column("credential", String(500), nullable=False),
+    Column("active", Boolean, nullable=False),
+    UniqueConstraint("organization_id", "name"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", String(64), primary_key=True),  # ids sort by time: newest first is id descending
+    Column("organization_id", String(64), ForeignKey("organizations.id"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor_id", String(64), nullable=False),
+    Column("actor_name", String(200), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("target_type", String(40), nullable=False),
+    Column("target_id", String(80), nullable=False),
+    Column("target_name", String(200), nullable=False),
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=True),
+)
+
 Index("ix_conversations_agent", conversations.c.agent_id)
+Index("ix_audit_log_org_id", audit_log.c.organization_id, audit_log.c.id)

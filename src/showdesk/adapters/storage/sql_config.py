@@ -1,0 +1,87 @@
+"""The SQL store's configuration tables: roles, skills, queues, deployments and flows to delete,
+flow versions, API clients, TURN servers and the audit log."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from showdesk.adapters.storage import tables as t
+from showdesk.adapters.storage.sql_rows import SqlRows, to_entity
+from showdesk.domain.api_clients import ApiClient
+from showdesk.domain.audit import AuditEntry
+from showdesk.domain.directory import Role
+from showdesk.domain.flow import FlowVersion
+from showdesk.domain.queues import Skill
+from showdesk.domain.turn_servers import TurnServer
+
+
+class SqlConfigStore(SqlRows):
+    async def get_role(self, role_id: str) -> Role | None:
+        return await self._one(t.roles, Role, id=role_id)
+
+    async def delete_role(self, role_id: str) -> None:
+        await self._delete(t.roles, id=role_id)
+
+    async def get_skill(self, skill_id: str) -> Skill | None:
+        return await self._one(t.skills, Skill, id=skill_id)
+
+    async def delete_skill(self, skill_id: str) -> None:
+        await self._delete(t.skills, id=skill_id)
+
+    async def delete_queue(self, queue_id: str) -> None:
+        await self._delete(t.queues, id=queue_id)
+
+    async def delete_deployment(self, deployment_id: str) -> None:
+        await self._delete(t.deployments, id=deployment_id)
+
+    async def delete_flow(self, flow_id: str) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(t.flow_versions.delete().where(t.flow_versions.c.flow_id == flow_id))
+            await conn.execute(t.flows.delete().where(t.flows.c.id == flow_id))
+
+    async def save_flow_version(self, version: FlowVersion) -> None:
+        await self._save(t.flow_versions, version)
+
+    async def list_flow_versions(self, flow_id: str) -> list[FlowVersion]:
+        return await self._many(t.flow_versions, FlowVersion, order="version", flow_id=flow_id)
+
+    async def get_api_client(self, client_id: str) -> ApiClient | None:
+        return await self._one(t.api_clients, ApiClient, id=client_id)
+
+    async def list_api_clients(self, org_id: str) -> list[ApiClient]:
+        return await self._many(t.api_clients, ApiClient, order="name", organization_id=org_id)
+
+    async def save_api_client(self, client: ApiClient) -> None:
+        await self._save(t.api_clients, client)
+
+    async def delete_api_client(self, client_id: str) -> None:
+        await self._delete(t.api_clients, id=client_id)
+
+    async def get_turn_server(self, server_id: str) -> TurnServer | None:
+        return await self._one(t.turn_servers, TurnServer, id=server_id)
+
+    async def list_turn_servers(self, org_id: str) -> list[TurnServer]:
+        return await self._many(t.turn_servers, TurnServer, order="name", organization_id=org_id)
+
+    async def save_turn_server(self, server: TurnServer) -> None:
+        await self._save(t.turn_servers, server)
+
+    async def delete_turn_server(self, server_id: str) -> None:
+        await self._delete(t.turn_servers, id=server_id)
+
+    async def append_audit(self, entry: AuditEntry) -> None:
+        await self._save(t.audit_log, entry)
+
+    async def list_audit(
+        self, org_id: str, target_type: str | None = None, before_id: str | None = None, limit: int = 50
+    ) -> list[AuditEntry]:
+        a = t.audit_log
+        query = select(a).where(a.c.organization_id == org_id)
+        if target_type:
+            query = query.where(a.c.target_type == target_type)
+        if before_id:
+            query = query.where(a.c.id < before_id)
+        query = query.order_by(a.c.id.desc()).limit(limit)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [to_entity(AuditEntry, r) for r in rows]

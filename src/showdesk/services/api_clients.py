@@ -1,0 +1,108 @@
+"""API clients: client-credentials OAuth for programs; the secret is shown once, stored as a hash."""
+
+from __future__ import annotations
+
+import copy
+import secrets
+from typing import Any
+
+from showdesk.domain.api_clients import ApiClient
+from showdesk.domain.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from showdesk.domain.events import DirectoryChanged
+from showdesk.domain.ids import new_id
+from showdesk.domain.permissions import Permission
+from showdesk.services import input as check
+from showdesk.services.access import AccessService, Principal, hash_password, verify_password
+from showdesk.services.audit import AuditTrail
+from showdesk.services.ports import Bus, Clock, Store
+from showdesk.services.publishing import publish
+
+
+class ApiClientService:
+    def __init__(self, store: Store, bus: Bus, clock: Clock, access: AccessService, audit: AuditTrail) -> None:
+        self._store = store
+        self._bus = bus
+        self._clock = clock
+        self._access = access
+        self._audit = audit
+
+    async def exchange(self, grant_type: object, client_id: object, secret: object) -> tuple[str, int]:
+        """OAuth 2 client credentials: a short-lived access token for a client id and its secret."""
+        if grant_type != "client_credentials":
+            raise InvalidInput("grant_type must be client_credentials", code="unsupported_grant_type")
+        client = await self._store.get_api_client(client_id) if isinstance(client_id, str) else None
+        if not verify_password(client.secret_hash if client else None, secret) or client is None:
+            raise Unauthenticated("unknown client or wrong secret", code="invalid_client")
+        if not client.active:
+            raise Unauthenticated("this API client is disabled", code="invalid_client")
+        return await self._access.client_token(client)
+
+    async def list_clients(self, principal: Principal) -> list[ApiClient]:
+        current = await self._access.require(principal, Permission.OAUTH_CLIENT_EDIT)
+        return await self._store.list_api_clients(current.user.organization_id)
+
+    async def create_client(self, principal: Principal, data: dict[str, Any]) -> tuple[ApiClient, str]:
+        """The new client and its secret, which is never shown again."""
+        current = await self._access.require(principal, Permission.OAUTH_CLIENT_EDIT)
+        org = current.user.organization_id
+        secret = _new_secret()
+        client = ApiClient(new_id("k"), org, "", hash_password(secret), created_at=self._clock.now())
+        await self._apply(client, data, creating=True)
+        await self._store.save_api_client(client)
+        await self._audit.record(current, "api_client.create", None, client)
+        return client, secret
+
+    async def update_client(self, principal: Principal, client_id: str, data: dict[str, Any]) -> ApiClient:
+        current = await self._access.require(principal, Permission.OAUTH_CLIENT_EDIT)
+        client = await self._client_of(current, client_id)
+        before = copy.deepcopy(client)
+        await self._apply(client, data, creating=False)
+        await self._store.save_api_client(client)
+        await publish(self._bus, DirectoryChanged(user_id=client.id))
+        await self._audit.record(current, "api_client.update", before, client)
+        return client
+
+    async def rotate_secret(self, principal: Principal, client_id: str) -> tuple[ApiClient, str]:
+        """A new secret; the old one and every token issued with it stop working."""
+        current = await self._access.require(principal, Permission.OAUTH_CLIENT_EDIT)
+        client = await self._client_of(current, client_id)
+        before = copy.deepcopy(client)
+        secret = _new_secret()
+        client.secret_hash = hash_password(secret)
+        client.secret_rotated_at = self._clock.now()
+        await self._store.save_api_client(client)
+        await publish(self._bus, DirectoryChanged(user_id=client.id))
+        await self._audit.record(current, "api_client.rotate_secret", before, client)
+        return client, secret
+
+    async def delete_client(self, principal: Principal, client_id: str) -> None:
+        current = await self._access.require(principal, Permission.OAUTH_CLIENT_EDIT)
+        client = await self._client_of(current, client_id)
+        await self._store.delete_api_client(client.id)
+        await publish(self._bus, DirectoryChanged(user_id=client.id))
+        await self._audit.record(current, "api_client.delete", client, None)
+
+    async def _client_of(self, current: Principal, client_id: str) -> ApiClient:
+        client = await self._store.get_api_client(client_id)
+        if client is None or client.organization_id != current.user.organization_id:
+            raise NotFound(f"API client {client_id} does not exist", code="client_not_found")
+        return client
+
+    async def _apply(self, client: ApiClient, data: dict[str, Any], creating: bool) -> None:
+        if unknown := sorted(set(data) - {"name", "roles", "active"}):
+            raise InvalidInput(f"unknown field(s): {', '.join(unknown)}", code="invalid_input")
+        org = client.organization_id
+        if "name" in data or creating:
+            name = check.name(data.get("name"), "client name")
+            if name != client.name and any(c.name == name for c in await self._store.list_api_clients(org)):
+                raise Conflict(f"an API client named '{name}' already exists", code="client_exists")
+            client.name = name
+        if "roles" in data:
+            roles = {r.name for r in await self._store.list_roles(org)}
+            client.roles = check.known(check.names(data["roles"], "roles", 20), roles, "role(s)", "unknown_role")
+        if "active" in data:
+            client.active = check.flag(data["active"], "active")
+
+
+def _new_secret() -> str:
+    return secrets.token_urlsafe(32)

@@ -1,0 +1,104 @@
+"""Roles: the built-in ones as the product guide defines them, and custom roles made of permissions."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from showdesk.domain.directory import Role
+from showdesk.domain.errors import Conflict, InvalidInput, NotFound
+from showdesk.domain.events import DirectoryChanged
+from showdesk.domain.ids import new_id
+from showdesk.domain.permissions import BUILT_IN_ROLES, parse_permissions
+from showdesk.domain.permissions import Permission as P
+from showdesk.services import input as check
+from showdesk.services.access import AccessService, Principal
+from showdesk.services.audit import AuditTrail
+from showdesk.services.ports import Bus, Store
+from showdesk.services.publishing import publish
+
+
+async def ensure_built_in_roles(store: Store, org_id: str) -> None:
+    """Every built-in role exists with exactly its defined permissions (they are not editable)."""
+    existing = {r.name: r for r in await store.list_roles(org_id)}
+    for name, permissions in BUILT_IN_ROLES.items():
+        wanted = sorted(p.value for p in permissions)
+        role = existing.get(name)
+        if role is None:
+            await store.save_role(Role(new_id("r"), org_id, name, wanted, True))
+        elif role.permissions != wanted or not role.built_in:
+            role.permissions, role.built_in = wanted, True
+            await store.save_role(role)
+
+
+class RoleService:
+    def __init__(self, store: Store, bus: Bus, access: AccessService, audit: AuditTrail) -> None:
+        self._store = store
+        self._bus = bus
+        self._access = access
+        self._audit = audit
+
+    async def list_roles(self, principal: Principal) -> list[tuple[Role, int]]:
+        """Roles with how many users hold each."""
+        current = await self._access.require(principal, P.DIRECTORY_VIEW)
+        org = current.user.organization_id
+        users = await self._store.list_users(org)
+        return [(r, sum(1 for u in users if r.name in u.roles)) for r in await self._store.list_roles(org)]
+
+    async def create_role(self, principal: Principal, data: dict[str, Any]) -> Role:
+        current = await self._access.require(principal, P.ROLE_EDIT)
+        org = current.user.organization_id
+        name = check.name(data.get("name"), "role name", 100)
+        if any(r.name == name for r in await self._store.list_roles(org)):
+            raise Conflict(f"role '{name}' already exists", code="role_exists")
+        role = Role(new_id("r"), org, name, parse_permissions(data.get("permissions", [])), False)
+        await self._store.save_role(role)
+        await self._audit.record(current, "role.create", None, role)
+        return role
+
+    async def update_role(self, principal: Principal, role_id: str, data: dict[str, Any]) -> Role:
+        """Change a custom role; its holders get the new permissions at their next action."""
+        current = await self._access.require(principal, P.ROLE_EDIT)
+        role = await self._custom_role(current, role_id, "changed")
+        if unknown := sorted(set(data) - {"name", "permissions"}):
+            raise InvalidInput(f"unknown field(s): {', '.join(unknown)}", code="invalid_input")
+        before = copy.deepcopy(role)
+        if "name" in data:
+            name = check.name(data["name"], "role name", 100)
+            if name != role.name:
+                await self._refuse_if_held(role, "renamed")
+                if any(r.name == name for r in await self._store.list_roles(role.organization_id)):
+                    raise Conflict(f"role '{name}' already exists", code="role_exists")
+            role.name = name
+        if "permissions" in data:
+            role.permissions = parse_permissions(data["permissions"])
+        await self._store.save_role(role)
+        await publish(self._bus, DirectoryChanged())
+        await self._audit.record(current, "role.update", before, role)
+        return role
+
+    async def delete_role(self, principal: Principal, role_id: str) -> None:
+        current = await self._access.require(principal, P.ROLE_EDIT)
+        role = await self._custom_role(current, role_id, "deleted")
+        await self._refuse_if_held(role, "deleted")
+        await self._store.delete_role(role.id)
+        await self._audit.record(current, "role.delete", role, None)
+
+    async def _custom_role(self, current: Principal, role_id: str, doing: str) -> Role:
+        role = await self._store.get_role(role_id)
+        if role is None or role.organization_id != current.user.organization_id:
+            raise NotFound(f"role {role_id} does not exist", code="role_not_found")
+        if role.built_in:
+            raise Conflict(
+                f"'{role.name}' is a built-in role and cannot be {doing}; make a custom role instead",
+                code="built_in_role",
+            )
+        return role
+
+    async def _refuse_if_held(self, role: Role, doing: str) -> None:
+        org = role.organization_id
+        holders = [u.email for u in await self._store.list_users(org) if role.name in u.roles]
+        holders += [c.name for c in await self._store.list_api_clients(org) if role.name in c.roles]
+        if holders:
+            shown = ", ".join(holders[:5]) + (f" and {len(holders) - 5} more" if len(holders) > 5 else "")
+            raise Conflict(f"role '{role.name}' is held by {shown}: it cannot be {doing}", code="role_in_use")

@@ -1,0 +1,107 @@
+"""Sign-in for people (email and password) and for programs (OAuth client credentials)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from showdesk.domain.errors import InvalidInput
+from showdesk.transport.deps import PrincipalDep, ServicesDep
+from showdesk.transport.schemas import LoginBody, user_out
+
+router = APIRouter(tags=["auth"])
+oauth = APIRouter(tags=["auth"])
+
+MAX_TOKEN_REQUEST = 4096
+
+
+@router.post("/auth/login", summary="Exchange email and password for an access token")
+async def login(body: LoginBody, sd: ServicesDep) -> dict[str, Any]:
+    token, who = await sd.access.login(body.email, body.password)
+    return {
+        "access_token": token,
+        "token_type": "bearer",
+        "expires_in": sd.settings.agent_token_ttl,
+        "user": user_out(who.user, sorted(p.value for p in who.permissions)),
+    }
+
+
+@router.post("/auth/logout", status_code=204, summary="Revoke the access token in use")
+async def logout(who: PrincipalDep, sd: ServicesDep) -> None:
+    await sd.access.logout(who)
+
+
+_TOKEN_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "grant_type": {"type": "string", "enum": ["client_credentials"]},
+                        "client_id": {"type": "string"},
+                        "client_secret": {"type": "string"},
+                    },
+                    "required": ["grant_type"],
+                }
+            },
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "grant_type": {"type": "string"},
+                        "client_id": {"type": "string"},
+                        "client_secret": {"type": "string"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+@oauth.post(
+    "/oauth/token",
+    openapi_extra=_TOKEN_BODY,
+    summary="OAuth 2 client credentials: an API client's id and secret for an access token",
+)
+async def token(request: Request, sd: ServicesDep) -> JSONResponse:
+    fields = await _token_fields(request)
+    access_token, ttl = await sd.api_clients.exchange(
+        fields.get("grant_type"), fields.get("client_id"), fields.get("client_secret")
+    )
+    body = {"access_token": access_token, "token_type": "bearer", "expires_in": ttl}
+    return JSONResponse(body, headers={"cache-control": "no-store"})
+
+
+async def _token_fields(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if len(raw) > MAX_TOKEN_REQUEST:
+        raise InvalidInput("the token request is too large", code="invalid_request")
+    try:
+        text = raw.decode("utf-8")
+        if "json" in request.headers.get("content-type", ""):
+            found = json.loads(text or "{}")
+            fields: dict[str, Any] = found if isinstance(found, dict) else {}
+        else:
+            fields = dict(parse_qsl(text))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(
+            "send grant_type, client_id and client_secret as a form or JSON", code="invalid_request"
+        ) from exc
+    basic = request.headers.get("authorization", "")
+    if basic.lower().startswith("basic "):
+        try:
+            client_id, _, secret = base64.b64decode(basic[6:], validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise InvalidInput("the Basic credentials are not valid base64", code="invalid_request") from exc
+        fields.setdefault("client_id", client_id)
+        fields.setdefault("client_secret", secret)
+    return fields

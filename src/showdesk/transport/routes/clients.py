@@ -1,0 +1,66 @@
+"""API clients for client-credentials OAuth: the secret is in the answer to create and rotate only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from showdesk.domain.api_clients import ApiClient
+from showdesk.transport.deps import PrincipalDep, ServicesDep
+from showdesk.transport.schemas import Body, iso
+
+router = APIRouter(prefix="/oauth/clients", tags=["api clients"])
+
+
+class ClientBody(Body):
+    name: str = Field(min_length=1, max_length=200)
+    roles: list[str] = Field(default_factory=list, max_length=20)
+
+
+class ClientChange(Body):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    roles: list[str] | None = Field(default=None, max_length=20)
+    active: bool | None = None
+
+
+def client_out(client: ApiClient, secret: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": client.id,
+        "clientId": client.id,
+        "name": client.name,
+        "roles": client.roles,
+        "active": client.active,
+        "createdAt": iso(client.created_at),
+        "secretRotatedAt": iso(client.secret_rotated_at),
+    }
+    if secret is not None:
+        out["secret"] = secret
+    return out
+
+
+@router.get("")
+async def list_clients(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]:
+    return [client_out(c) for c in await sd.api_clients.list_clients(who)]
+
+
+@router.post("", status_code=201, summary="Create a client; its secret is in this answer and never again")
+async def create_client(body: ClientBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+    return client_out(*await sd.api_clients.create_client(who, body.model_dump()))
+
+
+@router.patch("/{client_id}")
+async def update_client(client_id: str, body: ClientChange, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    return client_out(await sd.api_clients.update_client(who, client_id, changes))
+
+
+@router.post("/{client_id}/secret", summary="Rotate the secret: the old one and its tokens stop working")
+async def rotate_secret(client_id: str, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+    return client_out(*await sd.api_clients.rotate_secret(who, client_id))
+
+
+@router.delete("/{client_id}", status_code=204)
+async def delete_client(client_id: str, who: PrincipalDep, sd: ServicesDep) -> None:
+    await sd.api_clients.delete_client(who, client_id)

@@ -1,0 +1,39 @@
+"""Conversations and their stored transcripts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from showdesk.domain.conversation import Conversation
+from showdesk.domain.errors import Forbidden, NotFound
+from showdesk.domain.permissions import Permission
+from showdesk.transport.deps import PrincipalDep, ServicesDep
+from showdesk.transport.schemas import conversation_out, message_out
+
+router = APIRouter(prefix="/conversations", tags=["conversations"])
+
+
+async def _readable_conversation(conversation_id: str, who: PrincipalDep, sd: ServicesDep) -> Conversation:
+    current = await sd.access.refresh(who)
+    conv = await sd.store.get_conversation(conversation_id)
+    if conv is None or conv.organization_id != current.user.organization_id:
+        raise NotFound(f"conversation {conversation_id} does not exist", code="conversation_not_found")
+    if conv.agent_id != current.user.id and not current.has(Permission.TRANSCRIPT_VIEW):
+        raise Forbidden("only its agent or a supervisor may read this conversation", code="permission_denied")
+    return conv
+
+
+@router.get("/{conversation_id}")
+async def get_conversation(conversation_id: str, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+    conv = await _readable_conversation(conversation_id, who, sd)
+    out = conversation_out(conv, sd.router.routing_state(conv.id))
+    out["videoSessions"] = [v.to_wire() for v in await sd.video.sessions(conv.id)]
+    return out
+
+
+@router.get("/{conversation_id}/messages", summary="The stored transcript, in order")
+async def get_messages(conversation_id: str, who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]:
+    conv = await _readable_conversation(conversation_id, who, sd)
+    return [message_out(m) for m in await sd.store.list_messages(conv.id)]

@@ -1,0 +1,76 @@
+"""Web-chat deployments: allowed origins, the bound flow and the embed snippet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import Field
+
+from showdesk.domain.deployments import Deployment, embed_snippet
+from showdesk.transport.deps import PrincipalDep, ServicesDep
+from showdesk.transport.schemas import Body
+
+router = APIRouter(prefix="/webchat/deployments", tags=["deployments"])
+
+
+class DeploymentBody(Body):
+    name: str = Field(min_length=1, max_length=200)
+    flowId: str | None = Field(default=None, max_length=64)
+    allowedOrigins: list[str] = Field(default_factory=list, max_length=50)
+    active: bool = True
+
+
+class DeploymentChange(Body):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    flowId: str | None = Field(default=None, max_length=64)
+    allowedOrigins: list[str] | None = Field(default=None, max_length=50)
+    active: bool | None = None
+
+
+def _server_origin(request: Request, sd: ServicesDep) -> str:
+    return sd.settings.public_origin or str(request.base_url).rstrip("/")
+
+
+async def _out(deployment: Deployment, request: Request, sd: ServicesDep) -> dict[str, Any]:
+    flows = await sd.deployments.flow_names(deployment.organization_id)
+    return {
+        "id": deployment.id,
+        "name": deployment.name,
+        "flowId": deployment.flow_id,
+        "flowName": flows.get(deployment.flow_id or ""),
+        "allowedOrigins": deployment.allowed_origins,
+        "active": deployment.active,
+        "snippet": embed_snippet(deployment, _server_origin(request, sd)),
+    }
+
+
+@router.get("")
+async def list_deployments(request: Request, who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]:
+    return [await _out(d, request, sd) for d in await sd.deployments.list_deployments(who)]
+
+
+@router.post("", status_code=201)
+async def create_deployment(
+    body: DeploymentBody, request: Request, who: PrincipalDep, sd: ServicesDep
+) -> dict[str, Any]:
+    return await _out(await sd.deployments.create_deployment(who, body.model_dump()), request, sd)
+
+
+@router.get("/{deployment_id}")
+async def get_deployment(deployment_id: str, request: Request, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+    return await _out(await sd.deployments.get_deployment(who, deployment_id), request, sd)
+
+
+@router.patch("/{deployment_id}", summary="Change origins, the bound flow (null: none), name or active")
+async def update_deployment(
+    deployment_id: str, body: DeploymentChange, request: Request, who: PrincipalDep, sd: ServicesDep
+) -> dict[str, Any]:
+    changes = body.model_dump(exclude_unset=True)
+    changes = {k: v for k, v in changes.items() if v is not None or k == "flowId"}
+    return await _out(await sd.deployments.update_deployment(who, deployment_id, changes), request, sd)
+
+
+@router.delete("/{deployment_id}", status_code=204)
+async def delete_deployment(deployment_id: str, who: PrincipalDep, sd: ServicesDep) -> None:
+    await sd.deployments.delete_deployment(who, deployment_id)

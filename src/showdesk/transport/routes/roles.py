@@ -1,0 +1,64 @@
+"""Roles and the permissions they are made of."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from showdesk.domain.directory import Role
+from showdesk.domain.permissions import DESCRIPTIONS, Permission
+from showdesk.transport.deps import PrincipalDep, ServicesDep
+from showdesk.transport.schemas import Body
+
+router = APIRouter(prefix="/authorization", tags=["roles"])
+
+
+class RoleBody(Body):
+    name: str = Field(min_length=1, max_length=100)
+    permissions: list[str] = Field(default_factory=list, max_length=50)
+
+
+class RoleChange(Body):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    permissions: list[str] | None = Field(default=None, max_length=50)
+
+
+def role_out(role: Role, user_count: int | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": role.id,
+        "name": role.name,
+        "permissions": role.permissions,
+        "builtIn": role.built_in,
+    }
+    if user_count is not None:
+        out["userCount"] = user_count
+    return out
+
+
+@router.get("/permissions", summary="Every permission a role can grant, with what it allows")
+async def list_permissions(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, str]]:
+    await sd.roles.list_roles(who)  # the same right as reading roles
+    return [{"name": p.value, "description": DESCRIPTIONS[p]} for p in Permission]
+
+
+@router.get("/roles")
+async def list_roles(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]:
+    return [role_out(r, n) for r, n in await sd.roles.list_roles(who)]
+
+
+@router.post("/roles", status_code=201, summary="Create a custom role from permissions")
+async def create_role(body: RoleBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+    return role_out(await sd.roles.create_role(who, body.model_dump()), 0)
+
+
+@router.patch("/roles/{role_id}", summary="Change a custom role (built-in roles are fixed)")
+async def update_role(role_id: str, body: RoleChange, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    return role_out(await sd.roles.update_role(who, role_id, changes))
+
+
+@router.delete("/roles/{role_id}", status_code=204, summary="Delete a custom role nobody holds")
+async def delete_role(role_id: str, who: PrincipalDep, sd: ServicesDep) -> None:
+    await sd.roles.delete_role(who, role_id)

@@ -1,0 +1,69 @@
+"""TURN servers ("video trunks"); secrets go in, never out."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from showdesk.domain.turn_servers import TurnServer
+from showdesk.transport.deps import PrincipalDep, ServicesDep
+from showdesk.transport.schemas import Body
+
+router = APIRouter(prefix="/telephony/turn-servers", tags=["turn servers"])
+
+
+class TurnServerBody(Body):
+    name: str = Field(min_length=1, max_length=200)
+    urls: list[str] = Field(min_length=1, max_length=10)
+    authentication: Literal["shared-secret", "static"] = "shared-secret"
+    secret: str = Field(default="", max_length=500)
+    username: str = Field(default="", max_length=200)
+    credential: str = Field(default="", max_length=500)
+    active: bool = True
+
+
+class TurnServerChange(Body):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    urls: list[str] | None = Field(default=None, min_length=1, max_length=10)
+    authentication: Literal["shared-secret", "static"] | None = None
+    secret: str | None = Field(default=None, max_length=500)
+    username: str | None = Field(default=None, max_length=200)
+    credential: str | None = Field(default=None, max_length=500)
+    active: bool | None = None
+
+
+def turn_server_out(server: TurnServer) -> dict[str, Any]:
+    return {
+        "id": server.id,
+        "name": server.name,
+        "urls": server.urls,
+        "authentication": server.authentication,
+        "username": server.username,
+        "secretSet": bool(server.secret or server.credential),
+        "active": server.active,
+    }
+
+
+@router.get("")
+async def list_turn_servers(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]:
+    return [turn_server_out(s) for s in await sd.turn_servers.list_servers(who)]
+
+
+@router.post("", status_code=201)
+async def create_turn_server(body: TurnServerBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+    return turn_server_out(await sd.turn_servers.create_server(who, body.model_dump()))
+
+
+@router.patch("/{server_id}", summary="Change a TURN server; a secret left out is kept")
+async def update_turn_server(
+    server_id: str, body: TurnServerChange, who: PrincipalDep, sd: ServicesDep
+) -> dict[str, Any]:
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    return turn_server_out(await sd.turn_servers.update_server(who, server_id, changes))
+
+
+@router.delete("/{server_id}", status_code=204)
+async def delete_turn_server(server_id: str, who: PrincipalDep, sd: ServicesDep) -> None:
+    await sd.turn_servers.delete_server(who, server_id)

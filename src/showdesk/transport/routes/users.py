@@ -1,0 +1,73 @@
+"""Users: the signed-in person, and the directory (roles, skills, video settings)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import Field
+
+from showdesk.transport.deps import PrincipalDep, ServicesDep
+from showdesk.transport.schemas import Body, user_out
+
+router = APIRouter(tags=["users"])
+
+
+class UserBody(Body):
+    email: str = Field(max_length=320)
+    password: str = Field(min_length=4, max_length=200)
+    name: str | None = Field(default=None, max_length=200)
+    roles: list[str] = Field(default_factory=list, max_length=20)
+    skills: list[str] = Field(default_factory=list, max_length=100)
+    videoEnabled: bool = False
+    defaultCamera: str = Field(default="", max_length=20)
+    defaultMicrophone: str = Field(default="", max_length=200)
+    chatCapacity: int = Field(default=3, ge=1, le=20)
+
+
+class UserChange(Body):
+    name: str | None = Field(default=None, max_length=200)
+    password: str | None = Field(default=None, min_length=4, max_length=200)
+    roles: list[str] | None = Field(default=None, max_length=20)
+    skills: list[str] | None = Field(default=None, max_length=100)
+    videoEnabled: bool | None = None
+    defaultCamera: str | None = Field(default=None, max_length=20)
+    defaultMicrophone: str | None = Field(default=None, max_length=200)
+    chatCapacity: int | None = Field(default=None, ge=1, le=20)
+    active: bool | None = None
+
+
+class RolesBody(Body):
+    roles: list[str] = Field(max_length=20)
+
+
+@router.get("/users/me", summary="The signed-in user and their permissions")
+async def me(who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+    current = await sd.access.refresh(who)
+    return user_out(current.user, sorted(p.value for p in current.permissions))
+
+
+@router.get("/users")
+async def list_users(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]:
+    return [user_out(u) for u in await sd.directory.list_users(who)]
+
+
+@router.post("/users", status_code=201)
+async def create_user(body: UserBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+    return user_out(await sd.directory.create_user(who, body.model_dump()))
+
+
+@router.get("/users/{user_id}")
+async def get_user(user_id: str, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+    return user_out(await sd.directory.get_user(who, user_id))
+
+
+@router.patch("/users/{user_id}", summary="Change a user: name, password, roles, skills, video settings, active")
+async def update_user(user_id: str, body: UserChange, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
+    return user_out(await sd.directory.update_user(who, user_id, changes))
+
+
+@router.put("/users/{user_id}/roles", summary="Replace a user's roles")
+async def set_user_roles(user_id: str, body: RolesBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+    return user_out(await sd.directory.set_user_roles(who, user_id, body.roles))
