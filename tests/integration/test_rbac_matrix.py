@@ -1,0 +1,365 @@
+"""Every role against every REST route and every agent-socket action: allowed, or 403 with
+`permission_denied`. The route list is checked against /openapi.json, so a new route without a row
+here fails this test."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+
+from showdesk.domain.permissions import BUILT_IN_ROLES
+from showdesk.domain.permissions import Permission as P
+from tests.support.server import ServerProcess
+from tests.support.ws_clients import Agent, Guest
+
+CUSTOM_ROLE = "Queue Keeper"
+CUSTOM_PERMISSIONS = frozenset({P.QUEUE_EDIT, P.DIRECTORY_VIEW, P.CHAT_ANSWER})
+ANYONE: frozenset[P] = frozenset()  # any signed-in principal
+
+
+@dataclass
+class Who:
+    name: str
+    token: str
+    permissions: frozenset[P]
+    sign_in: Callable[[], str]  # a fresh token, for the logout row (it revokes the one it uses)
+    user_id: str = ""
+
+
+def video_flow(name: str) -> str:
+    return json.dumps(
+        {
+            "name": name,
+            "type": "webchat",
+            "start": "video",
+            "blocks": {
+                "video": {"type": "startVideo", "mode": "one-way", "success": "route", "failure": "route"},
+                "route": {"type": "queue", "queue": "Video Troubleshooting"},
+            },
+        }
+    )
+
+
+def chat_flow(name: str) -> str:
+    return json.dumps(
+        {
+            "name": name,
+            "type": "webchat",
+            "start": "route",
+            "blocks": {"route": {"type": "queue", "queue": "General Chat"}},
+        }
+    )
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix} {uuid.uuid4().hex[:8]}"
+
+
+# (method, path template as in /openapi.json, permissions all required, body maker)
+ROUTES: list[tuple[str, str, frozenset[P], Any]] = [
+    ("GET", "/api/v2/users/me", ANYONE, None),
+    ("POST", "/api/v2/auth/logout", ANYONE, None),
+    ("GET", "/api/v2/users", frozenset({P.DIRECTORY_VIEW}), None),
+    (
+        "POST",
+        "/api/v2/users",
+        frozenset({P.USER_EDIT}),
+        lambda: {"email": f"{uuid.uuid4().hex[:10]}@x.test", "password": "pass1"},
+    ),
+    ("GET", "/api/v2/users/{user_id}", frozenset({P.DIRECTORY_VIEW}), None),
+    ("PATCH", "/api/v2/users/{user_id}", frozenset({P.USER_EDIT}), lambda: {"chatCapacity": 3}),
+    ("PUT", "/api/v2/users/{user_id}/roles", frozenset({P.USER_EDIT}), lambda: {"roles": []}),
+    ("GET", "/api/v2/routing/skills", frozenset({P.DIRECTORY_VIEW}), None),
+    ("POST", "/api/v2/routing/skills", frozenset({P.SKILL_EDIT}), lambda: {"name": unique("skill")}),
+    ("DELETE", "/api/v2/routing/skills/{skill_id}", frozenset({P.SKILL_EDIT}), None),
+    ("GET", "/api/v2/routing/queues", frozenset({P.DIRECTORY_VIEW}), None),
+    ("POST", "/api/v2/routing/queues", frozenset({P.QUEUE_EDIT}), lambda: {"name": unique("queue")}),
+    ("GET", "/api/v2/routing/queues/{queue_id}", frozenset({P.DIRECTORY_VIEW}), None),
+    ("PATCH", "/api/v2/routing/queues/{queue_id}", frozenset({P.QUEUE_EDIT}), lambda: {"channels": ["chat", "video"]}),
+    ("DELETE", "/api/v2/routing/queues/{queue_id}", frozenset({P.QUEUE_EDIT}), None),
+    ("GET", "/api/v2/authorization/permissions", frozenset({P.DIRECTORY_VIEW}), None),
+    ("GET", "/api/v2/authorization/roles", frozenset({P.DIRECTORY_VIEW}), None),
+    (
+        "POST",
+        "/api/v2/authorization/roles",
+        frozenset({P.ROLE_EDIT}),
+        lambda: {"name": unique("role"), "permissions": []},
+    ),
+    ("PATCH", "/api/v2/authorization/roles/{role_id}", frozenset({P.ROLE_EDIT}), lambda: {"permissions": []}),
+    ("DELETE", "/api/v2/authorization/roles/{role_id}", frozenset({P.ROLE_EDIT}), None),
+    ("GET", "/api/v2/webchat/deployments", frozenset({P.OAUTH_CLIENT_EDIT}), None),
+    ("POST", "/api/v2/webchat/deployments", frozenset({P.OAUTH_CLIENT_EDIT}), lambda: {"name": unique("site")}),
+    ("GET", "/api/v2/webchat/deployments/{deployment_id}", frozenset({P.OAUTH_CLIENT_EDIT}), None),
+    (
+        "PATCH",
+        "/api/v2/webchat/deployments/{deployment_id}",
+        frozenset({P.OAUTH_CLIENT_EDIT}),
+        lambda: {"active": True},
+    ),
+    ("DELETE", "/api/v2/webchat/deployments/{deployment_id}", frozenset({P.OAUTH_CLIENT_EDIT}), None),
+    ("GET", "/api/v2/oauth/clients", frozenset({P.OAUTH_CLIENT_EDIT}), None),
+    ("POST", "/api/v2/oauth/clients", frozenset({P.OAUTH_CLIENT_EDIT}), lambda: {"name": unique("client")}),
+    ("PATCH", "/api/v2/oauth/clients/{client_id}", frozenset({P.OAUTH_CLIENT_EDIT}), lambda: {"active": True}),
+    ("POST", "/api/v2/oauth/clients/{client_id}/secret", frozenset({P.OAUTH_CLIENT_EDIT}), None),
+    ("DELETE", "/api/v2/oauth/clients/{client_id}", frozenset({P.OAUTH_CLIENT_EDIT}), None),
+    ("GET", "/api/v2/telephony/turn-servers", frozenset({P.TRUNK_EDIT}), None),
+    (
+        "POST",
+        "/api/v2/telephony/turn-servers",
+        frozenset({P.TRUNK_EDIT}),
+        lambda: {"name": unique("turn"), "urls": ["turn:turn.example.com:3478"], "secret": "s" * 20},
+    ),
+    ("PATCH", "/api/v2/telephony/turn-servers/{server_id}", frozenset({P.TRUNK_EDIT}), lambda: {"active": True}),
+    ("DELETE", "/api/v2/telephony/turn-servers/{server_id}", frozenset({P.TRUNK_EDIT}), None),
+    ("GET", "/api/v2/organization/license", frozenset({P.DIRECTORY_VIEW}), None),
+    ("PUT", "/api/v2/organization/license", frozenset({P.LICENSE_EDIT}), lambda: {"tier": "CX 3"}),
+    ("GET", "/api/v2/flows", frozenset({P.FLOW_VIEW}), None),
+    ("POST", "/api/v2/flows", frozenset({P.CHAT_EDIT}), lambda: chat_flow(unique("chat flow"))),
+    ("POST", "/api/v2/flows", frozenset({P.CHAT_EDIT, P.VIDEO_EDIT}), lambda: video_flow(unique("video flow"))),
+    ("POST", "/api/v2/flows/validate", frozenset({P.CHAT_EDIT}), lambda: video_flow("check")),
+    ("GET", "/api/v2/flows/{flow_id}", frozenset({P.FLOW_VIEW}), None),
+    ("GET", "/api/v2/flows/{flow_id}/versions", frozenset({P.FLOW_VIEW}), None),
+    ("POST", "/api/v2/flows/{flow_id}/publish", frozenset({P.CHAT_EDIT, P.VIDEO_EDIT}), None),
+    ("DELETE", "/api/v2/flows/{flow_id}", frozenset({P.CHAT_EDIT}), None),
+    ("GET", "/api/v2/audit", frozenset({P.AUDIT_VIEW}), None),
+    ("GET", "/api/v2/conversations/{conversation_id}", frozenset({P.TRANSCRIPT_VIEW}), None),
+    ("GET", "/api/v2/conversations/{conversation_id}/messages", frozenset({P.TRANSCRIPT_VIEW}), None),
+]
+PUBLIC = {("POST", "/api/v2/auth/login")}
+
+# Existing targets for reads; ids that do not exist for changes, so an allowed call answers 404 and
+# changes nothing, while a refused one answers 403 before anything is looked up.
+MISSING = "zz_missing"
+
+
+@pytest.fixture(scope="module")
+def server():
+    proc = ServerProcess().start()
+    yield proc
+    proc.cleanup()
+
+
+def _h(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="module")
+def people(server: ServerProcess) -> dict[str, Who]:
+    admin = server.login("admin@demo.local", "admin")
+    base = server.base
+    r = httpx.post(
+        f"{base}/api/v2/authorization/roles",
+        headers=_h(admin),
+        json={"name": CUSTOM_ROLE, "permissions": sorted(p.value for p in CUSTOM_PERMISSIONS)},
+    )
+    assert r.status_code == 201, r.text
+    made = {}
+    for key, role in (("chat agent", "Chat Agent"), ("custom", CUSTOM_ROLE), ("nobody", None)):
+        email = f"{key.replace(' ', '-')}@demo.local"
+        body = {"email": email, "password": "pass1", "roles": [role] if role else []}
+        assert httpx.post(f"{base}/api/v2/users", headers=_h(admin), json=body).status_code == 201
+        made[key] = email
+    client = httpx.post(f"{base}/api/v2/oauth/clients", headers=_h(admin), json={"name": "ci", "roles": ["Architect"]})
+    assert client.status_code == 201
+    credentials = {"grant_type": "client_credentials", "client_id": client.json()["id"]}
+    credentials["client_secret"] = client.json()["secret"]
+
+    def client_token() -> str:
+        r = httpx.post(f"{base}/oauth/token", data=credentials)
+        assert r.status_code == 200, r.text
+        return str(r.json()["access_token"])
+
+    def person(name: str, email: str, password: str, permissions: frozenset[P]) -> Who:
+        return Who(name, server.login(email, password), permissions, lambda: server.login(email, password))
+
+    people = {
+        "administrator": person("administrator", "admin@demo.local", "admin", BUILT_IN_ROLES["Administrator"]),
+        "architect": person("architect", "architect@demo.local", "architect", BUILT_IN_ROLES["Architect"]),
+        "agent": person("agent", "agent@demo.local", "agent", BUILT_IN_ROLES["Agent"]),
+        "supervisor": person("supervisor", "supervisor@demo.local", "supervisor", BUILT_IN_ROLES["Supervisor"]),
+        "chat agent": person("chat agent", made["chat agent"], "pass1", BUILT_IN_ROLES["Chat Agent"]),
+        "custom": person("custom", made["custom"], "pass1", CUSTOM_PERMISSIONS),
+        "nobody": person("nobody", made["nobody"], "pass1", frozenset()),
+        "api client": Who("api client", client_token(), BUILT_IN_ROLES["Architect"], client_token),
+    }
+    for who in people.values():
+        me = httpx.get(f"{base}/api/v2/users/me", headers=_h(who.token)).json()
+        who.user_id = me["id"]
+        assert set(me["permissions"]) == {p.value for p in who.permissions}, who.name
+    return people
+
+
+@pytest.fixture(scope="module")
+def targets(server: ServerProcess, people: dict[str, Who]) -> dict[str, str]:
+    """Existing entities for the read routes: demo ones, and an unanswered conversation."""
+    admin = _h(people["administrator"].token)
+    flows = httpx.get(f"{server.base}/api/v2/flows", headers=admin).json()
+
+    async def unanswered_conversation() -> str:
+        guest = await Guest.connect(server.ws_base, server.base)
+        started = await guest.start("Matrix")
+        await guest.close()
+        return str(started["conversationId"])
+
+    queues = httpx.get(f"{server.base}/api/v2/routing/queues", headers=admin).json()
+    return {
+        "user_id": people["nobody"].user_id,
+        "queue_id": next(q["id"] for q in queues if q["name"] == "General Chat"),
+        "deployment_id": "demo-webchat",
+        "flow_id": next(f["id"] for f in flows if f["name"] == "Product Support"),
+        "conversation_id": asyncio.run(unanswered_conversation()),
+    }
+
+
+def _path(template: str, method: str, targets: dict[str, str]) -> str:
+    path = template
+    for key, value in targets.items():
+        # reads and the harmless changes go to real entities; deletes and the rest to missing ones
+        real = method == "GET" or (method in ("PATCH", "PUT") and key in ("user_id", "queue_id", "deployment_id"))
+        path = path.replace("{" + key + "}", value if real else MISSING)
+    for placeholder in ("{skill_id}", "{role_id}", "{client_id}", "{server_id}"):
+        path = path.replace(placeholder, MISSING)
+    if method == "POST" and path.endswith("/publish"):
+        path = path.replace(MISSING, targets["flow_id"])  # publishing the demo flow again changes nothing
+    return path
+
+
+def _call(server: ServerProcess, method: str, path: str, token: str | None, body: Any) -> httpx.Response:
+    headers = _h(token) if token else {}
+    if isinstance(body, str):
+        headers["content-type"] = "application/json"
+        return httpx.request(method, server.base + path, headers=headers, content=body)
+    return httpx.request(method, server.base + path, headers=headers, json=body)
+
+
+def test_the_matrix_covers_every_route_in_the_schema(server: ServerProcess) -> None:
+    schema = httpx.get(f"{server.base}/openapi.json").json()
+    documented = {
+        (method.upper(), path)
+        for path, item in schema["paths"].items()
+        if path.startswith("/api/v2/")
+        for method in item
+    }
+    covered = {(m, p) for m, p, _, _ in ROUTES} | PUBLIC
+    assert documented == covered
+
+
+@pytest.mark.parametrize(
+    "who", ["administrator", "architect", "agent", "supervisor", "chat agent", "custom", "nobody", "api client"]
+)
+def test_every_role_on_every_route(
+    server: ServerProcess, people: dict[str, Who], targets: dict[str, str], who: str
+) -> None:
+    person = people[who]
+    wrong: list[str] = []
+    for method, template, needed, body in ROUTES:
+        token = person.sign_in() if template == "/api/v2/auth/logout" else person.token
+        path = _path(template, method, targets)
+        r = _call(server, method, path, token, body() if body else None)
+        allowed = needed <= person.permissions
+        if allowed and r.status_code in (401, 403):
+            wrong.append(f"{method} {path}: expected allowed, got {r.status_code} {r.text[:120]}")
+        elif not allowed and (r.status_code != 403 or r.json().get("code") != "permission_denied"):
+            wrong.append(f"{method} {path}: expected 403 permission_denied, got {r.status_code} {r.text[:120]}")
+        elif r.status_code >= 500:
+            wrong.append(f"{method} {path}: {r.status_code}")
+    assert wrong == []
+
+
+def test_every_route_refuses_a_missing_token(server: ServerProcess, targets: dict[str, str]) -> None:
+    for method, template, _, body in ROUTES:
+        r = _call(server, method, _path(template, method, targets), None, body() if body else None)
+        assert r.status_code == 401 and r.json()["code"] == "token_missing", f"{method} {template}"
+
+
+# The agent socket ------------------------------------------------------------------------------------
+WS_ACTIONS: list[tuple[dict[str, Any], P]] = [
+    ({"type": "presence", "status": "away"}, P.CHAT_ANSWER),  # checked after the permission
+    ({"type": "accept", "conversationId": MISSING}, P.CHAT_ANSWER),
+    ({"type": "decline", "conversationId": MISSING}, P.CHAT_ANSWER),
+    ({"type": "message", "conversationId": MISSING, "clientId": "m1", "text": "hi"}, P.CHAT_ANSWER),
+    ({"type": "end", "conversationId": MISSING}, P.CHAT_ANSWER),
+    ({"type": "videoRequest", "conversationId": MISSING}, P.VIDEO_ANSWER),
+    (
+        {"type": "videoSignal", "conversationId": MISSING, "sessionId": MISSING, "signal": "answer", "sdp": "v=0"},
+        P.VIDEO_ANSWER,
+    ),
+    ({"type": "videoStatus", "conversationId": MISSING, "state": "live"}, P.VIDEO_ANSWER),
+    ({"type": "videoHold", "conversationId": MISSING}, P.VIDEO_HOLD),
+    ({"type": "videoResume", "conversationId": MISSING}, P.VIDEO_HOLD),
+    ({"type": "videoEnd", "conversationId": MISSING}, P.VIDEO_ANSWER),
+]
+
+
+async def _refusal(ws: Any, timeout: float = 5.0) -> dict[str, Any]:
+    while True:
+        frame = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+        if frame.get("type") == "error":
+            return frame
+
+
+@pytest.mark.parametrize(
+    "who", ["administrator", "architect", "agent", "supervisor", "chat agent", "custom", "nobody", "api client"]
+)
+async def test_every_role_on_every_socket_action(server: ServerProcess, people: dict[str, Who], who: str) -> None:
+    person = people[who]
+    async with websockets.connect(f"{server.ws_base}/ws/v1/agent") as ws:
+        await ws.send(json.dumps({"type": "auth", "token": person.token}))
+        if P.CHAT_ANSWER not in person.permissions:
+            refused = await _refusal(ws)
+            assert refused["code"] == "permission_denied"
+            return
+        wrong = []
+        for frame, needed in WS_ACTIONS:
+            await ws.send(json.dumps(frame))
+            try:
+                answer = await _refusal(ws)
+            except TimeoutError:
+                answer = {"code": "(no error frame)", "frame": frame["type"]}
+            denied = answer["code"] == "permission_denied"
+            if denied != (needed not in person.permissions):
+                wrong.append(f"{frame['type']}: {answer}")
+        assert wrong == []
+
+
+async def test_a_permission_removed_mid_session_stops_the_next_action(
+    server: ServerProcess, people: dict[str, Who]
+) -> None:
+    admin = _h(people["administrator"].token)
+    base = server.base
+    role = httpx.post(
+        f"{base}/api/v2/authorization/roles",
+        headers=admin,
+        json={"name": "Video Lite", "permissions": ["chat:answer", "video:answer", "video:hold"]},
+    ).json()
+    user = httpx.post(
+        f"{base}/api/v2/users",
+        headers=admin,
+        json={"email": "lite@demo.local", "password": "pass1", "roles": ["Video Lite"]},
+    ).json()
+    agent = await Agent.connect(server.ws_base, server.login("lite@demo.local", "pass1"))
+    await agent.send(type="videoHold", conversationId=MISSING)
+    assert (await agent.expect("error"))["code"] != "permission_denied"
+    # The role loses Video > Hold: the very next hold is refused, chat still works.
+    r = httpx.patch(
+        f"{base}/api/v2/authorization/roles/{role['id']}",
+        headers=admin,
+        json={"permissions": ["chat:answer", "video:answer"]},
+    )
+    assert r.status_code == 200
+    await agent.send(type="videoHold", conversationId=MISSING)
+    assert (await agent.expect("error"))["code"] == "permission_denied"
+    await agent.on_queue()
+    # The user loses the role: the next chat action is refused too.
+    assert httpx.put(f"{base}/api/v2/users/{user['id']}/roles", headers=admin, json={"roles": []}).status_code == 200
+    await agent.send(type="presence", status="off_queue")
+    assert (await agent.expect("error"))["code"] == "permission_denied"
+    await agent.close()
