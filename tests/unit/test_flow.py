@@ -1,5 +1,5 @@
 from showdesk.domain.directory import User
-from showdesk.domain.flow import run_flow, validate_flow
+from showdesk.domain.flow import run_flow, uses_video, validate_flow
 from showdesk.domain.queues import Queue
 
 VIDEO_Q = Queue("q1", "o", "Video Troubleshooting", ["chat", "video"], ["video-troubleshooting"], [])
@@ -74,3 +74,57 @@ def test_video_queue_whose_skills_no_video_agent_holds_warns() -> None:
 def test_garbage_is_refused_with_a_message_not_an_exception() -> None:
     for junk in (None, 3, [], {"blocks": 5}, {"name": "x", "type": "webchat", "start": "a", "blocks": {"a": 7}}):
         assert errors(validate_flow(junk, QUEUES))
+
+
+def test_the_failure_exit_counts_too_a_video_block_reaching_a_chat_queue_by_failure_is_an_error() -> None:
+    f = flow(
+        video=video(success="route", failure="fallback"),
+        route={"type": "queue", "queue": "Video Troubleshooting"},
+        fallback={"type": "queue", "queue": "General Chat"},
+    )
+    [problem] = errors(validate_flow(f, QUEUES))
+    assert problem.startswith("fallback:") and "General Chat" in problem
+
+
+def test_a_video_block_reaching_a_chat_queue_through_a_message_is_an_error() -> None:
+    f = flow(
+        video=video(success="hello", failure="hello"),
+        hello={"type": "message", "text": "An expert will be with you", "next": "route"},
+        route={"type": "queue", "queue": "General Chat"},
+    )
+    assert [e.split(":")[0] for e in errors(validate_flow(f, QUEUES))] == ["route"]
+
+
+def test_a_chat_queue_before_any_video_block_is_fine() -> None:
+    f = flow(route={"type": "queue", "queue": "General Chat"})
+    assert validate_flow(f, QUEUES) == []
+
+
+def test_missing_exits_unknown_types_and_bad_settings_name_their_block() -> None:
+    f = flow(
+        video={"type": "startVideo", "mode": "three-way", "audioSource": "speaker", "success": "route"},
+        route={"type": "queue"},
+        odd={"type": "teleport"},
+    )
+    found = errors(validate_flow(f, QUEUES))
+    assert any(e.startswith("video:") and "'failure' is missing" in e for e in found)
+    assert any(e.startswith("video:") and "mode must be" in e for e in found)
+    assert any(e.startswith("video:") and "audioSource" in e for e in found)
+    assert any(e.startswith("route:") and "must name a queue" in e for e in found)
+    assert any(e.startswith("odd:") and "unknown type 'teleport'" in e for e in found)
+
+
+def test_a_video_queue_with_a_qualified_but_disabled_agent_still_warns() -> None:
+    off = User("u1", "o", "a@x", "A", "", skills=["video-troubleshooting"], video_enabled=True, active=False)
+    no_video = User("u2", "o", "b@x", "B", "", skills=["video-troubleshooting"], video_enabled=False)
+    ok = User("u3", "o", "c@x", "C", "", skills=["video-troubleshooting"], video_enabled=True)
+    f = flow(video=video(), route={"type": "queue", "queue": "Video Troubleshooting"})
+    warned = [p for p in validate_flow(f, QUEUES, [off, no_video]) if p.severity == "warning"]
+    assert len(warned) == 1 and "wait forever" in warned[0].message and warned[0].block == "route"
+    assert validate_flow(f, QUEUES, [off, no_video, ok]) == []
+
+
+def test_uses_video_tells_which_flows_need_the_video_edit_permission() -> None:
+    assert uses_video(flow(video=video(), route={"type": "queue", "queue": "Video Troubleshooting"}))
+    assert not uses_video(flow(route={"type": "queue", "queue": "General Chat"}))
+    assert not uses_video("not a flow")

@@ -32,6 +32,7 @@ class ApiClient:
             chat_capacity=0,
         )
 
-    def token_still_valid(self, issued_at: datetime) -> bool:
-        """Tokens issued before the secret was rotated stop working with the old secret."""
-        return self.secret_rotated_at is None or issued_at >= self.secret_rotated_at.replace(microsecond=0)
+    @property
+    def secret_generation(self) -> str:
+        """Names the secret in use; a token carries it, so rotating the secret ends the old tokens."""
+        return self.secret_rotated_at.isoformat() if self.secret_rotated_at else "first"

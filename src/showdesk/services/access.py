@@ -83,7 +83,8 @@ class AccessService:
     async def client_token(self, client: ApiClient) -> tuple[str, int]:
         """An access token for an API client (client credentials), acting with the client's roles."""
         ttl = self._settings.client_token_ttl
-        token, _ = self._tokens.agent_token(client.id, client.organization_id, self._clock.now(), ttl, client=True)
+        now = self._clock.now()
+        token, _ = self._tokens.agent_token(client.id, client.organization_id, now, ttl, client.secret_generation)
         return token, ttl
 
     async def logout(self, principal: Principal) -> None:
@@ -106,7 +107,7 @@ class AccessService:
         client = await self._store.get_api_client(claims.user_id)
         if client is None:
             return None
-        if claims.issued_at is not None and not client.token_still_valid(claims.issued_at):
+        if claims.secret_generation != client.secret_generation:
             raise Unauthenticated("the client's secret was rotated; get a new token", code="token_revoked")
         return client.as_user()
 

@@ -20,8 +20,8 @@ class AgentClaims:
     organization_id: str
     jti: str
     expires_at: datetime
-    issued_at: datetime | None = None
     client: bool = False
+    secret_generation: str = ""  # API clients: which secret the token was issued under
 
 
 @dataclass(frozen=True)
@@ -58,22 +58,22 @@ class TokenCodec:
         return claims
 
     def agent_token(
-        self, user_id: str, org_id: str, now: datetime, ttl: int, client: bool = False
+        self, user_id: str, org_id: str, now: datetime, ttl: int, client_secret_generation: str | None = None
     ) -> tuple[str, AgentClaims]:
         expires = now + timedelta(seconds=ttl)
-        claims = AgentClaims(user_id, org_id, new_id("t"), expires, now, client)
+        client = client_secret_generation is not None
+        claims = AgentClaims(user_id, org_id, new_id("t"), expires, client, client_secret_generation or "")
         body: dict[str, Any] = {"kind": "agent", "sub": user_id, "org": org_id, "jti": claims.jti, "iat": now}
         body["exp"] = expires
         if client:
-            body["cli"] = True
+            body["cli"] = client_secret_generation
         return self._encode(body), claims
 
     def read_agent(self, token: object) -> AgentClaims:
         c = self._decode(token, "agent")
-        issued = datetime.fromtimestamp(c["iat"]).astimezone() if isinstance(c.get("iat"), int | float) else None
-        return AgentClaims(
-            c["sub"], c["org"], c["jti"], datetime.fromtimestamp(c["exp"]).astimezone(), issued, bool(c.get("cli"))
-        )
+        generation = c.get("cli")
+        expires = datetime.fromtimestamp(c["exp"]).astimezone()
+        return AgentClaims(c["sub"], c["org"], c["jti"], expires, generation is not None, str(generation or ""))
 
     def guest_token(
         self, conversation_id: str, org_id: str, deployment_id: str, display_name: str, now: datetime, ttl: int
