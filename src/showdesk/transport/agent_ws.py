@@ -76,6 +76,8 @@ class AgentSession:
                     "name": user.name,
                     "email": user.email,
                     "permissions": sorted(p.value for p in self.principal.permissions),
+                    "defaultCamera": user.default_camera,
+                    "defaultMicrophone": user.default_microphone,
                 },
                 "presence": self.sd.router.status_of(user.id),
                 "interactions": interactions,

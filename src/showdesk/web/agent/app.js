@@ -7,6 +7,7 @@ import { AgentConnection } from './connection.js';
 import { PresenceControl } from './presence.js';
 import { OfferAlerts } from './offers.js';
 import { InteractionBoard } from './interactions.js';
+import { preferOwnDevices } from './video.js';
 import { StatusStrip } from './status-strip.js';
 
 const $ = (selector) => document.querySelector(selector);
@@ -71,6 +72,7 @@ function openDesktop(session) {
   on('ready', ({ agent, presence: status, interactions, offers: pending }) => {
     if (agent) setAgent(agent);
     board.setPermissions(agent?.permissions ?? []);
+    preferOwnDevices(agent ?? {});
     applyPresence(status);
     board.reconcile(interactions ?? []);
     offers.replaceAll((pending ?? []).filter((offer) => !board.has(offer.conversationId)));

@@ -12,6 +12,26 @@ const STATE_WORDS = {
   failed: 'Video failed.',
 };
 
+// The agent's video settings from the directory (default camera and microphone), for two-way video.
+const ownDevices = { camera: '', microphone: '' };
+
+export function preferOwnDevices({ defaultCamera = '', defaultMicrophone = '' } = {}) {
+  ownDevices.camera = defaultCamera;
+  ownDevices.microphone = defaultMicrophone;
+}
+
+async function ownDeviceConstraints() {
+  const video = ownDevices.camera ? { facingMode: { ideal: ownDevices.camera } } : true;
+  let audio = true;
+  if (ownDevices.microphone) {
+    const devices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
+    const wanted = ownDevices.microphone.toLowerCase();
+    const mic = devices.find((d) => d.kind === 'audioinput' && d.label.toLowerCase().includes(wanted));
+    if (mic) audio = { deviceId: { ideal: mic.deviceId } };
+  }
+  return { video, audio };
+}
+
 export class VideoPane {
   state = 'idle';
   session = null;
@@ -141,11 +161,12 @@ export class VideoPane {
 
   /** Two-way: the agent's default camera and microphone go on the customer's transceivers. */
   async #sendOwnCamera(pc) {
+    const { video, audio } = await ownDeviceConstraints();
     let stream;
     try {
-      stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+      stream = await navigator.mediaDevices.getUserMedia({ video, audio });
     } catch {
-      stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: false });
+      stream = await navigator.mediaDevices.getUserMedia({ video, audio: false });
     }
     if (pc !== this.#pc) {
       for (const track of stream.getTracks()) track.stop();
