@@ -270,3 +270,25 @@ def test_the_audit_log_pages_back_in_time(admin: Api) -> None:
     second = admin("GET", "/audit", 200, params={"limit": 2, "before": first["next"]})
     assert second["items"][0]["id"] < first["items"][-1]["id"]
     assert admin("GET", "/audit", 400, params={"limit": 0})["code"] == "invalid_input"
+
+
+async def test_queue_membership_changes_route_at_once(server: ServerProcess, admin: Api) -> None:
+    queues = {q["name"]: q for q in admin("GET", "/routing/queues", 200)}
+    video = queues["Video Troubleshooting"]
+    sam = await Agent.connect(server.ws_base, server.login("agent2@demo.local", "agent"))
+    sam_id = sam.ready["agent"]["id"]
+    admin("PATCH", f"/routing/queues/{video['id']}", 200, {"members": [m for m in video["members"] if m != sam_id]})
+    try:
+        await sam.on_queue()
+        guest = await Guest.connect(server.ws_base, server.base)
+        await guest.start("Ola")
+        await guest.expect("routing", state="no_agent_available")
+        # Sam joins the queue: the waiting chat is offered without anyone doing anything else.
+        admin("PATCH", f"/routing/queues/{video['id']}", 200, {"members": video["members"]})
+        await sam.expect("offer", timeout=5)
+        await guest.send(type="end")
+        await guest.close()
+    finally:
+        admin("PATCH", f"/routing/queues/{video['id']}", 200, {"members": video["members"]})
+        await sam.send(type="presence", status="off_queue")
+        await sam.close()

@@ -68,7 +68,7 @@ async def seed_demo(store: Store, clock: Clock, server_origins: list[str]) -> No
         await store.save_queue(Queue(new_id("q"), ORG_ID, VIDEO_QUEUE, ["chat", "video"], [VIDEO_SKILL], agent_ids))
         await store.save_queue(Queue(new_id("q"), ORG_ID, CHAT_QUEUE, ["chat"], [], agent_ids))
         flows = FlowService(store, clock)
-        flow, _ = await flows.save(ORG_ID, DEMO_FLOW)
+        flow, _ = await flows.save(ORG_ID, DEMO_FLOW, ("demo", "Demo data"))
         await flows.publish(ORG_ID, flow.id)
         await store.save_deployment(Deployment(DEPLOYMENT_ID, ORG_ID, "Demo shop", flow.id, []))
     await ensure_built_in_roles(store, ORG_ID)  # roles added in newer versions reach older demo data
