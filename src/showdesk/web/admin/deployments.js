@@ -1,0 +1,101 @@
+// Web-chat deployments: which sites may embed the chat, which flow their chats run through, and the
+// snippet to paste into those sites.
+
+import { listOf } from './api.js';
+import { copyText, el, tags } from './dom.js';
+import { checkField, linesField, selectField, textAreaField, textField } from './fields.js';
+import { ResourceSection } from './resource.js';
+
+export function mountDeployments(root, ctx) {
+  return new ResourceSection(ctx, {
+    noun: 'deployment',
+    title: 'Web chat',
+    lead: 'A deployment lets the listed websites embed the chat; its flow decides where chats go.',
+    newLabel: 'New deployment',
+    edit: 'security:oauthclient:edit',
+    empty: 'No web-chat deployments yet. Press "New deployment", list your site\'s origin, then paste the snippet into the site.',
+    load: async (api) => {
+      const [items, flows] = await Promise.all([
+        api.get('/api/v2/webchat/deployments'),
+        ctx.can('architect:flow:view') ? api.get('/api/v2/flows') : Promise.resolve([]),
+      ]);
+      return { items: listOf(items), flows: listOf(flows) };
+    },
+    columns: [
+      ['Deployment', (d) => [el('strong', { text: d.name }), el('div', { class: 'muted small' }, 'id ', el('code', { text: d.id }))]],
+      ['Flow', (d) => (d.flowId ? d.flowName || d.flowId : el('span', { class: 'muted', text: 'no flow yet' }))],
+      ['Allowed origins', (d) => tags(d.allowedOrigins, 'none: no site may chat')],
+      ['Status', (d) => el('span', { class: d.active === false ? 'pill' : 'pill pill-success', text: d.active === false ? 'Off' : 'Active' })],
+    ],
+    form: (deployment, data) => {
+      const name = textField({
+        label: 'Name', testid: 'deployment-name', value: deployment?.name, required: true,
+        help: 'For your own reference, e.g. "Shop website".',
+      });
+      const origins = linesField({
+        label: 'Allowed origins', testid: 'deployment-origins', value: deployment?.allowedOrigins ?? [], rows: 3,
+        placeholder: 'https://shop.example.com',
+        help: 'Origins like https://shop.example.com, one per line: scheme, host and port only, no path. '
+          + 'Chats from any other site are refused.',
+      });
+      const flowOptions = [{ value: '', label: '— No flow yet —' }, ...data.flows.map((f) => ({
+        value: f.id,
+        label: f.publishedVersion ? `${f.name} (published v${f.publishedVersion})` : `${f.name} (not published yet)`,
+        disabled: !f.publishedVersion && f.id !== deployment?.flowId,
+      }))];
+      if (deployment?.flowId && !data.flows.some((f) => f.id === deployment.flowId)) {
+        flowOptions.push({ value: deployment.flowId, label: deployment.flowName || deployment.flowId });
+      }
+      const flow = selectField({
+        label: 'Flow', testid: 'deployment-flow', options: flowOptions, value: deployment?.flowId ?? '',
+        help: data.flows.length
+          ? 'Chats started on these sites run through this flow\'s published version. Publish a flow under Flows first.'
+          : 'No flows to choose from yet: an architect creates and publishes them under Flows.',
+      });
+      const active = checkField({
+        label: 'Active', testid: 'deployment-active', checked: deployment ? deployment.active !== false : true,
+        help: 'Turn off to stop new chats from these sites without deleting anything.',
+      });
+      return {
+        extras: deployment ? snippetBox(deployment) : null,
+        fields: [name.row, origins.row, flow.row, active.row],
+        check: () => (name.value() ? null : 'Give the deployment a name.'),
+        read: () => ({ name: name.value(), allowedOrigins: origins.value(), flowId: flow.value() || null, active: active.value() }),
+      };
+    },
+    create: (api, body) => api.post('/api/v2/webchat/deployments', body),
+    update: (api, deployment, body) => api.patch(`/api/v2/webchat/deployments/${encodeURIComponent(deployment.id)}`, body),
+    afterSave: (saved, { isNew, section }) => {
+      if (!isNew || !saved?.id) return false;
+      // Keep the panel open on the new deployment: the snippet is what the person needs next.
+      section.openEditor(section.find(saved.id) ?? saved, el('p', {
+        class: 'notice notice--success', text: 'Deployment created. Paste the snippet below into your site.',
+      }));
+      return true;
+    },
+    remove: {
+      label: 'Delete',
+      confirm: (deployment) => ({
+        title: `Delete deployment "${deployment.name}"?`,
+        message: 'Sites using its snippet can no longer start chats. Open chats go on.',
+      }),
+      run: (api, deployment) => api.delete(`/api/v2/webchat/deployments/${encodeURIComponent(deployment.id)}`),
+    },
+  }).mount(root);
+}
+
+function snippetBox(deployment) {
+  const code = textAreaField({
+    label: 'Embed snippet', testid: 'deployment-snippet', value: deployment.snippet ?? '', rows: 9, readOnly: true, mono: true,
+    help: 'Paste this into your site\'s HTML, just before </body>. It loads the chat SDK and creates '
+      + 'window.showdeskChat for your page\'s chat button.',
+  });
+  const copied = el('span', { class: 'muted small', role: 'status' });
+  const copy = el('button', {
+    class: 'btn btn-secondary btn-sm', type: 'button', testid: 'deployment-copy', text: 'Copy snippet',
+    onclick: async () => {
+      copied.textContent = await copyText(code.input.value, code.input) ? 'Copied.' : 'Selected: press Ctrl+C (Cmd+C) to copy.';
+    },
+  });
+  return el('div', { class: 'snippet' }, code.row, el('div', { class: 'snippet__actions' }, copy, copied));
+}
