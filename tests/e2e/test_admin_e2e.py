@@ -48,10 +48,10 @@ def shop_page(snippet: str, message: str) -> str:
 {snippet}
 <script type="module">
 const result = document.getElementById('result');
-// The snippet's module may finish loading the SDK after this one starts: wait for its chat.
-while (!window.showdeskChat) await new Promise((resolve) => setTimeout(resolve, 50));
+// The snippet's module may finish loading the SDK after this one starts: as the snippet says, wait.
+const chat = window.showdeskChat ?? await new Promise((resolve) =>
+  addEventListener('showdesk:ready', (e) => resolve(e.detail), {{ once: true }}));
 try {{
-  const chat = window.showdeskChat;
   await chat.startChat({{ displayName: 'Olga' }});
   await chat.sendText({message!r});
   result.textContent = 'sent';

@@ -124,7 +124,7 @@ ROUTES: list[tuple[str, str, frozenset[P], Any]] = [
     ("GET", "/api/v2/flows", frozenset({P.FLOW_VIEW}), None),
     ("POST", "/api/v2/flows", frozenset({P.CHAT_EDIT}), lambda: chat_flow(unique("chat flow"))),
     ("POST", "/api/v2/flows", frozenset({P.CHAT_EDIT, P.VIDEO_EDIT}), lambda: video_flow(unique("video flow"))),
-    ("POST", "/api/v2/flows/validate", frozenset({P.CHAT_EDIT}), lambda: video_flow("check")),
+    ("POST", "/api/v2/flows/validate", frozenset({P.FLOW_VIEW}), lambda: video_flow("check")),
     ("GET", "/api/v2/flows/{flow_id}", frozenset({P.FLOW_VIEW}), None),
     ("GET", "/api/v2/flows/{flow_id}/versions", frozenset({P.FLOW_VIEW}), None),
     ("POST", "/api/v2/flows/{flow_id}/publish", frozenset({P.CHAT_EDIT, P.VIDEO_EDIT}), None),

@@ -64,7 +64,10 @@ def embed_snippet(deployment: Deployment, server_origin: str) -> str:
         f"    deploymentId: '{deployment.id}',\n"
         f"    serverUrl: '{server_origin}',\n"
         "  });\n"
-        "  // then: await showdeskChat.startChat({ displayName }); showdeskChat.sendText('...');\n"
-        "  // and, inside a click handler: showdeskChat.startVideo({ direction: 'one-way' });\n"
+        "  window.dispatchEvent(new CustomEvent('showdesk:ready', { detail: window.showdeskChat }));\n"
+        "  // your page's script: const chat = window.showdeskChat ?? await new Promise((resolve) =>\n"
+        "  //   addEventListener('showdesk:ready', (e) => resolve(e.detail), { once: true }));\n"
+        "  // await chat.startChat({ displayName }); chat.sendText('...');\n"
+        "  // and, inside a click handler: chat.startVideo({ direction: 'one-way' });\n"
         "</script>\n"
     )

@@ -89,7 +89,8 @@ class FlowService:
 
     # as a signed-in person or API client ---------------------------------------------------------
     async def validate_as(self, principal: Principal, definition: Any) -> list[Problem]:
-        org = await self._require(principal, Permission.CHAT_EDIT)
+        """Checking saves nothing, so whoever may read flows may check one."""
+        org = await self._require(principal, Permission.FLOW_VIEW)
         return await self.validate(org, definition)
 
     async def save_as(self, principal: Principal, definition: Any) -> tuple[Flow, list[Problem]]:
