@@ -4,6 +4,8 @@ Revision ID: 0003
 Revises: 0002
 """
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -27,6 +29,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("flow_id", "version"),
     )
     op.create_index("ix_flow_versions_flow_id", "flow_versions", ["flow_id"])
+    _keep_current_flows_as_versions()
     op.create_table(
         "api_clients",
         sa.Column("id", sa.String(length=64), nullable=False),
@@ -75,6 +78,38 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_audit_log_org_id", "audit_log", ["organization_id", "id"])
+
+
+def _keep_current_flows_as_versions() -> None:
+    """Flows saved before versions were kept get their current definition as their one known version."""
+    flows = sa.table(
+        "flows",
+        sa.column("id", sa.String),
+        sa.column("version", sa.Integer),
+        sa.column("definition", sa.JSON),
+        sa.column("updated_at", sa.DateTime(timezone=True)),
+    )
+    versions = sa.table(
+        "flow_versions",
+        sa.column("id", sa.String),
+        sa.column("flow_id", sa.String),
+        sa.column("version", sa.Integer),
+        sa.column("definition", sa.JSON),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+        sa.column("created_by", sa.String),
+    )
+    conn = op.get_bind()
+    for flow in conn.execute(sa.select(flows)).all():
+        conn.execute(
+            versions.insert().values(
+                id=f"{flow.id}:{flow.version}",
+                flow_id=flow.id,
+                version=flow.version,
+                definition=flow.definition,
+                created_at=flow.updated_at or datetime.now(UTC),
+                created_by="(saved before versions were kept)",
+            )
+        )
 
 
 def downgrade() -> None:
