@@ -16,8 +16,8 @@ from showdesk.domain.directory import Organization, User
 from showdesk.domain.ids import new_id
 from showdesk.domain.queues import Queue, Skill
 from showdesk.services.access import hash_password
-from showdesk.services.roles import ensure_built_in_roles
 from showdesk.services.flows import FlowService
+from showdesk.services.roles import ensure_built_in_roles
 
 ORG_ID = "bench"
 DEPLOYMENT_ID = "bench-webchat"
