@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from showdesk.domain.errors import InvalidInput
 from showdesk.domain.permissions import Permission
+from showdesk.domain.video import LIVE_VIDEO_FEATURE
 
 LICENSE_TIERS = ("CX 1", "CX 2", "CX 3")
-LIVE_VIDEO = "live-video"
 MAX_VIDEO_CONCURRENCY = 10_000
 
 
@@ -34,7 +34,7 @@ class Organization:
             raise InvalidInput(
                 f"videoConcurrencyLimit must be a whole number from 0 to {MAX_VIDEO_CONCURRENCY}", code="invalid_limit"
             )
-        features = [f for f in self.features if f != LIVE_VIDEO] + ([LIVE_VIDEO] if live_video else [])
+        features = [f for f in self.features if f != LIVE_VIDEO_FEATURE] + ([LIVE_VIDEO_FEATURE] if live_video else [])
         return Organization(self.id, self.name, str(tier), features, limit)
 
 

@@ -93,6 +93,11 @@ class FlowService:
         org = await self._require(principal, Permission.FLOW_VIEW)
         return await self.validate(org, definition)
 
+    async def unreadable_as(self, principal: Principal, reason: str) -> list[Problem]:
+        """A flow text that is not YAML or JSON, as the one problem live validation shows."""
+        await self._require(principal, Permission.FLOW_VIEW)
+        return [Problem("error", "flow", reason)]
+
     async def save_as(self, principal: Principal, definition: Any) -> tuple[Flow, list[Problem]]:
         org = await self._editor(principal, definition)
         return await self.save(org, definition, _author(principal))

@@ -7,6 +7,7 @@ from typing import Any
 from showdesk.domain.directory import Organization
 from showdesk.domain.errors import InvalidInput, NotFound
 from showdesk.domain.permissions import Permission
+from showdesk.domain.video import LIVE_VIDEO_FEATURE
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.audit import AuditTrail
 from showdesk.services.ports import Store
@@ -32,7 +33,7 @@ class LicenseService:
         before = await self._org(current.user.organization_id)
         after = before.license_changed(
             data.get("tier", before.license_tier),
-            data.get("liveVideo", before.has_feature("live-video")),
+            data.get("liveVideo", before.has_feature(LIVE_VIDEO_FEATURE)),
             data.get("videoConcurrencyLimit", before.video_concurrency_limit),
         )
         await self._store.save_organization(after)

@@ -9,7 +9,7 @@ from showdesk.domain.directory import Role
 from showdesk.domain.errors import Conflict, InvalidInput, NotFound
 from showdesk.domain.events import DirectoryChanged
 from showdesk.domain.ids import new_id
-from showdesk.domain.permissions import BUILT_IN_ROLES, parse_permissions
+from showdesk.domain.permissions import BUILT_IN_ROLES, DESCRIPTIONS, parse_permissions
 from showdesk.domain.permissions import Permission as P
 from showdesk.services import input as check
 from showdesk.services.access import AccessService, Principal
@@ -37,6 +37,11 @@ class RoleService:
         self._bus = bus
         self._access = access
         self._audit = audit
+
+    async def permission_catalogue(self, principal: Principal) -> dict[P, str]:
+        """Every permission a role can grant, with what it allows (readable with the roles)."""
+        await self._access.require(principal, P.DIRECTORY_VIEW)
+        return dict(DESCRIPTIONS)
 
     async def list_roles(self, principal: Principal) -> list[tuple[Role, int]]:
         """Roles with how many users hold each."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Connection
@@ -24,8 +24,6 @@ from showdesk.domain.directory import Organization, Role, User
 from showdesk.domain.flow import Flow
 from showdesk.domain.queues import Queue, Skill
 from showdesk.domain.video import OPEN_STATES, VideoSession
-
-E = TypeVar("E")
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 

@@ -32,8 +32,7 @@ def _server_origin(request: Request, sd: ServicesDep) -> str:
     return sd.settings.public_origin or str(request.base_url).rstrip("/")
 
 
-async def _out(deployment: Deployment, request: Request, sd: ServicesDep) -> dict[str, Any]:
-    flows = await sd.deployments.flow_names(deployment.organization_id)
+def _out(deployment: Deployment, origin: str, flows: dict[str, str]) -> dict[str, Any]:
     return {
         "id": deployment.id,
         "name": deployment.name,
@@ -41,25 +40,32 @@ async def _out(deployment: Deployment, request: Request, sd: ServicesDep) -> dic
         "flowName": flows.get(deployment.flow_id or ""),
         "allowedOrigins": deployment.allowed_origins,
         "active": deployment.active,
-        "snippet": embed_snippet(deployment, _server_origin(request, sd)),
+        "snippet": embed_snippet(deployment, origin),
     }
+
+
+async def _one(deployment: Deployment, request: Request, sd: ServicesDep) -> dict[str, Any]:
+    flows = await sd.deployments.flow_names(deployment.organization_id)
+    return _out(deployment, _server_origin(request, sd), flows)
 
 
 @router.get("")
 async def list_deployments(request: Request, who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]:
-    return [await _out(d, request, sd) for d in await sd.deployments.list_deployments(who)]
+    deployments = await sd.deployments.list_deployments(who)
+    flows = await sd.deployments.flow_names(who.user.organization_id)
+    return [_out(d, _server_origin(request, sd), flows) for d in deployments]
 
 
 @router.post("", status_code=201)
 async def create_deployment(
     body: DeploymentBody, request: Request, who: PrincipalDep, sd: ServicesDep
 ) -> dict[str, Any]:
-    return await _out(await sd.deployments.create_deployment(who, body.model_dump()), request, sd)
+    return await _one(await sd.deployments.create_deployment(who, body.model_dump()), request, sd)
 
 
 @router.get("/{deployment_id}")
 async def get_deployment(deployment_id: str, request: Request, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    return await _out(await sd.deployments.get_deployment(who, deployment_id), request, sd)
+    return await _one(await sd.deployments.get_deployment(who, deployment_id), request, sd)
 
 
 @router.patch("/{deployment_id}", summary="Change origins, the bound flow (null: none), name or active")
@@ -68,7 +74,7 @@ async def update_deployment(
 ) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True)
     changes = {k: v for k, v in changes.items() if v is not None or k == "flowId"}
-    return await _out(await sd.deployments.update_deployment(who, deployment_id, changes), request, sd)
+    return await _one(await sd.deployments.update_deployment(who, deployment_id, changes), request, sd)
 
 
 @router.delete("/{deployment_id}", status_code=204)

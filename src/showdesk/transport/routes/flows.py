@@ -97,8 +97,8 @@ async def validate_flow(request: Request, who: PrincipalDep, sd: ServicesDep) ->
     try:
         definition = await flow_document(request)
     except InvalidInput as exc:
-        await sd.flows.validate_as(who, None)  # the caller's right first, then the parse error as a problem
-        return {"valid": False, "definition": None, "problems": [problem_out(Problem("error", "flow", exc.message))]}
+        problems = await sd.flows.unreadable_as(who, exc.message)
+        return {"valid": False, "definition": None, "problems": [problem_out(p) for p in problems]}
     problems = await sd.flows.validate_as(who, definition)
     return {
         "valid": not any(p.severity == "error" for p in problems),

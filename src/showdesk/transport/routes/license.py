@@ -7,7 +7,8 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import Field
 
-from showdesk.domain.directory import LICENSE_TIERS, LIVE_VIDEO, MAX_VIDEO_CONCURRENCY, Organization
+from showdesk.domain.directory import LICENSE_TIERS, MAX_VIDEO_CONCURRENCY, Organization
+from showdesk.domain.video import LIVE_VIDEO_FEATURE
 from showdesk.transport.deps import PrincipalDep, ServicesDep
 from showdesk.transport.schemas import Body
 
@@ -25,7 +26,7 @@ def license_out(org: Organization, open_sessions: int) -> dict[str, Any]:
         "organizationId": org.id,
         "organizationName": org.name,
         "tier": org.license_tier,
-        "liveVideo": org.has_feature(LIVE_VIDEO),
+        "liveVideo": org.has_feature(LIVE_VIDEO_FEATURE),
         "videoConcurrencyLimit": org.video_concurrency_limit,
         "openVideoSessions": open_sessions,
         "tiers": list(LICENSE_TIERS),

@@ -8,7 +8,6 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from showdesk.domain.directory import Role
-from showdesk.domain.permissions import DESCRIPTIONS, Permission
 from showdesk.transport.deps import PrincipalDep, ServicesDep
 from showdesk.transport.schemas import Body
 
@@ -39,8 +38,8 @@ def role_out(role: Role, user_count: int | None = None) -> dict[str, Any]:
 
 @router.get("/permissions", summary="Every permission a role can grant, with what it allows")
 async def list_permissions(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, str]]:
-    await sd.roles.list_roles(who)  # the same right as reading roles
-    return [{"name": p.value, "description": DESCRIPTIONS[p]} for p in Permission]
+    catalogue = await sd.roles.permission_catalogue(who)
+    return [{"name": p.value, "description": text} for p, text in catalogue.items()]
 
 
 @router.get("/roles")
