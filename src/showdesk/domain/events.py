@@ -242,6 +242,20 @@ class VideoEnded(VideoEvent):
 
 
 @dataclass(frozen=True)
+class VideoRetrying(VideoEvent):
+    """The customer's side tries again (`how`: relay or restart); each side gets fresh ICE servers."""
+
+    type: ClassVar[str] = "videoRetrying"
+
+
+@dataclass(frozen=True)
+class VideoProblem(VideoEvent):
+    """The agent desktop sees a connected session without a usable picture (`cause`)."""
+
+    type: ClassVar[str] = "videoProblem"
+
+
+@dataclass(frozen=True)
 class VideoSignal(ConversationEvent):
     """WebRTC signaling for one side only: `offer`, `answer` or an ICE `candidate`."""
 
@@ -278,5 +292,7 @@ CATALOGUE: tuple[type[Event], ...] = (
     VideoHeld,
     VideoResumed,
     VideoEnded,
+    VideoRetrying,
+    VideoProblem,
     VideoSignal,
 )

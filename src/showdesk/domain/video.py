@@ -10,7 +10,7 @@ would send media into an error, whatever the desktop did.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -32,6 +32,22 @@ class VideoState(StrEnum):
 
 
 OPEN_STATES = frozenset({VideoState.REQUESTED, VideoState.CONNECTING, VideoState.LIVE, VideoState.HELD})
+# Consented and not over: the states in which the browsers may hold ICE servers and relay credentials.
+ACTIVE_STATES = frozenset({VideoState.CONNECTING, VideoState.LIVE, VideoState.HELD})
+
+# How the customer's side tries again when the network fights back.
+RELAY = "relay"  # the first attempt never connected: once more, through the TURN relay only
+RESTART = "restart"  # the connection dropped (a network change): ICE restart on the same connection
+RETRY_KINDS = (RELAY, RESTART)
+MAX_ICE_RESTARTS = 3
+
+# What the agent desktop can see go wrong with a connected picture, in words for both sides.
+PICTURE_PROBLEMS: dict[str, str] = {
+    "no_frames": "The video is connected, but no picture reaches the agent: a network in between may drop it.",
+    "not_decoding": "Video data reaches the agent, but it cannot be shown: the picture cannot be decoded.",
+    "black_frames": "The agent sees only a black picture: the camera may be covered or pointed at something dark.",
+    "frozen": "The picture froze: no new frames have reached the agent for a few seconds.",
+}
 
 _ALLOWED: dict[VideoState, frozenset[VideoState]] = {
     VideoState.REQUESTED: frozenset({VideoState.CONNECTING, VideoState.ENDED, VideoState.FAILED}),
@@ -69,10 +85,18 @@ class VideoSession:
     outcome: str | None = None  # completed | declined | failed | cancelled
     failure_reason: str | None = None
     path: str | None = None  # direct | relay, as the agent desktop saw the selected ICE pair
+    relay_retries: int = 0  # times the customer's side started again through the relay only (at most 1)
+    ice_restarts: int = 0  # ICE restarts after the network changed under a connected session
+    problems: list[str] = field(default_factory=list)  # picture problems the agent desktop saw, first seen first
 
     @property
     def is_open(self) -> bool:
         return VideoState(self.state) in OPEN_STATES
+
+    @property
+    def is_active(self) -> bool:
+        """Consented and not over: ICE servers (and relay credentials) may be handed out."""
+        return VideoState(self.state) in ACTIVE_STATES
 
     @property
     def duration_seconds(self) -> float | None:
@@ -96,6 +120,36 @@ class VideoSession:
         self.move_to(VideoState.LIVE)
         if self.started_at is None:
             self.started_at = at
+
+    def retry(self, how: str) -> None:
+        """The customer's side tries again: through the relay once while connecting, or an ICE restart
+        (a few per session) once it has been live."""
+        state = VideoState(self.state)
+        if how == RELAY:
+            if state != VideoState.CONNECTING:
+                raise Conflict("a relay retry is only for video that has not connected yet", code="video_state")
+            if self.relay_retries >= 1:
+                raise Conflict("the relay was already tried for this video", code="relay_already_tried")
+            self.relay_retries += 1
+        elif how == RESTART:
+            if state not in (VideoState.LIVE, VideoState.HELD):
+                raise Conflict("an ICE restart is only for video that is live or on hold", code="video_state")
+            if self.ice_restarts >= MAX_ICE_RESTARTS:
+                raise Conflict(
+                    f"the connection was already restarted {MAX_ICE_RESTARTS} times", code="too_many_restarts"
+                )
+            self.ice_restarts += 1
+        else:
+            raise InvalidInput(f"how must be one of {', '.join(RETRY_KINDS)}", code="invalid_retry")
+
+    def note_problem(self, cause: str) -> bool:
+        """Records a picture problem; True when this session had not seen that one before."""
+        if cause not in PICTURE_PROBLEMS:
+            raise InvalidInput(f"cause must be one of {', '.join(PICTURE_PROBLEMS)}", code="invalid_video_status")
+        if cause in self.problems:
+            return False
+        self.problems = [*self.problems, cause]
+        return True
 
     def finish(self, by: str, at: datetime, outcome: str, reason: str | None = None) -> None:
         failed = outcome == "failed"
@@ -127,6 +181,9 @@ class VideoSession:
             "outcome": self.outcome,
             "failureReason": self.failure_reason,
             "path": self.path,
+            "relayRetries": self.relay_retries,
+            "iceRestarts": self.ice_restarts,
+            "problems": list(self.problems),
         }
 
 

@@ -10,6 +10,7 @@ from showdesk.services.chat import ChatService
 from showdesk.services.deployments import DeploymentService
 from showdesk.services.directory import DirectoryService
 from showdesk.services.flows import FlowService
+from showdesk.services.ice_servers import IceServers, IceSettings, MintTurn
 from showdesk.services.license import LicenseService
 from showdesk.services.messages import MessageService
 from showdesk.services.ports import Bus, Clock, Store
@@ -19,7 +20,7 @@ from showdesk.services.routing import Router
 from showdesk.services.settings import ServiceSettings
 from showdesk.services.tokens import TokenCodec
 from showdesk.services.turn_servers import TurnServerService
-from showdesk.services.video import IceSettings, MintTurn, VideoService
+from showdesk.services.video import VideoService
 
 
 class Services:
@@ -40,7 +41,8 @@ class Services:
         self.access = AccessService(store, clock, tokens, settings)
         self.messages = MessageService(store, bus, clock)
         self.router = Router(store, bus, clock, self.messages, settings)
-        self.video = VideoService(store, bus, clock, self.messages, self.access, ice or IceSettings(), mint_turn)
+        self.ice = IceServers(store, clock, ice or IceSettings(), mint_turn)
+        self.video = VideoService(store, bus, clock, self.messages, self.access, self.ice)
         self.chat = ChatService(
             store, bus, clock, tokens, self.messages, self.router, self.access, settings, self.video
         )

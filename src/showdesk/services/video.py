@@ -7,9 +7,8 @@ in a one-way session), hands out ICE servers per session, and keeps the session'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from collections import Counter
+from typing import Any
 
 from showdesk.domain.conversation import Conversation, ConversationState
 from showdesk.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -18,8 +17,10 @@ from showdesk.domain.events import (
     VideoEvent,
     VideoHeld,
     VideoLive,
+    VideoProblem,
     VideoRequested,
     VideoResumed,
+    VideoRetrying,
     VideoSignal,
     VideoStarting,
 )
@@ -27,6 +28,9 @@ from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
 from showdesk.domain.video import (
     LIVE_VIDEO_FEATURE,
+    PICTURE_PROBLEMS,
+    RELAY,
+    RESTART,
     VideoSession,
     VideoState,
     refuse_agent_answer,
@@ -34,6 +38,7 @@ from showdesk.domain.video import (
     video_settings,
 )
 from showdesk.services.access import AccessService, Principal
+from showdesk.services.ice_servers import IceServers
 from showdesk.services.messages import MessageService
 from showdesk.services.ports import Bus, Clock, Store
 from showdesk.services.publishing import publish
@@ -43,32 +48,45 @@ MAX_SIGNAL_CHARS = 20_000  # an SDP or a candidate; a real offer is a few kB
 MAX_CACHED_SESSIONS = 10_000
 
 
-class MintTurn(Protocol):
-    def __call__(self, secret: str, session_id: str, now: datetime, ttl: timedelta) -> tuple[str, str, datetime]: ...
-
-
-@dataclass(frozen=True)
-class IceSettings:
-    stun_port: int = 3478  # ShowDesk's own STUN responder; 0: none
-    stun_urls: tuple[str, ...] = ()
-    turn_urls: tuple[str, ...] = ()
-    turn_secret: str = ""  # TURN REST API shared secret: ephemeral credentials per session
-    turn_username: str = ""  # or a static credential
-    turn_credential: str = ""
-    turn_ttl: timedelta = timedelta(minutes=10)
-
-
 _FAILURE_TEXT = {
     "camera_denied": "The customer did not allow the camera.",
     "camera_missing": "The customer's device has no camera.",
     "camera_busy": "The customer's camera is in use by another app.",
     "constraints_unsatisfiable": "The customer's camera cannot give the requested picture.",
-    "ice_failed": "The video connection could not be made through the networks in between.",
+    "ice_failed": "The video connection could not be made through the networks in between. The chat goes on.",
+    "no_relay": (
+        "Video could not connect: a network in between blocks direct video, and no relay (TURN) server is "
+        "set up to get around it. The chat goes on."
+    ),
+    "relay_failed": "Video could not connect, not even through the relay server. The chat goes on.",
+    "connection_lost": "The video connection was lost and could not be restored. The chat goes on.",
+    "no_frames": "The video connected, but no picture ever reached the agent, so it was stopped. The chat goes on.",
+}
+
+_RETRY_TEXT = {
+    RELAY: "A network in between blocks direct video; trying again through a relay server.",
+    RESTART: "The customer's network changed; reconnecting the video.",
 }
 
 
 _LEFT_PAGE = "The customer left the page; the video ended."
 _AGENT_LEFT = "The agent's connection dropped; the video ended."
+
+
+class VideoStats:
+    """What this node saw of video since it started, for /metrics: how sessions ended and what went wrong."""
+
+    def __init__(self) -> None:
+        self.outcomes: Counter[tuple[str, str]] = Counter()  # (outcome, path)
+        self.failures: Counter[str] = Counter()  # failure reason
+        self.problems: Counter[str] = Counter()  # picture problem cause
+        self.retries: Counter[str] = Counter()  # relay | restart
+
+    def ended(self, session: VideoSession) -> None:
+        self.outcomes[(session.outcome or "unknown", session.path or "none")] += 1
+        if session.outcome == "failed":
+            reason = session.failure_reason or "unknown"
+            self.failures[reason if reason in _FAILURE_TEXT else "other"] += 1
 
 
 class VideoService:
@@ -79,17 +97,16 @@ class VideoService:
         clock: Clock,
         messages: MessageService,
         access: AccessService,
-        ice: IceSettings,
-        mint_turn: MintTurn | None = None,
+        ice: IceServers,
     ) -> None:
         self._store = store
         self._bus = bus
         self._clock = clock
         self._messages = messages
         self._access = access
-        self._ice = ice
-        self._mint_turn = mint_turn
+        self.ice = ice
         self._cached: dict[str, VideoSession] = {}  # open sessions this node saved, newest last
+        self.stats = VideoStats()
 
     # starting ---------------------------------------------------------------------------------------
     async def agent_request(self, principal: Principal, conversation_id: object) -> VideoSession:
@@ -123,41 +140,28 @@ class VideoService:
         text = _FAILURE_TEXT.get(code or "", "The customer declined video. The chat goes on.")
         await self._finish(session, by="customer", outcome=outcome, reason=code, text=text)
 
-    def ice_servers(self, session: VideoSession, host: str) -> list[dict[str, Any]]:
-        """ICE servers for one open session: STUN for everyone, TURN credentials only for this session."""
-        if not session.is_open:
-            raise Conflict("this video session is over", code="video_state")
-        servers: list[dict[str, Any]] = []
-        if self._ice.stun_port:
-            servers.append({"urls": [f"stun:{_bracket(host)}:{self._ice.stun_port}"]})
-        if self._ice.stun_urls:
-            servers.append({"urls": list(self._ice.stun_urls)})
-        if self._ice.turn_urls:
-            if self._ice.turn_secret and self._mint_turn is not None:
-                username, credential, expires = self._mint_turn(
-                    self._ice.turn_secret, session.id, self._clock.now(), self._ice.turn_ttl
-                )
-                servers.append(
-                    {
-                        "urls": list(self._ice.turn_urls),
-                        "username": username,
-                        "credential": credential,
-                        "expiresAt": expires.isoformat(timespec="seconds").replace("+00:00", "Z"),
-                    }
-                )
-            elif self._ice.turn_username:
-                servers.append(
-                    {
-                        "urls": list(self._ice.turn_urls),
-                        "username": self._ice.turn_username,
-                        "credential": self._ice.turn_credential,
-                    }
-                )
-        return servers
+    async def customer_retry(self, claims: GuestClaims, session_id: object, how: object, reason: object) -> None:
+        """The customer's side could not connect (relay) or lost the connection (restart) and tries again.
 
-    async def ice_servers_for(self, session_id: str, host: str) -> list[dict[str, Any]]:
-        session = await self._store.get_video_session(session_id)
-        return self.ice_servers(session, host) if session is not None and session.is_open else []
+        Both sides are told in words and given fresh ICE servers with their own copy of the event. With no
+        relay configured, a relay retry cannot help: the session fails at once, saying why.
+        """
+        conv = await self._customers_conversation(claims)
+        session = await self._session(conv.id, session_id)
+        if how == RELAY and not await self.ice.relay_available(session.organization_id):
+            await self._finish(
+                session, by="customer", outcome="failed", reason="no_relay", text=_FAILURE_TEXT["no_relay"]
+            )
+            return
+        session.retry(str(how))
+        await self._save(session)
+        self.stats.retries[str(how)] += 1
+        text = _RETRY_TEXT[str(how)]
+        await self._messages.post_system(conv.id, text)
+        cause = reason if isinstance(reason, str) and len(reason) <= 60 else None
+        await publish(
+            self._bus, VideoRetrying(conv.id, session=session.to_wire(), text=text, extra={"how": how, "cause": cause})
+        )
 
     # signaling --------------------------------------------------------------------------------------
     # The hot path of a video start: an offer, an answer and a dozen candidates each way. An open
@@ -201,12 +205,27 @@ class VideoService:
                 await publish(self._bus, VideoLive(conv.id, session=session.to_wire(), text="Video is live."))
             else:
                 await self._save(session)
+        elif state == "problem":
+            await self._picture_problem(session, frame.get("cause"))
         elif state == "failed":
             reason = str(frame.get("reason") or "ice_failed")[:200]
             text = _FAILURE_TEXT.get(reason, f"Video failed: {reason}. The chat goes on.")
             await self._finish(session, by="agent", outcome="failed", reason=reason, text=text)
         else:
-            raise InvalidInput("state must be live or failed", code="invalid_video_status")
+            raise InvalidInput("state must be live, problem or failed", code="invalid_video_status")
+
+    async def _picture_problem(self, session: VideoSession, cause: object) -> None:
+        """A connected session whose picture does not come, or comes black: both sides are told once."""
+        if not session.note_problem(str(cause)):
+            return
+        await self._save(session)
+        self.stats.problems[str(cause)] += 1
+        text = PICTURE_PROBLEMS[str(cause)]
+        await self._messages.post_system(session.conversation_id, text)
+        await publish(
+            self._bus,
+            VideoProblem(session.conversation_id, session=session.to_wire(), text=text, extra={"cause": cause}),
+        )
 
     async def hold(self, principal: Principal, conversation_id: object, held: bool) -> VideoSession:
         current = await self._access.require(principal, Permission.VIDEO_HOLD)
@@ -303,6 +322,7 @@ class VideoService:
             return
         session.finish(by, self._clock.now(), outcome, reason)
         await self._save(session)
+        self.stats.ended(session)
         await self._messages.post_system(session.conversation_id, text)
         await publish(
             self._bus,
@@ -373,6 +393,13 @@ def _signal(frame: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
     kind = frame.get("signal")
     if kind not in allowed:
         raise InvalidInput(f"signal must be one of {', '.join(allowed)}", code="invalid_signal")
+    attempt = frame.get("attempt", 0)
+    if not isinstance(attempt, int) or isinstance(attempt, bool) or not 0 <= attempt <= 10:
+        raise InvalidInput("attempt must be a small whole number", code="invalid_signal")
+    return {**_signal_body(frame, kind), "attempt": attempt}
+
+
+def _signal_body(frame: dict[str, Any], kind: str) -> dict[str, Any]:
     if kind == "candidate":
         candidate = frame.get("candidate")
         if candidate is not None and not isinstance(candidate, dict):
@@ -393,7 +420,3 @@ def _signal(frame: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(sdp, str) or not sdp.startswith("v=0") or len(sdp) > MAX_SIGNAL_CHARS:
         raise InvalidInput("sdp must be an SDP string (starting with v=0)", code="invalid_sdp")
     return {"signal": kind, "sdp": sdp}
-
-
-def _bracket(host: str) -> str:
-    return f"[{host}]" if ":" in host and not host.startswith("[") else host

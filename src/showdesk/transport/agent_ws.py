@@ -40,9 +40,9 @@ class AgentSession:
             await self.subscription.add(conversation_topic(frame["conversationId"]))
         if self.own.withheld(frame):
             return
-        if frame.get("type") == "videoStarting":
+        if frame.get("type") in ("videoStarting", "videoRetrying"):
             host = self.conn.ws.url.hostname or "127.0.0.1"
-            frame = {**frame, "iceServers": await self.sd.video.ice_servers_for(frame["video"]["id"], host)}
+            frame = {**frame, "iceServers": await self.sd.ice.for_session_id(frame["video"]["id"], host)}
         self.conn.send(frame)
         if frame.get("type") == "interactionEnded":
             await self.subscription.remove(conversation_topic(frame["conversationId"]))

@@ -19,8 +19,8 @@ from showdesk.adapters.storage import open_store
 from showdesk.config import DATA_DIR, Settings
 from showdesk.services.container import Services
 from showdesk.services.demo import seed_demo
+from showdesk.services.ice_servers import IceSettings
 from showdesk.services.settings import ServiceSettings
-from showdesk.services.video import IceSettings
 from showdesk.transport import agent_ws, guest_ws
 from showdesk.transport.errors import install_error_handlers
 from showdesk.transport.gc_policy import GcPolicy

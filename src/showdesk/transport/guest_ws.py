@@ -26,8 +26,11 @@ class GuestSession:
         self.subscription = sd.bus.subscribe(self.deliver)
 
     async def deliver(self, frame: dict[str, Any]) -> None:
-        if not self.own.withheld(frame):
-            self.conn.send(frame)
+        if self.own.withheld(frame):
+            return
+        if frame.get("type") == "videoRetrying":  # fresh ICE servers (and relay credentials) for this side
+            frame = {**frame, "iceServers": await self.sd.ice.for_session_id(frame["video"]["id"], self.host())}
+        self.conn.send(frame)
 
     async def handle(self, frame: dict[str, Any]) -> None:
         kind = frame["type"]
@@ -75,7 +78,7 @@ class GuestSession:
                     "type": "videoReady",
                     "sessionId": session.id,
                     "video": session.to_wire(),
-                    "iceServers": video.ice_servers(session, self.host()),
+                    "iceServers": await self.sd.ice.for_session(session, self.host()),
                 }
             )
         elif kind == "videoDecline":
@@ -84,6 +87,8 @@ class GuestSession:
             await video.customer_signal(claims, frame)
         elif kind == "videoStop":
             await video.customer_stop(claims, frame.get("reason"))
+        elif kind == "videoRetry":
+            await video.customer_retry(claims, frame.get("sessionId"), frame.get("how"), frame.get("reason"))
         else:
             raise ShowDeskError(f"unknown frame type '{kind}'", code="unknown_type")
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from fastapi import FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from showdesk.services.container import Services
@@ -33,6 +33,42 @@ class RoutingCollector(Collector):
         yield agents
 
 
+class VideoCollector(Collector):
+    """How video sessions on this node ended, why they failed, and what the agents' desktops saw."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        stats = self._services.video.stats
+        ended = CounterMetricFamily(
+            "showdesk_video_sessions_ended",
+            "Video sessions ended, by outcome and media path",
+            labels=["outcome", "path"],
+        )
+        for (outcome, path), count in sorted(stats.outcomes.items()):
+            ended.add_metric([outcome, path], count)
+        yield ended
+        failures = CounterMetricFamily("showdesk_video_failures", "Failed video sessions, by reason", labels=["reason"])
+        for reason, count in sorted(stats.failures.items()):
+            failures.add_metric([reason], count)
+        yield failures
+        problems = CounterMetricFamily(
+            "showdesk_video_picture_problems",
+            "Connected sessions without a usable picture (no frames, black, frozen), by cause",
+            labels=["cause"],
+        )
+        for cause, count in sorted(stats.problems.items()):
+            problems.add_metric([cause], count)
+        yield problems
+        retries = CounterMetricFamily(
+            "showdesk_video_retries", "Customer-side retries: through the relay, or ICE restarts", labels=["how"]
+        )
+        for how, count in sorted(stats.retries.items()):
+            retries.add_metric([how], count)
+        yield retries
+
+
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -43,6 +79,7 @@ class Metrics:
 
     def watch(self, services: Services) -> None:
         self.registry.register(RoutingCollector(services))
+        self.registry.register(VideoCollector(services))
 
     def mount(self, app: FastAPI) -> None:
         @app.get("/metrics", include_in_schema=False)

@@ -167,6 +167,9 @@ video_sessions = Table(
     Column("outcome", String(20), nullable=True),
     Column("failure_reason", String(500), nullable=True),
     Column("path", String(20), nullable=True),
+    Column("relay_retries", Integer, nullable=False, default=0),
+    Column("ice_restarts", Integer, nullable=False, default=0),
+    Column("problems", JSON, nullable=False, default=list),
 )
 
 revoked_tokens = Table(

@@ -1,0 +1,104 @@
+"""ICE servers per video session: STUN for everyone, TURN relay credentials only for an active session.
+
+The relay servers come from `serve --turn-url/--turn-secret` (or a static username and credential) and
+from the organization's TURN servers in the console. A shared-secret server gets TURN REST API
+credentials minted for this one session and valid for minutes; a static one is handed out as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from showdesk.domain.errors import Conflict
+from showdesk.domain.turn_servers import TurnServer
+from showdesk.domain.video import VideoSession
+from showdesk.services.ports import Clock, Store
+
+
+class MintTurn(Protocol):
+    def __call__(self, secret: str, session_id: str, now: datetime, ttl: timedelta) -> tuple[str, str, datetime]: ...
+
+
+@dataclass(frozen=True)
+class IceSettings:
+    stun_port: int = 3478  # ShowDesk's own STUN responder; 0: none
+    stun_urls: tuple[str, ...] = ()
+    turn_urls: tuple[str, ...] = ()
+    turn_secret: str = ""  # TURN REST API shared secret: ephemeral credentials per session
+    turn_username: str = ""  # or a static credential
+    turn_credential: str = ""
+    turn_ttl: timedelta = timedelta(minutes=10)
+
+
+class IceServers:
+    def __init__(self, store: Store, clock: Clock, settings: IceSettings, mint: MintTurn | None = None) -> None:
+        self._store = store
+        self._clock = clock
+        self._settings = settings
+        self._mint = mint
+
+    async def for_session(self, session: VideoSession, host: str) -> list[dict[str, Any]]:
+        """ICE servers for one active session: STUN for everyone; TURN credentials only for this session,
+        minted for minutes (never for a plain chat, nor for a request the customer has not accepted)."""
+        if not session.is_active:
+            raise Conflict("ICE servers are only for video the customer has accepted", code="video_state")
+        servers: list[dict[str, Any]] = []
+        if self._settings.stun_port:
+            servers.append({"urls": [f"stun:{_bracket(host)}:{self._settings.stun_port}"]})
+        if self._settings.stun_urls:
+            servers.append({"urls": list(self._settings.stun_urls)})
+        configured = TurnServer(
+            id="serve",
+            organization_id=session.organization_id,
+            name="serve --turn-url",
+            urls=list(self._settings.turn_urls),
+            authentication="shared-secret" if self._settings.turn_secret else "static",
+            secret=self._settings.turn_secret,
+            username=self._settings.turn_username,
+            credential=self._settings.turn_credential,
+        )
+        stored = await self._store.list_turn_servers(session.organization_id)
+        for turn in [configured, *stored]:
+            entry = self._turn_entry(turn, session.id)
+            if entry is not None:
+                servers.append(entry)
+        return servers
+
+    def _turn_entry(self, turn: TurnServer, session_id: str) -> dict[str, Any] | None:
+        if not turn.active or not turn.urls:
+            return None
+        if turn.authentication == "shared-secret":
+            if not turn.secret or self._mint is None:
+                return None
+            username, credential, expires = self._mint(
+                turn.secret, session_id, self._clock.now(), self._settings.turn_ttl
+            )
+            return {
+                "urls": list(turn.urls),
+                "username": username,
+                "credential": credential,
+                "expiresAt": expires.isoformat(timespec="seconds").replace("+00:00", "Z"),
+            }
+        if not turn.username:
+            return None
+        return {"urls": list(turn.urls), "username": turn.username, "credential": turn.credential}
+
+    async def for_session_id(self, session_id: str, host: str) -> list[dict[str, Any]]:
+        session = await self._store.get_video_session(session_id)
+        return await self.for_session(session, host) if session is not None and session.is_active else []
+
+    @staticmethod
+    def has_relay(ice_servers: list[dict[str, Any]]) -> bool:
+        return any(str(u).startswith(("turn:", "turns:")) for s in ice_servers for u in s.get("urls", []))
+
+    async def relay_available(self, organization_id: str) -> bool:
+        """Whether any TURN server is set up for this organization (by `serve` flags or the console)."""
+        if self._settings.turn_urls and (self._settings.turn_secret or self._settings.turn_username):
+            return True
+        return any(t.active and t.urls for t in await self._store.list_turn_servers(organization_id))
+
+
+def _bracket(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host

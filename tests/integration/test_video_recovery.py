@@ -1,0 +1,243 @@
+"""When the network fights back, over the real sockets: relay credentials per session, the relay retry,
+ICE restarts, picture problems reported by the agent desktop, and what the record and /metrics keep."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.integration.test_video_signaling import OFFER, _connected, _system_line
+from tests.support.server import ServerProcess
+from tests.support.ws_clients import Agent, Guest
+
+SECRET = "relay-shared-secret-0123456789"
+TURN_URL = "turn:198.51.100.7:3478"
+
+
+@pytest.fixture(scope="module")
+def relay_server() -> Iterator[ServerProcess]:
+    proc = ServerProcess("--turn-url", TURN_URL, "--turn-secret", SECRET).start()
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture(scope="module")
+def bare_server() -> Iterator[ServerProcess]:
+    """No relay anywhere: neither `serve` flags nor a TURN server in the console."""
+    proc = ServerProcess().start()
+    yield proc
+    proc.stop()
+
+
+def _turn_entries(ice_servers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [s for s in ice_servers if any(u.startswith("turn") for u in s["urls"])]
+
+
+def _check_ephemeral(entry: dict[str, Any], session_id: str, secret: str = SECRET) -> int:
+    """The TURN REST API credential coturn recomputes: HMAC-SHA1 of `expiry:session`; returns seconds left."""
+    expiry, _, session = entry["username"].partition(":")
+    assert session == session_id
+    expected = base64.b64encode(hmac.new(secret.encode(), entry["username"].encode(), hashlib.sha1).digest()).decode()
+    assert entry["credential"] == expected
+    return int(expiry) - int(time.time())
+
+
+async def _accepted(server: ServerProcess) -> tuple[Guest, Agent, str, str, dict[str, Any], dict[str, Any]]:
+    guest, agent, cid = await _connected(server)
+    await agent.send(type="videoRequest", conversationId=cid)
+    asked = await guest.expect("videoRequested")
+    assert "iceServers" not in asked  # nothing to relay through before the customer says yes
+    session_id = asked["video"]["id"]
+    await guest.send(type="videoStart", sessionId=session_id)
+    ready = await guest.expect("videoReady")
+    starting = await agent.expect("videoStarting")
+    return guest, agent, cid, session_id, ready, starting
+
+
+def _metric(server: ServerProcess, name: str, **labels: str) -> float:
+    text = httpx.get(f"{server.base}/metrics").text
+    wanted = ",".join(f'{k}="{v}"' for k, v in labels.items())
+    match = re.search(rf"^{name}\{{{re.escape(wanted)}\}} (\S+)$", text, re.MULTILINE)
+    return float(match.group(1)) if match else 0.0
+
+
+def _record(server: ServerProcess, cid: str) -> dict[str, Any]:
+    token = server.login()
+    conv = httpx.get(f"{server.base}/api/v2/conversations/{cid}", headers={"authorization": f"Bearer {token}"})
+    return dict(conv.json()["videoSessions"][-1])
+
+
+async def test_relay_credentials_are_minted_per_active_session_for_minutes(relay_server: ServerProcess) -> None:
+    guest, agent, cid, session_id, ready, starting = await _accepted(relay_server)
+    [customer_turn] = _turn_entries(ready["iceServers"])
+    [agent_turn] = _turn_entries(starting["iceServers"])
+    for entry in (customer_turn, agent_turn):
+        assert entry["urls"] == [TURN_URL]
+        assert 9 * 60 <= _check_ephemeral(entry, session_id) <= 10 * 60
+    await agent.send(type="videoEnd", conversationId=cid)
+    await guest.expect("videoEnd")
+    # Over: asking to try again gets no new credentials, only a refusal.
+    await guest.send(type="videoRetry", sessionId=session_id, how="relay")
+    refused = await guest.expect("error")
+    assert refused["code"] == "video_state" and refused["ref"] == "videoRetry"
+    await guest.close()
+    await agent.close()
+
+
+async def test_a_plain_chat_gets_no_relay_credentials(relay_server: ServerProcess) -> None:
+    guest, agent, _cid = await _connected(relay_server)
+    ack = await guest.say("just chatting")
+    await agent.expect("message", id=ack["id"])
+    frames = guest.seen + agent.seen
+    assert not any("iceServers" in f for f in frames)
+    assert SECRET not in str(frames)
+    await guest.close()
+    await agent.close()
+
+
+async def test_relay_retry_gives_both_sides_fresh_credentials_once(relay_server: ServerProcess) -> None:
+    guest, agent, cid, session_id, _ready, _ = await _accepted(relay_server)
+    await guest.send(type="videoSignal", sessionId=session_id, signal="offer", sdp=OFFER, attempt=0)
+    assert (await agent.expect("videoSignal", signal="offer"))["attempt"] == 0
+    before = _metric(relay_server, "showdesk_video_retries_total", how="relay")
+
+    await guest.send(type="videoRetry", sessionId=session_id, how="relay", reason="checking_timeout")
+    for side in (guest, agent):
+        retrying = await side.expect("videoRetrying")
+        assert retrying["how"] == "relay" and "relay" in retrying["text"]
+        assert retrying["video"]["relayRetries"] == 1
+        [entry] = _turn_entries(retrying["iceServers"])
+        _check_ephemeral(entry, session_id)
+    assert "blocks direct video" in await _system_line(guest, "relay")
+    # The new attempt's signals carry its number, so stale ones from the first can be told apart.
+    await guest.send(type="videoSignal", sessionId=session_id, signal="offer", sdp=OFFER, attempt=1)
+    assert (await agent.expect("videoSignal", signal="offer", attempt=1))["sdp"] == OFFER
+    await guest.send(type="videoSignal", sessionId=session_id, signal="offer", sdp=OFFER, attempt="two")
+    assert (await guest.expect("error"))["code"] == "invalid_signal"
+
+    await guest.send(type="videoRetry", sessionId=session_id, how="relay")
+    assert (await guest.expect("error"))["code"] == "relay_already_tried"
+    assert _metric(relay_server, "showdesk_video_retries_total", how="relay") == before + 1
+
+    await agent.send(type="videoStatus", conversationId=cid, sessionId=session_id, state="live", path="relay")
+    await guest.expect("videoStarted")
+    record = _record(relay_server, cid)
+    assert record["path"] == "relay" and record["relayRetries"] == 1
+    # the chat goes on
+    ack = await guest.say("I can see it now")
+    assert (await agent.expect("message", id=ack["id"]))["text"] == "I can see it now"
+    await guest.close()
+    await agent.close()
+
+
+async def test_relay_retry_without_any_relay_fails_at_once_in_words(bare_server: ServerProcess) -> None:
+    guest, agent, _cid, session_id, ready, _ = await _accepted(bare_server)
+    assert _turn_entries(ready["iceServers"]) == []
+    before = _metric(bare_server, "showdesk_video_failures_total", reason="no_relay")
+    await guest.send(type="videoRetry", sessionId=session_id, how="relay", reason="ice_failed")
+    for side in (guest, agent):
+        ended = await side.expect("videoEnd")
+        assert ended["video"]["outcome"] == "failed" and ended["video"]["failureReason"] == "no_relay"
+        assert "no relay (TURN) server" in ended["text"] and "The chat goes on" in ended["text"]
+    assert _metric(bare_server, "showdesk_video_failures_total", reason="no_relay") == before + 1
+    ack = await guest.say("ok, let me describe it")
+    assert (await agent.expect("message", id=ack["id"]))["text"] == "ok, let me describe it"
+    await guest.close()
+    await agent.close()
+
+
+async def test_ice_restart_only_for_live_video_and_a_few_times(relay_server: ServerProcess) -> None:
+    guest, agent, cid, session_id, _, _ = await _accepted(relay_server)
+    await guest.send(type="videoRetry", sessionId=session_id, how="restart")
+    assert (await guest.expect("error"))["code"] == "video_state"
+    await agent.send(type="videoStatus", conversationId=cid, sessionId=session_id, state="live", path="direct")
+    await guest.expect("videoStarted")
+    for n in (1, 2, 3):
+        await guest.send(type="videoRetry", sessionId=session_id, how="restart", reason="network_change")
+        retrying = await agent.expect("videoRetrying")
+        assert retrying["how"] == "restart" and retrying["video"]["iceRestarts"] == n
+        assert retrying["text"] == "The customer's network changed; reconnecting the video."
+        assert _turn_entries((await guest.expect("videoRetrying"))["iceServers"])
+    await guest.send(type="videoRetry", sessionId=session_id, how="restart")
+    assert (await guest.expect("error"))["code"] == "too_many_restarts"
+    await guest.send(type="videoRetry", sessionId=session_id, how="sideways")
+    assert (await guest.expect("error"))["code"] == "invalid_retry"
+    # after a restart the desktop reports the path again: the record follows
+    await agent.send(type="videoStatus", conversationId=cid, sessionId=session_id, state="live", path="relay")
+    deadline = time.monotonic() + 5
+    while _record(relay_server, cid)["path"] != "relay" and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    await guest.send(type="videoStop")
+    await agent.expect("videoEnd")
+    record = _record(relay_server, cid)
+    assert record["iceRestarts"] == 3 and record["path"] == "relay" and record["outcome"] == "completed"
+    await guest.close()
+    await agent.close()
+
+
+async def test_picture_problems_are_said_once_to_both_sides_and_recorded(relay_server: ServerProcess) -> None:
+    guest, agent, cid, session_id, _, _ = await _accepted(relay_server)
+    before = _metric(relay_server, "showdesk_video_picture_problems_total", cause="black_frames")
+    status = {"type": "videoStatus", "conversationId": cid, "sessionId": session_id}
+    await agent.send(**status, state="problem", cause="black_frames")
+    problem = await agent.expect("videoProblem")
+    assert problem["cause"] == "black_frames" and "black picture" in problem["text"]
+    assert "camera may be covered" in await _system_line(guest, "black picture")
+    await agent.send(**status, state="problem", cause="black_frames")  # seen again: no second message
+    await agent.send(**status, state="problem", cause="sunspots")
+    assert (await agent.expect("error"))["code"] == "invalid_video_status"
+    await agent.send(**status, state="failed", reason="no_frames")
+    ended = await guest.expect("videoEnd")
+    assert ended["video"]["failureReason"] == "no_frames" and "no picture ever reached" in ended["text"]
+    record = _record(relay_server, cid)
+    assert record["problems"] == ["black_frames"] and record["outcome"] == "failed"
+    assert _metric(relay_server, "showdesk_video_picture_problems_total", cause="black_frames") == before + 1
+    system_lines = [f["text"] for f in guest.seen if f["type"] == "message" and f["from"] == "system"]
+    assert sum("black picture" in t for t in system_lines) == 1
+    await guest.close()
+    await agent.close()
+
+
+async def test_console_turn_servers_reach_the_browsers(bare_server: ServerProcess) -> None:
+    admin = {"authorization": f"Bearer {bare_server.login('admin@demo.local', 'admin')}"}
+    route = f"{bare_server.base}/api/v2/telephony/turn-servers"
+    console_secret = "console-secret-abcdefghijkl"
+    made = [
+        httpx.post(route, headers=admin, json=body).json()
+        for body in (
+            {"name": "Shared", "urls": ["turn:203.0.113.5:3478"], "secret": console_secret},
+            {
+                "name": "Static",
+                "urls": ["turns:203.0.113.6:5349?transport=tcp"],
+                "authentication": "static",
+                "username": "shop",
+                "credential": "fixed-pass",
+            },
+            {"name": "Off", "urls": ["turn:203.0.113.7:3478"], "secret": console_secret, "active": False},
+        )
+    ]
+    try:
+        guest, agent, _cid, session_id, ready, starting = await _accepted(bare_server)
+        for ice in (ready["iceServers"], starting["iceServers"]):
+            shared, static = _turn_entries(ice)
+            assert shared["urls"] == ["turn:203.0.113.5:3478"]
+            _check_ephemeral(shared, session_id, console_secret)
+            assert static == {
+                "urls": ["turns:203.0.113.6:5349?transport=tcp"],
+                "username": "shop",
+                "credential": "fixed-pass",
+            }
+        await guest.close()
+        await agent.close()
+    finally:
+        for server in made:
+            httpx.delete(f"{route}/{server['id']}", headers=admin)
