@@ -2,6 +2,16 @@
 // resume, end, full screen, and the state in words. In one-way mode the desktop answers receive-only
 // and never touches its own camera; in two-way mode it sends the agent's default camera and microphone.
 
+import { PictureWatch, PROBLEM_WORDS } from './picture-watch.js';
+
+// The customer's side leads a retry; this side gives up on its own only if nothing happens for this long.
+const FAILED_GRACE_MS = 15000;
+
+const RETRY_WORDS = {
+  relay: "The customer's network blocks direct video; trying a relay…",
+  restart: "The customer's network changed; reconnecting…",
+};
+
 const STATE_WORDS = {
   idle: '',
   requested: 'Waiting for the customer to share their camera…',
@@ -45,6 +55,11 @@ export class VideoPane {
   #capable = false;
   #chatActive = true;
   #watchedSession = null; // the session whose first frame is being waited for
+  #attemptNo = 0; // the customer's connection attempt (1 after the relay retry); signals carry it
+  #picture = null; // PictureWatch once connected
+  #notice = null; // words about the connection or the picture, over the state's own
+  #reconnecting = false;
+  #failTimer = null;
 
   /** `send(frame)` writes to the agent socket; `element` is the chat's card. */
   constructor(element, conversationId, { send }) {
@@ -101,6 +116,7 @@ export class VideoPane {
       case 'videoHeld': return this.#set('held', frame);
       case 'videoResumed': return this.#set('live', frame);
       case 'videoEnd': return this.#onEnd(frame);
+      case 'videoRetrying': return this.#onRetrying(frame);
       default: return undefined;
     }
   }
@@ -116,7 +132,30 @@ export class VideoPane {
   #onStarting(frame) {
     this.#teardown();
     this.session = frame.video;
-    const pc = new RTCPeerConnection({ iceServers: frame.iceServers ?? [] });
+    this.#attemptNo = 0;
+    this.#newPeer(frame.iceServers ?? []);
+    this.#set('connecting', frame);
+  }
+
+  /** The customer's side tries again, with fresh ICE servers: a new connection, or an ICE restart. */
+  #onRetrying(frame) {
+    if (!this.#pc || frame.video?.id !== this.session?.id) return;
+    this.session = frame.video;
+    this.#notice = RETRY_WORDS[frame.how] ?? frame.text;
+    if (frame.how === 'relay') {
+      this.#attemptNo += 1;
+      this.#closePeer();
+      for (const track of this.#ownTracks.splice(0)) track.stop(); // two-way: taken again for the new connection
+      this.#newPeer(frame.iceServers ?? []);
+    } else if (frame.how === 'restart') {
+      this.#reconnecting = true;
+      this.#pc.setConfiguration({ ...this.#pc.getConfiguration(), iceServers: frame.iceServers ?? [] });
+    }
+    this.#render();
+  }
+
+  #newPeer(iceServers) {
+    const pc = new RTCPeerConnection({ iceServers });
     this.#pc = pc;
     pc.ontrack = ({ track, streams }) => {
       if (track.kind !== 'video' && !streams.length) return;
@@ -129,20 +168,54 @@ export class VideoPane {
       this.#signal({ signal: 'candidate', candidate: candidate ? candidate.toJSON() : null });
     };
     pc.onconnectionstatechange = () => {
+      if (pc !== this.#pc) return;
+      if (pc.connectionState === 'connected') this.#onConnected(pc);
+      else if (pc.connectionState === 'failed') this.#onFailed(pc);
+    };
+  }
+
+  #onConnected(pc) {
+    clearTimeout(this.#failTimer);
+    if (this.#reconnecting) {
+      this.#reconnecting = false;
+      this.#notice = null;
+      this.#render();
+      this.#reportPath(pc); // a restart may have moved the media to (or off) the relay
+    }
+    this.#picture ??= new PictureWatch(pc, this.#ui.remote, {
+      paused: () => this.state === 'held' || this.#reconnecting || pc.iceConnectionState === 'disconnected',
+      problem: (cause) => {
+        this.#notice = PROBLEM_WORDS[cause];
+        this.#render();
+        this.#send({ type: 'videoStatus', sessionId: this.session.id, state: 'problem', cause });
+      },
+      cleared: () => {
+        this.#notice = null;
+        this.#render();
+      },
+      giveUp: (reason) => this.#send({ type: 'videoStatus', sessionId: this.session.id, state: 'failed', reason }),
+    });
+  }
+
+  /** The customer's side retries or gives up in words; only if it stays silent does this side end it. */
+  #onFailed(pc) {
+    clearTimeout(this.#failTimer);
+    this.#failTimer = setTimeout(() => {
       if (pc === this.#pc && pc.connectionState === 'failed') {
         this.#send({ type: 'videoStatus', sessionId: this.session.id, state: 'failed', reason: 'ice_failed' });
       }
-    };
-    this.#set('connecting', frame);
+    }, FAILED_GRACE_MS);
   }
 
   async #onSignal(frame) {
     const pc = this.#pc;
-    if (!pc || frame.sessionId !== this.session?.id) return;
+    if (!pc || frame.sessionId !== this.session?.id || (frame.attempt ?? 0) !== this.#attemptNo) return;
     try {
       if (frame.signal === 'offer') {
+        const renegotiation = Boolean(pc.currentLocalDescription); // an ICE restart: same media
         await pc.setRemoteDescription({ type: 'offer', sdp: frame.sdp });
-        if (this.session.mode === 'two-way') await this.#sendOwnCamera(pc);
+        if (renegotiation) { /* keep the directions and tracks already agreed */ }
+        else if (this.session.mode === 'two-way') await this.#sendOwnCamera(pc);
         else for (const transceiver of pc.getTransceivers()) transceiver.direction = 'recvonly';
         await pc.setLocalDescription(await pc.createAnswer());
         if (pc !== this.#pc) return;
@@ -190,13 +263,16 @@ export class VideoPane {
     const video = this.#ui.remote;
     if (this.#watchedSession === this.session.id) return;
     this.#watchedSession = this.session.id;
-    const report = async () => {
-      if (pc !== this.#pc) return;
-      const path = await mediaPath(pc);
-      this.#send({ type: 'videoStatus', sessionId: this.session.id, state: 'live', ...(path ? { path } : {}) });
-    };
+    const report = () => this.#reportPath(pc);
     if (typeof video.requestVideoFrameCallback === 'function') video.requestVideoFrameCallback(() => report());
     else video.addEventListener('loadeddata', () => report(), { once: true });
+  }
+
+  async #reportPath(pc) {
+    if (pc !== this.#pc) return;
+    const path = await mediaPath(pc);
+    if (pc !== this.#pc) return;
+    this.#send({ type: 'videoStatus', sessionId: this.session.id, state: 'live', ...(path ? { path } : {}) });
   }
 
   #onEnd(frame) {
@@ -206,19 +282,30 @@ export class VideoPane {
   }
 
   #teardown() {
-    this.#pc?.close();
-    this.#pc = null;
-    this.#pendingCandidates = [];
+    this.#closePeer();
+    this.#attemptNo = 0;
+    this.#notice = null;
     for (const track of this.#ownTracks) track.stop();
     this.#ownTracks = [];
     this.#ui.remote.srcObject = null;
-    this.#watchedSession = null;
     this.#ui.self.srcObject = null;
     if (document.fullscreenElement === this.#ui.stage) document.exitFullscreen();
   }
 
+  /** The connection only: the pane, the picture element and the session stay (a relay retry follows). */
+  #closePeer() {
+    clearTimeout(this.#failTimer);
+    this.#picture?.stop();
+    this.#picture = null;
+    this.#reconnecting = false;
+    this.#watchedSession = null;
+    this.#pc?.close();
+    this.#pc = null;
+    this.#pendingCandidates = [];
+  }
+
   #signal(fields) {
-    this.#send({ type: 'videoSignal', sessionId: this.session.id, ...fields });
+    this.#send({ type: 'videoSignal', sessionId: this.session.id, attempt: this.#attemptNo, ...fields });
   }
 
   #set(state, frame) {
@@ -235,7 +322,9 @@ export class VideoPane {
     ui.pane.hidden = !(this.#capable && this.#canAnswer) && state === 'idle';
     ui.pane.dataset.state = state;
     ui.status.textContent = state;
-    ui.words.textContent = state === 'failed' || state === 'ended' ? (text || STATE_WORDS[state]) : STATE_WORDS[state];
+    const over = state === 'failed' || state === 'ended';
+    ui.words.textContent = over ? (text || STATE_WORDS[state]) : (this.#notice ?? STATE_WORDS[state]);
+    ui.pane.dataset.problem = over ? '' : (this.#picture?.problem ?? '');
     ui.request.hidden = !(this.#canAnswer && this.#capable);
     ui.request.disabled = !this.#chatActive || open || pending;
     ui.request.textContent = state === 'ended' || state === 'failed' ? 'Request video again' : 'Request video';

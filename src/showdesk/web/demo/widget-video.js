@@ -53,6 +53,9 @@ export class WidgetVideo {
       ui.agent.hidden = false;
     });
     chat.on('videoEnd', ({ text }) => this.refresh(text));
+    // The network fights back: say so while the SDK tries again, and say what the agent cannot see.
+    chat.on('videoRetrying', ({ text }) => this.refresh(text));
+    chat.on('videoProblem', ({ text }) => this.refresh(text));
     for (const event of ['state', 'agentJoined', 'agentLeft', 'chatEnded']) chat.on(event, () => this.refresh());
   }
 

@@ -11,6 +11,7 @@ export function normalizeConfig(config = {}) {
     deploymentId: String(deploymentId),
     serverUrl: String(config.serverUrl || sdkOrigin()).replace(/\/+$/, ''),
     turnServers: Object.freeze([...(config.turnServers ?? [])]),
+    iceTransportPolicy: config.iceTransportPolicy === 'relay' ? 'relay' : 'all',
   });
 }
 

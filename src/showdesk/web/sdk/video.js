@@ -1,8 +1,19 @@
 // The customer's side of video: the camera, one peer connection per session (send-only in one-way
 // mode), trickle ICE over the chat socket, hold by sending no frames at all, and every track stopped
-// when the video ends, however it ends.
+// when the video ends, however it ends. When the network fights back, this side leads: a first attempt
+// that cannot connect is tried once more through the TURN relay only, and a connection lost to a
+// network change is restarted (ICE restart), each time with fresh ICE servers from the server.
 
+import { ConnectionWatch } from './connection-watch.js';
 import { cameraError, videoRefusal } from './media-errors.js';
+
+const MAX_ICE_RESTARTS = 3; // the server allows as many per session
+
+// What the customer reads while the connection fights the network (the agent reads its own words).
+const RETRY_WORDS = {
+  relay: 'Your network blocks direct video; trying a relay…',
+  restart: 'Your network changed; reconnecting the video…',
+};
 
 const OPEN_STATES = new Set(['connecting', 'live', 'held']);
 
@@ -22,6 +33,11 @@ export class CustomerVideo {
   #send;
   #emit;
   #extraIceServers;
+  #relayOnly;
+  #iceServers = []; // the server's, for the current session
+  #stream = null; // what is being shared, kept across a relay retry
+  #attemptNo = 0; // 0: the first connection; 1: the relay retry (signals carry it)
+  #watch = null;
   #pc = null;
   #tracks = new Set(); // every track given or taken for the current attempt
   #heldSenders = [];
@@ -30,10 +46,11 @@ export class CustomerVideo {
   #readyWaiter = null; // the server's answer to the last videoStart
   #ended = new Set(); // session ids whose end was already reported
 
-  constructor({ send, emit, iceServers = [] }) {
+  constructor({ send, emit, iceServers = [], iceTransportPolicy = 'all' }) {
     this.#send = send;
     this.#emit = emit;
     this.#extraIceServers = iceServers;
+    this.#relayOnly = iceTransportPolicy === 'relay';
   }
 
   get isOpen() { return OPEN_STATES.has(this.state); }
@@ -81,14 +98,30 @@ export class CustomerVideo {
     const { sessionId, video, iceServers } = await attempt.ready;
     if (cancelled()) return;
     this.session = video;
-    const pc = new RTCPeerConnection({ iceServers: [...(iceServers ?? []), ...this.#extraIceServers] });
+    this.#stream = stream;
+    this.#iceServers = iceServers ?? [];
+    this.#attemptNo = 0;
+    await this.#connect(attempt, sessionId, { relay: this.#relayOnly });
+  }
+
+  /** One peer connection for the session: the camera's tracks on it, an offer to the agent. */
+  async #connect(attempt, sessionId, { relay }) {
+    const video = this.session;
+    const stream = this.#stream;
+    const pc = new RTCPeerConnection({
+      iceServers: [...this.#iceServers, ...this.#extraIceServers],
+      iceTransportPolicy: relay ? 'relay' : 'all',
+    });
     this.#pc = pc;
+    const attemptNo = this.#attemptNo;
     const twoWay = video.mode === 'two-way';
     // The flow decides whether the microphone is shared: a page's stream with audio sends no sound
     // when the Start Video block says audio source none (its tracks are still stopped at the end).
     const sent = stream.getTracks().filter((t) => t.kind === 'video' || video.audioSource === 'microphone');
     for (const track of sent) {
-      pc.addTransceiver(track, { direction: twoWay ? 'sendrecv' : 'sendonly', streams: [stream] });
+      if (track.readyState === 'live') {
+        pc.addTransceiver(track, { direction: twoWay ? 'sendrecv' : 'sendonly', streams: [stream] });
+      }
     }
     if (twoWay) {
       if (!sent.some((t) => t.kind === 'video')) pc.addTransceiver('video', { direction: 'recvonly' });
@@ -101,21 +134,56 @@ export class CustomerVideo {
     }
     pc.onicecandidate = ({ candidate }) => {
       if (pc !== this.#pc) return;
-      this.#send({ type: 'videoSignal', sessionId, signal: 'candidate', candidate: candidate ? candidate.toJSON() : null });
+      this.#send({ type: 'videoSignal', sessionId, signal: 'candidate', attempt: attemptNo,
+                   candidate: candidate ? candidate.toJSON() : null });
     };
-    pc.onconnectionstatechange = () => {
-      if (pc !== this.#pc) return;
-      if (pc.connectionState === 'connected') this.#settle(attempt, null);
-      else if (pc.connectionState === 'failed') {
-        this.#send({ type: 'videoDecline', sessionId, reason: 'ice_failed' });
-        this.#settle(attempt, videoRefusal('ice_failed',
-          'The video connection could not be made through the networks in between.'));
-      }
-    };
+    this.#watch = new ConnectionWatch(pc, { relay }, {
+      connected: () => { if (pc === this.#pc) this.#settle(attempt, null); },
+      neverConnected: (reason) => { if (pc === this.#pc) this.#cannotConnect(sessionId, reason); },
+      lost: (reason) => { if (pc === this.#pc) this.#connectionLost(sessionId, reason); },
+    });
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
     if (pc !== this.#pc) return;
-    this.#send({ type: 'videoSignal', sessionId, signal: 'offer', sdp: pc.localDescription.sdp });
+    this.#send({ type: 'videoSignal', sessionId, signal: 'offer', attempt: attemptNo, sdp: pc.localDescription.sdp });
+  }
+
+  /** The first connection could not be made: once through the relay only, then give up in words. */
+  #cannotConnect(sessionId, reason) {
+    if (this.#attemptNo === 0) this.#send({ type: 'videoRetry', sessionId, how: 'relay', reason });
+    else this.#send({ type: 'videoDecline', sessionId, reason: 'relay_failed' });
+  }
+
+  /** A connection that worked went away: ICE restart, a few times, then give up in words. */
+  #connectionLost(sessionId, reason) {
+    if ((this.session?.iceRestarts ?? 0) < MAX_ICE_RESTARTS) {
+      this.#send({ type: 'videoRetry', sessionId, how: 'restart', reason });
+    } else {
+      this.#send({ type: 'videoDecline', sessionId, reason: 'connection_lost' });
+    }
+  }
+
+  /** The server agreed to try again and sent fresh ICE servers (and relay credentials). */
+  async #onRetrying(frame) {
+    const pc = this.#pc;
+    if (!pc || frame.video?.id !== this.session?.id) return;
+    this.session = frame.video;
+    const sessionId = frame.video.id;
+    this.#emit('videoRetrying', { sessionId, how: frame.how, video: frame.video, text: RETRY_WORDS[frame.how] });
+    if (frame.how === 'relay') {
+      this.#iceServers = frame.iceServers ?? [];
+      this.#attemptNo += 1;
+      this.#closePeer();
+      const attempt = this.#attempt;
+      await this.#connect(attempt, sessionId, { relay: true }).catch((error) => this.#failAttempt(attempt, error));
+    } else if (frame.how === 'restart') {
+      pc.setConfiguration({ ...pc.getConfiguration(), iceServers: [...(frame.iceServers ?? []), ...this.#extraIceServers] });
+      this.#watch?.expectReconnect();
+      await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
+      if (pc !== this.#pc) return;
+      this.#send({ type: 'videoSignal', sessionId, signal: 'offer', attempt: this.#attemptNo,
+                   sdp: pc.localDescription.sdp });
+    }
   }
 
   // frames from the server ----------------------------------------------------------------------------
@@ -129,6 +197,12 @@ export class CustomerVideo {
       case 'videoResumed': return this.#onResumed(frame);
       case 'videoEnd': return this.#finish(frame);
       case 'videoSignal': return this.#onSignal(frame);
+      case 'videoRetrying': return this.#onRetrying(frame).catch((error) => {
+        this.#emit('error', videoRefusal('invalid_signal', `The video connection failed: ${error.message}`));
+      });
+      case 'videoProblem':
+        this.session = frame.video;
+        return this.#emit('videoProblem', { sessionId: frame.video?.id ?? null, cause: frame.cause, text: frame.text });
       default: return undefined;
     }
   }
@@ -140,6 +214,12 @@ export class CustomerVideo {
       const refusal = videoRefusal(error.code, error.message);
       this.#takeReadyWaiter()?.reject(refusal);
       if (attempt) this.#failAttempt(attempt, refusal);
+      return true;
+    }
+    if (error.ref === 'videoRetry' && this.isOpen && this.session) {
+      // The server will not try again (restarts used up, say): end it in words rather than hang.
+      const connected = this.#pc?.connectionState === 'connected';
+      if (!connected) this.#send({ type: 'videoDecline', sessionId: this.session.id, reason: 'connection_lost' });
       return true;
     }
     return typeof error.ref === 'string' && error.ref.startsWith('video');
@@ -192,7 +272,7 @@ export class CustomerVideo {
 
   async #onSignal(frame) {
     const pc = this.#pc;
-    if (!pc || frame.sessionId !== this.session?.id) return;
+    if (!pc || frame.sessionId !== this.session?.id || (frame.attempt ?? 0) !== this.#attemptNo) return;
     try {
       if (frame.signal === 'answer') {
         await pc.setRemoteDescription({ type: 'answer', sdp: frame.sdp });
@@ -274,11 +354,18 @@ export class CustomerVideo {
   /** Camera off, connection closed, nothing of this session kept. */
   #teardown() {
     this.#stopTracks();
+    this.#closePeer();
+    this.#stream = null;
+    this.#heldSenders = [];
+    this.remoteStream = null;
+  }
+
+  #closePeer() {
+    this.#watch?.stop();
+    this.#watch = null;
     this.#pc?.close();
     this.#pc = null;
-    this.#heldSenders = [];
     this.#pendingCandidates = [];
-    this.remoteStream = null;
   }
 
   #stopTracks() {

@@ -15,8 +15,13 @@ export interface ChatConfig {
   deploymentId: string;
   /** Origin of the ShowDesk server; default: the origin this SDK was loaded from. */
   serverUrl?: string;
-  /** Extra ICE servers for video (used once video is available). */
+  /** Extra ICE servers for video (used once video is available), e.g. a TURN server with static credentials. */
   turnServers?: TurnServer[];
+  /**
+   * `relay` sends the customer's video only through a TURN relay, so the agent's browser never learns
+   * the customer's address (it needs a TURN server). Default `all`: direct when possible, relay when not.
+   */
+  iceTransportPolicy?: 'all' | 'relay';
   /** Where the session of this tab is kept; default: sessionStorage. */
   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
 }
@@ -175,6 +180,12 @@ export interface VideoSession extends VideoSettings {
   readonly failureReason: string | null;
   /** How media went, as the agent desktop saw the selected ICE pair. */
   readonly path: 'direct' | 'relay' | null;
+  /** Times the customer's side started again through the relay only (0 or 1). */
+  readonly relayRetries: number;
+  /** ICE restarts after the customer's network changed under a connected session. */
+  readonly iceRestarts: number;
+  /** Picture problems the agent desktop saw: `no_frames`, `not_decoding`, `black_frames`, `frozen`. */
+  readonly problems: readonly string[];
 }
 
 export interface StartVideoOptions {
@@ -209,6 +220,24 @@ export interface VideoEndEvent {
   text: string | null;
 }
 
+/** Payload of `videoRetrying`: the network fought back and the SDK tries again. */
+export interface VideoRetryingEvent {
+  sessionId: string;
+  /** `relay`: the first connection could not be made, so once more through the TURN relay only;
+   * `restart`: the network changed under a live video (ICE restart). */
+  how: 'relay' | 'restart';
+  video: VideoSession;
+  /** What to tell the customer, e.g. "Your network blocks direct video; trying a relay…". */
+  text: string;
+}
+
+/** Payload of `videoProblem`: the agent's desktop is connected but sees no usable picture. */
+export interface VideoProblemEvent {
+  sessionId: string | null;
+  cause: 'no_frames' | 'not_decoding' | 'black_frames' | 'frozen';
+  text: string;
+}
+
 export interface ConnectionEvent {
   state: ConnectionState;
   /** Close code of the connection that went away, when there was one. */
@@ -238,6 +267,10 @@ export interface ChatEventMap {
   videoResumed: VideoEvent;
   /** However the video ended; every track the SDK was given or took is already stopped. */
   videoEnd: VideoEndEvent;
+  /** The connection is being tried again (through the relay, or after a network change). */
+  videoRetrying: VideoRetryingEvent;
+  /** Connected, but the agent sees no picture, a black one or a frozen one; `text` says what to do. */
+  videoProblem: VideoProblemEvent;
   /** Every change of `videoState`. */
   videoState: { state: VideoStatus; previous: VideoStatus };
   /** Two-way only: the agent's picture and sound (also `remoteVideoStream`). */

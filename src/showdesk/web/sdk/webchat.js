@@ -59,6 +59,7 @@ export class WebChat extends Emitter {
       send: (frame) => this.#socket?.send(frame),
       emit: (event, payload) => this.emit(event, payload),
       iceServers: this.#config.turnServers,
+      iceTransportPolicy: this.#config.iceTransportPolicy,
     });
     if (typeof window !== 'undefined') {
       // Leaving the page turns the camera off, whatever the page does next (bfcache, unload, close).
