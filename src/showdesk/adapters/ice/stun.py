@@ -7,7 +7,7 @@ XOR-MAPPED-ADDRESS, SOFTWARE and FINGERPRINT; anything else is dropped without a
 of a server that receives something it cannot parse. No authentication: plain Binding needs none.
 
 The byte-level work lives in pure functions (`parse_binding_request`, `binding_success`, `binding_request`,
-`parse_binding_response`) so it can be tested without sockets.
+`parse_binding_response`, on top of `stun_message`) so it can be tested without sockets.
 """
 
 from __future__ import annotations
@@ -17,122 +17,59 @@ import ipaddress
 import logging
 import os
 import socket
-import struct
-import zlib
 from dataclasses import dataclass
 from typing import Any, cast
 
+from showdesk.adapters.ice.stun_message import (
+    BINDING,
+    REQUEST,
+    SOFTWARE,
+    SUCCESS,
+    XOR_MAPPED_ADDRESS,
+    attribute,
+    decode,
+    decode_xor_address,
+    encode,
+    encode_xor_address,
+    message_type,
+)
+
 log = logging.getLogger(__name__)
 
-MAGIC_COOKIE = 0x2112A442
-BINDING_REQUEST = 0x0001
-BINDING_SUCCESS = 0x0101
-XOR_MAPPED_ADDRESS = 0x0020
-SOFTWARE = 0x8022
-FINGERPRINT = 0x8028
-FINGERPRINT_XOR = 0x5354554E
+BINDING_REQUEST = message_type(BINDING, REQUEST)
+BINDING_SUCCESS = message_type(BINDING, SUCCESS)
 SOFTWARE_NAME = b"ShowDesk"
-
-_HEADER = struct.Struct("!HHI12s")
-_ATTR = struct.Struct("!HH")
-
-
-def _pad(n: int) -> int:
-    return (n + 3) & ~3
-
-
-def _attribute(kind: int, value: bytes) -> bytes:
-    return _ATTR.pack(kind, len(value)) + value + b"\x00" * (_pad(len(value)) - len(value))
-
-
-def _fingerprint(message_so_far: bytes) -> int:
-    return (zlib.crc32(message_so_far) ^ FINGERPRINT_XOR) & 0xFFFFFFFF
-
-
-def _finish(kind: int, transaction_id: bytes, attributes: bytes) -> bytes:
-    """Header + attributes + FINGERPRINT, the header length counting the fingerprint (8 bytes)."""
-    head = _HEADER.pack(kind, len(attributes) + 8, MAGIC_COOKIE, transaction_id) + attributes
-    return head + _ATTR.pack(FINGERPRINT, 4) + struct.pack("!I", _fingerprint(head))
-
-
-def _parse(data: bytes, kind: int) -> tuple[bytes, dict[int, bytes]] | None:
-    """Header and attributes of a well-formed STUN message of `kind`, or None. First attribute of a type wins."""
-    if len(data) < _HEADER.size or len(data) % 4:
-        return None
-    msg_type, length, cookie, transaction_id = _HEADER.unpack_from(data)
-    if msg_type != kind or cookie != MAGIC_COOKIE or length != len(data) - _HEADER.size:
-        return None
-    attributes: dict[int, bytes] = {}
-    offset = _HEADER.size
-    while offset < len(data):
-        if offset + _ATTR.size > len(data):
-            return None
-        attr_type, attr_len = _ATTR.unpack_from(data, offset)
-        start = offset + _ATTR.size
-        if start + attr_len > len(data):
-            return None
-        value = data[start : start + attr_len]
-        if attr_type == FINGERPRINT:
-            # Must be last, four bytes, and match the CRC of everything before it.
-            if attr_len != 4 or start + 4 != len(data):
-                return None
-            if struct.unpack("!I", value)[0] != _fingerprint(data[:offset]):
-                return None
-        attributes.setdefault(attr_type, value)
-        offset = start + _pad(attr_len)
-    if offset != len(data):
-        return None
-    return transaction_id, attributes
 
 
 def parse_binding_request(data: bytes) -> bytes | None:
     """The transaction id of a well-formed Binding Request, or None for anything else."""
-    parsed = _parse(data, BINDING_REQUEST)
-    return None if parsed is None else parsed[0]
+    message = decode(data)
+    return message.transaction_id if message is not None and message.kind == BINDING_REQUEST else None
 
 
 def binding_request(transaction_id: bytes | None = None) -> bytes:
     """A Binding Request with FINGERPRINT; a random transaction id unless one is given."""
-    tid = os.urandom(12) if transaction_id is None else transaction_id
-    if len(tid) != 12:
-        raise ValueError("a STUN transaction id is 12 bytes")
-    return _finish(BINDING_REQUEST, tid, b"")
-
-
-def _xor_address(transaction_id: bytes, host: str, port: int) -> bytes:
-    ip = ipaddress.ip_address(host.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped  # a dual-stack socket's view of an IPv4 peer
-    key = struct.pack("!I", MAGIC_COOKIE) + (transaction_id if ip.version == 6 else b"")
-    address = bytes(a ^ b for a, b in zip(ip.packed, key, strict=True))
-    family = 0x01 if ip.version == 4 else 0x02
-    return struct.pack("!BBH", 0, family, port ^ (MAGIC_COOKIE >> 16)) + address
+    return encode(BINDING_REQUEST, os.urandom(12) if transaction_id is None else transaction_id)
 
 
 def binding_success(transaction_id: bytes, address: tuple[str, int]) -> bytes:
     """The Binding Success Response telling the sender at `address` what it looks like from here."""
     host, port = address
-    attributes = _attribute(XOR_MAPPED_ADDRESS, _xor_address(transaction_id, host, port))
-    attributes += _attribute(SOFTWARE, SOFTWARE_NAME)
-    return _finish(BINDING_SUCCESS, transaction_id, attributes)
+    ip = ipaddress.ip_address(host.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # a dual-stack socket's view of an IPv4 peer
+    attributes = attribute(XOR_MAPPED_ADDRESS, encode_xor_address(transaction_id, str(ip), port))
+    attributes += attribute(SOFTWARE, SOFTWARE_NAME)
+    return encode(BINDING_SUCCESS, transaction_id, attributes)
 
 
 def parse_binding_response(data: bytes, transaction_id: bytes) -> tuple[str, int] | None:
     """The mapped address from a Binding Success Response to `transaction_id`, or None."""
-    parsed = _parse(data, BINDING_SUCCESS)
-    if parsed is None or parsed[0] != transaction_id:
+    message = decode(data)
+    if message is None or message.kind != BINDING_SUCCESS or message.transaction_id != transaction_id:
         return None
-    value = parsed[1].get(XOR_MAPPED_ADDRESS)
-    if value is None or len(value) not in (8, 20):
-        return None
-    _, family, xport = struct.unpack_from("!BBH", value)
-    key = struct.pack("!I", MAGIC_COOKIE) + transaction_id
-    raw = bytes(a ^ b for a, b in zip(value[4:], key, strict=False))
-    if (family, len(raw)) == (0x01, 4):
-        return str(ipaddress.IPv4Address(raw)), xport ^ (MAGIC_COOKIE >> 16)
-    if (family, len(raw)) == (0x02, 16):
-        return str(ipaddress.IPv6Address(raw)), xport ^ (MAGIC_COOKIE >> 16)
-    return None
+    value = message.attributes.get(XOR_MAPPED_ADDRESS)
+    return None if value is None else decode_xor_address(value, transaction_id)
 
 
 class StunResponder(asyncio.DatagramProtocol):
