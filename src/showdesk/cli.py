@@ -1,4 +1,4 @@
-"""The `showdesk` command: serve, flow validate/publish."""
+"""The `showdesk` command: serve, flow validate/publish, turn config, doctor."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from showdesk.config import Settings
 app = typer.Typer(help="ShowDesk: web chat with one-way video escalation.", no_args_is_help=True)
 flow_app = typer.Typer(help="Validate and publish Architect-style flows (YAML or JSON).", no_args_is_help=True)
 app.add_typer(flow_app, name="flow")
+turn_app = typer.Typer(help="The video relay (TURN): a hardened coturn configuration.", no_args_is_help=True)
+app.add_typer(turn_app, name="turn")
 
 
 def _env_default(name: str) -> Any:
@@ -128,6 +130,117 @@ def flow_publish(
 ) -> None:
     """Validate and publish a flow file as the newest version of the flow it names."""
     raise typer.Exit(asyncio.run(_flow_command(file, database_url, organization, publish=True)))
+
+
+@turn_app.command("config")
+def turn_config(
+    secret: Annotated[
+        str | None,
+        typer.Option(
+            envvar="SHOWDESK_TURN_SECRET",
+            help="coturn's static-auth-secret, the same as `serve --turn-secret`; default: a new random one",
+        ),
+    ] = None,
+    realm: Annotated[str, typer.Option(help="the TURN realm")] = "showdesk",
+    listening_ip: Annotated[str | None, typer.Option(help="address to listen on; default: every interface")] = None,
+    port: Annotated[
+        int,
+        typer.Option(
+            help="UDP/TCP listening port; ShowDesk's own STUN responder also defaults to 3478, so run coturn on "
+            "its own host or give one of them another port"
+        ),
+    ] = 3478,
+    external_ip: Annotated[
+        str | None, typer.Option(help="public address behind NAT, as PUBLIC or PUBLIC/PRIVATE")
+    ] = None,
+    relay_ip: Annotated[str | None, typer.Option(help="local address relayed media leaves from")] = None,
+    min_port: Annotated[int, typer.Option(help="lowest UDP relay port")] = 49152,
+    max_port: Annotated[int, typer.Option(help="highest UDP relay port")] = 65535,
+    allow_peer_ip: Annotated[
+        list[str] | None,
+        typer.Option(help="peer address, network or first-last range to allow despite the denied ranges (repeat)"),
+    ] = None,
+    user_quota: Annotated[int, typer.Option(help="simultaneous allocations per username (0: no limit)")] = 10,
+    total_quota: Annotated[int, typer.Option(help="simultaneous allocations in all (0: no limit)")] = 1000,
+    max_bps: Annotated[int, typer.Option(help="bytes per second per allocation (0: no limit)")] = 625_000,
+) -> None:
+    """Print a hardened coturn configuration (turnserver.conf) for ShowDesk's ephemeral TURN credentials."""
+    import secrets
+
+    from showdesk.adapters.ice.coturn import coturn_config
+
+    generated = secret is None
+    try:
+        text = coturn_config(
+            secrets.token_urlsafe(32) if secret is None else secret,
+            realm=realm,
+            listening_ip=listening_ip,
+            port=port,
+            external_ip=external_ip,
+            relay_ip=relay_ip,
+            min_port=min_port,
+            max_port=max_port,
+            user_quota=user_quota,
+            total_quota=total_quota,
+            max_bps=max_bps,
+            allowed_peer_ips=allow_peer_ip or [],
+        )
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    if generated:
+        typer.echo(
+            "# A new random static-auth-secret was generated below: give the same value to\n"
+            "# `showdesk serve --turn-secret <secret>` (or SHOWDESK_TURN_SECRET), or to the console's TURN server."
+        )
+    typer.echo(text, nl=False)
+
+
+@app.command()
+def doctor(
+    stun_host: Annotated[str, typer.Option(help="where ShowDesk's STUN responder is asked")] = "127.0.0.1",
+    stun_port: Annotated[
+        int, typer.Option(envvar="SHOWDESK_STUN_PORT", help="ShowDesk's STUN port; 0 skips the STUN check")
+    ] = 3478,
+    turn_url: Annotated[
+        str | None, typer.Option(envvar="SHOWDESK_TURN_URL", help="TURN URLs of `serve`, comma-separated")
+    ] = None,
+    turn_secret: Annotated[str | None, typer.Option(envvar="SHOWDESK_TURN_SECRET")] = None,
+    turn_username: Annotated[
+        str | None, typer.Option(envvar="SHOWDESK_TURN_USERNAME", help="a static TURN username instead of a secret")
+    ] = None,
+    turn_credential: Annotated[str | None, typer.Option(envvar="SHOWDESK_TURN_CREDENTIAL")] = None,
+    database_url: Annotated[
+        str, typer.Option(envvar="SHOWDESK_DATABASE_URL", help="default: SQLite in ./showdesk-data/")
+    ] = "",
+    organization: Annotated[
+        str, typer.Option(envvar="SHOWDESK_ORGANIZATION", help="whose console TURN servers to check")
+    ] = "demo",
+    timeout: Annotated[float, typer.Option(help="seconds to wait for each answer")] = 3.0,
+) -> None:
+    """Check that browsers can get video: STUN answers, each TURN server allocates and is hardened."""
+    from showdesk.doctor import DoctorOptions, run_doctor
+
+    options = DoctorOptions(
+        stun_host=stun_host,
+        stun_port=stun_port,
+        turn_urls=[u.strip() for u in (turn_url or "").split(",") if u.strip()],
+        turn_secret=turn_secret or "",
+        turn_username=turn_username or "",
+        turn_credential=turn_credential or "",
+        database_url=database_url or Settings().resolved_database_url(),
+        organization=organization,
+        timeout=timeout,
+    )
+
+    async def checks() -> int:
+        failed = False
+        async for line in run_doctor(options):
+            typer.echo(str(line))
+            failed = failed or line.status == "FAIL"
+        return 1 if failed else 0
+
+    raise typer.Exit(asyncio.run(checks()))
 
 
 def main() -> None:
