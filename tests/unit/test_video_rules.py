@@ -6,8 +6,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from showdesk.domain.errors import Conflict
-from showdesk.domain.video import VideoSession, VideoState, refuse_agent_answer, refuse_video, video_settings
+from showdesk.domain.errors import Conflict, InvalidInput
+from showdesk.domain.video import (
+    MAX_ICE_RESTARTS,
+    PICTURE_PROBLEMS,
+    RELAY,
+    RESTART,
+    VideoSession,
+    VideoState,
+    refuse_agent_answer,
+    refuse_video,
+    video_settings,
+)
 
 HEAD = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
 
@@ -56,3 +66,61 @@ def test_a_session_records_consent_duration_and_outcome() -> None:
     assert not session.is_open
     with pytest.raises(Conflict):
         session.finish("agent", t0, "completed")
+
+
+def _consented() -> VideoSession:
+    t0 = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    session = VideoSession("vid_2", "c_2", "org", "one-way", "none", "camera", "u_1", t0)
+    session.consent("Ann", t0)
+    return session
+
+
+def test_the_relay_is_tried_once_and_only_before_the_picture_came() -> None:
+    session = _consented()
+    session.retry(RELAY)
+    assert session.relay_retries == 1
+    with pytest.raises(Conflict) as again:
+        session.retry(RELAY)
+    assert again.value.code == "relay_already_tried"
+    session.went_live(datetime.now(UTC))
+    other = _consented()
+    other.went_live(datetime.now(UTC))
+    with pytest.raises(Conflict) as live:
+        other.retry(RELAY)
+    assert live.value.code == "video_state"
+
+
+def test_ice_restarts_are_for_live_or_held_video_and_limited() -> None:
+    session = _consented()
+    with pytest.raises(Conflict):
+        session.retry(RESTART)  # nothing to restart before it ever connected: that is the relay's job
+    session.went_live(datetime.now(UTC))
+    session.retry(RESTART)
+    session.move_to(VideoState.HELD)
+    for _ in range(MAX_ICE_RESTARTS - 1):
+        session.retry(RESTART)
+    with pytest.raises(Conflict) as limit:
+        session.retry(RESTART)
+    assert limit.value.code == "too_many_restarts" and session.ice_restarts == MAX_ICE_RESTARTS
+    with pytest.raises(InvalidInput):
+        session.retry("teleport")
+
+
+def test_picture_problems_are_kept_once_each_in_order() -> None:
+    session = _consented()
+    assert session.note_problem("no_frames") and session.note_problem("black_frames")
+    assert not session.note_problem("no_frames")
+    assert session.to_wire()["problems"] == ["no_frames", "black_frames"]
+    with pytest.raises(InvalidInput):
+        session.note_problem("gremlins")
+    assert set(PICTURE_PROBLEMS) == {"no_frames", "not_decoding", "black_frames", "frozen"}
+
+
+def test_only_a_consented_open_session_is_active() -> None:
+    t0 = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+    session = VideoSession("vid_3", "c_3", "org", "one-way", "none", "camera", "u_1", t0)
+    assert session.is_open and not session.is_active  # asked, not yet accepted
+    session.consent("Ann", t0)
+    assert session.is_active
+    session.finish("customer", t0, "completed")
+    assert not session.is_active
