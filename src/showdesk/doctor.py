@@ -22,6 +22,7 @@ from showdesk.adapters.ice.turn_client import (
     TurnRefused,
     TurnTimeout,
     TurnUnreachable,
+    TurnUrl,
     parse_turn_url,
 )
 
@@ -100,12 +101,13 @@ def _credentials(target: TurnTarget, now: datetime) -> tuple[str, str] | None:
     return None
 
 
-def _refusal(exc: TurnError, target: TurnTarget, port: int, timeout: float) -> str:
+def _refusal(exc: TurnError, target: TurnTarget, url: TurnUrl, timeout: float) -> str:
     """Why an Allocate failed, in words, with what to look at."""
+    where = f"{url.transport.upper()} {url.port}"
     if isinstance(exc, TurnTimeout):
-        return f"no answer in {timeout:g} s — is coturn running and is UDP {port} open?"
+        return f"no answer in {timeout:g} s — is coturn running and is {where} open?"
     if isinstance(exc, TurnUnreachable):
-        return f"{exc} — is coturn running, listening on UDP {port}?"
+        return f"{exc} — is coturn running, listening on {where}?"
     if isinstance(exc, TurnRefused):
         said = f"{exc.code} {exc.reason}".rstrip()
         if exc.code == 401 and target.authentication == "shared-secret":
@@ -131,7 +133,7 @@ async def check_turn(target: TurnTarget, url: str, timeout: float, now: datetime
         yield Line("FAIL", f"{label}: {exc}")
         return
     if not parsed.checkable:
-        yield Line("WARN", f"{label}: not checked (only UDP is: turn:host:port or ?transport=udp)")
+        yield Line("WARN", f"{label}: not checked (TURN over TLS is not; turn: URLs over UDP and TCP are)")
         return
     credentials = _credentials(target, now)
     if credentials is None:
@@ -143,12 +145,15 @@ async def check_turn(target: TurnTarget, url: str, timeout: float, now: datetime
         yield Line("FAIL", f"{label}: {missing} — browsers would get no TURN credentials")
         return
     started = time.perf_counter()
-    async with TurnClient(parsed.host, parsed.port, *credentials, timeout=timeout) as client:
-        try:
-            allocation = await client.allocate()
-        except TurnError as exc:
-            yield Line("FAIL", f"{label}: {_refusal(exc, target, parsed.port, timeout)}")
-            return
+    client = TurnClient(parsed.host, parsed.port, *credentials, timeout=timeout, protocol=parsed.transport)
+    try:
+        await client.open()
+        allocation = await client.allocate()
+    except TurnError as exc:
+        client.close()
+        yield Line("FAIL", f"{label}: {_refusal(exc, target, parsed, timeout)}")
+        return
+    try:
         elapsed = (time.perf_counter() - started) * 1000
         relayed = f"{allocation.relayed[0]}:{allocation.relayed[1]}"
         yield Line(
@@ -161,6 +166,8 @@ async def check_turn(target: TurnTarget, url: str, timeout: float, now: datetime
             await client.release()
         except TurnError as exc:
             yield Line("WARN", f"{label}: could not release the test allocation ({exc}); it expires by itself")
+    finally:
+        client.close()
 
 
 async def _permission(client: TurnClient, peer: str) -> TurnError | None:

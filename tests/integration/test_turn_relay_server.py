@@ -126,6 +126,16 @@ async def test_ephemeral_credentials_allocate_and_release(coturn: CoturnProcess)
             pytest.fail("the allocation was still there 3 s after Refresh(lifetime=0)")
 
 
+async def test_ephemeral_credentials_allocate_over_tcp_too(coturn: CoturnProcess) -> None:
+    async with TurnClient(coturn.host, coturn.port, *credentials(), protocol="tcp") as client:
+        allocation = await client.allocate()
+        assert coturn.min_port <= allocation.relayed[1] <= coturn.max_port  # a UDP relay, reached over TCP
+        with pytest.raises(TurnRefused) as refused:
+            await client.create_permission("127.0.0.1")
+        assert refused.value.code == 403
+        await client.release()
+
+
 async def test_credentials_whose_expiry_has_passed_are_refused(coturn: CoturnProcess) -> None:
     async with TurnClient(coturn.host, coturn.port, *credentials(ttl=timedelta(seconds=-5))) as client:
         with pytest.raises(TurnRefused) as refused:
@@ -312,7 +322,7 @@ def test_doctor_passes_a_good_setup(coturn: CoturnProcess, showdesk_with_stun: S
         "--stun-port",
         str(STUN_PORT),
         "--turn-url",
-        coturn.url,
+        f"{coturn.url},{coturn.url}?transport=tcp",
         "--turn-secret",
         SECRET,
         "--database-url",
@@ -324,13 +334,16 @@ def test_doctor_passes_a_good_setup(coturn: CoturnProcess, showdesk_with_stun: S
     passed = lines(done, "PASS")
     stun = rf"PASS stun 127\.0\.0\.1:{STUN_PORT}: answered in [\d.]+ ms, mapped address 127\.0\.0\.1:\d+"
     assert re.fullmatch(stun, passed[0]), passed
-    for label in (f"turn {coturn.url}", f"turn {coturn.url} [console: {name}]"):
+    for label in (f"turn {coturn.url}", f"turn {coturn.url}?transport=tcp", f"turn {coturn.url} [console: {name}]"):
         mine = [line for line in passed if line.startswith(f"PASS {label}: ")]
         assert re.search(r"allocated relay 127\.0\.0\.1:\d+ in [\d.]+ ms \(lifetime 600 s\)", mine[0]), mine
         assert "refuses loopback peers (127.0.0.1: 403 Forbidden IP)" in mine[1]
         assert "refuses private and link-local peers" in mine[2]
         assert "relays to public peers" in mine[3]
-    assert any("turns:" in line and "not checked (only UDP" in line for line in lines(done, "WARN"))
+    assert lines(done, "WARN") == [
+        f"WARN turn turns:{coturn.host}:5349?transport=tcp [console: {name}]: not checked "
+        "(TURN over TLS is not; turn: URLs over UDP and TCP are)"
+    ]
 
 
 def test_doctor_names_a_wrong_secret(coturn: CoturnProcess, tmp_path: Path) -> None:
@@ -351,6 +364,19 @@ def test_doctor_names_a_turn_port_where_nothing_listens(tmp_path: Path) -> None:
     assert lines(done, "FAIL") == [
         f"FAIL turn turn:127.0.0.1:{port}: nothing listens on udp 127.0.0.1:{port} (port unreachable) — "
         f"is coturn running, listening on UDP {port}?"
+    ]
+
+
+def test_doctor_names_a_tcp_turn_port_where_nothing_listens(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"turn:127.0.0.1:{port}?transport=tcp"
+    done = run_doctor("--stun-port", "0", "--turn-url", url, "--turn-secret", SECRET, cwd=tmp_path)
+    assert done.returncode == 1
+    assert lines(done, "FAIL") == [
+        f"FAIL turn {url}: nothing listens on tcp 127.0.0.1:{port} (connection refused) — "
+        f"is coturn running, listening on TCP {port}?"
     ]
 
 

@@ -135,7 +135,7 @@ def test_attributes_after_message_integrity_are_ignored() -> None:
 )
 def test_turn_urls(url: str, parsed: TurnUrl) -> None:
     assert parse_turn_url(url) == parsed
-    assert parsed.checkable == (parsed.scheme == "turn" and parsed.transport == "udp")
+    assert parsed.checkable == (parsed.scheme == "turn")  # TURN over TLS is not
 
 
 @pytest.mark.parametrize("url", ["stun:example.com", "turn:", "turn:host:99999", "turn:host?transport=sctp"])
@@ -349,3 +349,61 @@ async def test_other_refusals_carry_code_and_reason(serve: Any) -> None:
         with pytest.raises(TurnRefused) as refused:
             await client.allocate()
     assert (refused.value.code, refused.value.reason) == (486, "Allocation Quota Reached")
+
+
+# --- over TCP -------------------------------------------------------------------------------------------
+
+
+async def test_over_tcp_each_message_is_framed_by_its_length() -> None:
+    requests: list[StunMessage] = []
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                header = await reader.readexactly(20)
+                request = decode(header + await reader.readexactly(struct.unpack_from("!H", header, 2)[0]))
+                assert request is not None
+                requests.append(request)
+                reply = long_term(request, writer.get_extra_info("peername")[:2])
+                writer.write(reply[:7])  # an answer split across segments still reads as one message
+                await writer.drain()
+                writer.write(reply[7:])
+        except asyncio.IncompleteReadError:
+            writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with TurnClient("127.0.0.1", port, USERNAME, PASSWORD, protocol="tcp") as client:
+            allocation = await client.allocate()
+            await client.create_permission("203.0.113.9")
+            await client.release()
+    finally:
+        server.close()
+    assert allocation.relayed == ("198.51.100.7", 50000)
+    assert [r.method for r in requests] == [m.ALLOCATE, m.ALLOCATE, m.CREATE_PERMISSION, m.REFRESH]  # sent once each
+
+
+async def test_over_tcp_a_closed_port_is_a_refused_connection() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(TurnUnreachable) as unreachable:
+        async with TurnClient("127.0.0.1", port, USERNAME, PASSWORD, protocol="tcp"):
+            pass
+    assert str(unreachable.value) == f"nothing listens on tcp 127.0.0.1:{port} (connection refused)"
+
+
+async def test_over_tcp_a_server_that_hangs_up_is_said_so() -> None:
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readexactly(20)
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with TurnClient("127.0.0.1", port, USERNAME, PASSWORD, protocol="tcp", timeout=2) as client:
+            with pytest.raises(TurnUnreachable, match="the server closed the TCP connection"):
+                await client.allocate()
+    finally:
+        server.close()

@@ -1,10 +1,11 @@
-"""A minimal TURN client over UDP (RFC 8656): Allocate, CreatePermission, Refresh; for `showdesk doctor`.
+"""A minimal TURN client over UDP or TCP (RFC 8656): Allocate, CreatePermission, Refresh; for `showdesk doctor`.
 
 It does what a browser does before relaying media, so a check with it tells whether browsers will get
 a relay: the first Allocate goes without credentials, the server answers 401 with REALM and NONCE, the
 retry carries USERNAME, REALM, NONCE and MESSAGE-INTEGRITY keyed with MD5(username:realm:password).
-A 438 Stale Nonce is answered by retrying with the new nonce. Requests are retransmitted (RTO 500 ms,
-doubling) until the deadline; every failure is a `TurnError` whose message says what went wrong.
+A 438 Stale Nonce is answered by retrying with the new nonce. Over UDP requests are retransmitted (RTO
+500 ms, doubling) until the deadline; over TCP they are sent once and framed by their length field.
+Every failure is a `TurnError` whose message says what went wrong. The relay itself is always UDP.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from showdesk.adapters.ice.stun_message import (
     ALLOCATE,
     CREATE_PERMISSION,
     ERROR,
+    HEADER,
     LIFETIME,
     NONCE,
     REALM,
@@ -82,8 +84,8 @@ class TurnUrl:
 
     @property
     def checkable(self) -> bool:
-        """Whether this client can reach it: plain TURN over UDP only."""
-        return self.scheme == "turn" and self.transport == "udp"
+        """Whether this client can reach it: plain TURN over UDP or TCP, not TLS (turns:)."""
+        return self.scheme == "turn"
 
 
 def parse_turn_url(url: str) -> TurnUrl:
@@ -116,11 +118,12 @@ class Allocation:
 
 
 class _Endpoint(asyncio.DatagramProtocol):
+    """Hands each answer to the request waiting for its transaction id."""
+
     def __init__(self) -> None:
         self.waiting: dict[bytes, asyncio.Future[StunMessage]] = {}
-        self.failure: OSError | None = None
 
-    def datagram_received(self, data: bytes, addr: tuple[Any, ...]) -> None:
+    def deliver(self, data: bytes) -> None:
         message = decode(data)
         if message is None:
             return
@@ -128,11 +131,16 @@ class _Endpoint(asyncio.DatagramProtocol):
         if future is not None and not future.done():
             future.set_result(message)
 
-    def error_received(self, exc: Exception) -> None:
-        self.failure = exc if isinstance(exc, OSError) else OSError(str(exc))
+    def fail(self, exc: Exception) -> None:
         for future in self.waiting.values():
             if not future.done():
-                future.set_exception(self.failure)
+                future.set_exception(exc)
+
+    def datagram_received(self, data: bytes, addr: tuple[Any, ...]) -> None:
+        self.deliver(data)
+
+    def error_received(self, exc: Exception) -> None:
+        self.fail(exc)
 
 
 class TurnClient:
@@ -146,16 +154,22 @@ class TurnClient:
         password: str,
         *,
         timeout: float = 3.0,  # seconds per transaction, retransmissions included
+        protocol: str = "udp",  # how this client reaches the server: udp | tcp
     ) -> None:
+        if protocol not in ("udp", "tcp"):
+            raise ValueError("protocol must be udp or tcp")
         self.host = host
         self.port = port
         self.username = username
         self.password = password
         self.timeout = timeout
+        self.protocol = protocol
         self.realm: str | None = None
         self.nonce: bytes | None = None
         self.allocation: Allocation | None = None
         self._transport: asyncio.DatagramTransport | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self._reading: asyncio.Task[None] | None = None
         self._endpoint = _Endpoint()
 
     async def __aenter__(self) -> TurnClient:
@@ -165,21 +179,54 @@ class TurnClient:
     async def __aexit__(self, *exc_info: object) -> None:
         self.close()
 
+    @property
+    def where(self) -> str:
+        return f"{self.protocol} {self.host}:{self.port}"
+
     async def open(self) -> None:
         loop = asyncio.get_running_loop()
+        kind = socket.SOCK_DGRAM if self.protocol == "udp" else socket.SOCK_STREAM
         try:
-            infos = await loop.getaddrinfo(self.host, self.port, type=socket.SOCK_DGRAM)
+            infos = await loop.getaddrinfo(self.host, self.port, type=kind)
         except socket.gaierror as exc:
             raise TurnUnreachable(f"cannot resolve '{self.host}': {exc.strerror}") from exc
         family, _, _, _, address = infos[0]
-        self._transport, _ = await loop.create_datagram_endpoint(
-            lambda: self._endpoint, family=family, remote_addr=(str(address[0]), int(address[1]))
-        )
+        remote = (str(address[0]), int(address[1]))
+        if self.protocol == "udp":
+            self._transport, _ = await loop.create_datagram_endpoint(
+                lambda: self._endpoint, family=family, remote_addr=remote
+            )
+            return
+        try:
+            reader, self._writer = await asyncio.wait_for(asyncio.open_connection(*remote), self.timeout)
+        except TimeoutError as exc:
+            raise TurnTimeout(f"no TCP connection to {self.host}:{self.port} in {self.timeout:g} s") from exc
+        except ConnectionRefusedError as exc:
+            raise TurnUnreachable(f"nothing listens on {self.where} (connection refused)") from exc
+        except OSError as exc:
+            raise TurnUnreachable(f"{self.where}: {exc.strerror or exc}") from exc
+        self._reading = asyncio.create_task(self._read_stream(reader))
+
+    async def _read_stream(self, reader: asyncio.StreamReader) -> None:
+        """STUN over TCP: each message is its 20-byte header and the length the header gives."""
+        try:
+            while True:
+                header = await reader.readexactly(HEADER.size)
+                length = struct.unpack_from("!H", header, 2)[0]
+                self._endpoint.deliver(header + await reader.readexactly(length))
+        except (asyncio.IncompleteReadError, OSError) as exc:
+            self._endpoint.fail(ConnectionResetError(f"the server closed the TCP connection ({exc})"))
 
     def close(self) -> None:
         if self._transport is not None:
             self._transport.close()
             self._transport = None
+        if self._reading is not None:
+            self._reading.cancel()
+            self._reading = None
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
     @property
     def key(self) -> bytes:
@@ -246,7 +293,7 @@ class TurnClient:
     async def _transaction(
         self, method: int, attributes: bytes, *, authenticated: bool, peer_ip: str | None = None
     ) -> StunMessage:
-        if self._transport is None:
+        if self._transport is None and self._writer is None:
             raise TurnError("the client is not open")
         transaction_id = os.urandom(12)
         if peer_ip is not None:
@@ -272,25 +319,29 @@ class TurnClient:
         return answer
 
     async def _exchange(self, method: int, transaction_id: bytes, request: bytes) -> StunMessage:
-        assert self._transport is not None
         loop = asyncio.get_running_loop()
         future: asyncio.Future[StunMessage] = loop.create_future()
         self._endpoint.waiting[transaction_id] = future
         deadline = loop.time() + self.timeout
         rto = FIRST_RTO
         try:
+            if self._writer is not None:  # TCP: sent once, the stream does the retransmitting
+                self._writer.write(request)
             while not future.done():
                 remaining = deadline - loop.time()
                 if remaining <= 0:
                     name = METHOD_NAMES.get(method)
-                    raise TurnTimeout(f"no answer to {name} from udp {self.host}:{self.port} in {self.timeout:g} s")
-                self._transport.sendto(request)
+                    raise TurnTimeout(f"no answer to {name} from {self.where} in {self.timeout:g} s")
+                if self._transport is not None:
+                    self._transport.sendto(request)
                 await asyncio.wait([future], timeout=min(rto, remaining))
                 rto *= 2
             return future.result()
         except ConnectionRefusedError as exc:
-            raise TurnUnreachable(f"nothing listens on udp {self.host}:{self.port} (port unreachable)") from exc
+            raise TurnUnreachable(f"nothing listens on {self.where} (port unreachable)") from exc
+        except ConnectionResetError as exc:
+            raise TurnUnreachable(f"{self.where}: {exc}") from exc
         except OSError as exc:
-            raise TurnUnreachable(f"udp {self.host}:{self.port}: {exc.strerror or exc}") from exc
+            raise TurnUnreachable(f"{self.where}: {exc.strerror or exc}") from exc
         finally:
             del self._endpoint.waiting[transaction_id]
