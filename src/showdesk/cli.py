@@ -36,8 +36,19 @@ def serve(
     stun_port: Annotated[
         int, typer.Option(envvar="SHOWDESK_STUN_PORT", help="built-in STUN responder; 0 turns it off")
     ] = 3478,
-    turn_url: Annotated[str | None, typer.Option(envvar="SHOWDESK_TURN_URL")] = None,
-    turn_secret: Annotated[str | None, typer.Option(envvar="SHOWDESK_TURN_SECRET")] = None,
+    turn_url: Annotated[
+        str | None, typer.Option(envvar="SHOWDESK_TURN_URL", help="TURN relay URLs, comma-separated")
+    ] = None,
+    turn_secret: Annotated[
+        str | None,
+        typer.Option(envvar="SHOWDESK_TURN_SECRET", help="coturn's static-auth-secret: ephemeral credentials"),
+    ] = None,
+    turn_username: Annotated[
+        str | None, typer.Option(envvar="SHOWDESK_TURN_USERNAME", help="or a static TURN username ...")
+    ] = None,
+    turn_credential: Annotated[
+        str | None, typer.Option(envvar="SHOWDESK_TURN_CREDENTIAL", help="... and its credential")
+    ] = None,
     offer_timeout: Annotated[
         float, typer.Option(envvar="SHOWDESK_OFFER_TIMEOUT", help="seconds to accept an offer")
     ] = 30.0,
@@ -59,6 +70,8 @@ def serve(
         stun_port=stun_port,
         turn_url=turn_url,
         turn_secret=turn_secret,
+        turn_username=turn_username,
+        turn_credential=turn_credential,
         offer_timeout=offer_timeout,
         agent_grace=agent_grace,
     )

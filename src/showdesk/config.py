@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     stun_port: int = 3478
     turn_url: str | None = None
     turn_secret: str | None = None
+    turn_username: str | None = None  # a static credential, when the relay has no shared secret
+    turn_credential: str | None = None
     secret_key: str | None = None
     offer_timeout: float = 30.0
     agent_grace: float = 10.0

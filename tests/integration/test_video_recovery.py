@@ -241,3 +241,15 @@ async def test_console_turn_servers_reach_the_browsers(bare_server: ServerProces
     finally:
         for server in made:
             httpx.delete(f"{route}/{server['id']}", headers=admin)
+
+
+async def test_a_static_relay_credential_from_serve_flags_is_handed_out_as_it_is() -> None:
+    static = ServerProcess(
+        "--turn-url", "turn:198.51.100.9:3478", "--turn-username", "shop", "--turn-credential", "fixed-pass"
+    ).start()
+    try:
+        _, _, _, _, ready, starting = await _accepted(static)
+        expected = {"urls": ["turn:198.51.100.9:3478"], "username": "shop", "credential": "fixed-pass"}
+        assert _turn_entries(ready["iceServers"]) == [expected] == _turn_entries(starting["iceServers"])
+    finally:
+        static.cleanup()

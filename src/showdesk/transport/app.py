@@ -85,6 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             stun_port=stun.port if stun is not None else 0,
             turn_urls=tuple(u for u in (settings.turn_url or "").split(",") if u),
             turn_secret=settings.turn_secret or "",
+            turn_username=settings.turn_username or "",
+            turn_credential=settings.turn_credential or "",
         )
         services = Services(
             store, create_bus(settings.redis_url), SystemClock(), service_settings, ice, turn_credentials
