@@ -60,6 +60,8 @@ export class VideoPane {
   #notice = null; // words about the connection or the picture, over the state's own
   #reconnecting = false;
   #failTimer = null;
+  #reportedPath = null;
+  #followedIce = null;
 
   /** `send(frame)` writes to the agent socket; `element` is the chat's card. */
   constructor(element, conversationId, { send }) {
@@ -176,6 +178,7 @@ export class VideoPane {
 
   #onConnected(pc) {
     clearTimeout(this.#failTimer);
+    this.#followPath(pc);
     if (this.#reconnecting) {
       this.#reconnecting = false;
       this.#notice = null;
@@ -272,7 +275,19 @@ export class VideoPane {
     if (pc !== this.#pc) return;
     const path = await mediaPath(pc);
     if (pc !== this.#pc) return;
+    this.#reportedPath = path;
     this.#send({ type: 'videoStatus', sessionId: this.session.id, state: 'live', ...(path ? { path } : {}) });
+  }
+
+  /** The media may move between direct and relay (an ICE restart, or ICE switching pairs by itself). */
+  #followPath(pc) {
+    const ice = pc.getReceivers().find((r) => r.transport)?.transport?.iceTransport;
+    if (!ice || ice === this.#followedIce) return;
+    this.#followedIce = ice;
+    ice.addEventListener('selectedcandidatepairchange', async () => {
+      if (pc !== this.#pc || this.state === 'connecting') return; // the first frame reports the first path
+      if ((await mediaPath(pc)) !== this.#reportedPath) this.#reportPath(pc);
+    });
   }
 
   #onEnd(frame) {
