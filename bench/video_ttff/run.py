@@ -13,6 +13,7 @@ both are `performance.timeOrigin + performance.now()`, one clock for the pages o
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import socket
 import statistics
@@ -39,9 +40,11 @@ TIMING = """
     if (event.target.closest?.('[data-testid="video-accept"], #start')) window.__ttff.clicks.push(now());
   }, true);
   const Original = window.RTCPeerConnection;
+  window.__peers = [];
   window.RTCPeerConnection = class extends Original {
     constructor(...args) {
       super(...args);
+      window.__peers.push(this);
       this.addEventListener('track', ({ track }) => {
         if (track.kind !== 'video') return;
         const attach = () => {
@@ -101,7 +104,7 @@ def wait_for(page: Page, expression: str, timeout: float = 20.0) -> Any:
 
 
 class ShowDeskPair:
-    def __init__(self, base: str, customer: Page, agent: Page) -> None:
+    def __init__(self, base: str, customer: Page, agent: Page, customer_base: str | None = None) -> None:
         self.customer, self.agent = customer, agent
         agent.goto(f"{base}/agent/")
         agent.get_by_test_id("login-email").fill("agent@demo.local")
@@ -109,7 +112,7 @@ class ShowDeskPair:
         agent.get_by_test_id("login-submit").click()
         agent.get_by_test_id("presence-on-queue").click()
         agent.wait_for_selector("#presence-status[data-status='on_queue']")
-        customer.goto(f"{base}/demo/")
+        customer.goto(f"{customer_base or base}/demo/")
         customer.get_by_test_id("chat-open").click()
         customer.get_by_test_id("chat-name").fill("Bench")
         customer.get_by_test_id("chat-start").click()
@@ -118,12 +121,19 @@ class ShowDeskPair:
         self.panel.get_by_test_id("request-video").wait_for(state="visible")
 
     def turn(self) -> float:
+        return self.turn_checked(None)
+
+    def turn_checked(self, path: str | None) -> float:
         seen = self.agent.evaluate("window.__ttff.frames.length")
         self.panel.get_by_test_id("request-video").click()
         self.customer.get_by_test_id("video-accept").click()
         wait_for(self.agent, f"window.__ttff.frames.length > {seen}")
         click = self.customer.evaluate("window.__ttff.clicks.at(-1)")
         frame = self.agent.evaluate(f"window.__ttff.frames[{seen}]")
+        if path is not None:
+            local = self.customer.evaluate(SELECTED_LOCAL_CANDIDATE)
+            if (local == "relay") != (path == "relay"):
+                raise RuntimeError(f"a {path} turn went through a {local} candidate")
         self.panel.get_by_test_id("end-video").click()
         self.customer.get_by_test_id("video-status").filter(has_text="ended").wait_for()
         wait_for(self.agent, "!document.querySelector('[data-conversation-id] [data-testid=request-video]').disabled")
@@ -146,6 +156,71 @@ class BarePair:
         self.customer.evaluate("window.stopVideo()")
         wait_for(self.agent, "!document.getElementById('remote').srcObject")
         return float(frame - click)
+
+
+SELECTED_LOCAL_CANDIDATE = """async () => {
+  for (const pc of window.__peers ?? []) {
+    if (pc.connectionState !== 'connected') continue;
+    const stats = await pc.getStats();
+    for (const r of stats.values()) {
+      if (r.type === 'transport' && r.selectedCandidatePairId) {
+        return stats.get(stats.get(r.selectedCandidatePairId).localCandidateId).candidateType;
+      }
+    }
+  }
+  return null;
+}"""
+
+
+class NetnsPair:
+    """The customer's Chromium on its own network namespace (its clock is the host's), a coturn with the
+    project's hardened configuration, and ShowDesk handing out relay credentials. One chat, turn by turn
+    with UDP open (`direct`) or cut to everything but the TURN server (`relay`); every turn checks the
+    path the customer's media really took."""
+
+    def __init__(self, playwright: Any, workdir: Path) -> None:
+        from tests.support.coturn import CoturnProcess
+        from tests.support.netns import CustomerNetwork
+
+        self.net = CustomerNetwork().create()
+        self.turn = CoturnProcess(host=self.net.host_ip, relay_ip=self.net.host_ip).start()
+        self.server = ServerProcess(
+            "--host",
+            "0.0.0.0",  # noqa: S104 - the benchmark's own veth
+            "--turn-url",
+            self.turn.url,
+            "--turn-secret",
+            self.turn.secret,
+        )
+        self.server.env["SHOWDESK_PUBLIC_ORIGIN"] = self.net.origin(self.server.port)
+        self.server.start()
+        flags = [*FLAGS, self.net.secure_origin_flag(self.server.port)]
+        self.customer_browser = playwright.chromium.launch(
+            executable_path=self.net.chromium_executable(), headless=True, args=flags
+        )
+        self.agent_browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        pages = []
+        for browser in (self.customer_browser, self.agent_browser):
+            context = browser.new_context()
+            context.add_init_script(TIMING)
+            pages.append(context.new_page())
+        self.pair = ShowDeskPair(self.server.base, pages[0], pages[1], customer_base=self.net.origin(self.server.port))
+
+    def turn_via(self, path: str) -> float:
+        if path == "relay":
+            self.net.block_udp(except_to=[(self.net.host_ip, self.turn.port)])
+        else:
+            self.net.unblock()
+        ms = self.pair.turn_checked(path)
+        self.net.unblock()
+        return ms
+
+    def close(self) -> None:
+        for browser in (self.customer_browser, self.agent_browser):
+            browser.close()
+        self.server.cleanup()
+        self.turn.cleanup()
+        self.net.close()
 
 
 def summary(samples: list[float]) -> dict[str, float]:
@@ -171,9 +246,19 @@ def main(argv: list[str] | None = None) -> int:
     showdesk = ServerProcess("--stun-port", str(free_port(socket.SOCK_DGRAM))).start()
     results: dict[str, list[float]] = {"showdesk": [], "bare": []}
     bare = None
+    netns: NetnsPair | None = None
+    from tests.support.netns import netns_available
+
+    no_netns = netns_available()
+    if no_netns:
+        print(f"no relay rows: {no_netns}", flush=True)
+    else:
+        results |= {"netns direct": [], "netns relay": []}
     try:
         bare = Relay(showdesk.workdir)
         with sync_playwright() as p:
+            if not no_netns:
+                netns = NetnsPair(p, showdesk.workdir)
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
             pages = []
             for _ in range(4):
@@ -185,18 +270,28 @@ def main(argv: list[str] | None = None) -> int:
                 "bare": BarePair(bare.base, pages[2], pages[3]),
             }
             for i in range(warmup + turns):
-                for name, pair in pairs.items():  # turn by turn: both see the same machine
-                    ms = pair.turn()
+                timed = {name: pair.turn for name, pair in pairs.items()}
+                if netns is not None:
+                    # the same chat, the same machine: UDP open, then cut to all but the TURN server
+                    timed["netns direct"] = functools.partial(netns.turn_via, "direct")
+                    timed["netns relay"] = functools.partial(netns.turn_via, "relay")
+                for name, turn in timed.items():  # turn by turn: all see the same machine
+                    ms = turn()
                     if i >= warmup:
                         results[name].append(ms)
                     time.sleep(0.3)
                 print(
                     f"turn {i + 1}/{warmup + turns}: "
-                    + ", ".join(f"{n} {results[n][-1] if results[n] else 0:.0f} ms" for n in pairs),
+                    + ", ".join(f"{n} {results[n][-1] if results[n] else 0:.0f} ms" for n in timed),
                     flush=True,
                 )
             browser.close()
+            if netns is not None:
+                netns.close()
+                netns = None
     finally:
+        if netns is not None:
+            netns.close()
         showdesk.cleanup()
         if bare is not None:
             bare.stop()
@@ -212,6 +307,9 @@ def main(argv: list[str] | None = None) -> int:
         "results": report,
         "samples_ms": {k: [round(v, 1) for v in vs] for k, vs in results.items()},
         "ratio_median": round(ratio, 3),
+        "relay_vs_direct_median": round(report["netns relay"]["median_ms"] / report["netns direct"]["median_ms"], 3)
+        if "netns relay" in report
+        else None,
         "goal": "ShowDesk median <= 1.15 x bare median",
     }
     print()
@@ -222,6 +320,8 @@ def main(argv: list[str] | None = None) -> int:
             f"| {name} | {r['median_ms']} ms | {r['p90_ms']} ms | {r['min_ms']} ms | {r['max_ms']} ms | {r['turns']} |"
         )
     print(f"| ratio | {ratio:.2f}x | | | | |")
+    if out["relay_vs_direct_median"] is not None:
+        print(f"| relay / direct (netns) | {out['relay_vs_direct_median']:.2f}x | | | | |")
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(out, indent=2) + "\n")
     return 0
