@@ -253,3 +253,25 @@ async def test_a_static_relay_credential_from_serve_flags_is_handed_out_as_it_is
         assert _turn_entries(ready["iceServers"]) == [expected] == _turn_entries(starting["iceServers"])
     finally:
         static.cleanup()
+
+
+async def test_a_dropped_customer_socket_keeps_the_video_when_the_page_comes_back_in_time(
+    relay_server: ServerProcess,
+) -> None:
+    guest, agent, cid, session_id, _, _ = await _accepted(relay_server)
+    await agent.send(type="videoStatus", conversationId=cid, sessionId=session_id, state="live", path="direct")
+    await guest.expect("videoStarted")
+    token = guest.started["token"]  # type: ignore[attr-defined]
+    await guest.close()  # a network change: the socket drops, the page does not say it left
+    again = await Guest.connect(relay_server.ws_base, relay_server.base)
+    await again.send(type="resume", token=token, lastSeq=0)
+    await again.expect("resumed")
+    await asyncio.sleep(6.5)  # past the grace
+    assert _record(relay_server, cid)["state"] == "live"
+    assert not any(f["type"] == "videoEnd" for f in agent.seen)
+
+    # The page really is gone this time: after the grace the video ends, in words.
+    await again.close()
+    ended = await agent.expect("videoEnd", timeout=10)
+    assert ended["video"]["state"] == "ended" and "left the page" in ended["text"]
+    await agent.close()

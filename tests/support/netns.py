@@ -152,6 +152,20 @@ class CustomerNetwork:
         """Start a long-running command inside the namespace."""
         return subprocess.Popen(self.command(*cmd), **kwargs)  # type: ignore[call-overload,no-any-return]
 
+    def move_customer(self) -> str:
+        """The customer's device changes networks: it gets a new address (on a new subnet of the same
+        link, its gateway a new address of this host) and loses the old one, as a phone moving from
+        Wi-Fi to mobile data does. `host_ip` stays reachable through the new gateway. Returns the new
+        address, also in `customer_ip`."""
+        subnet = _pick_subnet(os.getpid(), next(_counter))
+        gateway, moved = str(subnet.network_address + 1), str(subnet.network_address + 2)
+        _run("ip", "addr", "add", f"{gateway}/{subnet.prefixlen}", "dev", self.host_link)
+        self.exec_checked("ip", "addr", "add", f"{moved}/{subnet.prefixlen}", "dev", self.customer_link)
+        self.exec_checked("ip", "route", "replace", "default", "via", gateway, "src", moved)
+        self.exec_checked("ip", "addr", "del", f"{self.customer_ip}/{self.prefixlen}", "dev", self.customer_link)
+        self.customer_ip = moved
+        return moved
+
     # the firewall -----------------------------------------------------------------------------------
     def block_udp(self, except_to: list[tuple[str, int]] | None = None) -> None:
         """Drop every UDP datagram the namespace sends, except on loopback and to the given (ip, port)s.

@@ -24,6 +24,7 @@ from showdesk.services.settings import ServiceSettings
 from showdesk.transport import agent_ws, guest_ws
 from showdesk.transport.errors import install_error_handlers
 from showdesk.transport.gc_policy import GcPolicy
+from showdesk.transport.guest_presence import GuestPresence
 from showdesk.transport.metrics import Metrics
 from showdesk.transport.rest import api, oauth
 from showdesk.transport.static import mount_web
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             app.state.ready = False
+            app.state.guest_presence.cancel()
             await gc_policy.stop()
             if stun is not None:
                 stun.close()
@@ -118,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = metrics
+    app.state.guest_presence = GuestPresence()
     app.state.ready = False
     install_error_handlers(app)
     app.include_router(api)

@@ -10,6 +10,7 @@ from showdesk.domain.errors import Conflict, ShowDeskError
 from showdesk.domain.events import conversation_topic
 from showdesk.services.container import Services
 from showdesk.services.tokens import GuestClaims
+from showdesk.transport.guest_presence import GuestPresence
 from showdesk.transport.own_messages import OwnMessages
 from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
 
@@ -17,8 +18,9 @@ gateway = APIRouter()
 
 
 class GuestSession:
-    def __init__(self, sd: Services, conn: Connection, deployment_id: str) -> None:
+    def __init__(self, sd: Services, conn: Connection, deployment_id: str, presence: GuestPresence) -> None:
         self.sd = sd
+        self.presence = presence
         self.conn = conn
         self.deployment_id = deployment_id
         self.claims: GuestClaims | None = None
@@ -110,6 +112,7 @@ class GuestSession:
         )
         started = await self.sd.chat.start(deployment, frame.get("displayName"))
         self.claims = self.sd.chat.read_guest_token(started.token)
+        self.presence.opened(started.conversation.id)
         await self.subscription.add(conversation_topic(started.conversation.id))
         self.conn.send(
             {
@@ -128,6 +131,8 @@ class GuestSession:
             raise ShowDeskError("this token belongs to another deployment", code="token_invalid")
         if self.claims is not None and self.claims.conversation_id != claims.conversation_id:
             raise Conflict("this socket already carries another chat", code="already_started")
+        if self.claims is None:
+            self.presence.opened(claims.conversation_id)
         self.claims = claims
         await self.subscription.add(conversation_topic(claims.conversation_id))  # before reading: no gap
         resumed = await self.sd.chat.resume(claims, frame.get("lastSeq"))
@@ -161,7 +166,7 @@ async def guest_socket(ws: WebSocket) -> None:
         conn.send_error(exc)
         await conn.close(CLOSE_FORBIDDEN, exc.code)
         return
-    session = GuestSession(sd, conn, ws.query_params.get("deploymentId", ""))
+    session = GuestSession(sd, conn, ws.query_params.get("deploymentId", ""), ws.app.state.guest_presence)
     try:
         async for frame in conn.frames():
             try:
@@ -172,6 +177,6 @@ async def guest_socket(ws: WebSocket) -> None:
                     await conn.close(CLOSE_UNAUTHENTICATED, exc.code)
     finally:
         await session.subscription.close()
-        if session.claims is not None:  # the page went away: its camera is off, so is the video
-            await sd.video.customer_left(session.claims.conversation_id)
+        if session.claims is not None:  # the page went away, unless it comes back on a new socket soon
+            session.presence.closed(session.claims.conversation_id, sd.video.customer_left)
         await conn.shutdown()

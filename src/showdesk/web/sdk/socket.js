@@ -114,6 +114,19 @@ export class ShowDeskSocket extends Emitter {
     if (!this.#ws) this.#open(SocketState.RECONNECTING);
   }
 
+  /**
+   * Replace the connection now, keeping the queue: after a network change the old one may be
+   * half-open (its address gone), and frames written into it would be lost without a word.
+   */
+  renew(reason = 'network changed') {
+    if (this.#stopped || (!this.#ws && this.#reconnectTimer)) return;
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = null;
+    const ws = this.#detach();
+    try { ws?.close(4000, reason); } catch { /* already closing */ }
+    this.#open(SocketState.RECONNECTING);
+  }
+
   /** Close for good: no reconnect; queued frames are dropped. */
   close(code = 1000, reason = 'client closed') {
     this.#stopped = true;

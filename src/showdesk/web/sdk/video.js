@@ -34,6 +34,7 @@ export class CustomerVideo {
   #emit;
   #extraIceServers;
   #relayOnly;
+  #renewTransport; // the chat's socket may have died with the old network too
   #iceServers = []; // the server's, for the current session
   #stream = null; // what is being shared, kept across a relay retry
   #attemptNo = 0; // 0: the first connection; 1: the relay retry (signals carry it)
@@ -46,7 +47,8 @@ export class CustomerVideo {
   #readyWaiter = null; // the server's answer to the last videoStart
   #ended = new Set(); // session ids whose end was already reported
 
-  constructor({ send, emit, iceServers = [], iceTransportPolicy = 'all' }) {
+  constructor({ send, emit, iceServers = [], iceTransportPolicy = 'all', renewTransport = () => {} }) {
+    this.#renewTransport = renewTransport;
     this.#send = send;
     this.#emit = emit;
     this.#extraIceServers = iceServers;
@@ -156,6 +158,7 @@ export class CustomerVideo {
 
   /** A connection that worked went away: ICE restart, a few times, then give up in words. */
   #connectionLost(sessionId, reason) {
+    this.#renewTransport(); // what follows waits for the renewed chat connection, so nothing is lost
     if ((this.session?.iceRestarts ?? 0) < MAX_ICE_RESTARTS) {
       this.#send({ type: 'videoRetry', sessionId, how: 'restart', reason });
     } else {

@@ -60,6 +60,7 @@ export class WebChat extends Emitter {
       emit: (event, payload) => this.emit(event, payload),
       iceServers: this.#config.turnServers,
       iceTransportPolicy: this.#config.iceTransportPolicy,
+      renewTransport: () => this.#socket?.renew('network changed'),
     });
     if (typeof window !== 'undefined') {
       // Leaving the page turns the camera off, whatever the page does next (bfcache, unload, close).
