@@ -156,9 +156,7 @@ async def check_turn(target: TurnTarget, url: str, timeout: float, now: datetime
     try:
         elapsed = (time.perf_counter() - started) * 1000
         relayed = f"{allocation.relayed[0]}:{allocation.relayed[1]}"
-        yield Line(
-            "PASS", f"{label}: allocated relay {relayed} in {elapsed:.1f} ms (lifetime {allocation.lifetime} s)"
-        )
+        yield Line("PASS", f"{label}: allocated relay {relayed} in {elapsed:.1f} ms (lifetime {allocation.lifetime} s)")
         yield await _loopback_check(client, label)
         yield await _private_check(client, label)
         yield await _public_check(client, label)

@@ -56,9 +56,7 @@ _FINGERPRINT_SIZE = 4 + 4
 
 def message_type(method: int, cls: int) -> int:
     """The 14-bit message type: the class's two bits interleaved into the method's twelve."""
-    return (
-        (method & 0x000F) | ((method & 0x0070) << 1) | ((method & 0x0F80) << 2) | ((cls & 1) << 4) | ((cls & 2) << 7)
-    )
+    return (method & 0x000F) | ((method & 0x0070) << 1) | ((method & 0x0F80) << 2) | ((cls & 1) << 4) | ((cls & 2) << 7)
 
 
 def method_and_class(kind: int) -> tuple[int, int]:
