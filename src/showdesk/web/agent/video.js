@@ -61,7 +61,7 @@ export class VideoPane {
   #reconnecting = false;
   #failTimer = null;
   #reportedPath = null;
-  #followedIce = null;
+  #pathTimer = null;
 
   /** `send(frame)` writes to the agent socket; `element` is the chat's card. */
   constructor(element, conversationId, { send }) {
@@ -279,15 +279,18 @@ export class VideoPane {
     this.#send({ type: 'videoStatus', sessionId: this.session.id, state: 'live', ...(path ? { path } : {}) });
   }
 
-  /** The media may move between direct and relay (an ICE restart, or ICE switching pairs by itself). */
+  /** The media may move between direct and relay (an ICE restart, or ICE switching pairs by itself):
+   * checked on every switch the browser announces, and every 2 s in case it announces none. */
   #followPath(pc) {
-    const ice = pc.getReceivers().find((r) => r.transport)?.transport?.iceTransport;
-    if (!ice || ice === this.#followedIce) return;
-    this.#followedIce = ice;
-    ice.addEventListener('selectedcandidatepairchange', async () => {
+    if (this.#pathTimer) return;
+    const check = async () => {
       if (pc !== this.#pc || this.state === 'connecting') return; // the first frame reports the first path
-      if ((await mediaPath(pc)) !== this.#reportedPath) this.#reportPath(pc);
-    });
+      const path = await mediaPath(pc);
+      if (path && path !== this.#reportedPath) this.#reportPath(pc);
+    };
+    pc.getReceivers().find((r) => r.transport)?.transport?.iceTransport
+      ?.addEventListener('selectedcandidatepairchange', check);
+    this.#pathTimer = setInterval(check, 2000);
   }
 
   #onEnd(frame) {
@@ -310,6 +313,9 @@ export class VideoPane {
   /** The connection only: the pane, the picture element and the session stay (a relay retry follows). */
   #closePeer() {
     clearTimeout(this.#failTimer);
+    clearInterval(this.#pathTimer);
+    this.#pathTimer = null;
+    this.#reportedPath = null;
     this.#picture?.stop();
     this.#picture = null;
     this.#reconnecting = false;
