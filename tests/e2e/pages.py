@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from playwright.sync_api import Locator, Page, expect
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.support.server import ServerProcess
 
@@ -24,6 +25,17 @@ def wait_until(check: Callable[[], Any], timeout: float = 15.0, what: str = "con
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what} (last: {value!r})")
         time.sleep(0.2)
+
+
+def open_contexts(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Contexts]:
+    """A test's contexts in `browser`; afterwards its chats are ended and, if it failed, screenshots kept."""
+    from tests.e2e.conftest import Contexts
+
+    contexts = Contexts(browser)
+    yield contexts
+    failed = getattr(request.node, "rep_call", None)
+    end_open_chats(contexts)
+    contexts.close(request.node.name if failed is not None and failed.failed else None)
 
 
 def end_open_chats(contexts: Contexts) -> None:

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Playwright, expect
 
 from tests.e2e.conftest import CHROMIUM, HEADLESS_FLAGS, Contexts
-from tests.e2e.pages import AgentPage, CustomerPage, end_open_chats
+from tests.e2e.pages import AgentPage, CustomerPage, open_contexts
 from tests.support.chromium import FAKE_MEDIA
 from tests.support.server import ServerProcess
 from tests.support.y4m import write_quadrants
@@ -52,11 +52,7 @@ def server() -> Iterator[ServerProcess]:
 
 @pytest.fixture
 def people(black_camera_browser: Browser, request: pytest.FixtureRequest) -> Iterator[Contexts]:
-    contexts = Contexts(black_camera_browser)
-    yield contexts
-    failed = getattr(request.node, "rep_call", None)
-    end_open_chats(contexts)
-    contexts.close(request.node.name if failed is not None and failed.failed else None)
+    yield from open_contexts(black_camera_browser, request)
 
 
 def _video_started(server: ServerProcess, people: Contexts, init_script: str | None = None):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
 from tests.e2e.conftest import CHROMIUM, HEADLESS_FLAGS, Contexts
-from tests.e2e.pages import AgentPage, end_open_chats, wait_until
+from tests.e2e.pages import AgentPage, open_contexts, wait_until
 from tests.support.chromium import FAKE_MEDIA
 from tests.support.server import ServerProcess
 
@@ -46,11 +46,7 @@ def camera_browser(playwright: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture
 def people(camera_browser: Browser, request: pytest.FixtureRequest) -> Iterator[Contexts]:
-    contexts = Contexts(camera_browser)
-    yield contexts
-    failed = getattr(request.node, "rep_call", None)
-    end_open_chats(contexts)
-    contexts.close(request.node.name if failed is not None and failed.failed else None)
+    yield from open_contexts(camera_browser, request)
 
 
 def _track_states(page: Page) -> list[str]:

@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 
 from tests.e2e.conftest import CHROMIUM, HEADLESS_FLAGS, Contexts
 from tests.e2e.media import shows_picture, watch_media
-from tests.e2e.pages import AgentPage, CustomerPage, end_open_chats, wait_until
+from tests.e2e.pages import AgentPage, CustomerPage, open_contexts, wait_until
 from tests.support.chromium import FAKE_MEDIA
 from tests.support.coturn import CoturnProcess
 from tests.support.netns import CustomerNetwork, netns_available
@@ -125,13 +125,11 @@ def agent_browser(playwright: Playwright) -> Iterator[Browser]:
 def people(
     customer_browser: Browser, agent_browser: Browser, net: CustomerNetwork, request: pytest.FixtureRequest
 ) -> Iterator[tuple[Contexts, Contexts]]:
-    customers, agents = Contexts(customer_browser), Contexts(agent_browser)
-    yield customers, agents
+    customers, agents = open_contexts(customer_browser, request), open_contexts(agent_browser, request)
+    yield next(customers), next(agents)
     net.unblock()
-    failed = getattr(request.node, "rep_call", None)
     for contexts in (customers, agents):
-        end_open_chats(contexts)
-        contexts.close(request.node.name if failed is not None and failed.failed else None)
+        next(contexts, None)
 
 
 def _chatting(

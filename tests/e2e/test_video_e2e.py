@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 
 from tests.e2e.conftest import CHROMIUM, HEADLESS_FLAGS, Contexts
 from tests.e2e.media import camera_calls, rtp_totals, shows_picture, track_states, watch_media
-from tests.e2e.pages import AgentPage, CustomerPage, end_open_chats, wait_until
+from tests.e2e.pages import AgentPage, CustomerPage, end_open_chats, open_contexts, wait_until
 from tests.support.chromium import FAKE_MEDIA
 from tests.support.server import ServerProcess
 from tests.support.y4m import AGENT_PICTURE, CUSTOMER_PICTURE, write_quadrants
@@ -62,20 +62,12 @@ def video_server() -> Iterator[ServerProcess]:
 
 @pytest.fixture
 def customers(customer_browser: Browser, request: pytest.FixtureRequest) -> Iterator[Contexts]:
-    yield from _people(customer_browser, request)
+    yield from open_contexts(customer_browser, request)
 
 
 @pytest.fixture
 def agents(agent_browser: Browser, request: pytest.FixtureRequest) -> Iterator[Contexts]:
-    yield from _people(agent_browser, request)
-
-
-def _people(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Contexts]:
-    contexts = Contexts(browser)
-    yield contexts
-    failed = getattr(request.node, "rep_call", None)
-    end_open_chats(contexts)
-    contexts.close(request.node.name if failed is not None and failed.failed else None)
+    yield from open_contexts(agent_browser, request)
 
 
 def _connected(server: ServerProcess, customer_page: Page, agent_page: Page, email: str = "agent@demo.local"):

@@ -92,9 +92,7 @@ class CustomerNetwork:
     def __enter__(self) -> CustomerNetwork:
         return self.create()
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
     def create(self) -> CustomerNetwork:
