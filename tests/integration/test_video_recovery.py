@@ -63,6 +63,14 @@ async def _accepted(server: ServerProcess) -> tuple[Guest, Agent, str, str, dict
     return guest, agent, cid, session_id, ready, starting
 
 
+async def _leave(guest: Guest, agent: Agent) -> None:
+    """End the chat (a closed socket alone would leave it for the next test's agent) and close both."""
+    await guest.send(type="end")
+    await agent.expect("interactionEnded")
+    await guest.close()
+    await agent.close()
+
+
 def _metric(server: ServerProcess, name: str, **labels: str) -> float:
     text = httpx.get(f"{server.base}/metrics").text
     wanted = ",".join(f'{k}="{v}"' for k, v in labels.items())
@@ -89,8 +97,7 @@ async def test_relay_credentials_are_minted_per_active_session_for_minutes(relay
     await guest.send(type="videoRetry", sessionId=session_id, how="relay")
     refused = await guest.expect("error")
     assert refused["code"] == "video_state" and refused["ref"] == "videoRetry"
-    await guest.close()
-    await agent.close()
+    await _leave(guest, agent)
 
 
 async def test_a_plain_chat_gets_no_relay_credentials(relay_server: ServerProcess) -> None:
@@ -100,8 +107,7 @@ async def test_a_plain_chat_gets_no_relay_credentials(relay_server: ServerProces
     frames = guest.seen + agent.seen
     assert not any("iceServers" in f for f in frames)
     assert SECRET not in str(frames)
-    await guest.close()
-    await agent.close()
+    await _leave(guest, agent)
 
 
 async def test_relay_retry_gives_both_sides_fresh_credentials_once(relay_server: ServerProcess) -> None:
@@ -135,8 +141,7 @@ async def test_relay_retry_gives_both_sides_fresh_credentials_once(relay_server:
     # the chat goes on
     ack = await guest.say("I can see it now")
     assert (await agent.expect("message", id=ack["id"]))["text"] == "I can see it now"
-    await guest.close()
-    await agent.close()
+    await _leave(guest, agent)
 
 
 async def test_relay_retry_without_any_relay_fails_at_once_in_words(bare_server: ServerProcess) -> None:
@@ -151,8 +156,7 @@ async def test_relay_retry_without_any_relay_fails_at_once_in_words(bare_server:
     assert _metric(bare_server, "showdesk_video_failures_total", reason="no_relay") == before + 1
     ack = await guest.say("ok, let me describe it")
     assert (await agent.expect("message", id=ack["id"]))["text"] == "ok, let me describe it"
-    await guest.close()
-    await agent.close()
+    await _leave(guest, agent)
 
 
 async def test_ice_restart_only_for_live_video_and_a_few_times(relay_server: ServerProcess) -> None:
@@ -180,8 +184,7 @@ async def test_ice_restart_only_for_live_video_and_a_few_times(relay_server: Ser
     await agent.expect("videoEnd")
     record = _record(relay_server, cid)
     assert record["iceRestarts"] == 3 and record["path"] == "relay" and record["outcome"] == "completed"
-    await guest.close()
-    await agent.close()
+    await _leave(guest, agent)
 
 
 async def test_picture_problems_are_said_once_to_both_sides_and_recorded(relay_server: ServerProcess) -> None:
@@ -203,8 +206,7 @@ async def test_picture_problems_are_said_once_to_both_sides_and_recorded(relay_s
     assert _metric(relay_server, "showdesk_video_picture_problems_total", cause="black_frames") == before + 1
     system_lines = [f["text"] for f in guest.seen if f["type"] == "message" and f["from"] == "system"]
     assert sum("black picture" in t for t in system_lines) == 1
-    await guest.close()
-    await agent.close()
+    await _leave(guest, agent)
 
 
 async def test_console_turn_servers_reach_the_browsers(bare_server: ServerProcess) -> None:
@@ -236,8 +238,7 @@ async def test_console_turn_servers_reach_the_browsers(bare_server: ServerProces
                 "username": "shop",
                 "credential": "fixed-pass",
             }
-        await guest.close()
-        await agent.close()
+        await _leave(guest, agent)
     finally:
         for server in made:
             httpx.delete(f"{route}/{server['id']}", headers=admin)
@@ -275,3 +276,16 @@ async def test_a_dropped_customer_socket_keeps_the_video_when_the_page_comes_bac
     ended = await agent.expect("videoEnd", timeout=10)
     assert ended["video"]["state"] == "ended" and "left the page" in ended["text"]
     await agent.close()
+
+
+async def test_a_relay_retry_for_live_video_is_refused_and_changes_nothing(bare_server: ServerProcess) -> None:
+    guest, agent, cid, session_id, _, _ = await _accepted(bare_server)
+    await agent.send(type="videoStatus", conversationId=cid, sessionId=session_id, state="live", path="direct")
+    await guest.expect("videoStarted")
+    await guest.send(type="videoRetry", sessionId=session_id, how="relay")
+    assert (await guest.expect("error"))["code"] == "video_state"
+    record = _record(bare_server, cid)
+    assert record["state"] == "live" and record["relayRetries"] == 0 and record["failureReason"] is None
+    await guest.send(type="videoStop")
+    await agent.expect("videoEnd")
+    await _leave(guest, agent)

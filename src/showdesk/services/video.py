@@ -148,12 +148,12 @@ class VideoService:
         """
         conv = await self._customers_conversation(claims)
         session = await self._session(conv.id, session_id)
+        session.retry(str(how))  # refuses what the rules do not allow, before anything else happens
         if how == RELAY and not await self.ice.relay_available(session.organization_id):
             await self._finish(
                 session, by="customer", outcome="failed", reason="no_relay", text=_FAILURE_TEXT["no_relay"]
             )
             return
-        session.retry(str(how))
         await self._save(session)
         self.stats.retries[str(how)] += 1
         text = _RETRY_TEXT[str(how)]
