@@ -289,3 +289,23 @@ async def test_a_relay_retry_for_live_video_is_refused_and_changes_nothing(bare_
     await guest.send(type="videoStop")
     await agent.expect("videoEnd")
     await _leave(guest, agent)
+
+
+async def test_quality_samples_are_checked_and_summarized_in_the_record(relay_server: ServerProcess) -> None:
+    guest, agent, cid, session_id, _, _ = await _accepted(relay_server)
+    status = {"type": "videoStatus", "conversationId": cid, "sessionId": session_id}
+    await agent.send(**status, state="live", path="direct")
+    await guest.expect("videoStarted")
+    sample = {"width": 640, "height": 480, "fps": 30, "kbps": 800, "lossPercent": 0, "rttMs": 12, "path": "direct"}
+    await agent.send(**status, state="quality", quality={**sample, "fps": "fast"})
+    refused = await agent.expect("error")
+    assert refused["code"] == "invalid_quality" and "quality.fps" in refused["message"]
+    await agent.send(**status, state="quality", quality=sample)
+    await agent.send(**status, state="quality", quality={**sample, "fps": 20, "kbps": 400, "lossPercent": 2.5})
+    await agent.send(type="videoEnd", conversationId=cid)
+    ended = await guest.expect("videoEnd")
+    assert ended["video"]["quality"]["samples"] == 2
+    summary = _record(relay_server, cid)["quality"]
+    assert summary["fpsAverage"] == 25 and summary["kbpsMin"] == 400 and summary["lossMaxPercent"] == 2.5
+    assert summary["resolution"] == "640x480" and summary["rttAverageMs"] == 12
+    await _leave(guest, agent)

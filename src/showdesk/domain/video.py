@@ -88,6 +88,7 @@ class VideoSession:
     relay_retries: int = 0  # times the customer's side started again through the relay only (at most 1)
     ice_restarts: int = 0  # ICE restarts after the network changed under a connected session
     problems: list[str] = field(default_factory=list)  # picture problems the agent desktop saw, first seen first
+    quality: dict[str, Any] | None = None  # QualitySummary.to_wire(), stored when the session ends
 
     @property
     def is_open(self) -> bool:
@@ -184,6 +185,7 @@ class VideoSession:
             "relayRetries": self.relay_retries,
             "iceRestarts": self.ice_restarts,
             "problems": list(self.problems),
+            "quality": self.quality,
         }
 
 

@@ -26,6 +26,7 @@ from showdesk.domain.events import (
 )
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
+from showdesk.domain.quality import QualitySample, QualitySummary, parse_quality
 from showdesk.domain.video import (
     LIVE_VIDEO_FEATURE,
     PICTURE_PROBLEMS,
@@ -107,6 +108,7 @@ class VideoService:
         self.ice = ice
         self._cached: dict[str, VideoSession] = {}  # open sessions this node saved, newest last
         self.stats = VideoStats()
+        self._quality: dict[str, QualitySummary] = {}  # live sessions reported to this node
 
     # starting ---------------------------------------------------------------------------------------
     async def agent_request(self, principal: Principal, conversation_id: object) -> VideoSession:
@@ -207,12 +209,20 @@ class VideoService:
                 await self._save(session)
         elif state == "problem":
             await self._picture_problem(session, frame.get("cause"))
+        elif state == "quality":
+            sample = parse_quality(frame.get("quality"))
+            if session.state in (VideoState.LIVE.value, VideoState.HELD.value):
+                self._quality.setdefault(session.id, QualitySummary()).add(sample)
         elif state == "failed":
             reason = str(frame.get("reason") or "ice_failed")[:200]
             text = _FAILURE_TEXT.get(reason, f"Video failed: {reason}. The chat goes on.")
             await self._finish(session, by="agent", outcome="failed", reason=reason, text=text)
         else:
-            raise InvalidInput("state must be live, problem or failed", code="invalid_video_status")
+            raise InvalidInput("state must be live, quality, problem or failed", code="invalid_video_status")
+
+    def live_quality(self) -> dict[str, QualitySample]:
+        """The latest quality sample of each live session reported to this node, by session id."""
+        return {sid: q.latest for sid, q in self._quality.items() if q.latest is not None}
 
     async def _picture_problem(self, session: VideoSession, cause: object) -> None:
         """A connected session whose picture does not come, or comes black: both sides are told once."""
@@ -321,6 +331,9 @@ class VideoService:
         if not session.is_open:
             return
         session.finish(by, self._clock.now(), outcome, reason)
+        summary = self._quality.pop(session.id, None)
+        if summary is not None:
+            session.quality = summary.to_wire()
         await self._save(session)
         self.stats.ended(session)
         await self._messages.post_system(session.conversation_id, text)

@@ -170,6 +170,7 @@ video_sessions = Table(
     Column("relay_retries", Integer, nullable=False, default=0),
     Column("ice_restarts", Integer, nullable=False, default=0),
     Column("problems", JSON, nullable=False, default=list),
+    Column("quality", JSON, nullable=True),
 )
 
 revoked_tokens = Table(

@@ -21,46 +21,34 @@ const SAMPLE_W = 32;
 const SAMPLE_H = 18;
 
 export class PictureWatch {
-  #pc;
   #video;
   #on;
-  #interval;
+  #stopped = false;
   #since = performance.now();
   #lastProgress = performance.now();
   #frames = 0;
   #blackRun = 0;
   #current = null;
-  #busy = false;
   #canvas = null;
 
   /**
    * `on.paused()` is true while no frames are expected (hold, reconnecting); `on.problem(cause)` and
-   * `on.cleared()` follow the picture; `on.giveUp(reason)` once, when no frame ever came.
+   * `on.cleared()` follow the picture; `on.giveUp(reason)` once, when no frame ever came. Fed one
+   * `readVideoStats` reading about every `PICTURE_LIMITS.intervalMs`.
    */
-  constructor(pc, video, on) {
-    this.#pc = pc;
+  constructor(video, on) {
     this.#video = video;
     this.#on = on;
-    this.#interval = setInterval(() => this.#check(), PICTURE_LIMITS.intervalMs);
   }
 
   get problem() { return this.#current; }
 
   stop() {
-    clearInterval(this.#interval);
-    this.#interval = null;
+    this.#stopped = true;
   }
 
-  async #check() {
-    if (this.#busy || this.#interval === null) return;
-    this.#busy = true;
-    try {
-      const { framesDecoded, bytesReceived } = await this.#inbound();
-      if (this.#interval === null) return;
-      this.#judge(framesDecoded, bytesReceived, performance.now());
-    } finally {
-      this.#busy = false;
-    }
+  observe({ framesDecoded, bytesReceived, at }) {
+    if (!this.#stopped) this.#judge(framesDecoded, bytesReceived, at);
   }
 
   #judge(framesDecoded, bytesReceived, now) {
@@ -90,18 +78,6 @@ export class PictureWatch {
     if (this.#blackRun >= PICTURE_LIMITS.blackChecks) return this.#report('black_frames');
     if (this.#blackRun === 0) this.#clear();
     return undefined;
-  }
-
-  async #inbound() {
-    let framesDecoded = 0;
-    let bytesReceived = 0;
-    (await this.#pc.getStats()).forEach((report) => {
-      if (report.type === 'inbound-rtp' && report.kind === 'video') {
-        framesDecoded += report.framesDecoded || 0;
-        bytesReceived += report.bytesReceived || 0;
-      }
-    });
-    return { framesDecoded, bytesReceived };
   }
 
   /** A small copy of the current frame: black when even its brightest spot is dark. */

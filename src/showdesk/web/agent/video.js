@@ -2,7 +2,11 @@
 // resume, end, full screen, and the state in words. In one-way mode the desktop answers receive-only
 // and never touches its own camera; in two-way mode it sends the agent's default camera and microphone.
 
-import { PictureWatch, PROBLEM_WORDS } from './picture-watch.js';
+import { PICTURE_LIMITS, PictureWatch, PROBLEM_WORDS } from './picture-watch.js';
+import { QualityPanel } from './quality-panel.js';
+import { mediaPath, qualityBetween, readVideoStats } from './video-stats.js';
+
+const QUALITY_REPORT_EVERY = 2; // readings (one a second): the server hears the quality every 2 s
 
 // The customer's side leads a retry; this side gives up on its own only if nothing happens for this long.
 const FAILED_GRACE_MS = 15000;
@@ -61,7 +65,10 @@ export class VideoPane {
   #reconnecting = false;
   #failTimer = null;
   #reportedPath = null;
-  #pathTimer = null;
+  #sampler = null; // one getStats reading a second while connected: picture watch, quality, path
+  #lastReading = null;
+  #readings = 0;
+  #quality;
 
   /** `send(frame)` writes to the agent socket; `element` is the chat's card. */
   constructor(element, conversationId, { send }) {
@@ -80,7 +87,9 @@ export class VideoPane {
       resume: $('video-resume'),
       end: $('end-video'),
       fullscreen: $('video-fullscreen'),
+      quality: $('quality-panel'),
     };
+    this.#quality = new QualityPanel(this.#ui.quality);
     const ui = this.#ui;
     ui.request.addEventListener('click', () => {
       ui.request.disabled = true;
@@ -178,14 +187,14 @@ export class VideoPane {
 
   #onConnected(pc) {
     clearTimeout(this.#failTimer);
-    this.#followPath(pc);
+    this.#startSampling(pc);
     if (this.#reconnecting) {
       this.#reconnecting = false;
       this.#notice = null;
       this.#render();
       this.#reportPath(pc); // a restart may have moved the media to (or off) the relay
     }
-    this.#picture ??= new PictureWatch(pc, this.#ui.remote, {
+    this.#picture ??= new PictureWatch(this.#ui.remote, {
       paused: () => this.state === 'held' || this.#reconnecting || pc.iceConnectionState === 'disconnected',
       problem: (cause) => {
         this.#notice = PROBLEM_WORDS[cause];
@@ -279,18 +288,35 @@ export class VideoPane {
     this.#send({ type: 'videoStatus', sessionId: this.session.id, state: 'live', ...(path ? { path } : {}) });
   }
 
-  /** The media may move between direct and relay (an ICE restart, or ICE switching pairs by itself):
-   * checked on every switch the browser announces, and every 2 s in case it announces none. */
-  #followPath(pc) {
-    if (this.#pathTimer) return;
-    const check = async () => {
-      if (pc !== this.#pc || this.state === 'connecting') return; // the first frame reports the first path
-      const path = await mediaPath(pc);
-      if (path && path !== this.#reportedPath) this.#reportPath(pc);
-    };
-    pc.getReceivers().find((r) => r.transport)?.transport?.iceTransport
-      ?.addEventListener('selectedcandidatepairchange', check);
-    this.#pathTimer = setInterval(check, 2000);
+  /** One reading a second while connected feeds the picture watch, the quality panel and the server. */
+  #startSampling(pc) {
+    if (this.#sampler) return;
+    let busy = false;
+    this.#sampler = setInterval(async () => {
+      if (busy || pc !== this.#pc) return;
+      busy = true;
+      try {
+        this.#sample(pc, await readVideoStats(pc));
+      } finally {
+        busy = false;
+      }
+    }, PICTURE_LIMITS.intervalMs);
+  }
+
+  #sample(pc, reading) {
+    if (pc !== this.#pc) return;
+    this.#picture?.observe(reading);
+    const quality = qualityBetween(this.#lastReading, reading);
+    this.#lastReading = reading;
+    // The media may move between direct and relay (an ICE restart, or ICE switching pairs by itself);
+    // the first frame reports the first path.
+    if (reading.path && reading.path !== this.#reportedPath && this.state !== 'connecting') this.#reportPath(pc);
+    if (!quality || !quality.width || this.state === 'held') return;
+    this.#quality.show(quality);
+    this.#readings += 1;
+    if (this.#readings % QUALITY_REPORT_EVERY === 0 && this.state === 'live') {
+      this.#send({ type: 'videoStatus', sessionId: this.session.id, state: 'quality', quality });
+    }
   }
 
   #onEnd(frame) {
@@ -313,8 +339,11 @@ export class VideoPane {
   /** The connection only: the pane, the picture element and the session stay (a relay retry follows). */
   #closePeer() {
     clearTimeout(this.#failTimer);
-    clearInterval(this.#pathTimer);
-    this.#pathTimer = null;
+    clearInterval(this.#sampler);
+    this.#sampler = null;
+    this.#lastReading = null;
+    this.#readings = 0;
+    this.#quality.clear();
     this.#reportedPath = null;
     this.#picture?.stop();
     this.#picture = null;
@@ -357,22 +386,4 @@ export class VideoPane {
     ui.fullscreen.hidden = !open;
     ui.self.hidden = !(open && this.session?.mode === 'two-way');
   }
-}
-
-/** `direct` or `relay` (TURN) for the pair of candidates carrying the media, or null before there is one. */
-export async function mediaPath(pc) {
-  const stats = await pc.getStats();
-  let pair = null;
-  stats.forEach((report) => {
-    if (report.type === 'transport' && report.selectedCandidatePairId) pair = stats.get(report.selectedCandidatePairId);
-  });
-  if (!pair) {
-    stats.forEach((report) => {
-      if (report.type === 'candidate-pair' && report.nominated && report.state === 'succeeded') pair = report;
-    });
-  }
-  if (!pair) return null;
-  const local = stats.get(pair.localCandidateId);
-  const remote = stats.get(pair.remoteCandidateId);
-  return local?.candidateType === 'relay' || remote?.candidateType === 'relay' ? 'relay' : 'direct';
 }

@@ -1,0 +1,122 @@
+"""Live video quality as the agent's browser receives it, and the summary a video session keeps.
+
+The agent desktop reads `getStats` every second and reports a sample every few seconds: resolution,
+frame rate, bitrate, loss, round trip and whether the media goes direct or through the relay. The
+server keeps the latest sample of each live session (for the supervisor) and folds every sample into a
+summary that is stored with the session when it ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from showdesk.domain.errors import InvalidInput
+
+_LIMITS = {  # generous bounds: anything outside is not a measurement
+    "width": 16_384,
+    "height": 16_384,
+    "fps": 240.0,
+    "kbps": 1_000_000.0,
+    "lossPercent": 100.0,
+    "rttMs": 60_000.0,
+}
+
+
+@dataclass(frozen=True)
+class QualitySample:
+    width: int
+    height: int
+    fps: float
+    kbps: float
+    loss_percent: float
+    rtt_ms: float | None
+    path: str | None  # direct | relay
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "width": self.width,
+            "height": self.height,
+            "fps": self.fps,
+            "kbps": self.kbps,
+            "lossPercent": self.loss_percent,
+            "rttMs": self.rtt_ms,
+            "path": self.path,
+        }
+
+
+def _number(raw: dict[str, Any], name: str, optional: bool = False) -> float | None:
+    value = raw.get(name)
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= _LIMITS[name]:
+        raise InvalidInput(f"quality.{name} must be a number from 0 to {_LIMITS[name]}", code="invalid_quality")
+    return float(value)
+
+
+def parse_quality(raw: object) -> QualitySample:
+    """A sample from the agent desktop's frame, or InvalidInput naming the field."""
+    if not isinstance(raw, dict):
+        raise InvalidInput("quality must be an object", code="invalid_quality")
+    path = raw.get("path")
+    if path not in (None, "direct", "relay"):
+        raise InvalidInput("quality.path must be direct, relay or null", code="invalid_quality")
+    return QualitySample(
+        width=int(_number(raw, "width") or 0),
+        height=int(_number(raw, "height") or 0),
+        fps=_number(raw, "fps") or 0.0,
+        kbps=_number(raw, "kbps") or 0.0,
+        loss_percent=_number(raw, "lossPercent") or 0.0,
+        rtt_ms=_number(raw, "rttMs", optional=True),
+        path=path,
+    )
+
+
+@dataclass
+class QualitySummary:
+    """Every sample of a session folded into what an auditor or a supervisor asks afterwards."""
+
+    samples: int = 0
+    fps_sum: float = 0.0
+    fps_min: float | None = None
+    kbps_sum: float = 0.0
+    kbps_min: float | None = None
+    loss_max: float = 0.0
+    rtt_sum: float = 0.0
+    rtt_samples: int = 0
+    relay_samples: int = 0
+    resolutions: dict[str, int] = field(default_factory=dict)  # "WxH" -> samples
+    latest: QualitySample | None = None
+
+    def add(self, sample: QualitySample) -> None:
+        self.samples += 1
+        self.latest = sample
+        self.fps_sum += sample.fps
+        self.fps_min = sample.fps if self.fps_min is None else min(self.fps_min, sample.fps)
+        self.kbps_sum += sample.kbps
+        self.kbps_min = sample.kbps if self.kbps_min is None else min(self.kbps_min, sample.kbps)
+        self.loss_max = max(self.loss_max, sample.loss_percent)
+        if sample.rtt_ms is not None:
+            self.rtt_sum += sample.rtt_ms
+            self.rtt_samples += 1
+        if sample.path == "relay":
+            self.relay_samples += 1
+        key = f"{sample.width}x{sample.height}"
+        self.resolutions[key] = self.resolutions.get(key, 0) + 1
+
+    def to_wire(self) -> dict[str, Any] | None:
+        if not self.samples:
+            return None
+        n = self.samples
+        return {
+            "samples": n,
+            "fpsAverage": round(self.fps_sum / n, 1),
+            "fpsMin": self.fps_min,
+            "kbpsAverage": round(self.kbps_sum / n),
+            "kbpsMin": self.kbps_min,
+            "lossMaxPercent": self.loss_max,
+            "rttAverageMs": round(self.rtt_sum / self.rtt_samples) if self.rtt_samples else None,
+            "relayShare": round(self.relay_samples / n, 3),
+            "resolution": max(self.resolutions, key=lambda k: self.resolutions[k]),  # the most seen
+            "resolutions": dict(self.resolutions),
+        }
