@@ -1,4 +1,4 @@
-"""The `showdesk` command: serve, flow validate/publish, turn config, doctor."""
+"""The `showdesk` command: serve, flow validate/publish, turn config, doctor, purge."""
 
 from __future__ import annotations
 
@@ -55,6 +55,15 @@ def serve(
     agent_grace: Annotated[
         float, typer.Option(envvar="SHOWDESK_AGENT_GRACE", help="seconds a vanished agent may come back")
     ] = 10.0,
+    retention_days: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            envvar="SHOWDESK_RETENTION_DAYS",
+            help="purge an ended chat's messages and video records this many days after it ended, "
+            "at start and hourly; 0 keeps them forever",
+        ),
+    ] = 0,
 ) -> None:
     """Run the server."""
     import uvicorn
@@ -74,6 +83,7 @@ def serve(
         turn_credential=turn_credential,
         offer_timeout=offer_timeout,
         agent_grace=agent_grace,
+        retention_days=retention_days,
     )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", ws_max_size=1 << 20)
 
@@ -254,6 +264,50 @@ def doctor(
         return 1 if failed else 0
 
     raise typer.Exit(asyncio.run(checks()))
+
+
+async def _purge_command(days: int, database_url: str, organization: str | None, dry_run: bool) -> int:
+    from showdesk.adapters.clock import SystemClock
+    from showdesk.adapters.storage import open_store
+    from showdesk.services.audit import AuditTrail
+    from showdesk.services.retention import RetentionService
+
+    store = await open_store(database_url or Settings().resolved_database_url())
+    try:
+        if organization is not None and await store.get_organization(organization) is None:
+            typer.echo(f"error: organization '{organization}' does not exist", err=True)
+            return 1
+        clock = SystemClock()
+        retention = RetentionService(store, clock, AuditTrail(store, clock), keep_days=days)
+        now = clock.now()
+        result = await (retention.count if dry_run else retention.purge)(organization, now)
+        c = result.counts
+        cutoff = result.cutoff.isoformat(timespec="seconds") if result.cutoff else "-"
+        typer.echo(
+            f"{'would purge' if dry_run else 'purged'}: {c.conversations} conversations, {c.messages} messages, "
+            f"{c.video_sessions} video sessions (chats ended before {cutoff})"
+        )
+        return 0
+    finally:
+        await store.close()
+
+
+@app.command()
+def purge(
+    older_than_days: Annotated[
+        int, typer.Option(min=1, help="purge the chats that ended more than this many days ago")
+    ],
+    database_url: Annotated[
+        str, typer.Option(envvar="SHOWDESK_DATABASE_URL", help="default: SQLite in ./showdesk-data/")
+    ] = "",
+    organization: Annotated[
+        str | None, typer.Option(help="only this organization's chats; default: every organization's")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="only count what would be purged")] = False,
+) -> None:
+    """Purge the chats that ended more than N days ago, with their messages and video records (for cron).
+    Open and waiting chats are never purged."""
+    raise typer.Exit(asyncio.run(_purge_command(older_than_days, database_url, organization, dry_run)))
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DATA_DIR = Path("showdesk-data")
@@ -30,6 +31,7 @@ class Settings(BaseSettings):
     offer_timeout: float = 30.0
     agent_grace: float = 10.0
     public_origin: str | None = None  # the origin customers' browsers see, when behind a proxy
+    retention_days: int = Field(default=0, ge=0)  # days an ended chat's records are kept; 0: forever
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()

@@ -15,6 +15,7 @@ from showdesk.services.license import LicenseService
 from showdesk.services.messages import MessageService
 from showdesk.services.ports import Bus, Clock, Store
 from showdesk.services.queues import QueueService
+from showdesk.services.retention import RetentionService
 from showdesk.services.roles import RoleService
 from showdesk.services.routing import Router
 from showdesk.services.settings import ServiceSettings
@@ -55,6 +56,7 @@ class Services:
         self.turn_servers = TurnServerService(store, self.access, self.audit)
         self.license = LicenseService(store, self.access, self.audit)
         self.flows = FlowService(store, clock, self.access, self.audit)
+        self.retention = RetentionService(store, clock, self.audit, settings.retention_days)
 
     async def start(self) -> None:
         self._directory_watch = self.bus.subscribe(self.access.on_directory_changed)

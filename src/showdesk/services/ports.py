@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -13,6 +13,7 @@ from showdesk.domain.deployments import Deployment
 from showdesk.domain.directory import Organization, Role, User
 from showdesk.domain.flow import Flow, FlowVersion
 from showdesk.domain.queues import Queue, Skill
+from showdesk.domain.retention import PurgeCounts
 from showdesk.domain.turn_servers import TurnServer
 from showdesk.domain.video import VideoSession
 
@@ -100,6 +101,22 @@ class Store(Protocol):
         ...
 
     async def count_open_video_sessions(self, org_id: str) -> int: ...
+
+    async def expired_conversations(
+        self, cutoff: datetime, limit: int, organization_id: str | None = None
+    ) -> list[tuple[str, str]]:
+        """Up to `limit` conversations expired at `cutoff` (`domain.retention.is_expired`), oldest end
+        first, as (conversation id, organization id); of one organization, or of all with None."""
+        ...
+
+    async def count_expired(self, cutoff: datetime, organization_id: str | None = None) -> PurgeCounts:
+        """What purging every conversation expired at `cutoff` would remove, table by table."""
+        ...
+
+    async def delete_conversations(self, conversation_ids: Sequence[str]) -> PurgeCounts:
+        """The conversations and every record of theirs (messages, video sessions), in one transaction;
+        what was removed, table by table."""
+        ...
 
     async def revoke_token(self, jti: str, expires_at: datetime) -> None: ...
     async def is_token_revoked(self, jti: str) -> bool: ...

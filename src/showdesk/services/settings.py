@@ -15,3 +15,4 @@ class ServiceSettings:
     guest_token_ttl: int = 2 * 3600
     client_token_ttl: int = 3600  # API clients (client credentials) ask again after an hour
     public_origin: str | None = None  # the origin embed snippets point at, when behind a proxy
+    retention_days: int = 0  # days an ended chat's records are kept; 0 keeps them forever

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import secrets
 from collections.abc import AsyncIterator
@@ -80,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             offer_timeout=settings.offer_timeout,
             agent_grace=settings.agent_grace,
             public_origin=settings.public_origin,
+            retention_days=settings.retention_days,
         )
         stun = await _start_stun(settings.host, settings.stun_port)
         ice = IceSettings(
@@ -98,11 +101,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         metrics.watch(services)
         gc_policy.start()
         app.state.services = services
+        # Retention: purge expired chats now and every hour; a failed run is logged, never fatal.
+        retention = asyncio.create_task(services.retention.keep_purging()) if services.retention.enabled else None
         app.state.ready = True
         try:
             yield
         finally:
             app.state.ready = False
+            if retention is not None:
+                retention.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await retention
             app.state.guest_presence.cancel()
             await gc_policy.stop()
             if stun is not None:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from showdesk.adapters.storage.memory_config import MemoryConfigStore
+from showdesk.adapters.storage.memory_retention import MemoryRetentionStore
 from showdesk.domain.conversation import Conversation, ConversationState, Message, NewMessage, refuse_message
 from showdesk.domain.deployments import Deployment
 from showdesk.domain.directory import Organization, Role, User
@@ -25,7 +26,7 @@ from showdesk.domain.video import VideoSession
 E = TypeVar("E")
 
 
-class MemoryStore(MemoryConfigStore):
+class MemoryStore(MemoryConfigStore, MemoryRetentionStore):
     def __init__(self) -> None:
         self._rows: defaultdict[type[Any], dict[str, Any]] = defaultdict(dict)
         self._messages: defaultdict[str, list[Message]] = defaultdict(list)
