@@ -132,6 +132,7 @@ ROUTES: list[tuple[str, str, frozenset[P], Any]] = [
     ("GET", "/api/v2/audit", frozenset({P.AUDIT_VIEW}), None),
     ("GET", "/api/v2/conversations/{conversation_id}", frozenset({P.TRANSCRIPT_VIEW}), None),
     ("GET", "/api/v2/conversations/{conversation_id}/messages", frozenset({P.TRANSCRIPT_VIEW}), None),
+    ("GET", "/api/v2/analytics/supervisor", frozenset({P.ANALYTICS_VIEW}), None),
 ]
 PUBLIC = {("POST", "/api/v2/auth/login")}
 

@@ -19,6 +19,7 @@ from showdesk.services.retention import RetentionService
 from showdesk.services.roles import RoleService
 from showdesk.services.routing import Router
 from showdesk.services.settings import ServiceSettings
+from showdesk.services.supervisor import SupervisorDashboard
 from showdesk.services.tokens import TokenCodec
 from showdesk.services.turn_servers import TurnServerService
 from showdesk.services.video import VideoService
@@ -56,6 +57,7 @@ class Services:
         self.turn_servers = TurnServerService(store, self.access, self.audit)
         self.license = LicenseService(store, self.access, self.audit)
         self.flows = FlowService(store, clock, self.access, self.audit)
+        self.supervisor = SupervisorDashboard(store, clock, self.access, self.router, self.video)
         self.retention = RetentionService(store, clock, self.audit, settings.retention_days)
 
     async def start(self) -> None:

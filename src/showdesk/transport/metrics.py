@@ -1,15 +1,23 @@
-"""Prometheus metrics at /metrics: socket and message counters plus live routing gauges."""
+"""Prometheus metrics at /metrics: socket and message counters, live routing gauges, and the supervisor
+dashboard's figures."""
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter as Tally
 from collections.abc import Iterator
 
 from fastapi import FastAPI, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from showdesk.domain.video_figures import click_to_first_frame_ms
 from showdesk.services.container import Services
+from showdesk.services.supervisor import Dashboard
+
+# Click to first frame, in seconds: a LAN connects in well under a second, a relay after failed checks in ~10.
+TTFF_BUCKETS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0, 30.0)
 
 
 class RoutingCollector(Collector):
@@ -69,6 +77,107 @@ class VideoCollector(Collector):
         yield retries
 
 
+class SupervisorCollector(Collector):
+    """The supervisor dashboard's figures for every organization, read just before each scrape (the store
+    is async, a collector is not).
+
+    Queues and open sessions are gauges of now. The last hour's figures are gauges over the stored records,
+    the same on every node (aggregate them with max, not sum). Click to first frame is also a histogram:
+    each scrape observes the sessions that went live since the previous one, read from the same records,
+    so it needs no hook in the video service and counts a session once per process, whichever node saw it
+    (again: one node's series, not a sum over nodes). Sessions that went live before this process started
+    are left out, so a restart reads as a counter reset and not as a burst.
+    """
+
+    def __init__(self, services: Services, ttff: Histogram) -> None:
+        self._services = services
+        self._ttff = ttff
+        self._started = services.clock.now()
+        self._observed: set[str] = set()
+        self._dashboards: list[Dashboard] = []
+        self._lock = asyncio.Lock()
+
+    async def refresh(self) -> None:
+        async with self._lock:
+            dashboards = []
+            for org in await self._services.store.list_organizations():
+                dashboards.append(await self._services.supervisor.figures(org.id, names=False))
+            recent: set[str] = set()
+            for board in dashboards:
+                for session in board.recent:
+                    recent.add(session.id)
+                    ttff = click_to_first_frame_ms(session)
+                    started = session.started_at
+                    if ttff is None or started is None or started < self._started or session.id in self._observed:
+                        continue
+                    self._observed.add(session.id)
+                    self._ttff.labels(board.organization_id).observe(ttff / 1000)
+            self._observed &= recent  # older ones fall out of the hour's records and never come back
+            self._dashboards = dashboards
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        def family(name: str, text: str, *labels: str) -> GaugeMetricFamily:
+            return GaugeMetricFamily(name, text, labels=["organization", *labels])
+
+        waiting = family(
+            "showdesk_queue_waiting", "Interactions waiting in a queue (offered ones included)", "queue", "queue_id"
+        )
+        longest = family(
+            "showdesk_queue_longest_wait_seconds",
+            "How long the longest-waiting interaction of a queue has waited",
+            "queue",
+            "queue_id",
+        )
+        on_queue = family(
+            "showdesk_queue_agents_on_queue",
+            "Connected agents on queue who may take a queue's interactions",
+            "queue",
+            "queue_id",
+        )
+        available = family(
+            "showdesk_queue_agents_available", "Of those, agents free to take one now", "queue", "queue_id"
+        )
+        live = family(
+            "showdesk_video_live_sessions", "Video sessions not over yet, by state and media path", "state", "path"
+        )
+        sessions = family("showdesk_video_last_hour_sessions", "Video sessions requested in the last hour")
+        went_live = family("showdesk_video_last_hour_went_live", "Of those, sessions that showed a first frame")
+        ttff = family(
+            "showdesk_video_last_hour_click_to_first_frame_seconds",
+            "Click to first frame (consent to first frame) of the last hour's sessions, median and 90th percentile",
+            "quantile",
+        )
+        failures = family(
+            "showdesk_video_last_hour_failures", "The last hour's failed video sessions, by cause", "reason"
+        )
+        relay = family(
+            "showdesk_video_last_hour_relay_share",
+            "Share of the last hour's sessions with a known path that went through the relay (absent when none)",
+        )
+        for board in self._dashboards:
+            org = board.organization_id
+            for q in board.queues:
+                labels = [org, q.queue.name, q.queue.id]
+                waiting.add_metric(labels, q.waiting)
+                longest.add_metric(labels, q.longest_wait_seconds or 0.0)
+                on_queue.add_metric(labels, q.agents_on_queue)
+                available.add_metric(labels, q.agents_available)
+            counts = Tally((v.session.state, v.path or "none") for v in board.videos)
+            for (state, path), count in sorted(counts.items()):
+                live.add_metric([org, state, path], count)
+            totals = board.totals
+            sessions.add_metric([org], totals.sessions)
+            went_live.add_metric([org], totals.went_live)
+            for quantile, value in (("0.5", totals.ttff_median_ms), ("0.9", totals.ttff_p90_ms)):
+                if value is not None:
+                    ttff.add_metric([org, quantile], value / 1000)
+            for reason, count in sorted(totals.failures.items()):
+                failures.add_metric([org, reason], count)
+            if totals.relay_share is not None:
+                relay.add_metric([org], totals.relay_share)
+        yield from (waiting, longest, on_queue, available, live, sessions, went_live, ttff, failures, relay)
+
+
 class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -76,12 +185,24 @@ class Metrics:
         self.frames = Counter(
             "showdesk_ws_frames_received_total", "WebSocket frames received", ["side"], registry=self.registry
         )
+        self.click_to_first_frame = Histogram(
+            "showdesk_video_click_to_first_frame_seconds",
+            "Click to first frame as the server sees it: the customer's consent to the first frame the agent saw",
+            ["organization"],
+            buckets=TTFF_BUCKETS,
+            registry=self.registry,
+        )
+        self.supervisor: SupervisorCollector | None = None
 
     def watch(self, services: Services) -> None:
         self.registry.register(RoutingCollector(services))
         self.registry.register(VideoCollector(services))
+        self.supervisor = SupervisorCollector(services, self.click_to_first_frame)
+        self.registry.register(self.supervisor)
 
     def mount(self, app: FastAPI) -> None:
         @app.get("/metrics", include_in_schema=False)
         async def metrics() -> Response:
+            if self.supervisor is not None:
+                await self.supervisor.refresh()
             return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from showdesk.transport.routes import (
+    analytics,
     audit,
     auth,
     clients,
@@ -19,7 +20,21 @@ from showdesk.transport.routes import (
 )
 
 api = APIRouter(prefix="/api/v2")
-for area in (auth, users, routing, roles, deployments, clients, turn_servers, license, flows, audit, conversations):
+AREAS = (
+    auth,
+    users,
+    routing,
+    roles,
+    deployments,
+    clients,
+    turn_servers,
+    license,
+    flows,
+    audit,
+    conversations,
+    analytics,
+)
+for area in AREAS:
     api.include_router(area.router)
 
 oauth = auth.oauth

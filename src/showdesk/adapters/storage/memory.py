@@ -40,6 +40,9 @@ class MemoryStore(MemoryConfigStore, MemoryRetentionStore):
     async def save_organization(self, org: Organization) -> None:
         self._rows[Organization][org.id] = copy.deepcopy(org)
 
+    async def list_organizations(self) -> list[Organization]:
+        return [copy.deepcopy(o) for _, o in sorted(self._rows[Organization].items())]
+
     async def get_user(self, user_id: str) -> User | None:
         return self._get(User, user_id)
 
@@ -143,6 +146,18 @@ class MemoryStore(MemoryConfigStore, MemoryRetentionStore):
     async def list_video_sessions(self, conversation_id: str) -> list[VideoSession]:
         found = [copy.deepcopy(v) for v in self._rows[VideoSession].values() if v.conversation_id == conversation_id]
         return sorted(found, key=lambda v: v.requested_at)
+
+    async def list_video_sessions_since(self, org_id: str, since: datetime) -> list[VideoSession]:
+        found = [
+            copy.deepcopy(v)
+            for v in self._rows[VideoSession].values()
+            if v.organization_id == org_id and v.requested_at >= since
+        ]
+        return sorted(found, key=lambda v: v.requested_at)
+
+    async def list_open_video_sessions(self, org_id: str) -> list[VideoSession]:
+        found = [v for v in self._rows[VideoSession].values() if v.organization_id == org_id and v.is_open]
+        return [copy.deepcopy(v) for v in sorted(found, key=lambda v: v.requested_at)]
 
     async def count_open_video_sessions(self, org_id: str) -> int:
         return sum(1 for v in self._rows[VideoSession].values() if v.organization_id == org_id and v.is_open)

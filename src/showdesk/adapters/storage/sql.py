@@ -76,6 +76,9 @@ class SqlStore(SqlConfigStore, SqlRetentionStore):
     async def save_organization(self, org: Organization) -> None:
         await self._save(t.organizations, org)
 
+    async def list_organizations(self) -> list[Organization]:
+        return await self._many(t.organizations, Organization, order="id")
+
     async def get_user(self, user_id: str) -> User | None:
         return await self._one(t.users, User, id=user_id)
 
@@ -156,6 +159,24 @@ class SqlStore(SqlConfigStore, SqlRetentionStore):
 
     async def list_video_sessions(self, conversation_id: str) -> list[VideoSession]:
         return await self._many(t.video_sessions, VideoSession, order="requested_at", conversation_id=conversation_id)
+
+    async def list_video_sessions_since(self, org_id: str, since: datetime) -> list[VideoSession]:
+        v = t.video_sessions
+        query = select(v).where(v.c.organization_id == org_id, v.c.requested_at >= since).order_by(v.c.requested_at)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [to_entity(VideoSession, r) for r in rows]
+
+    async def list_open_video_sessions(self, org_id: str) -> list[VideoSession]:
+        v = t.video_sessions
+        query = (
+            select(v)
+            .where(v.c.state.in_([s.value for s in OPEN_STATES]), v.c.organization_id == org_id)
+            .order_by(v.c.requested_at)
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [to_entity(VideoSession, r) for r in rows]
 
     async def count_open_video_sessions(self, org_id: str) -> int:
         v = t.video_sessions
