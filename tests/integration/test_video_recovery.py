@@ -309,3 +309,18 @@ async def test_quality_samples_are_checked_and_summarized_in_the_record(relay_se
     assert summary["fpsAverage"] == 25 and summary["kbpsMin"] == 400 and summary["lossMaxPercent"] == 2.5
     assert summary["resolution"] == "640x480" and summary["rttAverageMs"] == 12
     await _leave(guest, agent)
+
+
+async def test_the_agent_switches_between_detail_and_smooth(relay_server: ServerProcess) -> None:
+    guest, agent, cid, session_id, ready, _ = await _accepted(relay_server)
+    assert ready["video"]["preference"] == "detail"  # the default: a model number must stay readable
+    await agent.send(type="videoPreference", conversationId=cid, preference="smooth")
+    for side in (guest, agent):
+        changed = await side.expect("videoPreference")
+        assert changed["video"]["preference"] == "smooth" and "smooth motion" in changed["text"]
+    await agent.send(type="videoPreference", conversationId=cid, preference="sharpest")
+    assert (await agent.expect("error"))["code"] == "invalid_preference"
+    await guest.send(type="videoPreference", conversationId=cid, preference="detail")  # not the customer's call
+    assert (await guest.expect("error"))["code"] == "unknown_type"
+    assert _record(relay_server, cid)["preference"] == "smooth"
+    await _leave(guest, agent)

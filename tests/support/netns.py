@@ -164,6 +164,16 @@ class CustomerNetwork:
         self.customer_ip = moved
         return moved
 
+    def limit_upload(self, kbit_per_second: int | None) -> None:
+        """What the customer's device can send: a token bucket (`tc ... tbf`) on its side of the link,
+        as a poor mobile uplink; None lifts it."""
+        self.exec("tc", "qdisc", "del", "dev", self.customer_link, "root")
+        if kbit_per_second is not None:
+            self.exec_checked(
+                "tc", "qdisc", "add", "dev", self.customer_link, "root", "tbf",
+                "rate", f"{int(kbit_per_second)}kbit", "burst", "16kbit", "latency", "1s",
+            )  # fmt: skip
+
     # the firewall -----------------------------------------------------------------------------------
     def block_udp(self, except_to: list[tuple[str, int]] | None = None) -> None:
         """Drop every UDP datagram the namespace sends, except on loopback and to the given (ip, port)s.

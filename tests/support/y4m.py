@@ -38,3 +38,40 @@ def write_quadrants(
     header = f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode()
     path.write_bytes(header + frame * frames)
     return path
+
+
+def write_noise(
+    path: Path,
+    width: int = 1280,
+    height: int = 720,
+    frames: int = 12,
+    fps: int = 30,
+    block: int = 16,
+    changing: int = 1,
+) -> Path:
+    """A mosaic of random `block`-pixel tiles of which every `changing`-th row of tiles is new in each
+    frame (1: all of them): a keyframe fits a slow link, but a picture that keeps changing does not, so a
+    slow link must cost either resolution or frame rate (the detail/smooth choice)."""
+    import random
+
+    rng = random.Random(7)
+    header = f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode()
+    grids: list[list[list[int]]] = []
+    for w, b in ((width, block), (width // 2, block // 2)):
+        h = height if b == block else height // 2
+        grids.append([[rng.randrange(16, 236) for _ in range(-(-w // b))] for _ in range(-(-h // b))])
+    with path.open("wb") as out:
+        out.write(header)
+        for n in range(frames):
+            planes = []
+            for grid, (w, h, b) in zip(
+                grids, ((width, height, block), (width // 2, height // 2, block // 2)), strict=True
+            ):
+                for r, tile_row in enumerate(grid):
+                    if (r + n) % changing == 0:
+                        tile_row[:] = [rng.randrange(16, 236) for _ in tile_row]
+                rows = [bytes(v for v in tile_row for _ in range(b))[:w] for tile_row in grid for _ in range(b)]
+                planes.append(b"".join(rows[:h]))
+            luma, chroma = planes
+            out.write(b"FRAME\n" + luma + chroma + bytes([128]) * len(chroma))
+    return path

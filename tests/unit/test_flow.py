@@ -128,3 +128,19 @@ def test_uses_video_tells_which_flows_need_the_video_edit_permission() -> None:
     assert uses_video(flow(video=video(), route={"type": "queue", "queue": "Video Troubleshooting"}))
     assert not uses_video(flow(route={"type": "queue", "queue": "General Chat"}))
     assert not uses_video("not a flow")
+
+
+def test_start_video_quality_is_checked_and_reaches_the_interaction() -> None:
+    block = {**video(), "quality": {"resolution": "640x360", "frameRate": 99}}
+    f = flow(video=block, route={"type": "queue", "queue": "Video Troubleshooting"})
+    [problem] = errors(validate_flow(f, QUEUES))
+    assert problem.startswith("video: quality.frameRate")
+    block["quality"]["frameRate"] = 15
+    assert errors(validate_flow(f, QUEUES)) == []
+    assert run_flow(f).video == {
+        "mode": "one-way",
+        "videoSource": "camera",
+        "audioSource": "none",
+        "quality": {"width": 640, "height": 360, "frameRate": 15, "maxBitrateKbps": 2500, "preference": "detail"},
+    }
+    assert "quality" not in (run_flow(flow(video=video(), route={"type": "queue", "queue": "x"})).video or {})

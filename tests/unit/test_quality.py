@@ -44,3 +44,23 @@ def test_the_summary_folds_every_sample() -> None:
         "resolutions": {"1280x720": 2, "640x360": 1},
     }
     assert summary.latest is not None and summary.latest.width == 640
+
+
+def test_start_video_quality_settings_are_checked_in_words() -> None:
+    from showdesk.domain.quality import quality_problems, quality_settings
+
+    good = {"resolution": "1280x720", "frameRate": 24, "maxBitrateKbps": 1200, "preference": "smooth"}
+    assert quality_problems(good) == [] and quality_problems(None) == []
+    assert quality_settings(good) == {
+        "width": 1280,
+        "height": 720,
+        "frameRate": 24,
+        "maxBitrateKbps": 1200,
+        "preference": "smooth",
+    }
+    assert quality_settings({})["preference"] == "detail"  # what a product inspection needs by default
+    problems = quality_problems(
+        {"resolution": "4k", "frameRate": 2, "maxBitrateKbps": 1e9, "preference": "x", "hdr": 1}
+    )
+    assert len(problems) == 5
+    assert any("1280x720" in p for p in problems) and any("unknown settings: hdr" in p for p in problems)

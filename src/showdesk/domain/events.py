@@ -249,6 +249,13 @@ class VideoRetrying(VideoEvent):
 
 
 @dataclass(frozen=True)
+class VideoPreference(VideoEvent):
+    """The agent switched between detail and smooth; the customer's sender follows."""
+
+    type: ClassVar[str] = "videoPreference"
+
+
+@dataclass(frozen=True)
 class VideoProblem(VideoEvent):
     """The agent desktop sees a connected session without a usable picture (`cause`)."""
 
@@ -294,5 +301,6 @@ CATALOGUE: tuple[type[Event], ...] = (
     VideoEnded,
     VideoRetrying,
     VideoProblem,
+    VideoPreference,
     VideoSignal,
 )

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from showdesk.domain.directory import User
+from showdesk.domain.quality import quality_problems, quality_settings
 from showdesk.domain.queues import Channel, Queue
 
 BLOCK_TYPES = ("startVideo", "queue", "message", "disconnect")
@@ -108,6 +109,7 @@ def _check_block(name: str, block: Any, blocks: Mapping[str, Any], queues: Mappi
             found.append(Problem("error", name, "videoSource must be 'camera'"))
         if block.get("audioSource", "none") not in AUDIO_SOURCES:
             found.append(Problem("error", name, f"audioSource must be one of {', '.join(AUDIO_SOURCES)}"))
+        found.extend(Problem("error", name, text) for text in quality_problems(block.get("quality")))
     elif kind == "queue":
         queue_name = block.get("queue")
         if not isinstance(queue_name, str) or not queue_name:
@@ -235,6 +237,8 @@ def run_flow(definition: Mapping[str, Any]) -> FlowOutcome:
                 "videoSource": block.get("videoSource", "camera"),
                 "audioSource": block.get("audioSource", "none"),
             }
+            if block.get("quality") is not None:
+                outcome.video["quality"] = quality_settings(block["quality"])
             name = block["success"]
         elif kind == "message":
             outcome.greetings.append(block["text"])

@@ -120,3 +120,44 @@ class QualitySummary:
             "resolution": max(self.resolutions, key=lambda k: self.resolutions[k]),  # the most seen
             "resolutions": dict(self.resolutions),
         }
+
+
+# What a Start Video block may ask of the customer's camera and sender ------------------------------
+RESOLUTIONS = ("1920x1080", "1280x720", "960x540", "640x480", "640x360")
+PREFERENCES = ("detail", "smooth")  # keep resolution (read a model number) | keep frame rate (follow motion)
+DEFAULT_PREFERENCE = "detail"
+
+
+def quality_problems(raw: object) -> list[str]:
+    """What is wrong with a block's `quality` settings, in words; empty when they can be used."""
+    if raw is None:
+        return []
+    if not isinstance(raw, dict):
+        return ["quality must be a mapping of resolution, frameRate, maxBitrateKbps and preference"]
+    found = []
+    unknown = set(raw) - {"resolution", "frameRate", "maxBitrateKbps", "preference"}
+    if unknown:
+        found.append(f"quality has unknown settings: {', '.join(sorted(unknown))}")
+    if "resolution" in raw and raw["resolution"] not in RESOLUTIONS:
+        found.append(f"quality.resolution must be one of {', '.join(RESOLUTIONS)}")
+    rate = raw.get("frameRate", 30)
+    if isinstance(rate, bool) or not isinstance(rate, int) or not 5 <= rate <= 60:
+        found.append("quality.frameRate must be a whole number of frames per second from 5 to 60")
+    bitrate = raw.get("maxBitrateKbps", 2500)
+    if isinstance(bitrate, bool) or not isinstance(bitrate, int) or not 100 <= bitrate <= 8000:
+        found.append("quality.maxBitrateKbps must be a whole number from 100 to 8000")
+    if raw.get("preference", DEFAULT_PREFERENCE) not in PREFERENCES:
+        found.append(f"quality.preference must be one of {', '.join(PREFERENCES)}")
+    return found
+
+
+def quality_settings(raw: dict[str, Any]) -> dict[str, Any]:
+    """Checked settings as the browsers use them: getUserMedia's size and rate, the sender's limits."""
+    width, height = (int(n) for n in str(raw.get("resolution", "1280x720")).split("x"))
+    return {
+        "width": width,
+        "height": height,
+        "frameRate": int(raw.get("frameRate", 30)),
+        "maxBitrateKbps": int(raw.get("maxBitrateKbps", 2500)),
+        "preference": str(raw.get("preference", DEFAULT_PREFERENCE)),
+    }

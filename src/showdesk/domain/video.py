@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from showdesk.domain.errors import Conflict, InvalidInput, ShowDeskError
+from showdesk.domain.quality import DEFAULT_PREFERENCE, PREFERENCES
 
 LIVE_VIDEO_FEATURE = "live-video"
 MODES = ("one-way", "two-way")
@@ -89,6 +90,9 @@ class VideoSession:
     ice_restarts: int = 0  # ICE restarts after the network changed under a connected session
     problems: list[str] = field(default_factory=list)  # picture problems the agent desktop saw, first seen first
     quality: dict[str, Any] | None = None  # QualitySummary.to_wire(), stored when the session ends
+    preference: str = (
+        DEFAULT_PREFERENCE  # detail: keep the resolution | smooth: keep the frame rate (the agent's toggle)
+    )
 
     @property
     def is_open(self) -> bool:
@@ -143,6 +147,14 @@ class VideoSession:
         else:
             raise InvalidInput(f"how must be one of {', '.join(RETRY_KINDS)}", code="invalid_retry")
 
+    def prefer(self, preference: str) -> None:
+        """The agent's detail/smooth toggle, while the video is being set up or shown."""
+        if preference not in PREFERENCES:
+            raise InvalidInput(f"preference must be one of {', '.join(PREFERENCES)}", code="invalid_preference")
+        if not self.is_active:
+            raise Conflict("there is no video on to adjust", code="video_state")
+        self.preference = preference
+
     def note_problem(self, cause: str) -> bool:
         """Records a picture problem; True when this session had not seen that one before."""
         if cause not in PICTURE_PROBLEMS:
@@ -186,6 +198,7 @@ class VideoSession:
             "iceRestarts": self.ice_restarts,
             "problems": list(self.problems),
             "quality": self.quality,
+            "preference": self.preference,
         }
 
 

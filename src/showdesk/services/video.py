@@ -17,6 +17,7 @@ from showdesk.domain.events import (
     VideoEvent,
     VideoHeld,
     VideoLive,
+    VideoPreference,
     VideoProblem,
     VideoRequested,
     VideoResumed,
@@ -26,7 +27,7 @@ from showdesk.domain.events import (
 )
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
-from showdesk.domain.quality import QualitySample, QualitySummary, parse_quality
+from showdesk.domain.quality import DEFAULT_PREFERENCE, QualitySample, QualitySummary, parse_quality
 from showdesk.domain.video import (
     LIVE_VIDEO_FEATURE,
     PICTURE_PROBLEMS,
@@ -69,6 +70,11 @@ _RETRY_TEXT = {
     RESTART: "The customer's network changed; reconnecting the video.",
 }
 
+
+_PREFERENCE_TEXT = {
+    "detail": "The agent needs detail: a sharper picture, fewer frames when the network is slow.",
+    "smooth": "The agent needs smooth motion: more frames, a softer picture when the network is slow.",
+}
 
 _LEFT_PAGE = "The customer left the page; the video ended."
 _AGENT_LEFT = "The agent's connection dropped; the video ended."
@@ -237,6 +243,17 @@ class VideoService:
             VideoProblem(session.conversation_id, session=session.to_wire(), text=text, extra={"cause": cause}),
         )
 
+    async def agent_preference(self, principal: Principal, conversation_id: object, preference: object) -> None:
+        """Detail (keep resolution, fewer frames) or smooth (keep frames, lower resolution): the customer's
+        sender follows at once."""
+        current = await self._access.require(principal, Permission.VIDEO_ANSWER)
+        conv = await self._agents_conversation(current, conversation_id)
+        session = await self._open_session(conv.id)
+        session.prefer(str(preference))
+        await self._save(session)
+        text = _PREFERENCE_TEXT[session.preference]
+        await publish(self._bus, VideoPreference(conv.id, session=session.to_wire(), text=text))
+
     async def hold(self, principal: Principal, conversation_id: object, held: bool) -> VideoSession:
         current = await self._access.require(principal, Permission.VIDEO_HOLD)
         conv = await self._agents_conversation(current, conversation_id)
@@ -311,6 +328,7 @@ class VideoService:
             mode=settings["mode"],
             audio_source=settings["audioSource"],
             video_source=settings["videoSource"],
+            preference=str((conv.video or {}).get("quality", {}).get("preference", DEFAULT_PREFERENCE)),
             requested_by=requested_by,
             requested_at=self._clock.now(),
             agent_id=agent_id,

@@ -171,6 +171,7 @@ video_sessions = Table(
     Column("ice_restarts", Integer, nullable=False, default=0),
     Column("problems", JSON, nullable=False, default=list),
     Column("quality", JSON, nullable=True),
+    Column("preference", String(20), nullable=False, default="detail"),
 )
 
 revoked_tokens = Table(

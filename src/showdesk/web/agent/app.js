@@ -89,7 +89,7 @@ function openDesktop(session) {
     offers.addMessage(message.conversationId, message);
   });
   for (const type of ['videoRequested', 'videoStarting', 'videoSignal', 'videoStarted', 'videoHeld',
-    'videoResumed', 'videoEnd', 'videoRetrying', 'videoProblem']) {
+    'videoResumed', 'videoEnd', 'videoRetrying', 'videoProblem', 'videoPreference']) {
     on(type, (frame) => board.videoFrame(frame));
   }
   on('interactionEnded', ({ conversationId, by }) => {

@@ -88,6 +88,8 @@ export class VideoPane {
       end: $('end-video'),
       fullscreen: $('video-fullscreen'),
       quality: $('quality-panel'),
+      detail: $('video-detail'),
+      smooth: $('video-smooth'),
     };
     this.#quality = new QualityPanel(this.#ui.quality);
     const ui = this.#ui;
@@ -96,6 +98,8 @@ export class VideoPane {
       this.#send({ type: 'videoRequest' });
     });
     ui.hold.addEventListener('click', () => this.#send({ type: 'videoHold' }));
+    ui.detail.addEventListener('click', () => this.#send({ type: 'videoPreference', preference: 'detail' }));
+    ui.smooth.addEventListener('click', () => this.#send({ type: 'videoPreference', preference: 'smooth' }));
     ui.resume.addEventListener('click', () => this.#send({ type: 'videoResume' }));
     ui.end.addEventListener('click', () => this.#send({ type: 'videoEnd' }));
     ui.fullscreen.addEventListener('click', () => {
@@ -128,6 +132,7 @@ export class VideoPane {
       case 'videoResumed': return this.#set('live', frame);
       case 'videoEnd': return this.#onEnd(frame);
       case 'videoRetrying': return this.#onRetrying(frame);
+      case 'videoPreference': return this.#set(this.state, frame);
       default: return undefined;
     }
   }
@@ -379,6 +384,12 @@ export class VideoPane {
     ui.request.disabled = !this.#chatActive || open || pending;
     ui.request.textContent = state === 'ended' || state === 'failed' ? 'Request video again' : 'Request video';
     ui.hold.hidden = !(this.#canHold && state === 'live');
+    const adjustable = this.#canAnswer && (state === 'live' || state === 'held' || state === 'connecting');
+    const preference = this.session?.preference ?? 'detail';
+    for (const [button, name] of [[ui.detail, 'detail'], [ui.smooth, 'smooth']]) {
+      button.hidden = !adjustable;
+      button.setAttribute('aria-pressed', String(preference === name));
+    }
     ui.resume.hidden = !(this.#canHold && state === 'held');
     ui.end.hidden = !(this.#canAnswer && (open || pending));
     // The stage opens with the request, so the layout is settled before the first frame arrives.

@@ -56,6 +56,7 @@ export class WidgetVideo {
     // The network fights back: say so while the SDK tries again, and say what the agent cannot see.
     chat.on('videoRetrying', ({ text }) => this.refresh(text));
     chat.on('videoProblem', ({ text }) => this.refresh(text));
+    chat.on('videoPreference', ({ text }) => this.refresh(text)); // the agent's detail/smooth choice
     for (const event of ['state', 'agentJoined', 'agentLeft', 'chatEnded']) chat.on(event, () => this.refresh());
   }
 

@@ -19,10 +19,32 @@ const OPEN_STATES = new Set(['connecting', 'live', 'held']);
 
 /** What `startVideo` asks the camera for when the page hands neither a stream nor constraints. */
 export function defaultConstraints(settings) {
-  return {
-    video: { facingMode: { ideal: 'environment' } }, // the rear camera, pointed at the product
-    audio: settings?.audioSource === 'microphone',
-  };
+  const video = { facingMode: { ideal: 'environment' } }; // the rear camera, pointed at the product
+  const quality = settings?.quality;
+  if (quality) {
+    Object.assign(video, { width: { ideal: quality.width }, height: { ideal: quality.height },
+                           frameRate: { ideal: quality.frameRate } });
+  }
+  return { video, audio: settings?.audioSource === 'microphone' };
+}
+
+// detail: keep the resolution and drop frames when the network is slow (read a model number);
+// smooth: keep the frames and lower the resolution (follow a moving part).
+const DEGRADATION = { detail: 'maintain-resolution', smooth: 'maintain-framerate' };
+const CONTENT_HINT = { detail: 'detail', smooth: 'motion' };
+
+/** The sender follows the agent's detail/smooth choice and the block's bitrate cap, live. */
+async function applyPreference(pc, preference, maxBitrateKbps) {
+  for (const sender of pc?.getSenders() ?? []) {
+    if (sender.track?.kind !== 'video') continue;
+    sender.track.contentHint = CONTENT_HINT[preference] ?? 'detail';
+    const params = sender.getParameters();
+    params.degradationPreference = DEGRADATION[preference] ?? 'maintain-resolution';
+    if (maxBitrateKbps && params.encodings?.length) {
+      for (const encoding of params.encodings) encoding.maxBitrate = maxBitrateKbps * 1000;
+    }
+    await sender.setParameters(params);
+  }
 }
 
 export class CustomerVideo {
@@ -35,6 +57,7 @@ export class CustomerVideo {
   #extraIceServers;
   #relayOnly;
   #renewTransport; // the chat's socket may have died with the old network too
+  #settingsOf; // the Start Video block's settings (mode, sources, quality) of this chat
   #iceServers = []; // the server's, for the current session
   #stream = null; // what is being shared, kept across a relay retry
   #attemptNo = 0; // 0: the first connection; 1: the relay retry (signals carry it)
@@ -47,13 +70,17 @@ export class CustomerVideo {
   #readyWaiter = null; // the server's answer to the last videoStart
   #ended = new Set(); // session ids whose end was already reported
 
-  constructor({ send, emit, iceServers = [], iceTransportPolicy = 'all', renewTransport = () => {} }) {
+  constructor({ send, emit, iceServers = [], iceTransportPolicy = 'all', renewTransport = () => {},
+                settings = () => null }) {
     this.#renewTransport = renewTransport;
+    this.#settingsOf = settings;
     this.#send = send;
     this.#emit = emit;
     this.#extraIceServers = iceServers;
     this.#relayOnly = iceTransportPolicy === 'relay';
   }
+
+  get #settings() { return this.#settingsOf(); }
 
   get isOpen() { return OPEN_STATES.has(this.state); }
   get requestedSessionId() { return this.state === 'requested' ? this.session?.id ?? null : null; }
@@ -147,6 +174,7 @@ export class CustomerVideo {
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
     if (pc !== this.#pc) return;
+    await applyPreference(pc, video.preference, this.#settings?.quality?.maxBitrateKbps).catch(() => {});
     this.#send({ type: 'videoSignal', sessionId, signal: 'offer', attempt: attemptNo, sdp: pc.localDescription.sdp });
   }
 
@@ -164,6 +192,14 @@ export class CustomerVideo {
     } else {
       this.#send({ type: 'videoDecline', sessionId, reason: 'connection_lost' });
     }
+  }
+
+  async #onPreference({ video, text }) {
+    this.session = video;
+    await applyPreference(this.#pc, video.preference, this.#settings?.quality?.maxBitrateKbps).catch((error) => {
+      this.#emit('error', videoRefusal('invalid_signal', `The picture could not be adjusted: ${error.message}`));
+    });
+    this.#emit('videoPreference', { sessionId: video.id, preference: video.preference, video, text });
   }
 
   /** The server agreed to try again and sent fresh ICE servers (and relay credentials). */
@@ -203,6 +239,7 @@ export class CustomerVideo {
       case 'videoRetrying': return this.#onRetrying(frame).catch((error) => {
         this.#emit('error', videoRefusal('invalid_signal', `The video connection failed: ${error.message}`));
       });
+      case 'videoPreference': return this.#onPreference(frame);
       case 'videoProblem':
         this.session = frame.video;
         return this.#emit('videoProblem', { sessionId: frame.video?.id ?? null, cause: frame.cause, text: frame.text });

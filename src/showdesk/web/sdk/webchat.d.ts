@@ -161,7 +161,20 @@ export interface VideoSettings {
   readonly mode: VideoMode;
   readonly audioSource: 'none' | 'microphone';
   readonly videoSource: 'camera';
+  /** The Start Video block's quality settings, when it has any (getUserMedia ideals, the sender's cap). */
+  readonly quality?: VideoQualitySettings;
 }
+
+export interface VideoQualitySettings {
+  readonly width: number;
+  readonly height: number;
+  readonly frameRate: number;
+  readonly maxBitrateKbps: number;
+  readonly preference: VideoPreference;
+}
+
+/** `detail` keeps the resolution and drops frames on a slow link; `smooth` keeps the frames. */
+export type VideoPreference = 'detail' | 'smooth';
 
 /** The server's record of one video session (also in `GET /api/v2/conversations/{id}`). */
 export interface VideoSession extends VideoSettings {
@@ -189,6 +202,10 @@ export interface VideoSession extends VideoSettings {
   readonly iceRestarts: number;
   /** Picture problems the agent desktop saw: `no_frames`, `not_decoding`, `black_frames`, `frozen`. */
   readonly problems: readonly string[];
+  /** The agent's current detail/smooth choice; the customer's sender follows it. */
+  readonly preference: VideoPreference;
+  /** What the agent received, summarized when the session ended (null before, or with no samples). */
+  readonly quality: Readonly<Record<string, unknown>> | null;
 }
 
 export interface StartVideoOptions {
@@ -272,6 +289,8 @@ export interface ChatEventMap {
   videoEnd: VideoEndEvent;
   /** The connection is being tried again (through the relay, or after a network change). */
   videoRetrying: VideoRetryingEvent;
+  /** The agent switched between detail and smooth; the sender already follows. */
+  videoPreference: { sessionId: string; preference: VideoPreference; video: VideoSession; text: string };
   /** Connected, but the agent sees no picture, a black one or a frozen one; `text` says what to do. */
   videoProblem: VideoProblemEvent;
   /** Every change of `videoState`. */

@@ -61,6 +61,7 @@ export class WebChat extends Emitter {
       iceServers: this.#config.turnServers,
       iceTransportPolicy: this.#config.iceTransportPolicy,
       renewTransport: () => this.#socket?.renew('network changed'),
+      settings: () => this.#videoSettings ?? null,
     });
     if (typeof window !== 'undefined') {
       // Leaving the page turns the camera off, whatever the page does next (bfcache, unload, close).
