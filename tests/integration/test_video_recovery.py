@@ -312,7 +312,7 @@ async def test_quality_samples_are_checked_and_summarized_in_the_record(relay_se
 
 
 async def test_the_agent_switches_between_detail_and_smooth(relay_server: ServerProcess) -> None:
-    guest, agent, cid, session_id, ready, _ = await _accepted(relay_server)
+    guest, agent, cid, _, ready, _ = await _accepted(relay_server)
     assert ready["video"]["preference"] == "detail"  # the default: a model number must stay readable
     await agent.send(type="videoPreference", conversationId=cid, preference="smooth")
     for side in (guest, agent):
