@@ -292,3 +292,47 @@ async def test_queue_membership_changes_route_at_once(server: ServerProcess, adm
         admin("PATCH", f"/routing/queues/{video['id']}", 200, {"members": video["members"]})
         await sam.send(type="presence", status="off_queue")
         await sam.close()
+
+
+async def test_a_deployment_sets_the_default_picture_and_a_block_of_its_own_wins(
+    server: ServerProcess, admin: Api, architect: Api
+) -> None:
+    site = admin("POST", "/webchat/deployments", 201, {"name": name("Picture"), "allowedOrigins": ["https://pic.test"]})
+    bind = f"/webchat/deployments/{site['id']}"
+    too_fast = {"videoQuality": {"resolution": "640x480", "frameRate": 240}}
+    assert "frameRate" in admin("PATCH", bind, 400, too_fast)["message"]
+    assert admin("PATCH", bind, 400, {"videoQuality": {"resolution": "8k"}})["code"] == "invalid_input"
+    wanted = {"resolution": "640x480", "frameRate": 15, "maxBitrateKbps": 600, "preference": "smooth"}
+    assert admin("PATCH", bind, 200, {"videoQuality": wanted})["videoQuality"] == wanted
+
+    async def video_of_a_new_chat(flow: dict[str, Any]) -> Any:
+        made = architect("POST", "/flows", 201, json.dumps({**flow, "name": name("Picture flow")}), headers=JSON)
+        architect("POST", f"/flows/{made['id']}/publish", 200)
+        admin("PATCH", bind, 200, {"flowId": made["id"]})
+        guest = await Guest.connect(server.ws_base, "https://pic.test", deployment=site["id"])
+        started = await guest.start("Pia")
+        await guest.send(type="end")
+        await guest.close()
+        return admin("GET", f"/conversations/{started['conversationId']}", 200)["video"]
+
+    video = await video_of_a_new_chat(VIDEO_FLOW)  # its Start Video block says nothing of quality
+    assert video["quality"] == {
+        "width": 640,
+        "height": 480,
+        "frameRate": 15,
+        "maxBitrateKbps": 600,
+        "preference": "smooth",
+    }
+    own = json.loads(json.dumps(VIDEO_FLOW))
+    own["blocks"]["video"]["quality"] = {"resolution": "1920x1080", "preference": "detail"}
+    video = await video_of_a_new_chat(own)
+    assert video["quality"] == {
+        "width": 1920,
+        "height": 1080,
+        "frameRate": 30,
+        "maxBitrateKbps": 2500,
+        "preference": "detail",
+    }
+    assert admin("PATCH", bind, 200, {"videoQuality": None})["videoQuality"] is None
+    log = admin("GET", "/audit", 200, params={"targetType": "deployment", "limit": 20})["items"]
+    assert any((e["after"] or {}).get("videoQuality") == wanted for e in log)  # who changed the picture, when

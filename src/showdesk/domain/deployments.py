@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from showdesk.domain.errors import InvalidInput
@@ -42,6 +43,8 @@ class Deployment:
     flow_id: str | None = None
     allowed_origins: list[str] = field(default_factory=list)
     active: bool = True
+    # Default quality settings for video in this deployment's chats (a Start Video block's own replace them)
+    video_quality: dict[str, Any] | None = None
 
     def allows_origin(self, origin: str | None) -> bool:
         """True only for an exact (normalized) match; a missing or `null` origin never passes."""

@@ -17,6 +17,7 @@ from showdesk.domain.events import ChatEnded, InteractionEnded, RoutingChanged
 from showdesk.domain.flow import run_flow
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
+from showdesk.domain.quality import quality_settings
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.messages import MessageService
 from showdesk.services.ports import Bus, Clock, Store
@@ -100,6 +101,8 @@ class ChatService:
         if flow is not None and flow.published_definition is not None:
             outcome = run_flow(flow.published_definition)
             conv.video = outcome.video
+            if conv.video is not None and "quality" not in conv.video and deployment.video_quality:
+                conv.video["quality"] = quality_settings(deployment.video_quality)
             greetings = outcome.greetings
             if outcome.queue_name:
                 queues = await self._store.list_queues(deployment.organization_id)

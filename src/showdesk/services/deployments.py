@@ -9,12 +9,13 @@ from showdesk.domain.deployments import Deployment, normalize_origin
 from showdesk.domain.errors import InvalidInput, NotFound, Unprocessable
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
+from showdesk.domain.quality import quality_problems
 from showdesk.services import input as check
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.audit import AuditTrail
 from showdesk.services.ports import Store
 
-FIELDS = ("name", "flowId", "allowedOrigins", "active")
+FIELDS = ("name", "flowId", "allowedOrigins", "active", "videoQuality")
 MAX_ORIGINS = 50
 
 
@@ -75,6 +76,11 @@ class DeploymentService:
             deployment.allowed_origins = list(dict.fromkeys(normalize_origin(o) for o in origins))
         if "active" in data:
             deployment.active = check.flag(data["active"], "active")
+        if "videoQuality" in data:
+            quality = data["videoQuality"]
+            if problems := quality_problems(quality):
+                raise InvalidInput("videoQuality: " + "; ".join(problems), code="invalid_quality")
+            deployment.video_quality = dict(quality) if quality else None
         if "flowId" in data:
             flow_id = data["flowId"]
             if flow_id is None or flow_id == "":

@@ -106,6 +106,7 @@ deployments = Table(
     Column("flow_id", String(64), ForeignKey("flows.id"), nullable=True),
     Column("allowed_origins", JSON, nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("video_quality", JSON, nullable=True),
 )
 
 conversations = Table(

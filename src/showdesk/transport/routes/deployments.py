@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import Field
@@ -14,10 +14,20 @@ from showdesk.transport.schemas import Body
 router = APIRouter(prefix="/webchat/deployments", tags=["deployments"])
 
 
+class VideoQualityBody(Body):
+    """Default picture for video in this deployment's chats; a Start Video block's own settings win."""
+
+    resolution: Literal["1920x1080", "1280x720", "960x540", "640x480", "640x360"] = "1280x720"
+    frameRate: int = Field(default=30, ge=5, le=60)
+    maxBitrateKbps: int = Field(default=2500, ge=100, le=8000)
+    preference: Literal["detail", "smooth"] = "detail"
+
+
 class DeploymentBody(Body):
     name: str = Field(min_length=1, max_length=200)
     flowId: str | None = Field(default=None, max_length=64)
     allowedOrigins: list[str] = Field(default_factory=list, max_length=50)
+    videoQuality: VideoQualityBody | None = None
     active: bool = True
 
 
@@ -25,6 +35,7 @@ class DeploymentChange(Body):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     flowId: str | None = Field(default=None, max_length=64)
     allowedOrigins: list[str] | None = Field(default=None, max_length=50)
+    videoQuality: VideoQualityBody | None = None
     active: bool | None = None
 
 
@@ -40,6 +51,7 @@ def _out(deployment: Deployment, origin: str, flows: dict[str, str]) -> dict[str
         "flowName": flows.get(deployment.flow_id or ""),
         "allowedOrigins": deployment.allowed_origins,
         "active": deployment.active,
+        "videoQuality": deployment.video_quality,
         "snippet": embed_snippet(deployment, origin),
     }
 
@@ -68,12 +80,15 @@ async def get_deployment(deployment_id: str, request: Request, who: PrincipalDep
     return await _one(await sd.deployments.get_deployment(who, deployment_id), request, sd)
 
 
-@router.patch("/{deployment_id}", summary="Change origins, the bound flow (null: none), name or active")
+@router.patch(
+    "/{deployment_id}",
+    summary="Change origins, the bound flow (null: none), name, active or the default video quality (null: none)",
+)
 async def update_deployment(
     deployment_id: str, body: DeploymentChange, request: Request, who: PrincipalDep, sd: ServicesDep
 ) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True)
-    changes = {k: v for k, v in changes.items() if v is not None or k == "flowId"}
+    changes = {k: v for k, v in changes.items() if v is not None or k in ("flowId", "videoQuality")}
     return await _one(await sd.deployments.update_deployment(who, deployment_id, changes), request, sd)
 
 

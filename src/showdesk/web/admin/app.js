@@ -15,7 +15,8 @@
 //   users: user-email, user-password, user-name, user-roles, user-skills, user-video-enabled,
 //     user-default-camera, user-default-microphone, user-chat-capacity, user-active, user-disable
 //   roles: role-name, role-permissions
-//   deployments: deployment-name, deployment-origins, deployment-flow, deployment-active,
+//   deployments: deployment-name, deployment-origins, deployment-flow, deployment-active, deployment-video-resolution,
+//     deployment-video-framerate, deployment-video-bitrate, deployment-video-preference,
 //     deployment-snippet, deployment-copy
 //   API clients: client-name, client-roles, client-active, client-rotate, client-secret, client-secret-copy
 //   TURN servers: turn-name, turn-urls, turn-authentication, turn-secret, turn-username,

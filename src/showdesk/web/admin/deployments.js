@@ -3,7 +3,7 @@
 
 import { listOf } from './api.js';
 import { copyText, el, tags } from './dom.js';
-import { checkField, linesField, selectField, textAreaField, textField } from './fields.js';
+import { checkField, linesField, numberField, selectField, textAreaField, textField } from './fields.js';
 import { ResourceSection } from './resource.js';
 
 export function mountDeployments(root, ctx) {
@@ -56,11 +56,15 @@ export function mountDeployments(root, ctx) {
         label: 'Active', testid: 'deployment-active', checked: deployment ? deployment.active !== false : true,
         help: 'Turn off to stop new chats from these sites without deleting anything.',
       });
+      const quality = qualityFields(deployment?.videoQuality);
       return {
         extras: deployment ? snippetBox(deployment) : null,
-        fields: [name.row, origins.row, flow.row, active.row],
-        check: () => (name.value() ? null : 'Give the deployment a name.'),
-        read: () => ({ name: name.value(), allowedOrigins: origins.value(), flowId: flow.value() || null, active: active.value() }),
+        fields: [name.row, origins.row, flow.row, active.row, ...quality.rows],
+        check: () => (name.value() ? null : 'Give the deployment a name.') ?? quality.check(),
+        read: () => ({
+          name: name.value(), allowedOrigins: origins.value(), flowId: flow.value() || null, active: active.value(),
+          videoQuality: quality.value(),
+        }),
       };
     },
     create: (api, body) => api.post('/api/v2/webchat/deployments', body),
@@ -98,4 +102,43 @@ function snippetBox(deployment) {
     },
   });
   return el('div', { class: 'snippet' }, code.row, el('div', { class: 'snippet__actions' }, copy, copied));
+}
+
+const RESOLUTIONS = ['1920x1080', '1280x720', '960x540', '640x480', '640x360'];
+
+/** Default video picture for this deployment's chats; a Start Video block's own settings win. */
+function qualityFields(current) {
+  const resolution = selectField({
+    label: 'Video picture', testid: 'deployment-video-resolution', value: current?.resolution ?? '',
+    options: [{ value: '', label: '— Browser default —' }, ...RESOLUTIONS.map((r) => ({ value: r, label: r }))],
+    help: 'What the customer\'s camera is asked for. A Start Video block with its own quality settings wins.',
+  });
+  const frameRate = numberField({
+    label: 'Frame rate', testid: 'deployment-video-framerate', value: current?.frameRate ?? 30,
+    help: 'Frames per second asked of the camera, 5 to 60.',
+  });
+  const bitrate = numberField({
+    label: 'Max bitrate (kbit/s)', testid: 'deployment-video-bitrate', value: current?.maxBitrateKbps ?? 2500,
+    help: 'The most the customer\'s video may send, 100 to 8000.',
+  });
+  const preference = selectField({
+    label: 'On a slow link keep', testid: 'deployment-video-preference', value: current?.preference ?? 'detail',
+    options: [{ value: 'detail', label: 'Detail (resolution; fewer frames)' }, { value: 'smooth', label: 'Smooth motion (frames; lower resolution)' }],
+    help: 'The agent can switch between them during the video.',
+  });
+  return {
+    rows: [resolution.row, frameRate.row, bitrate.row, preference.row],
+    check: () => {
+      if (!resolution.value()) return null;
+      const rate = frameRate.value();
+      if (!Number.isInteger(rate) || rate < 5 || rate > 60) return 'Frame rate must be a whole number from 5 to 60.';
+      const kbps = bitrate.value();
+      if (!Number.isInteger(kbps) || kbps < 100 || kbps > 8000) return 'Max bitrate must be a whole number from 100 to 8000.';
+      return null;
+    },
+    value: () => (resolution.value()
+      ? { resolution: resolution.value(), frameRate: frameRate.value(), maxBitrateKbps: bitrate.value(),
+          preference: preference.value() }
+      : null),
+  };
 }
