@@ -295,6 +295,7 @@ WS_ACTIONS: list[tuple[dict[str, Any], P]] = [
     ),
     ({"type": "videoStatus", "conversationId": MISSING, "state": "live"}, P.VIDEO_ANSWER),
     ({"type": "videoPreference", "conversationId": MISSING, "preference": "smooth"}, P.VIDEO_ANSWER),
+    ({"type": "videoCamera", "conversationId": MISSING, "action": "switch"}, P.VIDEO_ANSWER),
     ({"type": "videoHold", "conversationId": MISSING}, P.VIDEO_HOLD),
     ({"type": "videoResume", "conversationId": MISSING}, P.VIDEO_HOLD),
     ({"type": "videoEnd", "conversationId": MISSING}, P.VIDEO_ANSWER),

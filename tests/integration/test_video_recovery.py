@@ -324,3 +324,27 @@ async def test_the_agent_switches_between_detail_and_smooth(relay_server: Server
     assert (await guest.expect("error"))["code"] == "unknown_type"
     assert _record(relay_server, cid)["preference"] == "smooth"
     await _leave(guest, agent)
+
+
+async def test_camera_requests_are_checked_logged_and_answered(relay_server: ServerProcess) -> None:
+    guest, agent, cid, session_id, _, _ = await _accepted(relay_server)
+    await agent.send(type="videoCamera", conversationId=cid, action="torch", value=True)
+    assert (await agent.expect("error"))["code"] == "video_state"  # not before the picture is there
+    await agent.send(type="videoStatus", conversationId=cid, sessionId=session_id, state="live", path="direct")
+    await guest.expect("videoStarted")
+    for bad in ({"action": "torch", "value": "bright"}, {"action": "zoom", "value": 3}, {"action": "selfie"}):
+        await agent.send(type="videoCamera", conversationId=cid, **bad)
+        assert (await agent.expect("error"))["code"] == "invalid_camera_request"
+    await agent.send(type="videoCamera", conversationId=cid, action="zoom", value="in")
+    asked = await guest.expect("videoCamera")
+    assert (asked["action"], asked["value"]) == ("zoom", "in") and asked["text"].endswith("asked to zoom in.")
+    await guest.send(
+        type="videoCameraResult",
+        sessionId=session_id,
+        action="zoom",
+        value="in",
+        ok=False,
+        detail="this camera cannot zoom",
+    )
+    assert "cannot zoom: this camera cannot zoom" in await _system_line(guest, "cannot zoom")
+    await _leave(guest, agent)

@@ -256,6 +256,13 @@ class VideoPreference(VideoEvent):
 
 
 @dataclass(frozen=True)
+class VideoCamera(VideoEvent):
+    """The agent asks the customer's device to switch camera, use the torch or zoom (`action`, `value`)."""
+
+    type: ClassVar[str] = "videoCamera"
+
+
+@dataclass(frozen=True)
 class VideoProblem(VideoEvent):
     """The agent desktop sees a connected session without a usable picture (`cause`)."""
 
@@ -302,5 +309,6 @@ CATALOGUE: tuple[type[Event], ...] = (
     VideoRetrying,
     VideoProblem,
     VideoPreference,
+    VideoCamera,
     VideoSignal,
 )

@@ -261,3 +261,37 @@ def refuse_agent_answer(sdp: object, mode: str) -> ShowDeskError | None:
                 code="one_way_violation",
             )
     return None
+
+
+# Camera control on request: the agent asks, the customer's device does what it can, both read it.
+CAMERA_ACTIONS = ("switch", "torch", "zoom")
+
+
+def camera_request(action: object, value: object) -> tuple[str, object]:
+    """A checked request: switch (to the other camera), torch (True/False) or zoom ('in'/'out')."""
+    if action == "switch":
+        return "switch", None
+    if action == "torch" and isinstance(value, bool):
+        return "torch", value
+    if action == "zoom" and value in ("in", "out"):
+        return "zoom", value
+    raise InvalidInput(
+        "camera requests are switch, torch with value true or false, or zoom with value in or out",
+        code="invalid_camera_request",
+    )
+
+
+def camera_request_text(who: str, action: str, value: object) -> str:
+    if action == "switch":
+        return f"{who} asked to switch to the other camera."
+    if action == "torch":
+        return f"{who} asked to turn the torch {'on' if value else 'off'}."
+    return f"{who} asked to zoom {value}."
+
+
+def camera_result_text(action: str, value: object, ok: bool, detail: str) -> str:
+    if ok:
+        done = {"switch": "switched to the other camera", "torch": f"turned the torch {'on' if value else 'off'}"}
+        return f"The customer's device {done.get(action, f'zoomed {value}')}."
+    wanted = {"switch": "switch cameras", "torch": "use a torch"}.get(action, "zoom")
+    return f"The customer's device cannot {wanted}" + (f": {detail}" if detail else ".")

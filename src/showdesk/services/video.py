@@ -13,6 +13,7 @@ from typing import Any
 from showdesk.domain.conversation import Conversation, ConversationState
 from showdesk.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from showdesk.domain.events import (
+    VideoCamera,
     VideoEnded,
     VideoEvent,
     VideoHeld,
@@ -35,6 +36,9 @@ from showdesk.domain.video import (
     RESTART,
     VideoSession,
     VideoState,
+    camera_request,
+    camera_request_text,
+    camera_result_text,
     refuse_agent_answer,
     refuse_video,
     video_settings,
@@ -253,6 +257,34 @@ class VideoService:
         await self._save(session)
         text = _PREFERENCE_TEXT[session.preference]
         await publish(self._bus, VideoPreference(conv.id, session=session.to_wire(), text=text))
+
+    async def agent_camera(self, principal: Principal, conversation_id: object, action: object, value: object) -> None:
+        """Ask the customer's device to switch camera, light the torch or zoom; logged in the transcript."""
+        current = await self._access.require(principal, Permission.VIDEO_ANSWER)
+        conv = await self._agents_conversation(current, conversation_id)
+        session = await self._open_session(conv.id)
+        if session.state not in (VideoState.LIVE.value, VideoState.HELD.value):
+            raise Conflict("the camera can be adjusted once the video is live", code="video_state")
+        checked_action, checked_value = camera_request(action, value)
+        text = camera_request_text(current.user.name, checked_action, checked_value)
+        await self._messages.post_system(conv.id, text)
+        await publish(
+            self._bus,
+            VideoCamera(
+                conv.id, session=session.to_wire(), text=text, extra={"action": checked_action, "value": checked_value}
+            ),
+        )
+
+    async def customer_camera_result(self, claims: GuestClaims, frame: dict[str, Any]) -> None:
+        """What the customer's device did with a camera request, in the transcript for both sides."""
+        conv = await self._customers_conversation(claims)
+        session = await self._session(conv.id, frame.get("sessionId"))
+        action, value = camera_request(frame.get("action"), frame.get("value"))
+        detail = frame.get("detail")
+        detail = detail[:200] if isinstance(detail, str) else ""
+        text = camera_result_text(action, value, frame.get("ok") is True, detail)
+        if session.is_active:
+            await self._messages.post_system(conv.id, text)
 
     async def hold(self, principal: Principal, conversation_id: object, held: bool) -> VideoSession:
         current = await self._access.require(principal, Permission.VIDEO_HOLD)

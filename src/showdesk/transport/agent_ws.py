@@ -129,6 +129,8 @@ class AgentSession:
             await video.agent_signal(self.principal, frame)
         elif kind == "videoStatus":
             await video.agent_status(self.principal, frame)
+        elif kind == "videoCamera":
+            await video.agent_camera(self.principal, conversation_id, frame.get("action"), frame.get("value"))
         elif kind == "videoPreference":
             await video.agent_preference(self.principal, conversation_id, frame.get("preference"))
         elif kind in ("videoHold", "videoResume"):

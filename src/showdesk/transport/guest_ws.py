@@ -89,6 +89,8 @@ class GuestSession:
             await video.customer_signal(claims, frame)
         elif kind == "videoStop":
             await video.customer_stop(claims, frame.get("reason"))
+        elif kind == "videoCameraResult":
+            await video.customer_camera_result(claims, frame)
         elif kind == "videoRetry":
             await video.customer_retry(claims, frame.get("sessionId"), frame.get("how"), frame.get("reason"))
         else:

@@ -90,6 +90,10 @@ export class VideoPane {
       quality: $('quality-panel'),
       detail: $('video-detail'),
       smooth: $('video-smooth'),
+      cameraSwitch: $('camera-switch'),
+      torch: $('camera-torch'),
+      zoomIn: $('camera-zoom-in'),
+      zoomOut: $('camera-zoom-out'),
     };
     this.#quality = new QualityPanel(this.#ui.quality);
     const ui = this.#ui;
@@ -100,6 +104,16 @@ export class VideoPane {
     ui.hold.addEventListener('click', () => this.#send({ type: 'videoHold' }));
     ui.detail.addEventListener('click', () => this.#send({ type: 'videoPreference', preference: 'detail' }));
     ui.smooth.addEventListener('click', () => this.#send({ type: 'videoPreference', preference: 'smooth' }));
+    // Camera requests: the customer sees each one and their device does what it can; the transcript keeps both.
+    const camera = (action, value = null) => this.#send({ type: 'videoCamera', action, value });
+    ui.cameraSwitch.addEventListener('click', () => camera('switch'));
+    ui.torch.addEventListener('click', () => {
+      const on = ui.torch.getAttribute('aria-pressed') !== 'true';
+      ui.torch.setAttribute('aria-pressed', String(on));
+      camera('torch', on);
+    });
+    ui.zoomIn.addEventListener('click', () => camera('zoom', 'in'));
+    ui.zoomOut.addEventListener('click', () => camera('zoom', 'out'));
     ui.resume.addEventListener('click', () => this.#send({ type: 'videoResume' }));
     ui.end.addEventListener('click', () => this.#send({ type: 'videoEnd' }));
     ui.fullscreen.addEventListener('click', () => {
@@ -386,6 +400,9 @@ export class VideoPane {
     ui.hold.hidden = !(this.#canHold && state === 'live');
     const adjustable = this.#canAnswer && (state === 'live' || state === 'held' || state === 'connecting');
     const preference = this.session?.preference ?? 'detail';
+    const steerable = this.#canAnswer && (state === 'live' || state === 'held');
+    for (const button of [ui.cameraSwitch, ui.torch, ui.zoomIn, ui.zoomOut]) button.hidden = !steerable;
+    if (!steerable) ui.torch.setAttribute('aria-pressed', 'false');
     for (const [button, name] of [[ui.detail, 'detail'], [ui.smooth, 'smooth']]) {
       button.hidden = !adjustable;
       button.setAttribute('aria-pressed', String(preference === name));

@@ -57,6 +57,8 @@ export class WidgetVideo {
     chat.on('videoRetrying', ({ text }) => this.refresh(text));
     chat.on('videoProblem', ({ text }) => this.refresh(text));
     chat.on('videoPreference', ({ text }) => this.refresh(text)); // the agent's detail/smooth choice
+    chat.on('cameraRequest', ({ text }) => this.refresh(text)); // shown as it happens; Stop stays at hand
+    chat.on('localStream', () => this.refresh());
     for (const event of ['state', 'agentJoined', 'agentLeft', 'chatEnded']) chat.on(event, () => this.refresh());
   }
 

@@ -4,6 +4,7 @@
 // that cannot connect is tried once more through the TURN relay only, and a connection lost to a
 // network change is restarted (ICE restart), each time with fresh ICE servers from the server.
 
+import { applyCameraRequest } from './camera-control.js';
 import { ConnectionWatch } from './connection-watch.js';
 import { cameraError, videoRefusal } from './media-errors.js';
 
@@ -202,6 +203,39 @@ export class CustomerVideo {
     this.#emit('videoPreference', { sessionId: video.id, preference: video.preference, video, text });
   }
 
+  /** The agent asks for the other camera, the torch or a zoom: shown to the customer, done where the device
+   * can, and the outcome reported (the transcript keeps both). The customer can stop at any time. */
+  async #onCamera({ video, action, value, text }) {
+    this.session = video;
+    this.#emit('cameraRequest', { sessionId: video.id, action, value, text });
+    const sender = this.#pc?.getSenders().find((s) => s.track?.kind === 'video') ?? null;
+    const held = this.#heldSenders.find(([, t]) => t.kind === 'video') ?? null;
+    const track = sender?.track ?? held?.[1] ?? null;
+    let result;
+    try {
+      result = await applyCameraRequest(track, action, value);
+    } catch (error) {
+      result = { ok: false, detail: error.message };
+    }
+    if (result.ok && result.track) await this.#useCamera(track, result.track, sender, held);
+    this.#send({ type: 'videoCameraResult', sessionId: video.id, action, value,
+                 ok: result.ok, detail: result.detail ?? null });
+  }
+
+  /** The other camera goes on the same sender (no renegotiation); the one before is turned off. */
+  async #useCamera(before, after, sender, held) {
+    if (!this.isOpen) { after.stop(); return; }
+    after.contentHint = before.contentHint; // detail or motion, as the agent chose (the sender keeps its parameters)
+    if (sender) await sender.replaceTrack(after);
+    else if (held) held[1] = after;
+    before.stop();
+    this.#tracks.delete(before);
+    this.#tracks.add(after);
+    this.localStream = new MediaStream([after, ...(this.localStream?.getAudioTracks() ?? [])]);
+    this.#stream = this.localStream;
+    this.#emit('localStream', { stream: this.localStream });
+  }
+
   /** The server agreed to try again and sent fresh ICE servers (and relay credentials). */
   async #onRetrying(frame) {
     const pc = this.#pc;
@@ -240,6 +274,7 @@ export class CustomerVideo {
         this.#emit('error', videoRefusal('invalid_signal', `The video connection failed: ${error.message}`));
       });
       case 'videoPreference': return this.#onPreference(frame);
+      case 'videoCamera': return this.#onCamera(frame);
       case 'videoProblem':
         this.session = frame.video;
         return this.#emit('videoProblem', { sessionId: frame.video?.id ?? null, cause: frame.cause, text: frame.text });

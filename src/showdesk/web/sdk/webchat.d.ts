@@ -291,6 +291,11 @@ export interface ChatEventMap {
   videoRetrying: VideoRetryingEvent;
   /** The agent switched between detail and smooth; the sender already follows. */
   videoPreference: { sessionId: string; preference: VideoPreference; video: VideoSession; text: string };
+  /** The agent asks for the other camera, the torch or a zoom; the SDK does what the camera supports. */
+  cameraRequest: { sessionId: string; action: 'switch' | 'torch' | 'zoom'; value: boolean | 'in' | 'out' | null;
+                   text: string };
+  /** What is being shared changed (the other camera): show `localVideoStream` again. */
+  localStream: { stream: MediaStream };
   /** Connected, but the agent sees no picture, a black one or a frozen one; `text` says what to do. */
   videoProblem: VideoProblemEvent;
   /** Every change of `videoState`. */
