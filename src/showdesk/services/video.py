@@ -33,7 +33,6 @@ from showdesk.domain.video import (
     LIVE_VIDEO_FEATURE,
     PICTURE_PROBLEMS,
     RELAY,
-    RESTART,
     VideoSession,
     VideoState,
     camera_request,
@@ -43,45 +42,16 @@ from showdesk.domain.video import (
     refuse_video,
     video_settings,
 )
+from showdesk.domain.video_words import AGENT_LEFT, FAILURE_TEXT, LEFT_PAGE, PREFERENCE_TEXT, RETRY_TEXT
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.ice_servers import IceServers
 from showdesk.services.messages import MessageService
 from showdesk.services.ports import Bus, Clock, Store
 from showdesk.services.publishing import publish
 from showdesk.services.tokens import GuestClaims
+from showdesk.services.video_signals import checked_signal
 
-MAX_SIGNAL_CHARS = 20_000  # an SDP or a candidate; a real offer is a few kB
 MAX_CACHED_SESSIONS = 10_000
-
-
-_FAILURE_TEXT = {
-    "camera_denied": "The customer did not allow the camera.",
-    "camera_missing": "The customer's device has no camera.",
-    "camera_busy": "The customer's camera is in use by another app.",
-    "constraints_unsatisfiable": "The customer's camera cannot give the requested picture.",
-    "ice_failed": "The video connection could not be made through the networks in between. The chat goes on.",
-    "no_relay": (
-        "Video could not connect: a network in between blocks direct video, and no relay (TURN) server is "
-        "set up to get around it. The chat goes on."
-    ),
-    "relay_failed": "Video could not connect, not even through the relay server. The chat goes on.",
-    "connection_lost": "The video connection was lost and could not be restored. The chat goes on.",
-    "no_frames": "The video connected, but no picture ever reached the agent, so it was stopped. The chat goes on.",
-}
-
-_RETRY_TEXT = {
-    RELAY: "A network in between blocks direct video; trying again through a relay server.",
-    RESTART: "The customer's network changed; reconnecting the video.",
-}
-
-
-_PREFERENCE_TEXT = {
-    "detail": "The agent needs detail: a sharper picture, fewer frames when the network is slow.",
-    "smooth": "The agent needs smooth motion: more frames, a softer picture when the network is slow.",
-}
-
-_LEFT_PAGE = "The customer left the page; the video ended."
-_AGENT_LEFT = "The agent's connection dropped; the video ended."
 
 
 class VideoStats:
@@ -97,7 +67,7 @@ class VideoStats:
         self.outcomes[(session.outcome or "unknown", session.path or "none")] += 1
         if session.outcome == "failed":
             reason = session.failure_reason or "unknown"
-            self.failures[reason if reason in _FAILURE_TEXT else "other"] += 1
+            self.failures[reason if reason in FAILURE_TEXT else "other"] += 1
 
 
 class VideoService:
@@ -147,9 +117,9 @@ class VideoService:
     async def customer_decline(self, claims: GuestClaims, session_id: object, reason: object = None) -> None:
         conv = await self._customers_conversation(claims)
         session = await self._session(conv.id, session_id)
-        code = reason if isinstance(reason, str) and reason in _FAILURE_TEXT else None
+        code = reason if isinstance(reason, str) and reason in FAILURE_TEXT else None
         outcome = "failed" if code else "declined"
-        text = _FAILURE_TEXT.get(code or "", "The customer declined video. The chat goes on.")
+        text = FAILURE_TEXT.get(code or "", "The customer declined video. The chat goes on.")
         await self._finish(session, by="customer", outcome=outcome, reason=code, text=text)
 
     async def customer_retry(self, claims: GuestClaims, session_id: object, how: object, reason: object) -> None:
@@ -163,12 +133,12 @@ class VideoService:
         session.retry(str(how))  # refuses what the rules do not allow, before anything else happens
         if how == RELAY and not await self.ice.relay_available(session.organization_id):
             await self._finish(
-                session, by="customer", outcome="failed", reason="no_relay", text=_FAILURE_TEXT["no_relay"]
+                session, by="customer", outcome="failed", reason="no_relay", text=FAILURE_TEXT["no_relay"]
             )
             return
         await self._save(session)
         self.stats.retries[str(how)] += 1
-        text = _RETRY_TEXT[str(how)]
+        text = RETRY_TEXT[str(how)]
         await self._messages.post_system(conv.id, text)
         cause = reason if isinstance(reason, str) and len(reason) <= 60 else None
         await publish(
@@ -181,7 +151,7 @@ class VideoService:
     # may signal, and this node's copy of it saves two reads per frame.
     async def customer_signal(self, claims: GuestClaims, frame: dict[str, Any]) -> None:
         session = await self._session(claims.conversation_id, frame.get("sessionId"))
-        signal = _signal(frame, allowed=("offer", "candidate"))
+        signal = checked_signal(frame, allowed=("offer", "candidate"))
         if session.state not in (VideoState.CONNECTING.value, VideoState.LIVE.value, VideoState.HELD.value):
             raise Conflict("video has not been accepted yet", code="video_state")
         await publish(self._bus, VideoSignal(session.conversation_id, session_id=session.id, to="agent", signal=signal))
@@ -191,7 +161,7 @@ class VideoService:
         session = await self._session(str(frame.get("conversationId")), frame.get("sessionId"))
         if session.agent_id != current.user.id or not session.is_open:
             raise Forbidden("this video session is not yours to answer", code="not_your_conversation")
-        signal = _signal(frame, allowed=("answer", "candidate"))
+        signal = checked_signal(frame, allowed=("answer", "candidate"))
         if signal["signal"] == "answer":
             refusal = refuse_agent_answer(signal.get("sdp"), session.mode)
             if refusal is not None:
@@ -225,7 +195,7 @@ class VideoService:
                 self._quality.setdefault(session.id, QualitySummary()).add(sample)
         elif state == "failed":
             reason = str(frame.get("reason") or "ice_failed")[:200]
-            text = _FAILURE_TEXT.get(reason, f"Video failed: {reason}. The chat goes on.")
+            text = FAILURE_TEXT.get(reason, f"Video failed: {reason}. The chat goes on.")
             await self._finish(session, by="agent", outcome="failed", reason=reason, text=text)
         else:
             raise InvalidInput("state must be live, quality, problem or failed", code="invalid_video_status")
@@ -255,7 +225,7 @@ class VideoService:
         session = await self._open_session(conv.id)
         session.prefer(str(preference))
         await self._save(session)
-        text = _PREFERENCE_TEXT[session.preference]
+        text = PREFERENCE_TEXT[session.preference]
         await publish(self._bus, VideoPreference(conv.id, session=session.to_wire(), text=text))
 
     async def agent_camera(self, principal: Principal, conversation_id: object, action: object, value: object) -> None:
@@ -310,7 +280,7 @@ class VideoService:
     async def customer_stop(self, claims: GuestClaims, reason: object = None) -> None:
         conv = await self._customers_conversation(claims)
         session = await self._open_session(conv.id)
-        text = _LEFT_PAGE if reason == "page_left" else "The customer stopped the video."
+        text = LEFT_PAGE if reason == "page_left" else "The customer stopped the video."
         await self._finish(session, by="customer", outcome="completed", text=text)
 
     async def end_for_conversation(self, conversation_id: str, by: str, text: str) -> None:
@@ -320,13 +290,13 @@ class VideoService:
     async def customer_left(self, conversation_id: str) -> None:
         """The customer's page went away, and its camera with it. A request not yet answered stays
         for the page that comes back (a reload)."""
-        await self._end_open(conversation_id, by="customer", text=_LEFT_PAGE, keep_requests=True)
+        await self._end_open(conversation_id, by="customer", text=LEFT_PAGE, keep_requests=True)
 
     async def agent_left(self, agent_id: str) -> None:
         """The agent's desktop went away, and the picture with it: no customer camera stays on."""
         for conv in await self._store.list_open_conversations():
             if conv.agent_id == agent_id:
-                await self._end_open(conv.id, by="agent", text=_AGENT_LEFT, agent_id=agent_id)
+                await self._end_open(conv.id, by="agent", text=AGENT_LEFT, agent_id=agent_id)
 
     async def pending_request(self, conversation_id: str) -> VideoSession | None:
         """The agent's request still waiting for the customer's answer, if any."""
@@ -450,36 +420,3 @@ class VideoService:
         audio = " and microphone" if session.audio_source == "microphone" else ""
         back = " You will see the agent too." if session.mode == "two-way" else " The agent does not send video."
         return f"The agent would like to see your product. Your camera{audio} will be shared live.{back}"
-
-
-def _signal(frame: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
-    kind = frame.get("signal")
-    if kind not in allowed:
-        raise InvalidInput(f"signal must be one of {', '.join(allowed)}", code="invalid_signal")
-    attempt = frame.get("attempt", 0)
-    if not isinstance(attempt, int) or isinstance(attempt, bool) or not 0 <= attempt <= 10:
-        raise InvalidInput("attempt must be a small whole number", code="invalid_signal")
-    return {**_signal_body(frame, kind), "attempt": attempt}
-
-
-def _signal_body(frame: dict[str, Any], kind: str) -> dict[str, Any]:
-    if kind == "candidate":
-        candidate = frame.get("candidate")
-        if candidate is not None and not isinstance(candidate, dict):
-            raise InvalidInput("candidate must be an RTCIceCandidateInit object or null", code="invalid_signal")
-        if candidate is not None:
-            text = candidate.get("candidate", "")
-            if not isinstance(text, str) or len(text) > 2000:
-                raise InvalidInput("candidate.candidate must be a short string", code="invalid_signal")
-            candidate = {
-                "candidate": text,
-                "sdpMid": candidate.get("sdpMid") if isinstance(candidate.get("sdpMid"), str) else None,
-                "sdpMLineIndex": candidate.get("sdpMLineIndex")
-                if isinstance(candidate.get("sdpMLineIndex"), int)
-                else None,
-            }
-        return {"signal": kind, "candidate": candidate}
-    sdp = frame.get("sdp")
-    if not isinstance(sdp, str) or not sdp.startswith("v=0") or len(sdp) > MAX_SIGNAL_CHARS:
-        raise InvalidInput("sdp must be an SDP string (starting with v=0)", code="invalid_sdp")
-    return {"signal": kind, "sdp": sdp}
