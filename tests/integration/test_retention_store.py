@@ -14,22 +14,14 @@ from showdesk.adapters.storage.sql import SqlStore
 from showdesk.domain.retention import PurgeCounts
 from showdesk.services.audit import AuditTrail
 from showdesk.services.retention import RetentionService
-from tests.support.retention import DAYS, ORG, OTHER_ORG, Chats, rows_of, scratch_postgres, seed_chats, table_counts
+from tests.support.retention import DAYS, ORG, OTHER_ORG, Chats, rows_of, seed_chats, table_counts
+from tests.support.stores import SQL_BACKENDS, migrated_store
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=SQL_BACKENDS)
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqlStore]:
-    if request.param == "sqlite":
-        opened = SqlStore(f"sqlite+aiosqlite:///{tmp_path / 'retention.db'}")
-        await opened.migrate()
+    async with migrated_store(request.param, tmp_path) as opened:
         yield opened
-        await opened.close()
-        return
-    async with scratch_postgres() as url:
-        opened = SqlStore(url)
-        await opened.migrate()
-        yield opened
-        await opened.close()
 
 
 def service(store: SqlStore, batch_size: int = 500) -> RetentionService:

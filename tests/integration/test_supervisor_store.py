@@ -10,31 +10,22 @@ from pathlib import Path
 import pytest
 
 from showdesk.adapters.storage.memory import MemoryStore
-from showdesk.adapters.storage.sql import SqlStore
 from showdesk.domain.directory import Organization
 from showdesk.domain.video import VideoSession
 from showdesk.services.ports import Store
-from tests.support.retention import add_chat, scratch_postgres
+from tests.support.retention import add_chat
+from tests.support.stores import SQL_BACKENDS, migrated_store
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=["memory", *SQL_BACKENDS])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     if request.param == "memory":
         yield MemoryStore()
         return
-    if request.param == "sqlite":
-        opened = SqlStore(f"sqlite+aiosqlite:///{tmp_path / 'dashboard.db'}")
-        await opened.migrate()
+    async with migrated_store(request.param, tmp_path) as opened:
         yield opened
-        await opened.close()
-        return
-    async with scratch_postgres() as url:
-        opened = SqlStore(url)
-        await opened.migrate()
-        yield opened
-        await opened.close()
 
 
 async def _session(store: Store, org: str, n: int, minutes_ago: float, state: str) -> str:

@@ -3,18 +3,11 @@ table; a scratch PostgreSQL database."""
 
 from __future__ import annotations
 
-import os
-import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import pytest
-from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from showdesk.adapters.storage import tables as t
 from showdesk.domain.conversation import Conversation, ConversationState, NewMessage
@@ -25,9 +18,6 @@ from showdesk.services.ports import Store
 ORG = "keep-org"
 OTHER_ORG = "other-org"
 DAYS = 30  # the period the tests purge with
-
-# The server in PostgreSQL tests: the `test` database is only where scratch databases are made from.
-POSTGRES_ADMIN_URL = os.environ.get("SHOWDESK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
 @dataclass(frozen=True)
@@ -140,28 +130,3 @@ async def rows_of(engine: AsyncEngine, conversation_ids: set[str]) -> dict[str, 
             "messages": int((await conn.execute(messages)).scalar_one()),
             "video_sessions": int((await conn.execute(video)).scalar_one()),
         }
-
-
-@asynccontextmanager
-async def scratch_postgres() -> AsyncIterator[str]:
-    """A new, empty PostgreSQL database for one test, dropped afterwards; its SQLAlchemy URL.
-
-    Skips the test, saying why, when PostgreSQL is not reachable at POSTGRES_ADMIN_URL.
-    """
-    admin_url = make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql+asyncpg")
-    admin = create_async_engine(admin_url, isolation_level="AUTOCOMMIT", connect_args={"timeout": 3})
-    name = f"showdesk_test_{secrets.token_hex(6)}"
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except (OSError, DBAPIError) as exc:
-        await admin.dispose()
-        pytest.skip(
-            f"no scratch database on PostgreSQL at {POSTGRES_ADMIN_URL} ({exc}); set SHOWDESK_TEST_POSTGRES_URL"
-        )
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
