@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from tests.support.chromium import CHROMIUM, HEADLESS_FLAGS
+from tests.support.chromium import CHROMIUM, FAKE_MEDIA, HEADLESS_FLAGS
 from tests.support.server import ServerProcess
+from tests.support.y4m import CUSTOMER_PICTURE, write_quadrants
 
 __all__ = ["CHROMIUM", "HEADLESS_FLAGS", "Contexts"]
 
@@ -38,6 +39,21 @@ def playwright() -> Iterator[Playwright]:
 @pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=HEADLESS_FLAGS)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="module")
+def camera_browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """A Chromium whose fake camera shows the customer's four-colour picture, granted without a prompt."""
+    picture = write_quadrants(tmp_path_factory.mktemp("camera") / "customer.y4m", CUSTOMER_PICTURE)
+    args = [
+        *HEADLESS_FLAGS,
+        *FAKE_MEDIA,
+        f"--use-file-for-fake-video-capture={picture}",
+        "--use-fake-ui-for-media-stream",
+    ]
+    b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
     yield b
     b.close()
 

@@ -4,18 +4,16 @@ numbers and the queues, the row goes when the video ends; an agent is told which
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Playwright, expect
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect
 
-from tests.e2e.conftest import CHROMIUM, HEADLESS_FLAGS, Contexts
+from tests.e2e.conftest import Contexts
 from tests.e2e.media import shows_picture
 from tests.e2e.pages import AgentPage, CustomerPage, open_contexts, wait_until
-from tests.support.chromium import FAKE_MEDIA
 from tests.support.server import ServerProcess
-from tests.support.y4m import CUSTOMER_PICTURE, write_quadrants
+from tests.support.y4m import CUSTOMER_PICTURE
 
 
 @pytest.fixture(scope="module")
@@ -23,20 +21,6 @@ def server() -> Iterator[ServerProcess]:
     proc = ServerProcess("--offer-timeout", "30").start()
     yield proc
     proc.cleanup()
-
-
-@pytest.fixture(scope="module")
-def camera_browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    picture: Path = write_quadrants(tmp_path_factory.mktemp("camera") / "customer.y4m", CUSTOMER_PICTURE)
-    args = [
-        *HEADLESS_FLAGS,
-        *FAKE_MEDIA,
-        f"--use-file-for-fake-video-capture={picture}",
-        "--use-fake-ui-for-media-stream",
-    ]
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture
