@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from tests.support.chromium import CHROMIUM, FAKE_MEDIA, HEADLESS_FLAGS
+from tests.support.netns import CustomerNetwork, netns_available
 from tests.support.server import ServerProcess
 from tests.support.y4m import CUSTOMER_PICTURE, write_quadrants
 
@@ -41,6 +42,31 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=HEADLESS_FLAGS)
     yield b
     b.close()
+
+
+@pytest.fixture(scope="module")
+def net() -> Iterator[CustomerNetwork]:
+    """The customer's own network namespace (its UDP can be cut, its uplink slowed); skips where none can be made."""
+    reason = netns_available()
+    if reason:
+        pytest.skip(reason)
+    with CustomerNetwork() as network:
+        yield network
+
+
+@pytest.fixture
+def customer_and_agent(
+    customer_browser: Browser, browser: Browser, net: CustomerNetwork, request: pytest.FixtureRequest
+) -> Iterator[tuple[Contexts, Contexts]]:
+    """A customer on the namespace's Chromium, an agent on the host's; the namespace's limits lifted after."""
+    from tests.e2e.pages import open_contexts
+
+    customers, agents = open_contexts(customer_browser, request), open_contexts(browser, request)
+    yield next(customers), next(agents)
+    net.unblock()
+    net.limit_upload(None)
+    for contexts in (customers, agents):
+        next(contexts, None)
 
 
 @pytest.fixture(scope="module")

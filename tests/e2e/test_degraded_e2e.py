@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from tests.e2e.conftest import CHROMIUM, HEADLESS_FLAGS, Contexts
+from tests.e2e.conftest import HEADLESS_FLAGS, Contexts
 from tests.e2e.media import watch_media
-from tests.e2e.pages import AgentPage, CustomerPage, open_contexts, wait_until
+from tests.e2e.pages import AgentPage, CustomerPage, wait_until
 from tests.support.chromium import FAKE_MEDIA
-from tests.support.netns import CustomerNetwork, netns_available
+from tests.support.netns import CustomerNetwork
 from tests.support.server import ServerProcess
 from tests.support.y4m import write_noise
 
@@ -33,15 +33,6 @@ RECEIVED = """async () => {
   }
   return null;
 }"""
-
-
-@pytest.fixture(scope="module")
-def net() -> Iterator[CustomerNetwork]:
-    reason = netns_available()
-    if reason:
-        pytest.skip(reason)
-    with CustomerNetwork() as network:
-        yield network
 
 
 @pytest.fixture(scope="module")
@@ -70,24 +61,6 @@ def customer_browser(
     browser.close()
 
 
-@pytest.fixture(scope="module")
-def agent_browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=HEADLESS_FLAGS)
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def people(
-    customer_browser: Browser, agent_browser: Browser, net: CustomerNetwork, request: pytest.FixtureRequest
-) -> Iterator[tuple[Contexts, Contexts]]:
-    customers, agents = open_contexts(customer_browser, request), open_contexts(agent_browser, request)
-    yield next(customers), next(agents)
-    net.limit_upload(None)
-    for contexts in (customers, agents):
-        next(contexts, None)
-
-
 def _received_over(page: Page, seconds: float) -> dict[str, Any]:
     """The picture the agent received over a few seconds: its last size and frames per second."""
     first = wait_until(lambda: page.evaluate(RECEIVED), what="received video")
@@ -98,9 +71,9 @@ def _received_over(page: Page, seconds: float) -> dict[str, Any]:
 
 
 def test_detail_keeps_the_resolution_and_smooth_keeps_the_frames_on_a_slow_uplink(
-    server: ServerProcess, net: CustomerNetwork, people: tuple[Contexts, Contexts]
+    server: ServerProcess, net: CustomerNetwork, customer_and_agent: tuple[Contexts, Contexts]
 ) -> None:
-    customers, agents = people
+    customers, agents = customer_and_agent
     customer_page, agent_page = customers.new_page(), agents.new_page()
     watch_media(agent_page)
     watch_media(customer_page)

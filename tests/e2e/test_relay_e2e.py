@@ -21,12 +21,12 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 
-from tests.e2e.conftest import CHROMIUM, HEADLESS_FLAGS, Contexts
+from tests.e2e.conftest import HEADLESS_FLAGS, Contexts
 from tests.e2e.media import shows_picture, watch_media
-from tests.e2e.pages import AgentPage, CustomerPage, open_contexts, wait_until
+from tests.e2e.pages import AgentPage, CustomerPage, wait_until
 from tests.support.chromium import FAKE_MEDIA
 from tests.support.coturn import CoturnProcess
-from tests.support.netns import CustomerNetwork, netns_available
+from tests.support.netns import CustomerNetwork
 from tests.support.server import ServerProcess
 from tests.support.y4m import CUSTOMER_PICTURE, write_quadrants
 
@@ -47,15 +47,6 @@ SELECTED_PAIR = """async () => {
   }
   return null;
 }"""
-
-
-@pytest.fixture(scope="module")
-def net() -> Iterator[CustomerNetwork]:
-    reason = netns_available()
-    if reason:
-        pytest.skip(reason)
-    with CustomerNetwork() as network:
-        yield network
 
 
 @pytest.fixture(scope="module")
@@ -114,28 +105,10 @@ def customer_browser(
     browser.close()
 
 
-@pytest.fixture(scope="module")
-def agent_browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=HEADLESS_FLAGS)
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def people(
-    customer_browser: Browser, agent_browser: Browser, net: CustomerNetwork, request: pytest.FixtureRequest
-) -> Iterator[tuple[Contexts, Contexts]]:
-    customers, agents = open_contexts(customer_browser, request), open_contexts(agent_browser, request)
-    yield next(customers), next(agents)
-    net.unblock()
-    for contexts in (customers, agents):
-        next(contexts, None)
-
-
 def _chatting(
-    server: ServerProcess, net: CustomerNetwork, people: tuple[Contexts, Contexts]
+    server: ServerProcess, net: CustomerNetwork, customer_and_agent: tuple[Contexts, Contexts]
 ) -> tuple[CustomerPage, AgentPage, Locator]:
-    customers, agents = people
+    customers, agents = customer_and_agent
     customer_page, agent_page = customers.new_page(), agents.new_page()
     watch_media(customer_page)
     watch_media(agent_page)
@@ -175,10 +148,13 @@ def _chat_goes_on(customer: CustomerPage, agent: AgentPage, panel: Locator) -> N
 
 
 def test_udp_blocked_except_to_turn_the_video_arrives_through_the_relay(
-    relay_server: ServerProcess, coturn: CoturnProcess, net: CustomerNetwork, people: tuple[Contexts, Contexts]
+    relay_server: ServerProcess,
+    coturn: CoturnProcess,
+    net: CustomerNetwork,
+    customer_and_agent: tuple[Contexts, Contexts],
 ) -> None:
     net.block_udp(except_to=[(net.host_ip, coturn.port)])
-    customer, agent, panel = _chatting(relay_server, net, people)
+    customer, agent, panel = _chatting(relay_server, net, customer_and_agent)
     _ask_and_accept(customer, panel)
 
     remote = panel.get_by_test_id("remote-video")
@@ -193,10 +169,10 @@ def test_udp_blocked_except_to_turn_the_video_arrives_through_the_relay(
 
 
 def test_no_relay_anywhere_fails_within_ten_seconds_in_words_and_the_chat_goes_on(
-    bare_server: ServerProcess, net: CustomerNetwork, people: tuple[Contexts, Contexts]
+    bare_server: ServerProcess, net: CustomerNetwork, customer_and_agent: tuple[Contexts, Contexts]
 ) -> None:
     net.block_udp()
-    customer, agent, panel = _chatting(bare_server, net, people)
+    customer, agent, panel = _chatting(bare_server, net, customer_and_agent)
     clicked = _ask_and_accept(customer, panel)
 
     expect(customer.page.get_by_test_id("video-status")).to_have_text("failed", timeout=10_000)
@@ -216,10 +192,13 @@ def test_no_relay_anywhere_fails_within_ten_seconds_in_words_and_the_chat_goes_o
 
 
 def test_when_the_first_attempt_cannot_connect_the_customer_retries_through_the_relay(
-    relay_server: ServerProcess, coturn: CoturnProcess, net: CustomerNetwork, people: tuple[Contexts, Contexts]
+    relay_server: ServerProcess,
+    coturn: CoturnProcess,
+    net: CustomerNetwork,
+    customer_and_agent: tuple[Contexts, Contexts],
 ) -> None:
     net.block_udp()  # not even the relay, at first
-    customer, agent, panel = _chatting(relay_server, net, people)
+    customer, agent, panel = _chatting(relay_server, net, customer_and_agent)
     _ask_and_accept(customer, panel)
 
     words = customer.page.get_by_test_id("video-words")
@@ -238,9 +217,12 @@ def test_when_the_first_attempt_cannot_connect_the_customer_retries_through_the_
 
 
 def test_a_network_change_under_live_video_restarts_ice_onto_the_relay(
-    relay_server: ServerProcess, coturn: CoturnProcess, net: CustomerNetwork, people: tuple[Contexts, Contexts]
+    relay_server: ServerProcess,
+    coturn: CoturnProcess,
+    net: CustomerNetwork,
+    customer_and_agent: tuple[Contexts, Contexts],
 ) -> None:
-    customer, agent, panel = _chatting(relay_server, net, people)
+    customer, agent, panel = _chatting(relay_server, net, customer_and_agent)
     _ask_and_accept(customer, panel)
     remote = panel.get_by_test_id("remote-video")
     wait_until(lambda: shows_picture(remote, CUSTOMER_PICTURE), what="the live picture")
@@ -265,9 +247,9 @@ def test_a_network_change_under_live_video_restarts_ice_onto_the_relay(
 
 
 def test_the_customer_moving_networks_under_live_video_gets_the_picture_back(
-    relay_server: ServerProcess, net: CustomerNetwork, people: tuple[Contexts, Contexts]
+    relay_server: ServerProcess, net: CustomerNetwork, customer_and_agent: tuple[Contexts, Contexts]
 ) -> None:
-    customer, agent, panel = _chatting(relay_server, net, people)
+    customer, agent, panel = _chatting(relay_server, net, customer_and_agent)
     _ask_and_accept(customer, panel)
     remote = panel.get_by_test_id("remote-video")
     wait_until(lambda: shows_picture(remote, CUSTOMER_PICTURE), what="the live picture")
