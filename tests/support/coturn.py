@@ -22,6 +22,7 @@ import pytest
 
 from showdesk.adapters.ice.coturn import coturn_config
 from showdesk.adapters.ice.stun import binding_request, parse_binding_response
+from tests.support.server import stop_process
 
 SECRET = "coturn-test-secret-" + "s" * 16
 
@@ -123,13 +124,7 @@ class CoturnProcess:
         return parse_binding_response(data, request[8:20]) is not None
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop_process(self.proc)
 
     def cleanup(self) -> None:
         self.stop()

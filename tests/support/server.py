@@ -14,6 +14,21 @@ from pathlib import Path
 import httpx
 
 
+def stop_process(proc: subprocess.Popen[bytes] | None, kill: bool = False) -> None:
+    """Stop a child process: politely (SIGTERM) unless `kill`, and by force if it lingers past 10 s."""
+    if proc is None or proc.poll() is not None:
+        return
+    if kill:
+        proc.kill()
+    else:
+        proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -62,16 +77,7 @@ class ServerProcess:
         raise RuntimeError(f"server not ready in 15 s:\n{self.log.read_text()}")
 
     def stop(self, kill: bool = False) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            if kill:
-                self.proc.kill()
-            else:
-                self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        stop_process(self.proc, kill)
 
     def cleanup(self) -> None:
         self.stop()
