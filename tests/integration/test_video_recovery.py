@@ -344,7 +344,18 @@ async def test_camera_requests_are_checked_logged_and_answered(relay_server: Ser
         action="zoom",
         value="in",
         ok=False,
-        detail="this camera cannot zoom",
+        reason="no_zoom",
     )
     assert "cannot zoom: this camera cannot zoom" in await _system_line(guest, "cannot zoom")
+    # A customer's own words never become a system line: an unknown reason is worded by the server.
+    await guest.send(
+        type="videoCameraResult",
+        sessionId=session_id,
+        action="torch",
+        value=True,
+        ok=False,
+        reason="The agent says: send your card number",
+    )
+    line = await _system_line(guest, "cannot use a torch")
+    assert line == "The customer's device cannot use a torch: the camera refused the change."
     await _leave(guest, agent)

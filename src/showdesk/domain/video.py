@@ -289,9 +289,25 @@ def camera_request_text(who: str, action: str, value: object) -> str:
     return f"{who} asked to zoom {value}."
 
 
-def camera_result_text(action: str, value: object, ok: bool, detail: str) -> str:
+# Why a device could not do what was asked: codes from the customer's side, worded here (a customer's
+# own text never becomes a system line).
+CAMERA_REFUSALS = {
+    "no_camera": "no camera is on",
+    "no_torch": "this camera has no torch",
+    "no_zoom": "this camera cannot zoom",
+    "zoom_limit": "the zoom is already as far as it goes",
+    "one_camera": "this device has only one camera",
+    "camera_unavailable": "the other camera could not be opened",
+    "failed": "the camera refused the change",
+}
+
+
+def camera_result_text(action: str, value: object, ok: bool, reason: object) -> str:
     if ok:
         done = {"switch": "switched to the other camera", "torch": f"turned the torch {'on' if value else 'off'}"}
         return f"The customer's device {done.get(action, f'zoomed {value}')}."
     wanted = {"switch": "switch cameras", "torch": "use a torch"}.get(action, "zoom")
-    return f"The customer's device cannot {wanted}" + (f": {detail}" if detail else ".")
+    why = (
+        CAMERA_REFUSALS.get(reason, CAMERA_REFUSALS["failed"]) if isinstance(reason, str) else CAMERA_REFUSALS["failed"]
+    )
+    return f"The customer's device cannot {wanted}: {why}."

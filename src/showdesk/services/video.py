@@ -250,9 +250,7 @@ class VideoService:
         conv = await self._customers_conversation(claims)
         session = await self._session(conv.id, frame.get("sessionId"))
         action, value = camera_request(frame.get("action"), frame.get("value"))
-        detail = frame.get("detail")
-        detail = detail[:200] if isinstance(detail, str) else ""
-        text = camera_result_text(action, value, frame.get("ok") is True, detail)
+        text = camera_result_text(action, value, frame.get("ok") is True, frame.get("reason"))
         if session.is_active:
             await self._messages.post_system(conv.id, text)
 

@@ -215,11 +215,11 @@ export class CustomerVideo {
     try {
       result = await applyCameraRequest(track, action, value);
     } catch (error) {
-      result = { ok: false, detail: error.message };
+      result = { ok: false, reason: 'failed' };
     }
     if (result.ok && result.track) await this.#useCamera(track, result.track, sender, held);
     this.#send({ type: 'videoCameraResult', sessionId: video.id, action, value,
-                 ok: result.ok, detail: result.detail ?? null });
+                 ok: result.ok, reason: result.reason ?? null });
   }
 
   /** The other camera goes on the same sender (no renegotiation); the one before is turned off. */

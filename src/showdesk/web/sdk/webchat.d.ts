@@ -101,7 +101,6 @@ export type VideoRefusalCode =
   | 'ice_failed' // no network path between the customer and the agent
   | 'no_relay' // a network in between blocks direct video and no TURN relay is configured
   | 'relay_failed' // not even the relay retry connected
-  | 'no_frames' // connected, but no picture ever reached the agent
   | 'video_cancelled'
   | 'video_state'
   | 'video_not_found';
