@@ -84,6 +84,14 @@ def camera_browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFact
     b.close()
 
 
+@pytest.fixture
+def camera_people(camera_browser: Browser, request: pytest.FixtureRequest) -> Iterator[Contexts]:
+    """A test's people on the four-colour camera browser (the customer's page shares its camera)."""
+    from tests.e2e.pages import open_contexts
+
+    yield from open_contexts(camera_browser, request)
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[ServerProcess]:
     proc = ServerProcess("--offer-timeout", "4", "--agent-grace", "2").start()

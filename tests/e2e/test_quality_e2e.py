@@ -4,16 +4,14 @@ video session's record keeps a summary of them."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import Contexts
 from tests.e2e.media import shows_picture, watch_media
-from tests.e2e.pages import AgentPage, CustomerPage, open_contexts, wait_until
+from tests.e2e.pages import AgentPage, CustomerPage, wait_until
 from tests.support.server import ServerProcess
 from tests.support.y4m import CUSTOMER_PICTURE
 
@@ -37,18 +35,6 @@ RECEIVED = """async () => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[ServerProcess]:
-    proc = ServerProcess("--offer-timeout", "10").start()
-    yield proc
-    proc.cleanup()
-
-
-@pytest.fixture
-def people(camera_browser: Browser, request: pytest.FixtureRequest) -> Iterator[Contexts]:
-    yield from open_contexts(camera_browser, request)
-
-
 def _panel_values(panel: Locator) -> dict[str, str]:
     names = ("resolution", "fps", "bitrate", "loss", "rtt", "path")
     return {n: str(panel.get_by_test_id(f"quality-{n}").get_attribute("data-value")) for n in names}
@@ -66,9 +52,9 @@ def _received(page: Page) -> dict[str, Any] | None:
 
 
 def test_the_quality_panel_agrees_with_getstats_and_the_record_keeps_a_summary(
-    server: ServerProcess, people: Contexts
+    server: ServerProcess, camera_people: Contexts
 ) -> None:
-    agent_page, customer_page = people.new_page(), people.new_page()
+    agent_page, customer_page = camera_people.new_page(), camera_people.new_page()
     watch_media(agent_page)
     agent = AgentPage(agent_page, server).login().go_on_queue()
     customer = CustomerPage(customer_page, server).open().start_chat("Ann")

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect
+from playwright.sync_api import ConsoleMessage, Locator, Page, expect
 
 from tests.e2e.conftest import Contexts
 from tests.e2e.media import shows_picture
-from tests.e2e.pages import AgentPage, CustomerPage, open_contexts, wait_until
+from tests.e2e.pages import AgentPage, CustomerPage, wait_until
 from tests.support.server import ServerProcess
 from tests.support.y4m import CUSTOMER_PICTURE
 
@@ -21,11 +21,6 @@ def server() -> Iterator[ServerProcess]:
     proc = ServerProcess("--offer-timeout", "30").start()
     yield proc
     proc.cleanup()
-
-
-@pytest.fixture
-def people(camera_browser: Browser, request: pytest.FixtureRequest) -> Iterator[Contexts]:
-    yield from open_contexts(camera_browser, request)
 
 
 def _sign_in(page: Page, server: ServerProcess, email: str, password: str) -> list[str]:
@@ -48,8 +43,8 @@ def _cell(row: Locator, name: str) -> str:
     return str(row.get_by_test_id(name).get_attribute("data-value"))
 
 
-def test_a_supervisor_watches_live_video_quality_and_the_queues(server: ServerProcess, people: Contexts) -> None:
-    agent_page, customer_page, second_customer, supervisor_page = (people.new_page() for _ in range(4))
+def test_a_supervisor_watches_live_video_quality_and_the_queues(server: ServerProcess, camera_people: Contexts) -> None:
+    agent_page, customer_page, second_customer, supervisor_page = (camera_people.new_page() for _ in range(4))
     agent = AgentPage(agent_page, server).login().go_on_queue()
     customer = CustomerPage(customer_page, server).open().start_chat("Ann")
     panel = agent.accept()
@@ -107,8 +102,8 @@ def test_a_supervisor_watches_live_video_quality_and_the_queues(server: ServerPr
     assert errors == []
 
 
-def test_an_agent_is_told_which_permission_is_missing(server: ServerProcess, people: Contexts) -> None:
-    page = people.new_page()
+def test_an_agent_is_told_which_permission_is_missing(server: ServerProcess, camera_people: Contexts) -> None:
+    page = camera_people.new_page()
     errors = _sign_in(page, server, "agent@demo.local", "agent")
     refusal = page.get_by_test_id("supervisor-forbidden")
     expect(refusal).to_be_visible()
