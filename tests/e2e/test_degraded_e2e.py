@@ -86,13 +86,13 @@ def test_detail_keeps_the_resolution_and_smooth_keeps_the_frames_on_a_slow_uplin
     panel.get_by_test_id("request-video").click()
     customer_page.get_by_test_id("video-accept").click()
     expect(panel.get_by_test_id("video-status")).to_have_text("live", timeout=20_000)
-    expect(panel.get_by_test_id("video-detail")).to_have_attribute("aria-pressed", "true")  # the default
+    expect(panel.get_by_test_id("mode-detail")).to_have_attribute("aria-pressed", "true")  # the default
 
     time.sleep(8)  # the sender finds the link's rate
     detail = _received_over(agent_page, 6)
 
-    panel.get_by_test_id("video-smooth").click()
-    expect(panel.get_by_test_id("video-smooth")).to_have_attribute("aria-pressed", "true")
+    panel.get_by_test_id("mode-smooth").click()
+    expect(panel.get_by_test_id("mode-smooth")).to_have_attribute("aria-pressed", "true")
     expect(customer_page.get_by_test_id("video-words")).to_contain_text("smooth motion")  # told, in words
     time.sleep(12)  # scaling down takes a few steps
     smooth = _received_over(agent_page, 6)
