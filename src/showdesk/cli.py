@@ -285,7 +285,7 @@ async def _purge_command(days: int, database_url: str, organization: str | None,
         cutoff = result.cutoff.isoformat(timespec="seconds") if result.cutoff else "-"
         typer.echo(
             f"{'would purge' if dry_run else 'purged'}: {c.conversations} conversations, {c.messages} messages, "
-            f"{c.video_sessions} video sessions (chats ended before {cutoff})"
+            f"{c.video_sessions} video sessions, {c.photos} photos (chats ended before {cutoff})"
         )
         return 0
     finally:

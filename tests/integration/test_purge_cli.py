@@ -51,14 +51,15 @@ def test_dry_run_counts_and_changes_nothing_then_purge_removes(tmp_path: Path) -
     chats = seed(url)
     messages = sum(c.messages for c in chats.expired)
     videos = sum(c.video_sessions for c in chats.expired)
+    photos = sum(c.photos for c in chats.expired)
     before, _ = counts(url)
 
     dry = purge(url, "--dry-run")
 
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.startswith(
-        f"would purge: {len(chats.expired)} conversations, {messages} messages, {videos} video sessions "
-        "(chats ended before "
+        f"would purge: {len(chats.expired)} conversations, {messages} messages, {videos} video sessions, "
+        f"{photos} photos (chats ended before "
     )
     assert counts(url) == (before, 0)
 
@@ -66,17 +67,18 @@ def test_dry_run_counts_and_changes_nothing_then_purge_removes(tmp_path: Path) -
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(
-        f"purged: {len(chats.expired)} conversations, {messages} messages, {videos} video sessions"
+        f"purged: {len(chats.expired)} conversations, {messages} messages, {videos} video sessions, {photos} photos"
     )
     after, entries = counts(url)
     assert after["conversations"] == before["conversations"] - len(chats.expired)
     assert after["messages"] == before["messages"] - messages
     assert after["video_sessions"] == before["video_sessions"] - videos
+    assert after["photos"] == before["photos"] - photos
     assert entries == 1
 
     again = purge(url)
 
-    assert again.stdout.startswith("purged: 0 conversations, 0 messages, 0 video sessions")
+    assert again.stdout.startswith("purged: 0 conversations, 0 messages, 0 video sessions, 0 photos")
     assert counts(url) == (after, 1)
 
 

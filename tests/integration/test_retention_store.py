@@ -14,7 +14,7 @@ from showdesk.adapters.storage.sql import SqlStore
 from showdesk.domain.retention import PurgeCounts
 from showdesk.services.audit import AuditTrail
 from showdesk.services.retention import RetentionService
-from tests.support.retention import DAYS, ORG, OTHER_ORG, Chats, rows_of, seed_chats, table_counts
+from tests.support.retention import DAYS, ORG, OTHER_ORG, TINY_PNG, Chats, rows_of, seed_chats, table_counts
 from tests.support.stores import SQL_BACKENDS, migrated_store
 
 
@@ -31,7 +31,12 @@ def service(store: SqlStore, batch_size: int = 500) -> RetentionService:
 
 def expected(chats: Chats, org_id: str | None = None) -> PurgeCounts:
     mine = [c for c in chats.expired if org_id in (None, c.organization_id)]
-    return PurgeCounts(len(mine), sum(c.messages for c in mine), sum(c.video_sessions for c in mine))
+    return PurgeCounts(
+        len(mine),
+        sum(c.messages for c in mine),
+        sum(c.video_sessions for c in mine),
+        sum(c.photos for c in mine),
+    )
 
 
 async def test_purge_removes_exactly_the_expired_chats_and_their_records(store: SqlStore) -> None:
@@ -49,6 +54,7 @@ async def test_purge_removes_exactly_the_expired_chats_and_their_records(store: 
         "conversations": 0,
         "messages": 0,
         "video_sessions": 0,
+        "photos": 0,
     }
     assert await rows_of(store.engine, chats.ids(chats.kept)) == kept_before
     assert after == {
@@ -56,11 +62,16 @@ async def test_purge_removes_exactly_the_expired_chats_and_their_records(store: 
         "conversations": before["conversations"] - want.conversations,
         "messages": before["messages"] - want.messages,
         "video_sessions": before["video_sessions"] - want.video_sessions,
+        "photos": before["photos"] - want.photos,
     }
     # what is kept still reads as before
     for chat in chats.kept:
         assert len(await store.list_messages(chat.id)) == chat.messages
         assert len(await store.list_video_sessions(chat.id)) == chat.video_sessions
+        photos = await store.list_photos(chat.id)
+        assert len(photos) == chat.photos
+        for photo in photos:
+            assert await store.get_photo_data(photo.id) == TINY_PNG
 
 
 async def test_the_run_is_audited_per_organization_and_a_second_run_purges_nothing(store: SqlStore) -> None:
@@ -77,6 +88,7 @@ async def test_the_run_is_audited_per_organization_and_a_second_run_purges_nothi
         "conversations": mine.conversations,
         "messages": mine.messages,
         "videoSessions": mine.video_sessions,
+        "photos": mine.photos,
     }
     [other] = await store.list_audit(OTHER_ORG, target_type="retention")
     assert other.after is not None and other.after["conversations"] == expected(chats, OTHER_ORG).conversations

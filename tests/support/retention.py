@@ -12,12 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from showdesk.adapters.storage import tables as t
 from showdesk.domain.conversation import Conversation, ConversationState, NewMessage
 from showdesk.domain.directory import Organization
+from showdesk.domain.photos import Photo
 from showdesk.domain.video import VideoSession
 from showdesk.services.ports import Store
 
 ORG = "keep-org"
 OTHER_ORG = "other-org"
 DAYS = 30  # the period the tests purge with
+# A PNG header that reads as 32x32 (the store keeps bytes as given; only uploads are checked).
+TINY_PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x20\x00\x00\x00\x20\x08\x02\x00\x00\x00"
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Chat:
     organization_id: str
     messages: int
     video_sessions: int
+    photos: int
 
 
 @dataclass(frozen=True)
@@ -46,9 +50,11 @@ async def add_chat(
     messages: int = 3,
     video_sessions: int = 1,
     state: ConversationState | None = None,
+    photos: int | None = None,
 ) -> Chat:
-    """A chat with `messages` customer messages and `video_sessions` video records, ended at `ended`
-    (None: still connected)."""
+    """A chat with `messages` customer messages, `video_sessions` video records and `photos` photos (by
+    default one per video session), ended at `ended` (None: still connected)."""
+    photos = video_sessions if photos is None else photos
     conv = Conversation(
         id=conv_id,
         organization_id=org_id,
@@ -77,6 +83,21 @@ async def add_chat(
             outcome="completed",
         )
         await store.save_video_session(session)
+    for n in range(photos):
+        photo = Photo(
+            id=f"{conv_id}-p{n}",
+            organization_id=org_id,
+            conversation_id=conv_id,
+            kind="capture",
+            content_type="image/png",
+            width=32,
+            height=32,
+            size=len(TINY_PNG),
+            created_at=created,
+            created_by="customer",
+            request_id=f"{conv_id}-r{n}",
+        )
+        await store.add_photo(photo, TINY_PNG)
     if state is not None:
         conv.state = state.value
     elif ended is not None:
@@ -84,7 +105,7 @@ async def add_chat(
         conv.ended_at = ended
         conv.ended_by = "customer"
     await store.save_conversation(conv)
-    return Chat(conv_id, org_id, messages, video_sessions)
+    return Chat(conv_id, org_id, messages, video_sessions, photos)
 
 
 async def seed_chats(store: Store, now: datetime) -> Chats:
@@ -97,12 +118,13 @@ async def seed_chats(store: Store, now: datetime) -> Chats:
         await add_chat(store, ORG, "c-ended-long-ago", now - 90 * day, now - 40 * day, messages=4, video_sessions=2),
         await add_chat(store, ORG, "c-ended-just-past", now - 31 * day, now - DAYS * day - timedelta(minutes=5)),
         await add_chat(store, ORG, "c-ended-no-video", now - 60 * day, now - 59 * day, video_sessions=0),
+        await add_chat(store, ORG, "c-ended-photos", now - 70 * day, now - 55 * day, video_sessions=1, photos=3),
         await add_chat(store, OTHER_ORG, "c-other-ended-long-ago", now - 50 * day, now - 45 * day, messages=2),
     ]
     kept = [
         await add_chat(store, ORG, "c-ended-recently", now - 3 * day, now - 2 * day),
         await add_chat(store, ORG, "c-ended-just-within", now - 30 * day, now - DAYS * day + timedelta(minutes=5)),
-        await add_chat(store, ORG, "c-open-old", now - 400 * day, None, messages=5),
+        await add_chat(store, ORG, "c-open-old", now - 400 * day, None, messages=5, photos=2),
         await add_chat(store, ORG, "c-queued-old", now - 400 * day, None, 0, 0, state=ConversationState.QUEUED),
         await add_chat(store, OTHER_ORG, "c-other-open-old", now - 100 * day, None),
     ]
@@ -113,7 +135,7 @@ async def table_counts(engine: AsyncEngine) -> dict[str, int]:
     """Rows per table that a purge may touch (audit log apart)."""
     out: dict[str, int] = {}
     async with engine.connect() as conn:
-        for table in (t.conversations, t.messages, t.video_sessions, t.organizations, t.users, t.queues):
+        for table in (t.conversations, t.messages, t.video_sessions, t.photos, t.organizations, t.users, t.queues):
             out[table.name] = int((await conn.execute(select(func.count()).select_from(table))).scalar_one())
     return out
 
@@ -125,8 +147,10 @@ async def rows_of(engine: AsyncEngine, conversation_ids: set[str]) -> dict[str, 
         conversations = select(func.count()).select_from(t.conversations).where(t.conversations.c.id.in_(ids))
         messages = select(func.count()).select_from(t.messages).where(t.messages.c.conversation_id.in_(ids))
         video = select(func.count()).select_from(t.video_sessions).where(t.video_sessions.c.conversation_id.in_(ids))
+        photos = select(func.count()).select_from(t.photos).where(t.photos.c.conversation_id.in_(ids))
         return {
             "conversations": int((await conn.execute(conversations)).scalar_one()),
             "messages": int((await conn.execute(messages)).scalar_one()),
             "video_sessions": int((await conn.execute(video)).scalar_one()),
+            "photos": int((await conn.execute(photos)).scalar_one()),
         }

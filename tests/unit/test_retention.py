@@ -117,32 +117,36 @@ def retention(store: MemoryStore, days: int = DAYS, batch_size: int = 500) -> Re
     return RetentionService(store, clock, AuditTrail(store, clock), keep_days=days, batch_size=batch_size)
 
 
-async def left(store: MemoryStore, chat: Chat) -> tuple[bool, int, int]:
-    """Whether the conversation is still there, and how many messages and video sessions it has."""
+async def left(store: MemoryStore, chat: Chat) -> tuple[bool, int, int, int]:
+    """Whether the conversation is still there, and how many messages, video sessions and photos it has."""
+    photos = await store.list_photos(chat.id)
+    readable = [p for p in photos if await store.get_photo_data(p.id) is not None]
     return (
         await store.get_conversation(chat.id) is not None,
         len(await store.list_messages(chat.id)),
         len(await store.list_video_sessions(chat.id)),
+        len(readable),
     )
 
 
-async def test_purge_removes_exactly_the_expired_chats_with_their_messages_and_video_sessions() -> None:
+async def test_purge_removes_exactly_the_expired_chats_with_their_messages_video_sessions_and_photos() -> None:
     store = MemoryStore()
     chats = await seed_chats(store, NOW)
 
     result = await retention(store).purge(None, NOW)
 
     for chat in chats.expired:
-        assert await left(store, chat) == (False, 0, 0), chat
+        assert await left(store, chat) == (False, 0, 0, 0), chat
     for chat in chats.kept:
-        assert await left(store, chat) == (True, chat.messages, chat.video_sessions), chat
+        assert await left(store, chat) == (True, chat.messages, chat.video_sessions, chat.photos), chat
     assert result.cutoff == NOW - DAYS * DAY
     assert result.counts == PurgeCounts(
         conversations=len(chats.expired),
         messages=sum(c.messages for c in chats.expired),
         video_sessions=sum(c.video_sessions for c in chats.expired),
+        photos=sum(c.photos for c in chats.expired),
     )
-    assert result.organizations[OTHER_ORG] == PurgeCounts(1, 2, 1)
+    assert result.organizations[OTHER_ORG] == PurgeCounts(1, 2, 1, 1)
 
 
 async def test_each_organization_that_lost_anything_gets_one_audit_entry_with_the_cutoff_and_counts() -> None:
@@ -158,6 +162,7 @@ async def test_each_organization_that_lost_anything_gets_one_audit_entry_with_th
         "conversations": len(mine),
         "messages": sum(c.messages for c in mine),
         "videoSessions": sum(c.video_sessions for c in mine),
+        "photos": sum(c.photos for c in mine),
     }
     [other] = await store.list_audit(OTHER_ORG, target_type="retention")
     assert other.after is not None and other.after["conversations"] == 1
@@ -227,7 +232,7 @@ async def test_count_says_what_purge_would_remove_and_removes_nothing() -> None:
     counted = await service.count(None, NOW)
 
     for chat in chats.expired:
-        assert await left(store, chat) == (True, chat.messages, chat.video_sessions)
+        assert await left(store, chat) == (True, chat.messages, chat.video_sessions, chat.photos)
     assert await store.list_audit(ORG) == []
     assert counted.counts == (await service.purge(None, NOW)).counts
 

@@ -87,6 +87,7 @@ class Message:
     text: str
     client_id: str
     created_at: datetime
+    attachment: dict[str, Any] | None = None  # a photo's description (domain.photos.Photo.attachment)
 
     def to_wire(self) -> dict[str, Any]:
         """The message as clients see it. Built once per message (it is sent to several sockets);
@@ -102,6 +103,8 @@ class Message:
                 "displayName": self.display_name,
                 "clientId": self.client_id,
             }
+            if self.attachment is not None:
+                wire["photo"] = self.attachment
             self.__dict__["_wire"] = wire
         return wire
 
@@ -117,6 +120,7 @@ class NewMessage:
     text: str
     client_id: str
     created_at: datetime
+    attachment: dict[str, Any] | None = None
 
     def stored_as(self, message_id: str, seq: int) -> Message:
         return Message(
@@ -129,6 +133,7 @@ class NewMessage:
             text=self.text,
             client_id=self.client_id,
             created_at=self.created_at,
+            attachment=self.attachment,
         )
 
 

@@ -39,6 +39,12 @@ class Conflict(ShowDeskError):
     code = "conflict"
 
 
+class TooLarge(InvalidInput):
+    """More bytes than ShowDesk accepts for the thing sent (a photo over the size limit)."""
+
+    code = "too_large"
+
+
 class Unprocessable(ShowDeskError):
     """Well-formed input that breaks a rule (e.g. a flow that fails validation)."""
 

@@ -263,6 +263,20 @@ class VideoCamera(VideoEvent):
 
 
 @dataclass(frozen=True)
+class VideoPhotoRequested(VideoEvent):
+    """The agent asks the customer's device for a full-resolution still (`requestId`, signed `request`)."""
+
+    type: ClassVar[str] = "videoPhotoRequested"
+
+
+@dataclass(frozen=True)
+class VideoPhotoFailed(VideoEvent):
+    """The customer's device could not take or send the photo asked for (`requestId`, `reason`)."""
+
+    type: ClassVar[str] = "videoPhotoFailed"
+
+
+@dataclass(frozen=True)
 class VideoProblem(VideoEvent):
     """The agent desktop sees a connected session without a usable picture (`cause`)."""
 
@@ -310,5 +324,7 @@ CATALOGUE: tuple[type[Event], ...] = (
     VideoProblem,
     VideoPreference,
     VideoCamera,
+    VideoPhotoRequested,
+    VideoPhotoFailed,
     VideoSignal,
 )

@@ -43,13 +43,14 @@ def expired(conversations: Iterable[Conversation], now: datetime, period: timede
 class PurgeCounts:
     """Rows a purge removed (or, counted ahead, would remove), per table.
 
-    A table that later holds a conversation's records (attachments) gets a field here, named as
-    the table, next to its place in the stores' list of a conversation's child tables.
+    Each table of a conversation's records has a field here, named as the table, next to its place
+    in the stores' list of a conversation's child tables.
     """
 
     conversations: int = 0
     messages: int = 0
     video_sessions: int = 0
+    photos: int = 0
 
     def __add__(self, other: PurgeCounts) -> PurgeCounts:
         return PurgeCounts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})

@@ -13,6 +13,7 @@ from showdesk.services.flows import FlowService
 from showdesk.services.ice_servers import IceServers, IceSettings, MintTurn
 from showdesk.services.license import LicenseService
 from showdesk.services.messages import MessageService
+from showdesk.services.photos import PhotoService
 from showdesk.services.ports import Bus, Clock, Store
 from showdesk.services.queues import QueueService
 from showdesk.services.retention import RetentionService
@@ -48,6 +49,7 @@ class Services:
         self.chat = ChatService(
             store, bus, clock, tokens, self.messages, self.router, self.access, settings, self.video
         )
+        self.photos = PhotoService(store, bus, clock, tokens, self.messages, self.access, self.video)
         self.audit = AuditTrail(store, clock, self.access)
         self.directory = DirectoryService(store, bus, self.access, self.audit)
         self.queues = QueueService(store, bus, self.access, self.audit)

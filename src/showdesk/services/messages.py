@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from showdesk.domain.conversation import Message, NewMessage, Sender, check_client_id, check_message_text
 from showdesk.domain.events import MessagePosted
 from showdesk.domain.ids import new_id
@@ -23,6 +25,7 @@ class MessageService:
         display_name: str,
         client_id: object,
         text: object,
+        attachment: dict[str, Any] | None = None,
     ) -> Message:
         """Store the message (once per client id) and announce it; returns the stored message.
 
@@ -36,6 +39,7 @@ class MessageService:
             text=check_message_text(text),
             client_id=check_client_id(client_id),
             created_at=self._clock.now(),
+            attachment=attachment,
         )
         message, created = await self._store.append_message(new)
         if created:

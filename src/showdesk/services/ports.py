@@ -12,6 +12,7 @@ from showdesk.domain.conversation import Conversation, Message, NewMessage
 from showdesk.domain.deployments import Deployment
 from showdesk.domain.directory import Organization, Role, User
 from showdesk.domain.flow import Flow, FlowVersion
+from showdesk.domain.photos import Photo
 from showdesk.domain.queues import Queue, Skill
 from showdesk.domain.retention import PurgeCounts
 from showdesk.domain.turn_servers import TurnServer
@@ -111,6 +112,17 @@ class Store(Protocol):
 
     async def count_open_video_sessions(self, org_id: str) -> int: ...
 
+    async def add_photo(self, photo: Photo, data: bytes) -> tuple[Photo, bool]:
+        """Store the photo and its bytes; when its (conversation, request) already has one: that one, False."""
+        ...
+
+    async def photo_for_request(self, conversation_id: str, request_id: str) -> Photo | None: ...
+    async def get_photo(self, photo_id: str) -> Photo | None: ...
+    async def get_photo_data(self, photo_id: str) -> bytes | None: ...
+    async def list_photos(self, conversation_id: str) -> list[Photo]:
+        """The conversation's photos, oldest first (without their bytes)."""
+        ...
+
     async def expired_conversations(
         self, cutoff: datetime, limit: int, organization_id: str | None = None
     ) -> list[tuple[str, str]]:
@@ -123,7 +135,7 @@ class Store(Protocol):
         ...
 
     async def delete_conversations(self, conversation_ids: Sequence[str]) -> PurgeCounts:
-        """The conversations and every record of theirs (messages, video sessions), in one transaction;
+        """The conversations and every record of theirs (messages, video sessions, photos), in one transaction;
         what was removed, table by table."""
         ...
 

@@ -2,9 +2,9 @@
 
 The purge goes in batches of at most `batch_size` conversations, each batch (per organization) one
 store transaction that removes the conversations' records and then the conversations. A conversation's
-records are whatever the stores list as such (today messages and video sessions); a later table of
-them (attachments: customer photos) is added to that list in the stores and to `PurgeCounts`, and is
-purged here with no change to this service.
+records are whatever the stores list as such (messages, video sessions, photos); a later table of
+them is added to that list in the stores and to `PurgeCounts`, and is purged here with no change to
+this service.
 
 Each organization that lost anything gets one audit entry per run (actor Retention, action
 `retention.purge`, the cutoff and the counts as `after`).
@@ -101,10 +101,11 @@ class RetentionService:
                 if not result.counts.nothing:
                     c = result.counts
                     log.info(
-                        "retention: purged %d conversations (%d messages, %d video sessions) ended before %s",
+                        "retention: purged %d conversations (%d messages, %d video sessions, %d photos) ended before %s",  # noqa: E501
                         c.conversations,
                         c.messages,
                         c.video_sessions,
+                        c.photos,
                         result.cutoff.isoformat() if result.cutoff else "-",
                     )
             except Exception:

@@ -25,6 +25,16 @@ class AgentClaims:
 
 
 @dataclass(frozen=True)
+class PhotoRequestClaims:
+    """The agent's request for a photo: which chat and video session, by whom; `request_id` names it."""
+
+    request_id: str
+    conversation_id: str
+    session_id: str
+    agent_id: str
+
+
+@dataclass(frozen=True)
 class GuestClaims:
     conversation_id: str
     organization_id: str
@@ -94,3 +104,22 @@ class TokenCodec:
     def read_guest(self, token: object) -> GuestClaims:
         c = self._decode(token, "guest")
         return GuestClaims(c["sub"], c["org"], c["dep"], c["name"], c["jti"])
+
+    def photo_request_token(
+        self, conversation_id: str, session_id: str, agent_id: str, now: datetime, ttl: int
+    ) -> tuple[str, PhotoRequestClaims]:
+        claims = PhotoRequestClaims(new_id("pr"), conversation_id, session_id, agent_id)
+        body = {
+            "kind": "photo",
+            "jti": claims.request_id,
+            "sub": conversation_id,
+            "vid": session_id,
+            "agt": agent_id,
+            "iat": now,
+            "exp": now + timedelta(seconds=ttl),
+        }
+        return self._encode(body), claims
+
+    def read_photo_request(self, token: object) -> PhotoRequestClaims:
+        c = self._decode(token, "photo")
+        return PhotoRequestClaims(c["jti"], c["sub"], c["vid"], c["agt"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from showdesk.domain.conversation import Conversation, ConversationState
+from showdesk.domain.conversation import Conversation
 from showdesk.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from showdesk.domain.events import (
     VideoCamera,
@@ -44,6 +44,7 @@ from showdesk.domain.video import (
 )
 from showdesk.domain.video_words import AGENT_LEFT, FAILURE_TEXT, LEFT_PAGE, PREFERENCE_TEXT, RETRY_TEXT
 from showdesk.services.access import AccessService, Principal
+from showdesk.services.conversation_access import agents_conversation, customers_conversation
 from showdesk.services.ice_servers import IceServers
 from showdesk.services.messages import MessageService
 from showdesk.services.ports import Bus, Clock, Store
@@ -222,7 +223,7 @@ class VideoService:
         sender follows at once."""
         current = await self._access.require(principal, Permission.VIDEO_ANSWER)
         conv = await self._agents_conversation(current, conversation_id)
-        session = await self._open_session(conv.id)
+        session = await self.open_session(conv.id)
         session.prefer(str(preference))
         await self._save(session)
         text = PREFERENCE_TEXT[session.preference]
@@ -232,7 +233,7 @@ class VideoService:
         """Ask the customer's device to switch camera, light the torch or zoom; logged in the transcript."""
         current = await self._access.require(principal, Permission.VIDEO_ANSWER)
         conv = await self._agents_conversation(current, conversation_id)
-        session = await self._open_session(conv.id)
+        session = await self.open_session(conv.id)
         if session.state not in (VideoState.LIVE.value, VideoState.HELD.value):
             raise Conflict("the camera can be adjusted once the video is live", code="video_state")
         checked_action, checked_value = camera_request(action, value)
@@ -257,7 +258,7 @@ class VideoService:
     async def hold(self, principal: Principal, conversation_id: object, held: bool) -> VideoSession:
         current = await self._access.require(principal, Permission.VIDEO_HOLD)
         conv = await self._agents_conversation(current, conversation_id)
-        session = await self._open_session(conv.id)
+        session = await self.open_session(conv.id)
         if held:
             session.move_to(VideoState.HELD)
             event: VideoEvent = VideoHeld(conv.id, session=session.to_wire(), text="Video is on hold.")
@@ -272,12 +273,12 @@ class VideoService:
     async def agent_end(self, principal: Principal, conversation_id: object) -> None:
         current = await self._access.require(principal, Permission.VIDEO_ANSWER)
         conv = await self._agents_conversation(current, conversation_id)
-        session = await self._open_session(conv.id)
+        session = await self.open_session(conv.id)
         await self._finish(session, by="agent", outcome="completed", text="The agent ended the video.")
 
     async def customer_stop(self, claims: GuestClaims, reason: object = None) -> None:
         conv = await self._customers_conversation(claims)
-        session = await self._open_session(conv.id)
+        session = await self.open_session(conv.id)
         text = LEFT_PAGE if reason == "page_left" else "The customer stopped the video."
         await self._finish(session, by="customer", outcome="completed", text=text)
 
@@ -389,29 +390,18 @@ class VideoService:
             raise NotFound("no such video session in this chat", code="video_not_found")
         return session
 
-    async def _open_session(self, conversation_id: str) -> VideoSession:
+    async def open_session(self, conversation_id: str) -> VideoSession:
+        """The chat's video session that is not over yet; Conflict when there is none."""
         for session in reversed(await self._store.list_video_sessions(conversation_id)):
             if session.is_open:
                 return session
         raise Conflict("there is no video on in this chat", code="video_not_open")
 
     async def _customers_conversation(self, claims: GuestClaims) -> Conversation:
-        conv = await self._store.get_conversation(claims.conversation_id)
-        if conv is None:
-            raise NotFound("this chat does not exist", code="conversation_not_found")
-        if conv.state != ConversationState.CONNECTED.value:
-            raise Conflict("video needs an agent in the chat", code="no_agent_video")
-        return conv
+        return await customers_conversation(self._store, claims)
 
     async def _agents_conversation(self, principal: Principal, conversation_id: object) -> Conversation:
-        conv = await self._store.get_conversation(conversation_id) if isinstance(conversation_id, str) else None
-        if conv is None or conv.organization_id != principal.user.organization_id:
-            raise NotFound("conversationId names no chat of yours", code="conversation_not_found")
-        if conv.agent_id != principal.user.id:
-            raise Forbidden("you are not the agent of this conversation", code="not_your_conversation")
-        if conv.state != ConversationState.CONNECTED.value:
-            raise Conflict("this chat is not connected", code="chat_ended")
-        return conv
+        return await agents_conversation(self._store, principal, conversation_id)
 
     @staticmethod
     def _consent_text(session: VideoSession) -> str:

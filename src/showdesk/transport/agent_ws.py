@@ -133,6 +133,8 @@ class AgentSession:
             await video.agent_camera(self.principal, conversation_id, frame.get("action"), frame.get("value"))
         elif kind == "videoPreference":
             await video.agent_preference(self.principal, conversation_id, frame.get("preference"))
+        elif kind == "videoPhoto":
+            await self.sd.photos.agent_request(self.principal, conversation_id)
         elif kind in ("videoHold", "videoResume"):
             await video.hold(self.principal, conversation_id, held=kind == "videoHold")
         elif kind == "videoEnd":

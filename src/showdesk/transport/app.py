@@ -28,6 +28,7 @@ from showdesk.transport.errors import install_error_handlers
 from showdesk.transport.gc_policy import GcPolicy
 from showdesk.transport.guest_presence import GuestPresence
 from showdesk.transport.metrics import Metrics
+from showdesk.transport.photo_cors import PhotoCors
 from showdesk.transport.rest import api, oauth
 from showdesk.transport.static import mount_web
 
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.guest_presence = GuestPresence()
     app.state.ready = False
     install_error_handlers(app)
+    app.add_middleware(PhotoCors)
     app.include_router(api)
     app.include_router(oauth)
     app.include_router(guest_ws.gateway)

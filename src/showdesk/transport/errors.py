@@ -11,7 +11,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from showdesk.domain import errors as e
 
-STATUS: dict[type[e.ShowDeskError], int] = {
+STATUS: dict[type[e.ShowDeskError], int] = {  # the first kind that matches decides
+    e.TooLarge: 413,
     e.InvalidInput: 400,
     e.Unauthenticated: 401,
     e.Forbidden: 403,

@@ -91,6 +91,8 @@ class GuestSession:
             await video.customer_stop(claims, frame.get("reason"))
         elif kind == "videoCameraResult":
             await video.customer_camera_result(claims, frame)
+        elif kind == "videoPhotoFailed":
+            await self.sd.photos.customer_failed(claims, frame.get("requestId"), frame.get("reason"))
         elif kind == "videoRetry":
             await video.customer_retry(claims, frame.get("sessionId"), frame.get("how"), frame.get("reason"))
         else:

@@ -13,6 +13,7 @@ from showdesk.transport.routes import (
     deployments,
     flows,
     license,
+    photos,
     roles,
     routing,
     turn_servers,
@@ -32,6 +33,7 @@ AREAS = (
     flows,
     audit,
     conversations,
+    photos,
     analytics,
 )
 for area in AREAS:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from showdesk.adapters.storage.memory_config import MemoryConfigStore
+from showdesk.adapters.storage.memory_photos import MemoryPhotoStore
 from showdesk.adapters.storage.memory_retention import MemoryRetentionStore
 from showdesk.domain.conversation import Conversation, ConversationState, Message, NewMessage, refuse_message
 from showdesk.domain.deployments import Deployment
@@ -20,18 +21,20 @@ from showdesk.domain.directory import Organization, Role, User
 from showdesk.domain.errors import Conflict, NotFound
 from showdesk.domain.flow import Flow
 from showdesk.domain.ids import new_id
+from showdesk.domain.photos import Photo
 from showdesk.domain.queues import Queue, Skill
 from showdesk.domain.video import VideoSession
 
 E = TypeVar("E")
 
 
-class MemoryStore(MemoryConfigStore, MemoryRetentionStore):
+class MemoryStore(MemoryConfigStore, MemoryRetentionStore, MemoryPhotoStore):
     def __init__(self) -> None:
         self._rows: defaultdict[type[Any], dict[str, Any]] = defaultdict(dict)
         self._messages: defaultdict[str, list[Message]] = defaultdict(list)
         self._last_seq: defaultdict[str, int] = defaultdict(int)
         self._revoked: dict[str, datetime] = {}
+        self._photos: dict[str, tuple[Photo, bytes]] = {}
         self._lock = asyncio.Lock()
 
     async def get_organization(self, org_id: str) -> Organization | None:

@@ -1,7 +1,7 @@
 """The in-memory store's retention: the SQL store's sql_retention, on dictionaries.
 
-A conversation's records are its messages and its video sessions; a later kind (attachments) is
-purged here as well, next to them, and counted in `domain.retention.PurgeCounts`.
+A conversation's records are its messages, its video sessions and its photos, each counted in
+`domain.retention.PurgeCounts`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from showdesk.domain.conversation import Conversation, Message
+from showdesk.domain.photos import Photo
 from showdesk.domain.retention import PurgeCounts, is_expired
 from showdesk.domain.video import VideoSession
 
@@ -20,6 +21,7 @@ class MemoryRetentionStore:
     _rows: defaultdict[type[Any], dict[str, Any]]
     _messages: defaultdict[str, list[Message]]
     _last_seq: defaultdict[str, int]
+    _photos: dict[str, tuple[Photo, bytes]]
 
     def _expired(self, cutoff: datetime, organization_id: str | None) -> list[Conversation]:
         found = [
@@ -40,6 +42,7 @@ class MemoryRetentionStore:
             conversations=len(ids),
             messages=sum(len(self._messages.get(i, [])) for i in ids),
             video_sessions=sum(1 for v in self._rows[VideoSession].values() if v.conversation_id in ids),
+            photos=sum(1 for p, _ in self._photos.values() if p.conversation_id in ids),
         )
 
     async def delete_conversations(self, conversation_ids: Sequence[str]) -> PurgeCounts:
@@ -52,4 +55,7 @@ class MemoryRetentionStore:
             del self._rows[Conversation][conversation_id]
         for session_id in sessions:
             del self._rows[VideoSession][session_id]
-        return PurgeCounts(conversations=len(ids), messages=messages, video_sessions=len(sessions))
+        photos = [p.id for p, _ in self._photos.values() if p.conversation_id in ids]
+        for photo_id in photos:
+            del self._photos[photo_id]
+        return PurgeCounts(conversations=len(ids), messages=messages, video_sessions=len(sessions), photos=len(photos))

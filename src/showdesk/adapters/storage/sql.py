@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from showdesk.adapters.storage import tables as t
 from showdesk.adapters.storage.message_writer import MessageWriter
 from showdesk.adapters.storage.sql_config import SqlConfigStore
+from showdesk.adapters.storage.sql_photos import SqlPhotoStore
 from showdesk.adapters.storage.sql_retention import SqlRetentionStore
 from showdesk.adapters.storage.sql_rows import to_entity
 from showdesk.domain.conversation import Conversation, ConversationState, Message, NewMessage
@@ -49,7 +50,7 @@ def _run_migrations(sync_conn: Connection) -> None:
     command.upgrade(cfg, "head")
 
 
-class SqlStore(SqlConfigStore, SqlRetentionStore):
+class SqlStore(SqlConfigStore, SqlRetentionStore, SqlPhotoStore):
     def __init__(self, url: str) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")

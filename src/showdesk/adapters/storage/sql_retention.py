@@ -3,8 +3,8 @@
 A conversation's records live in the tables of CONVERSATION_RECORDS, each with a `conversation_id`
 column. A purge deletes from each of them with one `DELETE ... WHERE conversation_id IN (...)` per
 batch, then the conversation rows, all in one transaction. A later table of a conversation's records
-(attachments: customer photos) joins the purge by being added to that tuple, with a field of the same
-name in `domain.retention.PurgeCounts`.
+joins the purge by being added to that tuple, with a field of the same name in
+`domain.retention.PurgeCounts`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from showdesk.domain.conversation import ConversationState
 from showdesk.domain.retention import PurgeCounts
 
 # Deleted before the conversations they belong to (the foreign keys point at them).
-CONVERSATION_RECORDS: tuple[Table, ...] = (t.messages, t.video_sessions)
+CONVERSATION_RECORDS: tuple[Table, ...] = (t.messages, t.video_sessions, t.photos)
 
 
 def _expired(cutoff: datetime, organization_id: str | None) -> list[ColumnElement[bool]]:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -143,6 +144,7 @@ messages = Table(
     Column("text", Text, nullable=False),
     Column("client_id", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("attachment", JSON, nullable=True),  # a photo's description, for messages that show one
     UniqueConstraint("conversation_id", "seq"),
     UniqueConstraint("conversation_id", "sender_key", "client_id"),
 )
@@ -173,6 +175,26 @@ video_sessions = Table(
     Column("problems", JSON, nullable=False, default=list),
     Column("quality", JSON, nullable=True),
     Column("preference", String(20), nullable=False, default="detail"),
+)
+
+photos = Table(
+    "photos",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("organization_id", String(64), ForeignKey("organizations.id"), nullable=False),
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("content_type", String(40), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(20), nullable=False),
+    Column("request_id", String(100), nullable=False),
+    Column("session_id", String(64), nullable=True),
+    Column("annotates", String(64), nullable=True),
+    Column("data", LargeBinary, nullable=False),  # the image as uploaded; read only by the photo's own route
+    UniqueConstraint("conversation_id", "request_id"),  # one photo per request: an upload retried stores nothing new
 )
 
 revoked_tokens = Table(

@@ -7,8 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from showdesk.domain.conversation import Conversation
-from showdesk.domain.errors import Forbidden, NotFound
-from showdesk.domain.permissions import Permission
+from showdesk.services.conversation_access import readable_conversation
 from showdesk.transport.deps import PrincipalDep, ServicesDep
 from showdesk.transport.schemas import conversation_out, message_out
 
@@ -16,13 +15,7 @@ router = APIRouter(prefix="/conversations", tags=["conversations"])
 
 
 async def _readable_conversation(conversation_id: str, who: PrincipalDep, sd: ServicesDep) -> Conversation:
-    current = await sd.access.refresh(who)
-    conv = await sd.store.get_conversation(conversation_id)
-    if conv is None or conv.organization_id != current.user.organization_id:
-        raise NotFound(f"conversation {conversation_id} does not exist", code="conversation_not_found")
-    if conv.agent_id != current.user.id and not current.has(Permission.TRANSCRIPT_VIEW):
-        raise Forbidden("only its agent or a supervisor may read this conversation", code="permission_denied")
-    return conv
+    return await readable_conversation(sd.store, sd.access, who, conversation_id)
 
 
 @router.get("/{conversation_id}")

@@ -1,0 +1,227 @@
+"""HD photos: the agent asks, the customer's device takes a full-resolution still and uploads it, both
+sides see it in the chat; the agent can mark it up and send the marked-up copy back.
+
+The request is a signed token (domain of `TokenCodec.photo_request_token`), so any node can take the
+upload. An upload is stored once per request: a retry returns the stored photo and its message.
+Photos are read only by the chat's customer, its agent, or staff who may read transcripts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from showdesk.domain.conversation import Conversation, Message, Sender, check_client_id
+from showdesk.domain.errors import Conflict, Forbidden, NotFound, Unauthenticated
+from showdesk.domain.events import VideoPhotoFailed, VideoPhotoRequested
+from showdesk.domain.ids import new_id
+from showdesk.domain.permissions import Permission
+from showdesk.domain.photos import (
+    PHOTO_REQUEST_SECONDS,
+    Photo,
+    PhotoKind,
+    annotation_text,
+    capture_text,
+    check_caption,
+    check_photo,
+    photo_failure_text,
+)
+from showdesk.domain.video import VideoState
+from showdesk.services.access import AccessService, Principal
+from showdesk.services.conversation_access import (
+    agents_conversation,
+    customers_conversation,
+    readable_conversation,
+)
+from showdesk.services.messages import MessageService
+from showdesk.services.ports import Bus, Clock, Store
+from showdesk.services.publishing import publish
+from showdesk.services.tokens import GuestClaims, PhotoRequestClaims, TokenCodec
+from showdesk.services.video import VideoService
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    photo: Photo
+    message: Message
+
+
+class PhotoService:
+    def __init__(
+        self,
+        store: Store,
+        bus: Bus,
+        clock: Clock,
+        tokens: TokenCodec,
+        messages: MessageService,
+        access: AccessService,
+        video: VideoService,
+    ) -> None:
+        self._store = store
+        self._bus = bus
+        self._clock = clock
+        self._tokens = tokens
+        self._messages = messages
+        self._access = access
+        self._video = video
+
+    async def agent_request(self, principal: Principal, conversation_id: object) -> PhotoRequestClaims:
+        """The agent presses Capture photo: the customer's device is asked for a full-resolution still."""
+        current = await self._access.require(principal, Permission.VIDEO_ANSWER)
+        conv = await agents_conversation(self._store, current, conversation_id)
+        session = await self._video.open_session(conv.id)
+        if session.state != VideoState.LIVE.value:
+            raise Conflict("a photo can be taken while the video is live", code="video_state")
+        token, claims = self._tokens.photo_request_token(
+            conv.id, session.id, current.user.id, self._clock.now(), PHOTO_REQUEST_SECONDS
+        )
+        text = f"{current.user.name} asked for a photo of the product."
+        await self._messages.post_system(conv.id, text)
+        extra = {"requestId": claims.request_id, "request": token}
+        await publish(self._bus, VideoPhotoRequested(conv.id, session=session.to_wire(), text=text, extra=extra))
+        return claims
+
+    async def customer_upload(
+        self, claims: GuestClaims, request: object, content_type: str | None, data: bytes
+    ) -> StoredPhoto:
+        """The customer's device sends the photo the agent asked for; once per request."""
+        conv = await self._store.get_conversation(claims.conversation_id)
+        if conv is None:
+            raise NotFound("this chat does not exist", code="conversation_not_found")
+        if conv.is_ended:
+            raise Conflict("the chat has ended; the photo was not sent", code="chat_ended")
+        asked = self._request(request, conv.id)
+        stored = await self._store.photo_for_request(conv.id, asked.request_id)
+        if stored is None:
+            info = check_photo(data, content_type)
+            photo = Photo(
+                id=new_id("ph"),
+                organization_id=conv.organization_id,
+                conversation_id=conv.id,
+                kind=PhotoKind.CAPTURE.value,
+                content_type=info.content_type,
+                width=info.width,
+                height=info.height,
+                size=len(data),
+                created_at=self._clock.now(),
+                created_by=Sender.CUSTOMER.value,
+                request_id=asked.request_id,
+                session_id=asked.session_id,
+            )
+            stored, _ = await self._store.add_photo(photo, data)
+        message = await self._messages.post(
+            conv.id,
+            Sender.CUSTOMER,
+            None,
+            claims.display_name,
+            f"photo:{stored.request_id}",
+            capture_text(stored.width, stored.height),
+            attachment=stored.attachment(),
+        )
+        return StoredPhoto(stored, message)
+
+    async def customer_failed(self, claims: GuestClaims, request_id: object, reason: object) -> None:
+        """The customer's device could not take or send the photo: both sides read why."""
+        conv = await customers_conversation(self._store, claims)
+        if not isinstance(request_id, str) or not request_id:
+            raise NotFound("requestId names no photo request", code="photo_request_not_found")
+        text = photo_failure_text(reason)
+        session = await self._video.open_session(conv.id)
+        await self._messages.post_system(conv.id, text)
+        extra = {"requestId": request_id, "reason": reason if isinstance(reason, str) else "capture_failed"}
+        await publish(self._bus, VideoPhotoFailed(conv.id, session=session.to_wire(), text=text, extra=extra))
+
+    async def agent_annotation(
+        self,
+        principal: Principal,
+        conversation_id: object,
+        annotates: object,
+        client_id: object,
+        caption: object,
+        content_type: str | None,
+        data: bytes,
+    ) -> StoredPhoto:
+        """The agent's marked-up copy of a photo of this chat, sent into the chat with an optional caption."""
+        current = await self._access.require(principal, Permission.CHAT_ANSWER)
+        conv = await agents_conversation(self._store, current, conversation_id)
+        original = await self._store.get_photo(annotates) if isinstance(annotates, str) else None
+        if original is None or original.conversation_id != conv.id:
+            raise NotFound("annotates names no photo of this chat", code="photo_not_found")
+        key = f"annotation:{check_client_id(client_id)}"
+        words = check_caption(caption)
+        stored = await self._store.photo_for_request(conv.id, key)
+        if stored is None:
+            info = check_photo(data, content_type)
+            photo = Photo(
+                id=new_id("ph"),
+                organization_id=conv.organization_id,
+                conversation_id=conv.id,
+                kind=PhotoKind.ANNOTATION.value,
+                content_type=info.content_type,
+                width=info.width,
+                height=info.height,
+                size=len(data),
+                created_at=self._clock.now(),
+                created_by=Sender.AGENT.value,
+                request_id=key,
+                annotates=original.id,
+            )
+            stored, _ = await self._store.add_photo(photo, data)
+        message = await self._messages.post(
+            conv.id,
+            Sender.AGENT,
+            current.user.id,
+            current.user.name,
+            f"photo:{stored.id}",
+            annotation_text(words),
+            attachment=stored.attachment(),
+        )
+        return StoredPhoto(stored, message)
+
+    # reading ------------------------------------------------------------------------------------------
+    async def list_for_customer(self, claims: GuestClaims, conversation_id: str) -> list[Photo]:
+        conv = await self._guests_conversation(claims, conversation_id)
+        return await self._store.list_photos(conv.id)
+
+    async def list_for_staff(self, principal: Principal, conversation_id: str) -> list[Photo]:
+        conv = await self._readable(principal, conversation_id)
+        return await self._store.list_photos(conv.id)
+
+    async def read_for_customer(self, claims: GuestClaims, conversation_id: str, photo_id: str) -> tuple[Photo, bytes]:
+        conv = await self._guests_conversation(claims, conversation_id)
+        return await self._read(conv, photo_id)
+
+    async def read_for_staff(self, principal: Principal, conversation_id: str, photo_id: str) -> tuple[Photo, bytes]:
+        conv = await self._readable(principal, conversation_id)
+        return await self._read(conv, photo_id)
+
+    async def _read(self, conv: Conversation, photo_id: str) -> tuple[Photo, bytes]:
+        photo = await self._store.get_photo(photo_id)
+        data = await self._store.get_photo_data(photo_id) if photo is not None else None
+        if photo is None or data is None or photo.conversation_id != conv.id:
+            raise NotFound(f"photo {photo_id} does not exist in this chat", code="photo_not_found")
+        return photo, data
+
+    async def _guests_conversation(self, claims: GuestClaims, conversation_id: str) -> Conversation:
+        conv = await self._store.get_conversation(conversation_id)
+        if conv is None or conv.id != claims.conversation_id:
+            raise NotFound(f"conversation {conversation_id} does not exist", code="conversation_not_found")
+        return conv
+
+    async def _readable(self, principal: Principal, conversation_id: str) -> Conversation:
+        return await readable_conversation(self._store, self._access, principal, conversation_id)
+
+    def _request(self, request: object, conversation_id: str) -> PhotoRequestClaims:
+        try:
+            asked = self._tokens.read_photo_request(request)
+        except Unauthenticated as exc:
+            expired = exc.code == "token_expired"
+            message = "the photo request has expired; the agent can ask again" if expired else exc.message
+            code = "photo_request_expired" if expired else "photo_request_invalid"
+            raise PhotoRequestRefused(message, code=code) from exc
+        if asked.conversation_id != conversation_id:
+            raise PhotoRequestRefused("this photo request belongs to another chat", code="photo_request_invalid")
+        return asked
+
+
+class PhotoRequestRefused(Forbidden):
+    """An upload whose request token is missing, forged, expired or another chat's."""
