@@ -1,6 +1,7 @@
 """A poor uplink (300 kbit/s, `tc tbf` on the customer's own network namespace): the agent's detail/smooth
 choice decides what the slow link costs. Detail keeps the resolution and gives up frames; smooth keeps
-the frames and gives up resolution. The customer's sender follows the agent's click live."""
+the frames and gives up resolution. The customer's sender follows the agent's click live. And however
+starved the live picture is, an HD photo arrives at the camera's full resolution."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
@@ -17,6 +19,7 @@ from tests.e2e.conftest import HEADLESS_FLAGS, Contexts
 from tests.e2e.media import watch_media
 from tests.e2e.pages import AgentPage, CustomerPage, wait_until
 from tests.support.chromium import FAKE_MEDIA
+from tests.support.images import decoded_size
 from tests.support.netns import CustomerNetwork
 from tests.support.server import ServerProcess
 from tests.support.y4m import write_noise
@@ -46,9 +49,16 @@ def server(net: CustomerNetwork) -> Iterator[ServerProcess]:
 
 @pytest.fixture(scope="module")
 def customer_browser(
-    playwright: Playwright, net: CustomerNetwork, server: ServerProcess, tmp_path_factory: pytest.TempPathFactory
+    playwright: Playwright,
+    net: CustomerNetwork,
+    server: ServerProcess,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
 ) -> Iterator[Browser]:
-    picture: Path = write_noise(tmp_path_factory.mktemp("camera") / "mosaic.y4m", block=80, changing=3)
+    """The customer's Chromium in the namespace; its camera a 1280x720 mosaic of `request.param`-pixel blocks
+    (80 unless a test asks for finer detail)."""
+    block = getattr(request, "param", 80)
+    picture: Path = write_noise(tmp_path_factory.mktemp("camera") / "mosaic.y4m", block=block, changing=3)
     args = [
         *HEADLESS_FLAGS,
         *FAKE_MEDIA,
@@ -102,3 +112,48 @@ def test_detail_keeps_the_resolution_and_smooth_keeps_the_frames_on_a_slow_uplin
     assert detail["fps"] < 20, detail  # the slow link cost frames, not the picture
     assert smooth["fps"] >= 24, smooth  # the frames are kept ...
     assert smooth["width"] * smooth["height"] < detail["width"] * detail["height"], (detail, smooth)  # ... not pixels
+
+
+NATURAL_SIZE = "(img) => img.complete && img.naturalWidth ? [img.naturalWidth, img.naturalHeight] : null"
+
+
+@pytest.mark.parametrize("customer_browser", [4], indirect=True)  # fine detail: a photo of real size
+def test_an_hd_photo_arrives_at_full_resolution_while_the_stream_is_starved(
+    server: ServerProcess, net: CustomerNetwork, customer_and_agent: tuple[Contexts, Contexts]
+) -> None:
+    customers, agents = customer_and_agent
+    customer_page, agent_page = customers.new_page(), agents.new_page()
+    watch_media(agent_page)
+    agent = AgentPage(agent_page, server).login().go_on_queue()
+    customer = CustomerPage(customer_page, SimpleNamespace(base=net.origin(server.port)))  # type: ignore[arg-type]
+    customer.open().start_chat("Ann")
+    panel = agent.accept()
+    customer.expect_line("joined the chat")
+    net.limit_upload(UPLINK_KBIT)
+    panel.get_by_test_id("request-video").click()
+    customer_page.get_by_test_id("video-accept").click()
+    expect(panel.get_by_test_id("video-status")).to_have_text("live", timeout=20_000)
+    panel.get_by_test_id("mode-smooth").click()  # the live picture gives up its pixels first
+    time.sleep(12)
+    starved = _received_over(agent_page, 4)
+    assert starved["width"] * starved["height"] <= 1280 * 720 // 4, starved  # a quarter of the camera or less
+
+    clicked = time.monotonic()
+    panel.get_by_test_id("capture-photo").click()
+
+    agent_photo = panel.get_by_test_id("chat-log").get_by_test_id("chat-photo")
+    size = wait_until(lambda: agent_photo.evaluate(NATURAL_SIZE), timeout=90, what="the photo on the agent's side")
+    arrived = time.monotonic() - clicked
+    assert size == [1280, 720]  # the camera's full resolution, over the same 300 kbit/s uplink
+    customer_photo = customer_page.get_by_test_id("chat-log").get_by_test_id("chat-photo")
+    assert wait_until(lambda: customer_photo.evaluate(NATURAL_SIZE), what="the photo on the customer's side") == size
+    cid = panel.get_attribute("data-conversation-id")
+    headers = {"authorization": f"Bearer {server.login()}"}
+    messages = httpx.get(f"{server.base}/api/v2/conversations/{cid}/messages", headers=headers).json()
+    [photo] = [m["photo"] for m in messages if "photo" in m]
+    stored = httpx.get(f"{server.base}{photo['url']}", headers=headers)
+    assert decoded_size(stored.content) == (1280, 720)
+    after = _received_over(agent_page, 3)
+    assert after["width"] * after["height"] < 1280 * 720, after  # the live picture stayed starved meanwhile
+    expect(panel.get_by_test_id("video-status")).to_have_text("live")
+    print(f"photo of {photo['size']} bytes arrived {arrived:.1f} s after the click; live picture {starved}")

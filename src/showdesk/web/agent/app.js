@@ -9,12 +9,15 @@ import { OfferAlerts } from './offers.js';
 import { InteractionBoard } from './interactions.js';
 import { preferOwnDevices } from './video.js';
 import { StatusStrip } from './status-strip.js';
+import { StaffPhotos } from './photos.js';
+import { Annotator } from './annotator.js';
 
 const $ = (selector) => document.querySelector(selector);
 const banner = new ErrorBanner($('[data-testid="error-banner"]'));
 const views = { login: $('#login-view'), desktop: $('#desktop-view') };
 const baseTitle = document.title;
 let connection = null;
+let photos = null; // the signed-in agent's access to the chats' photos
 
 const login = wireLoginForm($('#login-form'), { banner, onSignedIn: openDesktop });
 
@@ -33,12 +36,24 @@ const offers = new OfferAlerts($('#offers'), $('#offer-template'), {
   },
 });
 
+const annotator = new Annotator($('#annotator'), {
+  send: (conversationId, photo, blob, caption, clientId) => (photos
+    ? photos.sendAnnotation(conversationId, photo, blob, caption, clientId)
+    : Promise.reject(new Error('Not signed in'))),
+});
+
 const board = new InteractionBoard($('#interactions'), $('#interaction-template'), $('#empty-state'), {
   onSend: (conversationId, text) => (connection
     ? connection.sendText(conversationId, text)
     : Promise.reject(new Error('Not connected'))),
   onEnd: (conversationId) => connection?.end(conversationId),
   sendFrame: (frame) => connection?.sendVideo(frame),
+  photos: {
+    load: (photo) => (photos ? photos.load(photo) : Promise.reject(new Error('Not signed in'))),
+    annotate: (conversationId, photo, url) => {
+      annotator.open(conversationId, photo, url).catch((error) => banner.show(error));
+    },
+  },
 });
 
 const strip = new StatusStrip($('#status-strip'), { onRetry: () => connection?.reconnectNow() });
@@ -51,6 +66,9 @@ $('#sign-out').addEventListener('click', () => {
 function showLogin(error) {
   connection?.close();
   connection = null;
+  photos?.forget();
+  photos = null;
+  annotator.close();
   board.clear();
   offers.replaceAll([]);
   views.desktop.hidden = true;
@@ -65,6 +83,8 @@ function openDesktop(session) {
   views.desktop.hidden = false;
   setAgent(session.user);
   connection?.close();
+  photos?.forget();
+  photos = new StaffPhotos(session.token);
   connection = new AgentConnection({ token: session.token });
   const on = (event, fn) => connection.on(event, fn);
 
@@ -89,7 +109,8 @@ function openDesktop(session) {
     offers.addMessage(message.conversationId, message);
   });
   for (const type of ['videoRequested', 'videoStarting', 'videoSignal', 'videoStarted', 'videoHeld',
-    'videoResumed', 'videoEnd', 'videoRetrying', 'videoProblem', 'videoPreference']) {
+    'videoResumed', 'videoEnd', 'videoRetrying', 'videoProblem', 'videoPreference', 'videoPhotoRequested',
+    'videoPhotoFailed']) {
     on(type, (frame) => board.videoFrame(frame));
   }
   on('interactionEnded', ({ conversationId, by }) => {

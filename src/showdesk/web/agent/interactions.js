@@ -15,10 +15,13 @@ export class InteractionBoard {
   #onSend;
   #onEnd;
   #sendFrame;
+  #photos;
   #permissions = [];
   #panels = new Map(); // conversationId -> Panel
 
-  constructor(container, template, emptyState, { onSend, onEnd, sendFrame }) {
+  /** `photos`: `load(photo)` for the chats' photos and `annotate(conversationId, photo, url)` to mark one up. */
+  constructor(container, template, emptyState, { onSend, onEnd, sendFrame, photos }) {
+    this.#photos = photos;
     this.#container = container;
     this.#template = template;
     this.#emptyState = emptyState;
@@ -58,7 +61,7 @@ export class InteractionBoard {
     if (isNew) {
       panel = new Panel(this.#template, conversationId, {
         onSend: this.#onSend, onEnd: this.#onEnd, onClose: () => this.#remove(conversationId),
-        sendFrame: this.#sendFrame,
+        sendFrame: this.#sendFrame, photos: this.#photos,
       });
       this.#panels.set(conversationId, panel);
       this.#container.append(panel.element);
@@ -120,7 +123,7 @@ class Panel {
 
   #videoSettings = null;
 
-  constructor(template, conversationId, { onSend, onEnd, onClose, sendFrame }) {
+  constructor(template, conversationId, { onSend, onEnd, onClose, sendFrame, photos }) {
     this.conversationId = conversationId;
     this.element = template.content.firstElementChild.cloneNode(true);
     this.element.dataset.conversationId = conversationId;
@@ -129,7 +132,16 @@ class Panel {
     this.avatar = $('.interaction__avatar');
     this.queue = $('.interaction__queue');
     this.state = $('[data-testid="interaction-state"]');
-    this.log = new ChatLog($('[data-testid="chat-log"]'), { self: 'agent' });
+    this.log = new ChatLog($('[data-testid="chat-log"]'), {
+      self: 'agent',
+      photos: {
+        load: (photo) => photos.load(photo),
+        actions: [{
+          label: 'Mark up', testId: 'annotate-photo',
+          run: (photo, _message, img) => photos.annotate(conversationId, photo, img.currentSrc || img.src),
+        }],
+      },
+    });
     this.form = $('.composer');
     this.input = $('[data-testid="chat-input"]');
     this.send = $('[data-testid="chat-send"]');
@@ -182,6 +194,7 @@ class Panel {
   addMessage(message) {
     const fresh = !this.log.has(message.id);
     this.log.upsert(message);
+    if (fresh && message.photo) this.video.photoArrived(message.photo);
     if (fresh && message.from === 'customer' && !this.element.contains(document.activeElement)) {
       this.element.classList.add('interaction--unread');
     }

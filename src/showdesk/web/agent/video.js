@@ -3,6 +3,7 @@
 // and never touches its own camera; in two-way mode it sends the agent's default camera and microphone.
 
 import { PICTURE_LIMITS, PictureWatch, PROBLEM_WORDS } from './picture-watch.js';
+import { PhotoCapture } from './photo-capture.js';
 import { QualityPanel } from './quality-panel.js';
 import { mediaPath, qualityBetween, readVideoStats } from './video-stats.js';
 
@@ -69,6 +70,7 @@ export class VideoPane {
   #lastReading = null;
   #readings = 0;
   #quality;
+  #photo;
 
   /** `send(frame)` writes to the agent socket; `element` is the chat's card. */
   constructor(element, conversationId, { send }) {
@@ -83,6 +85,7 @@ export class VideoPane {
       status: $('video-status'),
       words: $('video-words'),
       request: $('request-video'),
+      capture: $('capture-photo'),
       hold: $('video-hold'),
       resume: $('video-resume'),
       end: $('end-video'),
@@ -96,6 +99,13 @@ export class VideoPane {
       zoomOut: $('camera-zoom-out'),
     };
     this.#quality = new QualityPanel(this.#ui.quality);
+    this.#photo = new PhotoCapture(this.#ui.capture, {
+      send: (frame) => this.#send(frame),
+      onWords: (words) => {
+        if (words) this.#notice = words;
+        this.#render();
+      },
+    });
     const ui = this.#ui;
     ui.request.addEventListener('click', () => {
       ui.request.disabled = true;
@@ -133,7 +143,13 @@ export class VideoPane {
 
   /** The server refused the last request (its error names no chat): let the agent try again. */
   requestRefused() {
+    if (this.#photo.pending) this.#photo.reset();
     if (this.state === 'idle' || this.state === 'ended' || this.state === 'failed') this.#render();
+  }
+
+  /** A photo showed up in the chat (the customer's still, or a marked-up copy). */
+  photoArrived(photo) {
+    this.#photo.arrived(photo);
   }
 
   onFrame(frame) {
@@ -147,6 +163,8 @@ export class VideoPane {
       case 'videoEnd': return this.#onEnd(frame);
       case 'videoRetrying': return this.#onRetrying(frame);
       case 'videoPreference': return this.#set(this.state, frame);
+      case 'videoPhotoRequested': return this.#photo.requested(frame);
+      case 'videoPhotoFailed': return this.#photo.failed(frame);
       default: return undefined;
     }
   }
@@ -340,6 +358,7 @@ export class VideoPane {
 
   #onEnd(frame) {
     this.#teardown();
+    this.#photo.reset();
     const failed = frame.video?.outcome === 'failed';
     this.#set(failed ? 'failed' : 'ended', frame);
   }
@@ -398,6 +417,7 @@ export class VideoPane {
     ui.request.disabled = !this.#chatActive || open || pending;
     ui.request.textContent = state === 'ended' || state === 'failed' ? 'Request video again' : 'Request video';
     ui.hold.hidden = !(this.#canHold && state === 'live');
+    this.#photo.render(this.#canAnswer && state === 'live');
     const adjustable = this.#canAnswer && (state === 'live' || state === 'held' || state === 'connecting');
     const preference = this.session?.preference ?? 'detail';
     const steerable = this.#canAnswer && (state === 'live' || state === 'held');

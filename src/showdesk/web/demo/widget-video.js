@@ -58,6 +58,10 @@ export class WidgetVideo {
     chat.on('videoProblem', ({ text }) => this.refresh(text));
     chat.on('videoPreference', ({ text }) => this.refresh(text)); // the agent's detail/smooth choice
     chat.on('cameraRequest', ({ text }) => this.refresh(text)); // shown as it happens; Stop stays at hand
+    // The agent's photo request: the still is taken from what is already shared, and shows in the chat.
+    chat.on('photoRequested', () => this.refresh('The agent is taking a photo of what your camera shows…'));
+    chat.on('photoSent', () => this.refresh('The photo was sent; it is in the chat.'));
+    chat.on('photoFailed', ({ text }) => this.refresh(text));
     chat.on('localStream', () => this.refresh());
     for (const event of ['state', 'agentJoined', 'agentLeft', 'chatEnded']) chat.on(event, () => this.refresh());
   }

@@ -27,7 +27,7 @@ const ui = {
   name: byTestId('chat-name'),
   start: byTestId('chat-start'),
   conversation: root.querySelector('#chat-conversation'),
-  log: new ChatLog(byTestId('chat-log'), { self: 'customer' }),
+  log: new ChatLog(byTestId('chat-log'), { self: 'customer', photos: { load: (photo) => chat.loadPhoto(photo) } }),
   composer: root.querySelector('#chat-composer'),
   input: byTestId('chat-input'),
   send: byTestId('chat-send'),

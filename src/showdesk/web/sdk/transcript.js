@@ -65,5 +65,6 @@ export function normalizeMessage(raw) {
     at: raw.at ?? null,
     displayName: raw.displayName ?? null,
     clientId: raw.clientId ?? null,
+    ...(raw.photo?.id ? { photo: Object.freeze({ ...raw.photo }) } : {}),
   });
 }

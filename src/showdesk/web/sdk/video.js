@@ -5,6 +5,7 @@
 // network change is restarted (ICE restart), each time with fresh ICE servers from the server.
 
 import { applyCameraRequest } from './camera-control.js';
+import { answerPhotoRequest } from './photo.js';
 import { ConnectionWatch } from './connection-watch.js';
 import { cameraError, videoRefusal } from './media-errors.js';
 
@@ -58,6 +59,7 @@ export class CustomerVideo {
   #extraIceServers;
   #relayOnly;
   #renewTransport; // the chat's socket may have died with the old network too
+  #uploadPhoto; // (request, blob) => the server's {photo, message}
   #settingsOf; // the Start Video block's settings (mode, sources, quality) of this chat
   #iceServers = []; // the server's, for the current session
   #stream = null; // what is being shared, kept across a relay retry
@@ -72,8 +74,9 @@ export class CustomerVideo {
   #ended = new Set(); // session ids whose end was already reported
 
   constructor({ send, emit, iceServers = [], iceTransportPolicy = 'all', renewTransport = () => {},
-                settings = () => null }) {
+                settings = () => null, uploadPhoto = null }) {
     this.#renewTransport = renewTransport;
+    this.#uploadPhoto = uploadPhoto;
     this.#settingsOf = settings;
     this.#send = send;
     this.#emit = emit;
@@ -222,6 +225,23 @@ export class CustomerVideo {
                  ok: result.ok, reason: result.reason ?? null });
   }
 
+  /** The agent asks for a full-resolution still of what the camera sees: taken from the track being sent,
+   * uploaded to the chat (where both sides see it); if it cannot be, the agent reads why. */
+  async #onPhotoRequested({ video, requestId, request, text }) {
+    this.session = video;
+    this.#emit('photoRequested', { sessionId: video.id, requestId, text });
+    const sender = this.#pc?.getSenders().find((s) => s.track?.kind === 'video') ?? null;
+    const track = this.state === 'live' ? sender?.track ?? null : null;
+    const outcome = await answerPhotoRequest(track, (blob) => this.#uploadPhoto(request, blob));
+    if (outcome.ok) {
+      const { photo = null, message = null } = outcome.result ?? {};
+      this.#emit('photoSent', { requestId, photo, message });
+      return;
+    }
+    if (outcome.error?.code === 'chat_ended') return;
+    this.#send({ type: 'videoPhotoFailed', requestId, reason: outcome.reason }); // both sides hear it back
+  }
+
   /** The other camera goes on the same sender (no renegotiation); the one before is turned off. */
   async #useCamera(before, after, sender, held) {
     if (!this.isOpen) { after.stop(); return; }
@@ -275,6 +295,9 @@ export class CustomerVideo {
       });
       case 'videoPreference': return this.#onPreference(frame);
       case 'videoCamera': return this.#onCamera(frame);
+      case 'videoPhotoRequested': return this.#onPhotoRequested(frame);
+      case 'videoPhotoFailed':
+        return this.#emit('photoFailed', { requestId: frame.requestId, reason: frame.reason, text: frame.text });
       case 'videoProblem':
         this.session = frame.video;
         return this.#emit('videoProblem', { sessionId: frame.video?.id ?? null, cause: frame.cause, text: frame.text });

@@ -43,6 +43,23 @@ export interface ChatMessage {
   readonly at: string | null;
   readonly displayName: string | null;
   readonly clientId: string | null;
+  /** A message that shows a photo: the customer's still, or the agent's marked-up copy of one. */
+  readonly photo?: ChatPhoto;
+}
+
+export interface ChatPhoto {
+  readonly id: string;
+  readonly kind: 'capture' | 'annotation';
+  readonly contentType: 'image/jpeg' | 'image/png' | 'image/webp';
+  /** Full resolution, in pixels. */
+  readonly width: number;
+  readonly height: number;
+  /** Bytes. */
+  readonly size: number;
+  /** Relative to the server; fetch it with the chat's token, or use `loadPhoto`. */
+  readonly url: string;
+  /** An annotation's original photo. */
+  readonly annotates?: string;
 }
 
 export interface RoutingInfo {
@@ -293,6 +310,12 @@ export interface ChatEventMap {
   /** The agent asks for the other camera, the torch or a zoom; the SDK does what the camera supports. */
   cameraRequest: { sessionId: string; action: 'switch' | 'torch' | 'zoom'; value: boolean | 'in' | 'out' | null;
                    text: string };
+  /** The agent asked for a photo: the SDK takes a full-resolution still of what is shared and sends it. */
+  photoRequested: { sessionId: string; requestId: string; text: string };
+  /** The photo is stored; its message (with `photo`) arrives as a `message` event too. */
+  photoSent: { requestId: string; photo: ChatPhoto | null; message: ChatMessage | null };
+  /** The photo could not be taken or sent; `text` says why (the agent reads it too). */
+  photoFailed: { requestId: string; reason: 'no_camera' | 'capture_failed' | 'upload_failed' | string; text: string };
   /** What is being shared changed (the other camera): show `localVideoStream` again. */
   localStream: { stream: MediaStream };
   /** Connected, but the agent sees no picture, a black one or a frozen one; `text` says what to do. */
@@ -346,6 +369,8 @@ export interface Chat {
   startVideo(options?: StartVideoOptions): Promise<StartVideoResult>;
   /** Stop sharing; every track the SDK was given or took is stopped. */
   stopVideo(): void;
+  /** A photo of this chat (a message's `photo`) as an object URL for an `<img>` or a download link. */
+  loadPhoto(photo: ChatPhoto): Promise<string>;
   /** Say no to the agent's request (only while `videoState` is `requested`); the chat goes on. */
   declineVideo(): void;
   /** Reconnect now instead of waiting for the next backoff step (also takes a chat back from another tab). */

@@ -7,6 +7,7 @@ import { CloseCode, ShowDeskSocket, toWebSocketUrl } from './socket.js';
 import { ChatError, errorForCloseCode } from './errors.js';
 import { videoRefusal } from './media-errors.js';
 import { CustomerVideo, defaultConstraints } from './video.js';
+import { uploadPhoto } from './photo.js';
 import { Conversation } from './conversation.js';
 import { Outbox } from './outbox.js';
 import { cleanDisplayName, newClientId, normalizeConfig } from './config.js';
@@ -43,6 +44,7 @@ export class WebChat extends Emitter {
   #connectionError = null; // the server's reason, sent just before it closes the socket
   #video;
   #videoSettings; // the Start Video block's settings: undefined until known, null when not video-capable
+  #photos = new Map(); // photo id -> Promise of its object URL
 
   constructor(config = {}) {
     super();
@@ -62,6 +64,7 @@ export class WebChat extends Emitter {
       iceTransportPolicy: this.#config.iceTransportPolicy,
       renewTransport: () => this.#socket?.renew('network changed'),
       settings: () => this.#videoSettings ?? null,
+      uploadPhoto: (request, blob) => this.#uploadPhoto(request, blob),
     });
     if (typeof window !== 'undefined') {
       // Leaving the page turns the camera off, whatever the page does next (bfcache, unload, close).
@@ -89,6 +92,49 @@ export class WebChat extends Emitter {
   get localVideoStream() { return this.#video.localStream; }
 
   hasSavedSession() { return this.#store.load() !== null; }
+
+  /**
+   * A photo of this chat (a message's `photo`) as an object URL for an `<img>` or a download link, at full
+   * resolution. The photo is fetched with the chat's token once and kept while the page lives.
+   */
+  loadPhoto(photo) {
+    if (!photo?.id) return Promise.reject(new ChatError('photo_not_found', 'There is no such photo.'));
+    let loading = this.#photos.get(photo.id);
+    if (!loading) {
+      loading = this.#fetchPhoto(photo);
+      this.#photos.set(photo.id, loading);
+      loading.catch(() => this.#photos.delete(photo.id));
+    }
+    return loading;
+  }
+
+  async #fetchPhoto(photo) {
+    if (!this.#token) throw new ChatError('chat_not_active', 'Photos can be seen while the chat is open.');
+    let response;
+    try {
+      response = await fetch(new URL(photo.url, this.#config.serverUrl), {
+        headers: { Authorization: `Bearer ${this.#token}` },
+      });
+    } catch {
+      throw new ChatError('network_error', 'The photo could not be loaded.');
+    }
+    if (!response.ok) {
+      const body = await response.json().catch(() => null);
+      throw new ChatError(body?.code ?? 'photo_not_found', body?.message ?? 'The photo could not be loaded.');
+    }
+    return URL.createObjectURL(await response.blob());
+  }
+
+  /** The agent asked for a photo: the SDK's camera still goes to the chat under the chat's own token. */
+  #uploadPhoto(request, blob) {
+    if (!this.#token || !this.#conversation.id) {
+      return Promise.reject(new ChatError('chat_not_active', 'There is no open chat to send the photo to.'));
+    }
+    const url = new URL(`/api/v2/conversations/${encodeURIComponent(this.#conversation.id)}/photos`,
+      this.#config.serverUrl);
+    url.searchParams.set('request', request);
+    return uploadPhoto({ url: url.toString(), token: this.#token, blob });
+  }
 
   /** Resume the saved chat of this tab if there is one, otherwise start a new chat. */
   startChat({ displayName } = {}) {

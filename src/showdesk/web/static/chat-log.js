@@ -1,21 +1,28 @@
 // A chat transcript on screen, shared by the customer widget and the agent desktop.
 // Messages are deduplicated by id and kept in seq order; all text goes in through textContent,
-// so whatever a participant types is shown literally and never parsed as HTML.
+// so whatever a participant types is shown literally and never parsed as HTML. A message that carries
+// a photo shows it as an `<img>` at its full resolution (scaled down on screen only), with a download link.
+
+import { photoFigure } from './chat-photo.js';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 export class ChatLog {
   #list;
   #self;
+  #photos;
   #byId = new Map();
 
   /**
    * @param {HTMLElement} list the `<ol>` that holds the messages
-   * @param {{self: 'customer'|'agent'}} options whose messages are "mine" on this screen
+   * @param {{self: 'customer'|'agent', photos?: {load: (photo) => Promise<string>,
+   *   actions?: {label: string, testId: string, run: (photo, message) => void}[]}}} options
+   *   whose messages are "mine" on this screen; how photos are loaded (object URLs) and what can be done with one
    */
-  constructor(list, { self }) {
+  constructor(list, { self, photos = null }) {
     this.#list = list;
     this.#self = self;
+    this.#photos = photos;
   }
 
   get element() { return this.#list; }
@@ -81,7 +88,13 @@ export class ChatLog {
     this.#list.scrollTop = this.#list.scrollHeight;
   }
 
-  #build({ from, text, displayName, at }) {
+  #build(message) {
+    const item = this.#buildText(message);
+    if (message.photo && this.#photos) item.append(photoFigure(message, this.#photos));
+    return item;
+  }
+
+  #buildText({ from, text, displayName, at }) {
     const item = document.createElement('li');
     const role = from === 'system' ? 'system' : from === this.#self ? 'mine' : 'theirs';
     item.className = `msg msg--${role}`;

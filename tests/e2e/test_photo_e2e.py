@@ -1,0 +1,178 @@
+"""HD photo: the agent presses Capture photo during live video; the customer's device takes a still at the
+camera's own resolution and sends it; both transcripts show it at full
+resolution, the API serves it; the agent marks it up and the customer sees the marks. A photo that cannot
+be sent is said in words, and the chat goes on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect
+
+from tests.e2e.conftest import CHROMIUM, HEADLESS_FLAGS, Contexts
+from tests.e2e.pages import AgentPage, CustomerPage, open_contexts, wait_until
+from tests.support.chromium import FAKE_MEDIA
+from tests.support.images import decoded_size
+from tests.support.server import ServerProcess
+from tests.support.y4m import CUSTOMER_PICTURE, write_quadrants
+
+CAMERA = (1920, 1080)  # the fake camera's own resolution
+
+NATURAL_SIZE = "(img) => img.complete && img.naturalWidth ? [img.naturalWidth, img.naturalHeight] : null"
+
+# The colour under a point of a loaded image, read through a canvas the size of the image.
+PIXEL = """([img, x, y]) => {
+  const canvas = document.createElement('canvas');
+  canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
+  const g = canvas.getContext('2d');
+  g.drawImage(img, 0, 0);
+  return Array.from(g.getImageData(x, y, 1, 1).data.slice(0, 3));
+}"""
+
+
+@pytest.fixture(scope="module")
+def hd_camera_browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    width, height = CAMERA
+    picture = write_quadrants(tmp_path_factory.mktemp("camera") / "hd.y4m", CUSTOMER_PICTURE, width, height, frames=5)
+    args = [
+        *HEADLESS_FLAGS,
+        *FAKE_MEDIA,
+        f"--use-file-for-fake-video-capture={picture}",
+        "--use-fake-ui-for-media-stream",
+    ]
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def hd_people(hd_camera_browser: Browser, request: pytest.FixtureRequest) -> Iterator[Contexts]:
+    yield from open_contexts(hd_camera_browser, request)
+
+
+def live_video(server: ServerProcess, people: Contexts) -> tuple[Page, Page, Locator]:
+    agent_page, customer_page = people.new_page(), people.new_page()
+    agent = AgentPage(agent_page, server).login().go_on_queue()
+    customer = CustomerPage(customer_page, server).open().start_chat("Ann")
+    panel = agent.accept()
+    customer.expect_line("joined the chat")
+    panel.get_by_test_id("request-video").click()
+    customer_page.get_by_test_id("video-accept").click()
+    expect(panel.get_by_test_id("video-status")).to_have_text("live", timeout=15_000)
+    return agent_page, customer_page, panel
+
+
+def loaded_size(img: Locator) -> list[int]:
+    return wait_until(lambda: img.evaluate(NATURAL_SIZE), what="the photo loaded")  # type: ignore[no-any-return]
+
+
+def transcript(server: ServerProcess, conversation_id: str) -> list[dict[str, Any]]:
+    headers = {"authorization": f"Bearer {server.login()}"}
+    response = httpx.get(f"{server.base}/api/v2/conversations/{conversation_id}/messages", headers=headers)
+    response.raise_for_status()
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_a_captured_photo_shows_at_full_resolution_on_both_sides_and_in_the_api(
+    server: ServerProcess, hd_people: Contexts
+) -> None:
+    agent_page, customer_page, panel = live_video(server, hd_people)
+    panel.get_by_test_id("capture-photo").click()
+
+    expect(panel.get_by_test_id("capture-photo")).to_have_text("Taking a photo…")
+    agent_photo = panel.get_by_test_id("chat-log").get_by_test_id("chat-photo")
+    customer_photo = customer_page.get_by_test_id("chat-log").get_by_test_id("chat-photo")
+    assert loaded_size(agent_photo) == list(CAMERA)
+    assert loaded_size(customer_photo) == list(CAMERA)
+    expect(panel.get_by_test_id("capture-photo")).to_have_text("Capture photo")
+    expect(panel.get_by_test_id("capture-photo")).to_be_enabled()
+    # The still is the camera's picture: its four colours, top-left to bottom-right.
+    for (x, y), colour in zip(((10, 10), (1900, 10), (10, 1070), (1900, 1070)), CUSTOMER_PICTURE, strict=True):
+        got = agent_page.evaluate(PIXEL, [agent_photo.element_handle(), x, y])
+        assert all(abs(a - b) < 40 for a, b in zip(got, colour, strict=True)), (x, y, got, colour)
+    expect(customer_page.get_by_test_id("chat-log")).to_contain_text("Dana Agent asked for a photo of the product.")
+    expect(panel.get_by_test_id("photo-download")).to_contain_text(f"{CAMERA[0]} \N{MULTIPLICATION SIGN} {CAMERA[1]}")
+
+    # The stored transcript has the request and the photo; the API serves the file itself.
+    cid = panel.get_attribute("data-conversation-id")
+    assert cid is not None
+    messages = transcript(server, cid)
+    [photo_message] = [m for m in messages if "photo" in m]
+    assert photo_message["from"] == "customer" and photo_message["text"] == "Photo of the product (1920 x 1080 pixels)"
+    assert any(m["text"] == "Dana Agent asked for a photo of the product." for m in messages)
+    photo = photo_message["photo"]
+    response = httpx.get(f"{server.base}{photo['url']}", headers={"authorization": f"Bearer {server.login()}"})
+    assert response.status_code == 200 and response.headers["content-type"] == photo["contentType"]
+    assert decoded_size(response.content) == CAMERA and len(response.content) == photo["size"]
+    assert httpx.get(f"{server.base}{photo['url']}").status_code == 401  # never a plain public URL
+    # The chat goes on after it.
+    CustomerPage(customer_page, server).say("Can you see the label now?")
+    expect(panel.get_by_test_id("chat-log")).to_contain_text("Can you see the label now?")
+
+
+def test_the_agent_marks_up_the_photo_and_the_customer_sees_the_marks(
+    server: ServerProcess, hd_people: Contexts
+) -> None:
+    agent_page, customer_page, panel = live_video(server, hd_people)
+    panel.get_by_test_id("capture-photo").click()
+    loaded_size(panel.get_by_test_id("chat-log").get_by_test_id("chat-photo"))
+
+    panel.get_by_test_id("annotate-photo").click()
+    canvas = agent_page.get_by_test_id("annotation-canvas")
+    expect(canvas).to_be_visible()
+    assert canvas.evaluate("(c) => [c.width, c.height]") == list(CAMERA)
+    box = canvas.bounding_box()
+    assert box is not None
+    # A circle around the top-left quarter's middle, and an arrow into it from the bottom-right.
+    scale = box["width"] / CAMERA[0]
+    at = lambda x, y: (box["x"] + x * scale, box["y"] + y * scale)  # noqa: E731 - photo pixels to the screen
+    agent_page.mouse.move(*at(300, 150))
+    agent_page.mouse.down()
+    agent_page.mouse.move(*at(500, 300), steps=5)
+    agent_page.mouse.move(*at(660, 390), steps=5)
+    agent_page.mouse.up()
+    agent_page.get_by_test_id("annotation-circle").click()
+    agent_page.mouse.move(*at(1200, 700))
+    agent_page.mouse.down()
+    agent_page.mouse.move(*at(1600, 1000), steps=8)
+    agent_page.mouse.up()
+    agent_page.get_by_test_id("annotation-caption").fill("this screw <b>here</b>")
+    agent_page.get_by_test_id("annotation-send").click()
+    expect(canvas).to_be_hidden()
+
+    customer_photos = customer_page.get_by_test_id("chat-log").get_by_test_id("chat-photo")
+    expect(customer_photos).to_have_count(2)
+    marked = customer_photos.nth(1)
+    assert loaded_size(marked) == list(CAMERA)
+    expect(customer_page.get_by_test_id("chat-log")).to_contain_text("this screw <b>here</b>")  # text, not markup
+    pixel = lambda x, y: customer_page.evaluate(PIXEL, [marked.element_handle(), x, y])  # noqa: E731
+    red = lambda rgb: rgb[0] > 200 and rgb[1] < 80 and rgb[2] < 80  # noqa: E731
+    assert red(pixel(480, 285)), pixel(480, 285)  # on the arrow's shaft (the picture there is not red)
+    assert red(pixel(1400, 700)), pixel(1400, 700)  # the top of the circle
+    assert not red(pixel(1400, 850)), pixel(1400, 850)  # inside the circle: the photo as it was
+    cid = panel.get_attribute("data-conversation-id")
+    assert cid is not None
+    messages = transcript(server, cid)
+    original, copy = [m for m in messages if "photo" in m]
+    assert (copy["from"], copy["text"]) == ("agent", "this screw <b>here</b>")
+    assert copy["photo"]["kind"] == "annotation" and copy["photo"]["annotates"] == original["photo"]["id"]
+
+
+def test_a_photo_that_cannot_be_sent_is_said_in_words_and_the_chat_goes_on(
+    server: ServerProcess, hd_people: Contexts
+) -> None:
+    _, customer_page, panel = live_video(server, hd_people)
+    customer_page.route("**/photos?**", lambda route: route.abort("connectionreset"))
+
+    panel.get_by_test_id("capture-photo").click()
+
+    expect(panel.get_by_test_id("video-words")).to_contain_text("could not be sent", timeout=30_000)
+    expect(panel.get_by_test_id("capture-photo")).to_be_enabled()
+    expect(customer_page.get_by_test_id("chat-log")).to_contain_text("could not be sent")
+    expect(panel.get_by_test_id("video-status")).to_have_text("live")  # the video is untouched
+    customer_page.unroute("**/photos?**")
+    panel.get_by_test_id("capture-photo").click()  # and a second try goes through
+    assert loaded_size(panel.get_by_test_id("chat-log").get_by_test_id("chat-photo")) == list(CAMERA)
