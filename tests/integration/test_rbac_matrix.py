@@ -132,6 +132,11 @@ ROUTES: list[tuple[str, str, frozenset[P], Any]] = [
     ("GET", "/api/v2/audit", frozenset({P.AUDIT_VIEW}), None),
     ("GET", "/api/v2/conversations/{conversation_id}", frozenset({P.TRANSCRIPT_VIEW}), None),
     ("GET", "/api/v2/conversations/{conversation_id}/messages", frozenset({P.TRANSCRIPT_VIEW}), None),
+    # Photos: the chat's own agent, or transcript:view (the matrix's conversation has no agent yet).
+    ("GET", "/api/v2/conversations/{conversation_id}/photos", frozenset({P.TRANSCRIPT_VIEW}), None),
+    ("GET", "/api/v2/conversations/{conversation_id}/photos/{photo_id}", frozenset({P.TRANSCRIPT_VIEW}), None),
+    # The agent's marked-up copy: chat:answer, then the chat must be their own (a missing one: 404).
+    ("POST", "/api/v2/conversations/{conversation_id}/photos", frozenset({P.CHAT_ANSWER}), None),
     ("GET", "/api/v2/analytics/supervisor", frozenset({P.ANALYTICS_VIEW}), None),
 ]
 PUBLIC = {("POST", "/api/v2/auth/login")}
@@ -226,7 +231,7 @@ def _path(template: str, method: str, targets: dict[str, str]) -> str:
         # reads and the harmless changes go to real entities; deletes and the rest to missing ones
         real = method == "GET" or (method in ("PATCH", "PUT") and key in ("user_id", "queue_id", "deployment_id"))
         path = path.replace("{" + key + "}", value if real else MISSING)
-    for placeholder in ("{skill_id}", "{role_id}", "{client_id}", "{server_id}"):
+    for placeholder in ("{skill_id}", "{role_id}", "{client_id}", "{server_id}", "{photo_id}"):
         path = path.replace(placeholder, MISSING)
     if method == "POST" and path.endswith("/publish"):
         path = path.replace(MISSING, targets["flow_id"])  # publishing the demo flow again changes nothing
@@ -296,6 +301,7 @@ WS_ACTIONS: list[tuple[dict[str, Any], P]] = [
     ({"type": "videoStatus", "conversationId": MISSING, "state": "live"}, P.VIDEO_ANSWER),
     ({"type": "videoPreference", "conversationId": MISSING, "preference": "smooth"}, P.VIDEO_ANSWER),
     ({"type": "videoCamera", "conversationId": MISSING, "action": "switch"}, P.VIDEO_ANSWER),
+    ({"type": "videoPhoto", "conversationId": MISSING}, P.VIDEO_ANSWER),
     ({"type": "videoHold", "conversationId": MISSING}, P.VIDEO_HOLD),
     ({"type": "videoResume", "conversationId": MISSING}, P.VIDEO_HOLD),
     ({"type": "videoEnd", "conversationId": MISSING}, P.VIDEO_ANSWER),
