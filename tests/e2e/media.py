@@ -97,3 +97,13 @@ def shows_picture(video: Locator, expected: tuple[Rgb, ...], tolerance: int = 45
         max(abs(a - b) for a, b in zip(got, want, strict=True)) <= tolerance
         for got, want in zip(seen, expected, strict=True)
     )
+
+
+NATURAL_SIZE = "(img) => img.complete && img.naturalWidth ? [img.naturalWidth, img.naturalHeight] : null"
+
+
+def loaded(img: Locator) -> list[int] | None:
+    """The image's natural size once it is on the page and decoded; None until then (never waits)."""
+    if not img.count():
+        return None
+    return img.first.evaluate(NATURAL_SIZE)  # type: ignore[no-any-return]

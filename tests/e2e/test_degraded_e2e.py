@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
 from tests.e2e.conftest import HEADLESS_FLAGS, Contexts
-from tests.e2e.media import watch_media
+from tests.e2e.media import loaded, watch_media
 from tests.e2e.pages import AgentPage, CustomerPage, wait_until
 from tests.support.chromium import FAKE_MEDIA
 from tests.support.images import decoded_size
@@ -114,9 +114,6 @@ def test_detail_keeps_the_resolution_and_smooth_keeps_the_frames_on_a_slow_uplin
     assert smooth["width"] * smooth["height"] < detail["width"] * detail["height"], (detail, smooth)  # ... not pixels
 
 
-NATURAL_SIZE = "(img) => img.complete && img.naturalWidth ? [img.naturalWidth, img.naturalHeight] : null"
-
-
 @pytest.mark.parametrize("customer_browser", [4], indirect=True)  # fine detail: a photo of real size
 def test_an_hd_photo_arrives_at_full_resolution_while_the_stream_is_starved(
     server: ServerProcess, net: CustomerNetwork, customer_and_agent: tuple[Contexts, Contexts]
@@ -142,11 +139,11 @@ def test_an_hd_photo_arrives_at_full_resolution_while_the_stream_is_starved(
     panel.get_by_test_id("capture-photo").click()
 
     agent_photo = panel.get_by_test_id("chat-log").get_by_test_id("chat-photo")
-    size = wait_until(lambda: agent_photo.evaluate(NATURAL_SIZE), timeout=90, what="the photo on the agent's side")
+    size = wait_until(lambda: loaded(agent_photo), timeout=90, what="the photo on the agent's side")
     arrived = time.monotonic() - clicked
     assert size == [1280, 720]  # the camera's full resolution, over the same 300 kbit/s uplink
     customer_photo = customer_page.get_by_test_id("chat-log").get_by_test_id("chat-photo")
-    assert wait_until(lambda: customer_photo.evaluate(NATURAL_SIZE), what="the photo on the customer's side") == size
+    assert wait_until(lambda: loaded(customer_photo), what="the photo on the customer's side") == size
     cid = panel.get_attribute("data-conversation-id")
     headers = {"authorization": f"Bearer {server.login()}"}
     messages = httpx.get(f"{server.base}/api/v2/conversations/{cid}/messages", headers=headers).json()

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 
 from tests.e2e.conftest import CHROMIUM, HEADLESS_FLAGS, Contexts
+from tests.e2e.media import loaded
 from tests.e2e.pages import AgentPage, CustomerPage, open_contexts, wait_until
 from tests.support.chromium import FAKE_MEDIA
 from tests.support.images import decoded_size
@@ -21,7 +22,6 @@ from tests.support.y4m import CUSTOMER_PICTURE, write_quadrants
 
 CAMERA = (1920, 1080)  # the fake camera's own resolution
 
-NATURAL_SIZE = "(img) => img.complete && img.naturalWidth ? [img.naturalWidth, img.naturalHeight] : null"
 
 # The colour under a point of a loaded image, read through a canvas the size of the image.
 PIXEL = """([img, x, y]) => {
@@ -66,7 +66,7 @@ def live_video(server: ServerProcess, people: Contexts) -> tuple[Page, Page, Loc
 
 
 def loaded_size(img: Locator) -> list[int]:
-    return wait_until(lambda: img.evaluate(NATURAL_SIZE), what="the photo loaded")  # type: ignore[no-any-return]
+    return wait_until(lambda: loaded(img), timeout=30, what="the photo loaded")  # type: ignore[no-any-return]
 
 
 def transcript(server: ServerProcess, conversation_id: str) -> list[dict[str, Any]]:

@@ -232,3 +232,16 @@ async def test_an_ended_chat_takes_no_upload() -> None:
     with pytest.raises(Conflict) as ended:
         await sd.photos.customer_upload(claims, asked["request"], "image/jpeg", encoded(64, 64))
     assert ended.value.code == "chat_ended"
+
+
+async def test_a_failure_reported_after_the_video_ended_is_still_said() -> None:
+    sd, recorder, _ = await demo_services()
+    conv_id, claims, agent = await live_chat(sd)
+    await recorder.watch(conversation_topic(conv_id))
+    asked = await ask(sd, recorder, conv_id, agent)
+    await sd.video.agent_end(agent, conv_id)
+
+    await sd.photos.customer_failed(claims, asked["requestId"], "no_camera")
+
+    [failed] = recorder.of(conversation_topic(conv_id), "videoPhotoFailed")
+    assert failed["video"]["state"] == "ended" and "camera is not sharing" in failed["text"]

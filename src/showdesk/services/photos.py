@@ -125,7 +125,10 @@ class PhotoService:
         if not isinstance(request_id, str) or not request_id:
             raise NotFound("requestId names no photo request", code="photo_request_not_found")
         text = photo_failure_text(reason)
-        session = await self._video.open_session(conv.id)
+        sessions = await self._video.sessions(conv.id)  # the video may have ended since the request
+        if not sessions:
+            raise NotFound("there is no video in this chat to take a photo from", code="video_not_found")
+        session = sessions[-1]
         await self._messages.post_system(conv.id, text)
         extra = {"requestId": request_id, "reason": reason if isinstance(reason, str) else "capture_failed"}
         await publish(self._bus, VideoPhotoFailed(conv.id, session=session.to_wire(), text=text, extra=extra))
