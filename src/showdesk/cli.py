@@ -64,6 +64,20 @@ def serve(
             "at start and hourly; 0 keeps them forever",
         ),
     ] = 0,
+    idle_timeout: Annotated[
+        float,
+        typer.Option(
+            min=1, envvar="SHOWDESK_IDLE_TIMEOUT", help="seconds a socket may stay silent before it is closed"
+        ),
+    ] = 45.0,
+    guest_message_rate: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            envvar="SHOWDESK_GUEST_MESSAGE_RATE",
+            help="messages a second a customer may send (bursts of twice that); 0: no limit",
+        ),
+    ] = 2.0,
 ) -> None:
     """Run the server."""
     import uvicorn
@@ -84,6 +98,8 @@ def serve(
         offer_timeout=offer_timeout,
         agent_grace=agent_grace,
         retention_days=retention_days,
+        guest_message_rate=guest_message_rate,
+        idle_timeout=idle_timeout,
     )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", ws_max_size=1 << 20)
 

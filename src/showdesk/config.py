@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     agent_grace: float = 10.0
     public_origin: str | None = None  # the origin customers' browsers see, when behind a proxy
     retention_days: int = Field(default=0, ge=0)  # days an ended chat's records are kept; 0: forever
+    idle_timeout: float = Field(default=45.0, gt=0)  # seconds a socket may stay silent (clients ping every 15 s)
+    guest_message_rate: float = Field(default=2.0, ge=0)  # a customer's messages a second (burst twice); 0: no limit
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()

@@ -179,6 +179,17 @@ class PresenceChanged(AgentEvent):
 
 
 @dataclass(frozen=True)
+class SignedOut(AgentEvent):
+    """An access token was signed out: the sockets opened with it close, on every node."""
+
+    type: ClassVar[str] = "signedOut"
+    jti: str = field(kw_only=True)
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type, "jti": self.jti}
+
+
+@dataclass(frozen=True)
 class DirectoryChanged(Event):
     """A user's roles, skills or status, or a role's permissions, changed: every node forgets what it cached."""
 
@@ -313,6 +324,7 @@ CATALOGUE: tuple[type[Event], ...] = (
     InteractionAssigned,
     InteractionEnded,
     PresenceChanged,
+    SignedOut,
     DirectoryChanged,
     VideoRequested,
     VideoStarting,

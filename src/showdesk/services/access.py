@@ -11,8 +11,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from showdesk.domain.api_clients import ApiClient
 from showdesk.domain.directory import User, permissions_of
 from showdesk.domain.errors import Forbidden, Unauthenticated
+from showdesk.domain.events import SignedOut
 from showdesk.domain.permissions import Permission
-from showdesk.services.ports import Clock, Store
+from showdesk.services.ports import Bus, Clock, Store
+from showdesk.services.publishing import publish
 from showdesk.services.settings import ServiceSettings
 from showdesk.services.tokens import AgentClaims, TokenCodec
 
@@ -48,8 +50,11 @@ class Principal:
 
 
 class AccessService:
-    def __init__(self, store: Store, clock: Clock, tokens: TokenCodec, settings: ServiceSettings) -> None:
+    def __init__(
+        self, store: Store, clock: Clock, tokens: TokenCodec, settings: ServiceSettings, bus: Bus | None = None
+    ) -> None:
         self._store = store
+        self._bus = bus
         self._clock = clock
         self._tokens = tokens
         self._settings = settings
@@ -88,7 +93,10 @@ class AccessService:
         return token, ttl
 
     async def logout(self, principal: Principal) -> None:
+        """The token stops working at once, and the sockets opened with it close (on every node)."""
         await self._store.revoke_token(principal.claims.jti, principal.claims.expires_at)
+        if self._bus is not None:
+            await publish(self._bus, SignedOut(principal.user.id, jti=principal.claims.jti))
 
     async def authenticate(self, token: object) -> Principal:
         """The principal behind an access token, read fresh: disabled users and revoked tokens fail."""

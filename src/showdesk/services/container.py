@@ -41,7 +41,7 @@ class Services:
         self.clock = clock
         self.settings = settings
         tokens = TokenCodec(settings.secret_key)
-        self.access = AccessService(store, clock, tokens, settings)
+        self.access = AccessService(store, clock, tokens, settings, bus)
         self.messages = MessageService(store, bus, clock)
         self.router = Router(store, bus, clock, self.messages, settings)
         self.ice = IceServers(store, clock, ice or IceSettings(), mint_turn)

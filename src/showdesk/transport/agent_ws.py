@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket
 
 from showdesk.domain.errors import ShowDeskError, Unauthenticated
-from showdesk.domain.events import agent_topic, conversation_topic
+from showdesk.domain.events import DIRECTORY_TOPIC, agent_topic, conversation_topic
 from showdesk.domain.permissions import Permission
 from showdesk.domain.routing import Presence
 from showdesk.services.access import Principal
@@ -26,15 +26,20 @@ _PRESENCE = {"on_queue": Presence.ON_QUEUE, "off_queue": Presence.OFF_QUEUE}
 
 
 class AgentSession:
-    def __init__(self, sd: Services, conn: Connection, principal: Principal) -> None:
+    def __init__(self, sd: Services, conn: Connection, principal: Principal, token: str) -> None:
         self.sd = sd
         self.conn = conn
         self.principal = principal
+        self.token = token  # checked again when the directory changes or a token is signed out
         self.own = OwnMessages("agent")
         self.messages = Lane(self.report)  # chat messages: stored in frame order, acked as they commit
         self.subscription = sd.bus.subscribe(self.deliver)
 
     async def deliver(self, frame: dict[str, Any]) -> None:
+        kind = frame.get("type")
+        if kind in ("directoryChanged", "signedOut"):  # not for the desktop: may this socket stay open?
+            await self.still_allowed(frame)
+            return
         # Follow the agent's interactions: their chat reaches every desktop the agent has open.
         if frame.get("type") == "interaction":
             await self.subscription.add(conversation_topic(frame["conversationId"]))
@@ -47,9 +52,24 @@ class AgentSession:
         if frame.get("type") == "interactionEnded":
             await self.subscription.remove(conversation_topic(frame["conversationId"]))
 
+    async def still_allowed(self, frame: dict[str, Any]) -> None:
+        """A disabled account, a removed permission or a signed-out token closes the live socket at once."""
+        if frame.get("userId") not in (None, self.principal.user.id):
+            return
+        try:
+            if frame.get("type") == "signedOut" and frame.get("jti") != self.principal.claims.jti:
+                return
+            current = await self.sd.access.authenticate(self.token)
+            self.principal = await self.sd.access.require(current, Permission.CHAT_ANSWER)
+        except ShowDeskError as exc:
+            self.conn.send_error(exc, ref="auth")
+            code = CLOSE_UNAUTHENTICATED if isinstance(exc, Unauthenticated) else CLOSE_FORBIDDEN
+            await self.conn.close(code, exc.code)
+
     async def ready(self) -> None:
         user = self.principal.user
         await self.subscription.add(agent_topic(user.id))
+        await self.subscription.add(DIRECTORY_TOPIC)
         await self.sd.router.agent_connected(user)
         interactions = []
         for conv in await self.sd.chat.agent_interactions(self.principal):
@@ -166,7 +186,7 @@ class AgentSession:
         )
 
 
-async def _authenticate(sd: Services, conn: Connection) -> Principal:
+async def _authenticate(sd: Services, conn: Connection) -> tuple[Principal, str]:
     try:
         first = await asyncio.wait_for(conn.first_frame(), AUTH_TIMEOUT)
     except TimeoutError as exc:
@@ -175,23 +195,24 @@ async def _authenticate(sd: Services, conn: Connection) -> Principal:
         raise Unauthenticated("the socket closed before authenticating", code="auth_required")
     if first.get("type") != "auth":
         raise Unauthenticated("the first frame must be {type: auth, token}", code="auth_required")
-    principal = await sd.access.authenticate(first.get("token"))
-    return await sd.access.require(principal, Permission.CHAT_ANSWER)
+    token = first.get("token")
+    principal = await sd.access.authenticate(token)
+    return await sd.access.require(principal, Permission.CHAT_ANSWER), str(token)
 
 
 @gateway.websocket("/ws/v1/agent")
 async def agent_socket(ws: WebSocket) -> None:
     sd: Services = ws.app.state.services
-    conn = Connection(ws)
+    conn = Connection(ws, ws.app.state.settings.idle_timeout)
     await conn.open()
     try:
-        principal = await _authenticate(sd, conn)
+        principal, token = await _authenticate(sd, conn)
     except ShowDeskError as exc:
         conn.send_error(exc, ref="auth")
         code = CLOSE_UNAUTHENTICATED if isinstance(exc, Unauthenticated) else CLOSE_FORBIDDEN
         await conn.close(code, exc.code)
         return
-    session = AgentSession(sd, conn, principal)
+    session = AgentSession(sd, conn, principal, token)
     try:
         await session.ready()
         async for frame in conn.frames():

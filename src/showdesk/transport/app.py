@@ -29,6 +29,7 @@ from showdesk.transport.gc_policy import GcPolicy
 from showdesk.transport.guest_presence import GuestPresence
 from showdesk.transport.metrics import Metrics
 from showdesk.transport.photo_cors import PhotoCors
+from showdesk.transport.rate_limits import GuestRateLimits
 from showdesk.transport.rest import api, oauth
 from showdesk.transport.static import mount_web
 
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.guest_presence = GuestPresence()
+    app.state.guest_limits = GuestRateLimits(settings.guest_message_rate)
     app.state.ready = False
     install_error_handlers(app)
     app.add_middleware(PhotoCors)

@@ -12,15 +12,19 @@ from showdesk.services.container import Services
 from showdesk.services.tokens import GuestClaims
 from showdesk.transport.guest_presence import GuestPresence
 from showdesk.transport.own_messages import OwnMessages
+from showdesk.transport.rate_limits import GuestRateLimits
 from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
 
 gateway = APIRouter()
 
 
 class GuestSession:
-    def __init__(self, sd: Services, conn: Connection, deployment_id: str, presence: GuestPresence) -> None:
+    def __init__(
+        self, sd: Services, conn: Connection, deployment_id: str, presence: GuestPresence, limits: GuestRateLimits
+    ) -> None:
         self.sd = sd
         self.presence = presence
+        self.limits = limits
         self.conn = conn
         self.deployment_id = deployment_id
         self.claims: GuestClaims | None = None
@@ -44,6 +48,7 @@ class GuestSession:
             await self.resume(frame)
         elif kind == "message":
             claims = self.require_chat()
+            self.limits.check_message(claims.conversation_id)
             self.own.sending(frame.get("clientId"))
             # One conversation per guest socket, typed by a person: awaiting the commit here costs
             # nothing in order or speed, and saves a task per message (agent sockets pipeline theirs).
@@ -160,7 +165,7 @@ class GuestSession:
 @gateway.websocket("/ws/v1/guest")
 async def guest_socket(ws: WebSocket) -> None:
     sd: Services = ws.app.state.services
-    conn = Connection(ws)
+    conn = Connection(ws, ws.app.state.settings.idle_timeout)
     await conn.open()
     try:
         await sd.chat.check_origin(
@@ -170,7 +175,8 @@ async def guest_socket(ws: WebSocket) -> None:
         conn.send_error(exc)
         await conn.close(CLOSE_FORBIDDEN, exc.code)
         return
-    session = GuestSession(sd, conn, ws.query_params.get("deploymentId", ""), ws.app.state.guest_presence)
+    state = ws.app.state
+    session = GuestSession(sd, conn, ws.query_params.get("deploymentId", ""), state.guest_presence, state.guest_limits)
     try:
         async for frame in conn.frames():
             try:

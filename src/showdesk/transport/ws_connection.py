@@ -67,7 +67,11 @@ class Connection:
             self._writer = asyncio.create_task(self._write(paused))
 
     def send_error(self, exc: ShowDeskError, ref: Any = None) -> None:
-        self.send({"type": "error", "code": exc.code, "message": exc.message, "ref": ref})
+        frame = {"type": "error", "code": exc.code, "message": exc.message, "ref": ref}
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            frame["retryAfterMs"] = round(retry_after * 1000)
+        self.send(frame)
 
     async def close(self, code: int = 1000, reason: str = "") -> None:
         """Flush what is queued, then close."""

@@ -45,6 +45,7 @@ export class WebChat extends Emitter {
   #video;
   #videoSettings; // the Start Video block's settings: undefined until known, null when not video-capable
   #photos = new Map(); // photo id -> Promise of its object URL
+  #paced = null; // the timer that sends the outbox again after the server said "too fast"
 
   constructor(config = {}) {
     super();
@@ -172,7 +173,7 @@ export class WebChat extends Emitter {
     const clientId = newClientId();
     const frame = { type: 'message', clientId, text: value };
     const acked = this.#outbox.add(frame);
-    if (this.#token && this.#handshake === null) this.#socket?.send(frame, { queue: false });
+    if (this.#token && this.#handshake === null && !this.#paced) this.#socket?.send(frame, { queue: false });
     return acked;
   }
 
@@ -357,6 +358,11 @@ export class WebChat extends Emitter {
 
   #onServerError(frame) {
     const error = ChatError.fromFrame(frame);
+    if (frame.code === 'rate_limited' && this.#outbox.has(frame.ref)) {
+      // Typed faster than the chat takes: the messages wait their turn, in order, rather than being lost.
+      this.#resendLater(Number(frame.retryAfterMs) || 500);
+      return;
+    }
     if (this.#video.onError(error)) {
       // a refused video frame: startVideo() rejects, or the video ends; the chat is untouched
     } else if (frame.ref != null && this.#outbox.reject(frame.ref, error)) {
@@ -371,6 +377,16 @@ export class WebChat extends Emitter {
       }
     }
     this.emit('error', error);
+  }
+
+  /** Every message not yet acknowledged goes again, oldest first, once the limit allows; new ones wait. */
+  #resendLater(delayMs) {
+    if (this.#paced) return;
+    this.#paced = setTimeout(() => {
+      this.#paced = null;
+      if (!this.#token || this.#handshake !== null) return; // the next handshake sends them
+      for (const frame of this.#outbox.frames()) this.#socket?.send(frame, { queue: false });
+    }, Math.min(Math.max(delayMs, 50), 10_000));
   }
 
   #onHandshakeRefused(error) {
