@@ -26,6 +26,7 @@ SAMPLE = {
     "session_id": "vid_1",
     "to": "agent",
     "signal": {"signal": "offer", "sdp": "v=0"},
+    "jti": "t_1",
 }
 
 
