@@ -15,8 +15,8 @@ from tests.support.ws_clients import Agent, Guest
 
 
 @pytest.fixture(scope="module")
-def server():
-    proc = ServerProcess().start()
+def server(backend: str):
+    proc = ServerProcess(backend=backend).start()
     yield proc
     proc.cleanup()
 

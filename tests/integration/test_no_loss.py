@@ -21,8 +21,8 @@ KILL_AFTER_ACKS = 300
 
 
 @pytest.fixture
-def server() -> Iterator[ServerProcess]:
-    proc = ServerProcess("--guest-message-rate", "0", "--agent-grace", "30").start()
+def server(backend: str) -> Iterator[ServerProcess]:
+    proc = ServerProcess("--guest-message-rate", "0", "--agent-grace", "30", backend=backend).start()
     yield proc
     proc.cleanup()
 

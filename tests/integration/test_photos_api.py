@@ -17,10 +17,10 @@ from tests.support.ws_clients import Agent, Guest
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[ServerProcess]:
-    proc = ServerProcess().start()
+def server(backend: str) -> Iterator[ServerProcess]:
+    proc = ServerProcess(backend=backend).start()
     yield proc
-    proc.stop()
+    proc.cleanup()
 
 
 async def _asked(server: ServerProcess) -> tuple[Guest, Agent, str, dict[str, Any]]:

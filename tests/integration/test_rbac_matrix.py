@@ -147,8 +147,8 @@ MISSING = "zz_missing"
 
 
 @pytest.fixture(scope="module")
-def server():
-    proc = ServerProcess().start()
+def server(backend: str):
+    proc = ServerProcess(backend=backend).start()
     yield proc
     proc.cleanup()
 

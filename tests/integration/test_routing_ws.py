@@ -9,8 +9,8 @@ from tests.support.ws_clients import Agent, Guest
 
 
 @pytest.fixture(scope="module")
-def server():
-    proc = ServerProcess("--offer-timeout", "1.5", "--agent-grace", "1").start()
+def server(backend: str):
+    proc = ServerProcess("--offer-timeout", "1.5", "--agent-grace", "1", backend=backend).start()
     yield proc
     proc.cleanup()
 

@@ -21,18 +21,18 @@ IDLE_SECONDS = 3
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[ServerProcess]:
-    proc = ServerProcess().start()
+def server(backend: str) -> Iterator[ServerProcess]:
+    proc = ServerProcess(backend=backend).start()
     yield proc
-    proc.stop()
+    proc.cleanup()
 
 
 @pytest.fixture(scope="module")
-def impatient_server() -> Iterator[ServerProcess]:
+def impatient_server(backend: str) -> Iterator[ServerProcess]:
     """Closes a socket after IDLE_SECONDS of silence (45 s by default)."""
     proc = ServerProcess("--idle-timeout", str(IDLE_SECONDS)).start()
     yield proc
-    proc.stop()
+    proc.cleanup()
 
 
 def _staff(server: ServerProcess, email: str = "agent@demo.local", password: str = "agent") -> dict[str, str]:

@@ -18,8 +18,8 @@ DASHBOARD = "/api/v2/analytics/supervisor"
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[ServerProcess]:
-    proc = ServerProcess().start()
+def server(backend: str) -> Iterator[ServerProcess]:
+    proc = ServerProcess(backend=backend).start()
     yield proc
     proc.cleanup()
 

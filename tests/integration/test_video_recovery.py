@@ -24,18 +24,18 @@ TURN_URL = "turn:198.51.100.7:3478"
 
 
 @pytest.fixture(scope="module")
-def relay_server() -> Iterator[ServerProcess]:
-    proc = ServerProcess("--turn-url", TURN_URL, "--turn-secret", SECRET).start()
+def relay_server(backend: str) -> Iterator[ServerProcess]:
+    proc = ServerProcess("--turn-url", TURN_URL, "--turn-secret", SECRET, backend=backend).start()
     yield proc
-    proc.stop()
+    proc.cleanup()
 
 
 @pytest.fixture(scope="module")
-def bare_server() -> Iterator[ServerProcess]:
+def bare_server(backend: str) -> Iterator[ServerProcess]:
     """No relay anywhere: neither `serve` flags nor a TURN server in the console."""
-    proc = ServerProcess().start()
+    proc = ServerProcess(backend=backend).start()
     yield proc
-    proc.stop()
+    proc.cleanup()
 
 
 def _turn_entries(ice_servers: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import socket
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -26,13 +24,13 @@ def _free_udp_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def video_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def video_server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     stun_port = _free_udp_port()
-    proc = ServerProcess("--stun-port", str(stun_port))
+    proc = ServerProcess("--stun-port", str(stun_port), backend=backend)
     proc.stun_port = stun_port  # type: ignore[attr-defined]
     proc.start()
     yield proc
-    proc.stop()
+    proc.cleanup()
 
 
 async def _connected(server: ServerProcess, email: str = "agent@demo.local") -> tuple[Guest, Agent, str]:
@@ -60,21 +58,19 @@ async def _system_line(guest: Guest, containing: str) -> str:
 
 @contextmanager
 def _organization(server: ServerProcess, features: list[str], limit: int) -> Iterator[None]:
-    """The demo organization's licence for the duration of a block (the server reads it per request)."""
-    path = server.database_url.split("///", 1)[1]
+    """The demo organization's licence for the duration of a block, set as an administrator sets it."""
+    admin = {"authorization": f"Bearer {server.login('admin@demo.local', 'admin')}"}
 
-    def write(features: list[str], limit: int) -> None:
-        with sqlite3.connect(path) as db:
-            db.execute(
-                "UPDATE organizations SET features = ?, video_concurrency_limit = ? WHERE id = 'demo'",
-                (json.dumps(features), limit),
-            )
+    def write(live_video: bool, limit: int) -> None:
+        body = {"liveVideo": live_video, "videoConcurrencyLimit": limit}
+        response = httpx.put(f"{server.base}/api/v2/organization/license", headers=admin, json=body)
+        assert response.status_code == 200, response.text
 
-    write(features, limit)
+    write("live-video" in features, limit)
     try:
         yield
     finally:
-        write(["live-video"], 10)
+        write(True, 10)
 
 
 async def test_one_way_video_from_request_to_record(video_server: ServerProcess) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.backends import POSTGRES_REDIS, REDIS_URL, SQLITE_MEMORY, ScratchDatabase
+
 
 def stop_process(proc: subprocess.Popen[bytes] | None, kill: bool = False) -> None:
     """Stop a child process: politely (SIGTERM) unless `kill`, and by force if it lingers past 10 s."""
@@ -36,13 +38,25 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, *extra: str, database_url: str | None = None, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        *extra: str,
+        database_url: str | None = None,
+        env: dict[str, str] | None = None,
+        backend: str = SQLITE_MEMORY,
+    ) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.ws_base = f"ws://127.0.0.1:{self.port}"
         self.workdir = Path(tempfile.mkdtemp(prefix="showdesk-test-"))
+        self.scratch: ScratchDatabase | None = None
+        if database_url is None and backend == POSTGRES_REDIS:
+            self.scratch = ScratchDatabase()  # dropped by cleanup()
+            database_url = self.scratch.url
         self.database_url = database_url or f"sqlite+aiosqlite:///{self.workdir / 'showdesk.db'}"
         self.extra = list(extra)
+        if backend == POSTGRES_REDIS:
+            self.extra += ["--redis-url", REDIS_URL]
         self.env = {**os.environ, "SHOWDESK_SECRET_KEY": "integration-test-secret-" + "k" * 32, **(env or {})}
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = self.workdir / "server.log"
@@ -81,6 +95,8 @@ class ServerProcess:
 
     def cleanup(self) -> None:
         self.stop()
+        if self.scratch is not None:
+            self.scratch.drop()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def login(self, email: str = "agent@demo.local", password: str = "agent") -> str:

@@ -11,9 +11,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from showdesk.domain.api_clients import ApiClient
 from showdesk.domain.directory import User, permissions_of
 from showdesk.domain.errors import Forbidden, Unauthenticated
-from showdesk.domain.events import SignedOut
+from showdesk.domain.events import DirectoryChanged, SignedOut
 from showdesk.domain.permissions import Permission
-from showdesk.services.ports import Bus, Clock, Store
+from showdesk.services.ports import Bus, Clock, Handler, Store
 from showdesk.services.publishing import publish
 from showdesk.services.settings import ServiceSettings
 from showdesk.services.tokens import AgentClaims, TokenCodec
@@ -60,6 +60,23 @@ class AccessService:
         self._settings = settings
         # user id -> (user, permissions); emptied by every DirectoryChanged, on every node.
         self._known: dict[str, tuple[User, frozenset[Permission]]] = {}
+        self._local_listeners: list[Handler] = []  # this node's other caches of the directory (routing)
+
+    def on_local_change(self, listener: Handler) -> None:
+        """`listener` hears this node's own directory changes at once, before the bus carries them."""
+        self._local_listeners.append(listener)
+
+    async def directory_changed(self, user_id: str | None = None) -> None:
+        """A user (or, with None, anything: a role, a queue) changed. This node forgets what it read before
+        the caller answers, so the next action here is checked against the change; other nodes hear it
+        from the bus."""
+        event = DirectoryChanged(user_id=user_id)
+        frame = event.frame()
+        await self.on_directory_changed(frame)
+        for listener in self._local_listeners:
+            await listener(frame)
+        if self._bus is not None:
+            await publish(self._bus, event)
 
     async def on_directory_changed(self, frame: dict[str, Any]) -> None:
         user_id = frame.get("userId")

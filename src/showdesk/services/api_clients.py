@@ -8,14 +8,12 @@ from typing import Any
 
 from showdesk.domain.api_clients import ApiClient
 from showdesk.domain.errors import Conflict, InvalidInput, NotFound, Unauthenticated
-from showdesk.domain.events import DirectoryChanged
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
 from showdesk.services import input as check
 from showdesk.services.access import AccessService, Principal, hash_password, verify_password
 from showdesk.services.audit import AuditTrail
 from showdesk.services.ports import Bus, Clock, Store
-from showdesk.services.publishing import publish
 
 
 class ApiClientService:
@@ -58,7 +56,7 @@ class ApiClientService:
         before = copy.deepcopy(client)
         await self._apply(client, data, creating=False)
         await self._store.save_api_client(client)
-        await publish(self._bus, DirectoryChanged(user_id=client.id))
+        await self._access.directory_changed(client.id)
         await self._audit.record(current, "api_client.update", before, client)
         return client
 
@@ -71,7 +69,7 @@ class ApiClientService:
         client.secret_hash = hash_password(secret)
         client.secret_rotated_at = self._clock.now()
         await self._store.save_api_client(client)
-        await publish(self._bus, DirectoryChanged(user_id=client.id))
+        await self._access.directory_changed(client.id)
         await self._audit.record(current, "api_client.rotate_secret", before, client)
         return client, secret
 
@@ -79,7 +77,7 @@ class ApiClientService:
         current = await self._access.require(principal, Permission.OAUTH_CLIENT_EDIT)
         client = await self._client_of(current, client_id)
         await self._store.delete_api_client(client.id)
-        await publish(self._bus, DirectoryChanged(user_id=client.id))
+        await self._access.directory_changed(client.id)
         await self._audit.record(current, "api_client.delete", client, None)
 
     async def _client_of(self, current: Principal, client_id: str) -> ApiClient:

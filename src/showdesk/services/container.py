@@ -44,6 +44,7 @@ class Services:
         self.access = AccessService(store, clock, tokens, settings, bus)
         self.messages = MessageService(store, bus, clock)
         self.router = Router(store, bus, clock, self.messages, settings)
+        self.access.on_local_change(self.router.on_directory_changed)
         self.ice = IceServers(store, clock, ice or IceSettings(), mint_turn)
         self.video = VideoService(store, bus, clock, self.messages, self.access, self.ice)
         self.chat = ChatService(

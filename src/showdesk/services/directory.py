@@ -7,14 +7,12 @@ from typing import Any
 
 from showdesk.domain.directory import User
 from showdesk.domain.errors import Conflict, InvalidInput, NotFound
-from showdesk.domain.events import DirectoryChanged
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
 from showdesk.services import input as check
 from showdesk.services.access import AccessService, Principal, hash_password
 from showdesk.services.audit import AuditTrail
 from showdesk.services.ports import Bus, Store
-from showdesk.services.publishing import publish
 
 CAMERAS = ("", "environment", "user")  # browser default, rear, front
 USER_FIELDS = (
@@ -70,7 +68,7 @@ class DirectoryService:
         before = copy.deepcopy(user)
         await self._apply(user, data)
         await self._store.save_user(user)
-        await publish(self._bus, DirectoryChanged(user_id=user.id))
+        await self._access.directory_changed(user.id)
         await self._audit.record(current, "user.update", before, user)
         return user
 

@@ -6,7 +6,6 @@ import copy
 from typing import Any
 
 from showdesk.domain.errors import Conflict, InvalidInput, NotFound
-from showdesk.domain.events import DirectoryChanged
 from showdesk.domain.flow import uses_video
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
@@ -15,7 +14,6 @@ from showdesk.services import input as check
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.audit import AuditTrail
 from showdesk.services.ports import Bus, Store
-from showdesk.services.publishing import publish
 
 QUEUE_FIELDS = ("name", "channels", "requiredSkills", "members")
 
@@ -59,7 +57,7 @@ class QueueService:
             if skill.name in user.skills:
                 user.skills = [s for s in user.skills if s != skill.name]
                 await self._store.save_user(user)
-                await publish(self._bus, DirectoryChanged(user_id=user.id))
+                await self._access.directory_changed(user.id)
         await self._store.delete_skill(skill.id)
         await self._audit.record(current, "skill.delete", skill, None)
 
@@ -78,7 +76,7 @@ class QueueService:
         await self._apply(queue, {"channels": ["chat"], **data}, creating=True)
         await self._store.save_queue(queue)
         await self._audit.record(current, "queue.create", None, queue)
-        await publish(self._bus, DirectoryChanged())
+        await self._access.directory_changed()
         return queue
 
     async def update_queue(self, principal: Principal, queue_id: str, data: dict[str, Any]) -> Queue:
@@ -90,7 +88,7 @@ class QueueService:
             await self._refuse_if_flows_use(queue.organization_id, before.name, "turn off video on", video_only=True)
         await self._store.save_queue(queue)
         await self._audit.record(current, "queue.update", before, queue)
-        await publish(self._bus, DirectoryChanged())
+        await self._access.directory_changed()
         return queue
 
     async def delete_queue(self, principal: Principal, queue_id: str, waiting: int) -> None:
@@ -101,7 +99,7 @@ class QueueService:
         await self._refuse_if_flows_use(queue.organization_id, queue.name, "delete", video_only=False)
         await self._store.delete_queue(queue.id)
         await self._audit.record(current, "queue.delete", queue, None)
-        await publish(self._bus, DirectoryChanged())
+        await self._access.directory_changed()
 
     async def _queue_of(self, current: Principal, queue_id: str) -> Queue:
         queue = await self._store.get_queue(queue_id)

@@ -7,7 +7,6 @@ from typing import Any
 
 from showdesk.domain.directory import Role
 from showdesk.domain.errors import Conflict, InvalidInput, NotFound
-from showdesk.domain.events import DirectoryChanged
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import BUILT_IN_ROLES, DESCRIPTIONS, parse_permissions
 from showdesk.domain.permissions import Permission as P
@@ -15,7 +14,6 @@ from showdesk.services import input as check
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.audit import AuditTrail
 from showdesk.services.ports import Bus, Store
-from showdesk.services.publishing import publish
 
 
 async def ensure_built_in_roles(store: Store, org_id: str) -> None:
@@ -78,7 +76,7 @@ class RoleService:
         if "permissions" in data:
             role.permissions = parse_permissions(data["permissions"])
         await self._store.save_role(role)
-        await publish(self._bus, DirectoryChanged())
+        await self._access.directory_changed()
         await self._audit.record(current, "role.update", before, role)
         return role
 
