@@ -334,6 +334,9 @@ def run_target(name: str, args: argparse.Namespace, workdir: Path) -> dict[str, 
         )
         env["SHOWDESK_SECRET_KEY"] = secrets.token_urlsafe(48)
         cmd = [*showdesk_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--database-url", url]
+        # The throughput phase keeps a message in flight per customer, far faster than anyone types: the
+        # customer's message limit (2 a second by default) is off, so the delivery path itself is measured.
+        cmd += ["--guest-message-rate", "0"]
     else:
         cfg["origin"] = "https://shop.bench.example"
         cmd = [sys.executable, "-m", "bench.chat_latency.relay", "--port", str(port)]
