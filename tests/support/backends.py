@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import text
@@ -32,10 +33,17 @@ def unreachable(backend: str) -> str | None:
     except Exception as exc:
         return f"no Redis at {REDIS_URL} ({exc}); set SHOWDESK_TEST_REDIS_URL"
     try:
-        asyncio.run(_admin("SELECT 1"))
+        _run_admin("SELECT 1")
     except Exception as exc:
         return f"no PostgreSQL at {POSTGRES_ADMIN_URL} ({exc}); set SHOWDESK_TEST_POSTGRES_URL"
     return None
+
+
+def _run_admin(statement: str) -> None:
+    """Run one statement on the admin database, in a thread of its own (the caller may be inside an
+    event loop: Playwright's sync API keeps one running in the test's thread)."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, _admin(statement)).result()
 
 
 async def _admin(statement: str) -> None:
@@ -53,9 +61,9 @@ class ScratchDatabase:
 
     def __init__(self) -> None:
         self.name = f"showdesk_srv_{secrets.token_hex(6)}"
-        asyncio.run(_admin(f'CREATE DATABASE "{self.name}"'))
+        _run_admin(f'CREATE DATABASE "{self.name}"')
         base = make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql+asyncpg", database=self.name)
         self.url = base.render_as_string(hide_password=False)
 
     def drop(self) -> None:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        _run_admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')

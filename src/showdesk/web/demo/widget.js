@@ -14,6 +14,8 @@ const params = new URLSearchParams(location.search);
 const chat = createChat({
   organizationId: params.get('organizationId') || root.dataset.organizationId,
   deploymentId: params.get('deploymentId') || root.dataset.deploymentId,
+  // ?servers=http://node-a:8080,http://node-b:8080 tries other nodes when this one goes away.
+  serverUrls: (params.get('servers') || '').split(',').filter(Boolean),
 });
 
 const ui = {
@@ -175,6 +177,7 @@ chat.on('error', (error) => ui.banner.show(error));
 chat.on('connection', ({ state, attempt }) => {
   const active = chat.state === 'queued' || chat.state === 'connected';
   const trouble = active && state === 'reconnecting';
+  ui.connection.dataset.state = state; // connecting | open | reconnecting | closed
   ui.connection.hidden = !trouble;
   ui.connection.textContent = trouble && attempt > 2 ? 'Reconnecting… (still trying)' : 'Reconnecting…';
 });

@@ -6,10 +6,14 @@ export function normalizeConfig(config = {}) {
   if (!organizationId || !deploymentId) {
     throw new TypeError('createChat needs organizationId and deploymentId');
   }
+  const serverUrl = String(config.serverUrl || sdkOrigin()).replace(/\/+$/, '');
+  // More nodes of the same ShowDesk, tried in turn when the one in use cannot be reached.
+  const others = (config.serverUrls ?? []).map((u) => String(u).replace(/\/+$/, '')).filter(Boolean);
   return Object.freeze({
     organizationId: String(organizationId),
     deploymentId: String(deploymentId),
-    serverUrl: String(config.serverUrl || sdkOrigin()).replace(/\/+$/, ''),
+    serverUrl,
+    serverUrls: Object.freeze([...new Set([serverUrl, ...others])]),
     turnServers: Object.freeze([...(config.turnServers ?? [])]),
     iceTransportPolicy: config.iceTransportPolicy === 'relay' ? 'relay' : 'all',
   });

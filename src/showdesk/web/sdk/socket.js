@@ -40,6 +40,7 @@ export function toWebSocketUrl(serverUrl, path, params = {}) {
 
 export class ShowDeskSocket extends Emitter {
   #url;
+  #urls;
   #onOpen;
   #pingIntervalMs;
   #backoff;
@@ -58,7 +59,8 @@ export class ShowDeskSocket extends Emitter {
 
   /**
    * @param {object} options
-   * @param {string} options.url ws:// or wss:// URL
+   * @param {string|string[]} options.url ws:// or wss:// URL, or several (nodes of one deployment): a
+   *   reconnect after a failure tries the next one, round the list
    * @param {(ctx: {send: (frame: object) => boolean}) => (void|Promise<unknown>)} [options.onOpen]
    *   runs on every (re)connect before anything queued is sent; `ctx.send` goes straight out.
    *   When it returns a promise, queued frames wait until it resolves (e.g. on `ready`).
@@ -69,8 +71,10 @@ export class ShowDeskSocket extends Emitter {
   constructor({ url, onOpen, pingIntervalMs = 15_000, backoff = {}, fatalCloseCodes,
                 WebSocketImpl = globalThis.WebSocket } = {}) {
     super();
-    if (!url) throw new TypeError('url is required');
-    this.#url = url;
+    const urls = (Array.isArray(url) ? url : [url]).filter(Boolean);
+    if (!urls.length) throw new TypeError('url is required');
+    this.#urls = urls;
+    this.#url = urls[0];
     this.#onOpen = onOpen;
     this.#pingIntervalMs = pingIntervalMs;
     this.#backoff = { baseMs: 500, maxMs: 10_000, ...backoff };
@@ -80,6 +84,8 @@ export class ShowDeskSocket extends Emitter {
 
   get state() { return this.#state; }
   get url() { return this.#url; }
+  /** Which of the URLs the socket is on (or trying). */
+  get urlIndex() { return this.#urls.indexOf(this.#url); }
   get isOpen() { return this.#ws?.readyState === 1; }
   get isReady() { return this.isOpen && this.#ready; }
   get queuedFrames() { return this.#queue.length; }
@@ -211,6 +217,8 @@ export class ShowDeskSocket extends Emitter {
   #scheduleReconnect({ code, reason }) {
     const delayMs = backoffDelay(this.#attempt, this.#backoff);
     this.#attempt += 1;
+    // Another node may still be up: the next attempt goes to the next URL of the list.
+    this.#url = this.#urls[(this.#urls.indexOf(this.#url) + 1) % this.#urls.length];
     this.#setState(SocketState.RECONNECTING, { code, reason, attempt: this.#attempt, delayMs });
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = null;

@@ -15,6 +15,11 @@ export interface ChatConfig {
   deploymentId: string;
   /** Origin of the ShowDesk server; default: the origin this SDK was loaded from. */
   serverUrl?: string;
+  /**
+   * More nodes of the same ShowDesk (same database and Redis). When the node in use cannot be reached,
+   * each reconnect tries the next one; the chat resumes there from the last message it saw.
+   */
+  serverUrls?: string[];
   /** Extra ICE servers for video (used once video is available), e.g. a TURN server with static credentials. */
   turnServers?: TurnServer[];
   /**

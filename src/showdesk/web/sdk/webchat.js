@@ -113,7 +113,7 @@ export class WebChat extends Emitter {
     if (!this.#token) throw new ChatError('chat_not_active', 'Photos can be seen while the chat is open.');
     let response;
     try {
-      response = await fetch(new URL(photo.url, this.#config.serverUrl), {
+      response = await fetch(new URL(photo.url, this.#server), {
         headers: { Authorization: `Bearer ${this.#token}` },
       });
     } catch {
@@ -126,13 +126,18 @@ export class WebChat extends Emitter {
     return URL.createObjectURL(await response.blob());
   }
 
+  /** The node the chat's socket is on (photos go where the chat is). */
+  get #server() {
+    const { serverUrls } = this.#config;
+    return serverUrls[Math.max(0, this.#socket?.urlIndex ?? 0)] ?? serverUrls[0];
+  }
+
   /** The agent asked for a photo: the SDK's camera still goes to the chat under the chat's own token. */
   #uploadPhoto(request, blob) {
     if (!this.#token || !this.#conversation.id) {
       return Promise.reject(new ChatError('chat_not_active', 'There is no open chat to send the photo to.'));
     }
-    const url = new URL(`/api/v2/conversations/${encodeURIComponent(this.#conversation.id)}/photos`,
-      this.#config.serverUrl);
+    const url = new URL(`/api/v2/conversations/${encodeURIComponent(this.#conversation.id)}/photos`, this.#server);
     url.searchParams.set('request', request);
     return uploadPhoto({ url: url.toString(), token: this.#token, blob });
   }
@@ -270,9 +275,9 @@ export class WebChat extends Emitter {
     this.#closeSocket({ silent: true });
     this.#everOpened = false;
     this.#handshake = null;
-    const { serverUrl, organizationId, deploymentId } = this.#config;
+    const { serverUrls, organizationId, deploymentId } = this.#config;
     const socket = new ShowDeskSocket({
-      url: toWebSocketUrl(serverUrl, GUEST_SOCKET_PATH, { organizationId, deploymentId }),
+      url: serverUrls.map((server) => toWebSocketUrl(server, GUEST_SOCKET_PATH, { organizationId, deploymentId })),
       onOpen: ({ send }) => this.#onOpen(send),
       // 4409: another tab took this chat over; reconnecting would only take it back, forever.
       fatalCloseCodes: [CloseCode.NOT_AUTHENTICATED, CloseCode.FORBIDDEN, CloseCode.REPLACED],

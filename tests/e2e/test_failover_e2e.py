@@ -1,0 +1,83 @@
+"""The customer's widget is given two nodes (`serverUrls`). The node it chats through is killed (-9):
+the SDK reconnects to the other node, resumes the chat and sends what was typed meanwhile, once."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+from websockets.sync.client import ClientConnection, connect
+
+from tests.e2e.conftest import Contexts
+from tests.e2e.pages import CustomerPage
+from tests.support.backends import POSTGRES_REDIS, unreachable
+from tests.support.server import ServerProcess
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+
+@pytest.fixture
+def nodes() -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    reason = unreachable(POSTGRES_REDIS)
+    if reason:
+        pytest.skip(reason)
+    first = ServerProcess("--agent-grace", "30", backend=POSTGRES_REDIS).start()
+    second = ServerProcess("--agent-grace", "30", database_url=first.database_url, backend=POSTGRES_REDIS).start()
+    yield first, second
+    second.cleanup()
+    first.cleanup()
+
+
+def _frames_until(ws: ClientConnection, kind: str, **match: Any) -> dict[str, Any]:
+    while True:
+        frame: dict[str, Any] = json.loads(ws.recv(15))
+        if frame["type"] == kind and all(frame.get(k) == v for k, v in match.items()):
+            return frame
+
+
+def _agent(node: ServerProcess, token: str) -> tuple[ClientConnection, dict[str, Any]]:
+    ws = connect(f"{node.ws_base}/ws/v1/agent")
+    ws.send(json.dumps({"type": "auth", "token": token}))
+    return ws, _frames_until(ws, "ready")
+
+
+def test_the_widget_moves_to_the_other_node_and_loses_nothing(
+    nodes: tuple[ServerProcess, ServerProcess], people: Contexts
+) -> None:
+    a, b = nodes
+    page = people.new_page()
+    page.goto(f"{a.base}/demo/?servers={a.base},{b.base}")
+    customer = CustomerPage(page, a)
+    token = a.login()
+    agent, _ = _agent(a, token)
+    agent.send(json.dumps({"type": "presence", "status": "on_queue"}))
+    customer.start_chat("Ann")
+    offer = _frames_until(agent, "offer")
+    agent.send(json.dumps({"type": "accept", "conversationId": offer["conversationId"]}))
+    customer.expect_line("joined the chat")
+    customer.say("before the crash")
+    _frames_until(agent, "message", text="before the crash")
+    agent.close()
+
+    a.stop(kill=True)
+    customer.say("typed while the node was down")
+
+    expect(page.get_by_test_id("connection-status")).to_have_attribute("data-state", "open", timeout=20_000)
+    agent, ready = _agent(b, token)  # the agent's desktop reconnects too, to node B
+    [interaction] = ready["interactions"]
+    texts = [m["text"] for m in interaction["messages"]]
+    if "typed while the node was down" not in texts:
+        _frames_until(agent, "message", text="typed while the node was down")
+    agent.send(json.dumps({"type": "message", "conversationId": interaction["conversationId"],
+                           "clientId": "welcome", "text": "welcome back, via node B"}))  # fmt: skip
+    customer.expect_line("welcome back, via node B")
+    staff = {"authorization": f"Bearer {b.login('supervisor@demo.local', 'supervisor')}"}
+    stored = httpx.get(f"{b.base}/api/v2/conversations/{interaction['conversationId']}/messages", headers=staff)
+    chat = [m["text"] for m in stored.json() if m["from"] != "system"]
+    assert chat == ["before the crash", "typed while the node was down", "welcome back, via node B"]
+    expect(page.locator(".msg--failed")).to_have_count(0)
+    agent.close()
