@@ -529,6 +529,48 @@ async def throughput(
     return t0, t1
 
 
+def process_rss_mb(pid: int) -> float | None:
+    """The resident memory of a process, in MB (None once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+async def sample_rss(pid: int, every: float) -> list[tuple[float, float]]:
+    """(seconds since start, RSS MB) every `every` seconds, until cancelled; returns what it read."""
+    samples: list[tuple[float, float]] = []
+    t0 = now()
+    try:
+        while True:
+            rss = process_rss_mb(pid)
+            if rss is not None:
+                samples.append((now() - t0, rss))
+            await asyncio.sleep(every)
+    except asyncio.CancelledError:
+        return samples
+
+
+def rss_summary(samples: list[tuple[float, float]]) -> dict[str, Any]:
+    """Memory over the phase: growth from the end of the first minute (the working set settled) to the
+    end; a soak is `--duration 600`."""
+    if not samples:
+        return {}
+    settled = [rss for t, rss in samples if t >= 60] or [samples[-1][1]]
+    first, last = settled[0], samples[-1][1]
+    return {
+        "rss_first_mb": round(first, 1),
+        "rss_last_mb": round(last, 1),
+        "rss_max_mb": round(max(rss for _, rss in samples), 1),
+        "rss_growth_pct": round(100 * (last - first) / first, 2) if len(settled) > 1 else None,
+        "rss_samples": [[round(t, 1), round(rss, 1)] for t, rss in samples],
+    }
+
+
 async def drain(rec: Recorder, phase: str, timeout: float) -> float:
     t0 = now()
     while rec.outstanding[phase] > 0 and now() - t0 < timeout:
@@ -632,7 +674,10 @@ async def run(cfg: dict[str, Any]) -> dict[str, Any]:
         log(f"measured: {cfg['duration']} s at {rate} messages/s across {len(active)} conversations")
         meter.start()
         await profiler.start("fixed_rate", cfg["duration"])
+        memory = asyncio.create_task(sample_rss(cfg["server_pid"], cfg.get("rss_every", 5.0)))
         sending = await fixed_rate(target, rec, active, rate, cfg["duration"], "fixed_rate")
+        memory.cancel()
+        rss = await memory
         cpu = meter.read()
         await profiler.stop()
         drained = await drain(rec, "fixed_rate", cfg["drain_timeout"])
@@ -652,9 +697,15 @@ async def run(cfg: dict[str, Any]) -> dict[str, Any]:
             **sending,
             "drain_s": round(drained, 2),
             **cpu,
+            **rss_summary(rss),
         }
         fr = result["fixed_rate"]
         log(f"measured: p50 {fr['p50_ms']} ms, p99 {fr['p99_ms']} ms, lost {fr['lost']}")
+        if fr.get("rss_growth_pct") is not None:
+            log(
+                f"server memory: {fr['rss_first_mb']} MB after the first minute, {fr['rss_last_mb']} MB at the end "
+                f"({fr['rss_growth_pct']:+.1f}%)"
+            )
 
         seconds, window = cfg["throughput_seconds"], cfg["window"]
         log(f"throughput: {seconds} s, {window} message(s) in flight per side per conversation")
