@@ -81,6 +81,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--output", type=Path, default=RESULTS / "chat_latency.json")
     p.add_argument(
+        "--database-url",
+        default=None,
+        help="ShowDesk's database: an empty PostgreSQL one (postgresql+asyncpg://...) instead of a fresh SQLite file",
+    )
+    p.add_argument(
         "--samples",
         action="store_true",
         help="also write every delivery (phase, sender, "
@@ -322,8 +327,8 @@ def run_target(name: str, args: argparse.Namespace, workdir: Path) -> dict[str, 
         cfg["samples_csv"] = str(RESULTS / f"chat_latency-{name}-samples.csv")
     if name == "showdesk":
         db = workdir / "showdesk.db"
-        url = f"sqlite+aiosqlite:///{db}"
-        say(f"seeding {db} ({agents_needed(args.conversations, args.chat_capacity)} agents)")
+        url = args.database_url or f"sqlite+aiosqlite:///{db}"
+        say(f"seeding {url} ({agents_needed(args.conversations, args.chat_capacity)} agents)")
         seeded = asyncio.run(seed(url, args.conversations, args.chat_capacity))
         cfg.update(
             organization_id=seeded.organization_id,
