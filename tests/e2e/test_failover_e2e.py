@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -39,10 +40,11 @@ def _frames_until(ws: ClientConnection, kind: str, **match: Any) -> dict[str, An
             return frame
 
 
-def _agent(node: ServerProcess, token: str) -> tuple[ClientConnection, dict[str, Any]]:
-    ws = connect(f"{node.ws_base}/ws/v1/agent")
-    ws.send(json.dumps({"type": "auth", "token": token}))
-    return ws, _frames_until(ws, "ready")
+@contextmanager
+def _agent(node: ServerProcess, token: str) -> Iterator[tuple[ClientConnection, dict[str, Any]]]:
+    with connect(f"{node.ws_base}/ws/v1/agent") as ws:
+        ws.send(json.dumps({"type": "auth", "token": token}))
+        yield ws, _frames_until(ws, "ready")
 
 
 def test_the_widget_moves_to_the_other_node_and_loses_nothing(
@@ -53,31 +55,28 @@ def test_the_widget_moves_to_the_other_node_and_loses_nothing(
     page.goto(f"{a.base}/demo/?servers={a.base},{b.base}")
     customer = CustomerPage(page, a)
     token = a.login()
-    agent, _ = _agent(a, token)
-    agent.send(json.dumps({"type": "presence", "status": "on_queue"}))
-    customer.start_chat("Ann")
-    offer = _frames_until(agent, "offer")
-    agent.send(json.dumps({"type": "accept", "conversationId": offer["conversationId"]}))
-    customer.expect_line("joined the chat")
-    customer.say("before the crash")
-    _frames_until(agent, "message", text="before the crash")
-    agent.close()
+    with _agent(a, token) as (agent, _):
+        agent.send(json.dumps({"type": "presence", "status": "on_queue"}))
+        customer.start_chat("Ann")
+        offer = _frames_until(agent, "offer")
+        agent.send(json.dumps({"type": "accept", "conversationId": offer["conversationId"]}))
+        customer.expect_line("joined the chat")
+        customer.say("before the crash")
+        _frames_until(agent, "message", text="before the crash")
 
     a.stop(kill=True)
     customer.say("typed while the node was down")
 
-    expect(page.get_by_test_id("connection-status")).to_have_attribute("data-state", "open", timeout=20_000)
-    agent, ready = _agent(b, token)  # the agent's desktop reconnects too, to node B
-    [interaction] = ready["interactions"]
-    texts = [m["text"] for m in interaction["messages"]]
-    if "typed while the node was down" not in texts:
-        _frames_until(agent, "message", text="typed while the node was down")
-    agent.send(json.dumps({"type": "message", "conversationId": interaction["conversationId"],
-                           "clientId": "welcome", "text": "welcome back, via node B"}))  # fmt: skip
-    customer.expect_line("welcome back, via node B")
+    with _agent(b, token) as (agent, ready):  # the agent's desktop reconnects too, to node B
+        [interaction] = ready["interactions"]
+        cid = interaction["conversationId"]
+        if "typed while the node was down" not in [m["text"] for m in interaction["messages"]]:
+            _frames_until(agent, "message", text="typed while the node was down")
+        agent.send(json.dumps({"type": "message", "conversationId": cid, "clientId": "welcome",
+                               "text": "welcome back, via node B"}))  # fmt: skip
+        customer.expect_line("welcome back, via node B")
     staff = {"authorization": f"Bearer {b.login('supervisor@demo.local', 'supervisor')}"}
-    stored = httpx.get(f"{b.base}/api/v2/conversations/{interaction['conversationId']}/messages", headers=staff)
+    stored = httpx.get(f"{b.base}/api/v2/conversations/{cid}/messages", headers=staff)
     chat = [m["text"] for m in stored.json() if m["from"] != "system"]
     assert chat == ["before the crash", "typed while the node was down", "welcome back, via node B"]
     expect(page.locator(".msg--failed")).to_have_count(0)
-    agent.close()

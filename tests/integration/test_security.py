@@ -235,6 +235,23 @@ async def test_hostile_bytes_get_errors_and_the_chat_goes_on(server: ServerProce
     await back.close()
 
 
+async def test_wrong_field_types_on_the_agent_socket_are_refused_and_it_stays_open(server: ServerProcess) -> None:
+    agent = await Agent.connect(server.ws_base, server.login())
+    for frame in (
+        {"type": "presence", "status": {"on_queue": True}},  # found by the socket fuzzer: it used to drop the socket
+        {"type": "presence", "status": ["on_queue"]},
+        {"type": "accept", "conversationId": {"$ne": ""}},
+        {"type": "message", "conversationId": ["c"], "clientId": {"a": 1}, "text": "hi"},
+        {"type": "videoCamera", "conversationId": 5, "action": {"x": 1}},
+    ):
+        await agent.send(**frame)
+        refused = await agent.expect("error")
+        assert refused["code"] != "internal" and refused["message"], (frame, refused)
+    await agent.send(type="ping")
+    assert (await agent.expect("pong"))["type"] == "pong"
+    await agent.close()
+
+
 async def test_silent_sockets_are_closed(impatient_server: ServerProcess) -> None:
     server = impatient_server
     guest = await Guest.connect(server.ws_base, server.base)

@@ -16,7 +16,7 @@ from showdesk.services.access import Principal
 from showdesk.services.container import Services
 from showdesk.transport.eager import Lane
 from showdesk.transport.own_messages import OwnMessages
-from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
+from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection, error_ref
 
 gateway = APIRouter()
 log = logging.getLogger(__name__)
@@ -123,7 +123,8 @@ class AgentSession:
             self.own.sending(frame.get("clientId"))
             await self.messages.submit(self.post(current, frame), ref=frame.get("clientId") or kind)
         elif kind == "presence":
-            presence = _PRESENCE.get(frame.get("status", ""))
+            status = frame.get("status")
+            presence = _PRESENCE.get(status) if isinstance(status, str) else None
             if presence is None:
                 raise ShowDeskError("status must be on_queue or off_queue", code="invalid_presence")
             await sd.router.set_presence(current.user, presence)
@@ -222,7 +223,12 @@ async def agent_socket(ws: WebSocket) -> None:
                 conn.send_error(exc, ref=frame["type"])
                 await conn.close(CLOSE_UNAUTHENTICATED, exc.code)
             except ShowDeskError as exc:
-                conn.send_error(exc, ref=frame.get("clientId") or frame["type"])
+                conn.send_error(exc, ref=error_ref(frame))
+            except Exception:  # a bug must not cost the agent their connection: said and logged
+                log.exception("agent frame %s failed", frame["type"])
+                conn.send_error(
+                    ShowDeskError("the server could not handle this frame", code="internal"), error_ref(frame)
+                )
     finally:
         await session.messages.drain()
         await session.subscription.close()

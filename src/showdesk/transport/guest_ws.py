@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import APIRouter, WebSocket
@@ -13,9 +14,10 @@ from showdesk.services.tokens import GuestClaims
 from showdesk.transport.guest_presence import GuestPresence
 from showdesk.transport.own_messages import OwnMessages
 from showdesk.transport.rate_limits import GuestRateLimits
-from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
+from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection, error_ref
 
 gateway = APIRouter()
+log = logging.getLogger(__name__)
 
 
 class GuestSession:
@@ -182,9 +184,14 @@ async def guest_socket(ws: WebSocket) -> None:
             try:
                 await session.handle(frame)
             except ShowDeskError as exc:
-                conn.send_error(exc, ref=frame.get("clientId") or frame["type"])
+                conn.send_error(exc, ref=error_ref(frame))
                 if exc.code in ("token_invalid", "token_expired", "token_missing"):
                     await conn.close(CLOSE_UNAUTHENTICATED, exc.code)
+            except Exception:  # a bug must not cost the customer their chat connection: said and logged
+                log.exception("guest frame %s failed", frame["type"])
+                conn.send_error(
+                    ShowDeskError("the server could not handle this frame", code="internal"), error_ref(frame)
+                )
     finally:
         await session.subscription.close()
         if session.claims is not None:  # the page went away, unless it comes back on a new socket soon

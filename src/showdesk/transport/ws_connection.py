@@ -31,6 +31,12 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_IDLE = 4408
 
 
+def error_ref(frame: dict[str, Any]) -> Any:
+    """What an error answers: the message's client id when it is one, else the frame's type."""
+    client_id = frame.get("clientId")
+    return client_id if isinstance(client_id, str) and client_id else frame["type"]
+
+
 class Connection:
     def __init__(self, ws: WebSocket, idle_timeout: float = IDLE_TIMEOUT) -> None:
         self.ws = ws
