@@ -69,14 +69,21 @@ def test_the_quality_panel_agrees_with_getstats_and_the_record_keeps_a_summary(
 
     first = wait_until(lambda: _received(agent_page), what="the agent's getStats")
     values = _panel_values(panel)
-    time.sleep(2)
+    # The panel's bitrate is a 1-second window; this static picture sends a few kbit/s with a keyframe
+    # now and then, so one window can be half or twice another. Its windows over 4 s are set against
+    # the bytes received over the same 4 s.
+    panel_kbps = []
+    for _ in range(4):
+        time.sleep(1)
+        panel_kbps.append(float(_panel_values(panel)["bitrate"]))
     second = wait_until(lambda: _received(agent_page), what="the agent's getStats again")
     measured_kbps = (second["bytes"] - first["bytes"]) * 8 / (second["at"] - first["at"])  # bits/ms = kbit/s
 
     assert values["resolution"] == f"{first['width']}x{first['height']}" == "320x240"
     assert abs(float(values["fps"]) - first["fps"]) <= max(3.0, 0.2 * first["fps"]), (values, first)
     assert values["path"] == first["path"] == "direct"
-    assert 0.5 * measured_kbps <= float(values["bitrate"]) <= 2.0 * measured_kbps, (values, measured_kbps)
+    shown_kbps = sum(panel_kbps) / len(panel_kbps)
+    assert 0.5 * measured_kbps <= shown_kbps <= 2.0 * measured_kbps, (panel_kbps, measured_kbps)
     assert float(values["loss"]) == 0.0  # loopback loses nothing
     assert abs(float(values["rtt"]) - first["rttMs"]) <= 20, (values, first)
     expect(panel.get_by_test_id("quality-resolution")).to_have_text("320\u00d7240")  # what the agent reads
