@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 
 from tests.e2e.conftest import HEADLESS_FLAGS, Contexts
 from tests.e2e.media import loaded, watch_media
@@ -80,9 +80,10 @@ def _received_over(page: Page, seconds: float) -> dict[str, Any]:
     return {"width": last["width"], "height": last["height"], "fps": round(fps, 1)}
 
 
-def test_detail_keeps_the_resolution_and_smooth_keeps_the_frames_on_a_slow_uplink(
+def _live_on_slow_uplink(
     server: ServerProcess, net: CustomerNetwork, customer_and_agent: tuple[Contexts, Contexts]
-) -> None:
+) -> tuple[Page, Page, Locator]:
+    """A customer in the namespace, its uplink cut to UPLINK_KBIT, sharing live video with an agent."""
     customers, agents = customer_and_agent
     customer_page, agent_page = customers.new_page(), agents.new_page()
     watch_media(agent_page)
@@ -96,6 +97,13 @@ def test_detail_keeps_the_resolution_and_smooth_keeps_the_frames_on_a_slow_uplin
     panel.get_by_test_id("request-video").click()
     customer_page.get_by_test_id("video-accept").click()
     expect(panel.get_by_test_id("video-status")).to_have_text("live", timeout=20_000)
+    return customer_page, agent_page, panel
+
+
+def test_detail_keeps_the_resolution_and_smooth_keeps_the_frames_on_a_slow_uplink(
+    server: ServerProcess, net: CustomerNetwork, customer_and_agent: tuple[Contexts, Contexts]
+) -> None:
+    customer_page, agent_page, panel = _live_on_slow_uplink(server, net, customer_and_agent)
     expect(panel.get_by_test_id("mode-detail")).to_have_attribute("aria-pressed", "true")  # the default
 
     time.sleep(8)  # the sender finds the link's rate
@@ -118,18 +126,7 @@ def test_detail_keeps_the_resolution_and_smooth_keeps_the_frames_on_a_slow_uplin
 def test_an_hd_photo_arrives_at_full_resolution_while_the_stream_is_starved(
     server: ServerProcess, net: CustomerNetwork, customer_and_agent: tuple[Contexts, Contexts]
 ) -> None:
-    customers, agents = customer_and_agent
-    customer_page, agent_page = customers.new_page(), agents.new_page()
-    watch_media(agent_page)
-    agent = AgentPage(agent_page, server).login().go_on_queue()
-    customer = CustomerPage(customer_page, SimpleNamespace(base=net.origin(server.port)))  # type: ignore[arg-type]
-    customer.open().start_chat("Ann")
-    panel = agent.accept()
-    customer.expect_line("joined the chat")
-    net.limit_upload(UPLINK_KBIT)
-    panel.get_by_test_id("request-video").click()
-    customer_page.get_by_test_id("video-accept").click()
-    expect(panel.get_by_test_id("video-status")).to_have_text("live", timeout=20_000)
+    customer_page, agent_page, panel = _live_on_slow_uplink(server, net, customer_and_agent)
     panel.get_by_test_id("mode-smooth").click()  # the live picture gives up its pixels first
     time.sleep(12)
     starved = _received_over(agent_page, 4)

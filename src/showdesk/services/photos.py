@@ -90,24 +90,9 @@ class PhotoService:
         if conv.is_ended:
             raise Conflict("the chat has ended; the photo was not sent", code="chat_ended")
         asked = self._request(request, conv.id)
-        stored = await self._store.photo_for_request(conv.id, asked.request_id)
-        if stored is None:
-            info = check_photo(data, content_type)
-            photo = Photo(
-                id=new_id("ph"),
-                organization_id=conv.organization_id,
-                conversation_id=conv.id,
-                kind=PhotoKind.CAPTURE.value,
-                content_type=info.content_type,
-                width=info.width,
-                height=info.height,
-                size=len(data),
-                created_at=self._clock.now(),
-                created_by=Sender.CUSTOMER.value,
-                request_id=asked.request_id,
-                session_id=asked.session_id,
-            )
-            stored, _ = await self._store.add_photo(photo, data)
+        stored = await self._stored_once(
+            conv, PhotoKind.CAPTURE, Sender.CUSTOMER, asked.request_id, content_type, data, session_id=asked.session_id
+        )
         message = await self._messages.post(
             conv.id,
             Sender.CUSTOMER,
@@ -151,24 +136,9 @@ class PhotoService:
             raise NotFound("annotates names no photo of this chat", code="photo_not_found")
         key = f"annotation:{check_client_id(client_id)}"
         words = check_caption(caption)
-        stored = await self._store.photo_for_request(conv.id, key)
-        if stored is None:
-            info = check_photo(data, content_type)
-            photo = Photo(
-                id=new_id("ph"),
-                organization_id=conv.organization_id,
-                conversation_id=conv.id,
-                kind=PhotoKind.ANNOTATION.value,
-                content_type=info.content_type,
-                width=info.width,
-                height=info.height,
-                size=len(data),
-                created_at=self._clock.now(),
-                created_by=Sender.AGENT.value,
-                request_id=key,
-                annotates=original.id,
-            )
-            stored, _ = await self._store.add_photo(photo, data)
+        stored = await self._stored_once(
+            conv, PhotoKind.ANNOTATION, Sender.AGENT, key, content_type, data, annotates=original.id
+        )
         message = await self._messages.post(
             conv.id,
             Sender.AGENT,
@@ -179,6 +149,40 @@ class PhotoService:
             attachment=stored.attachment(),
         )
         return StoredPhoto(stored, message)
+
+    async def _stored_once(
+        self,
+        conv: Conversation,
+        kind: PhotoKind,
+        by: Sender,
+        request_id: str,
+        content_type: str | None,
+        data: bytes,
+        session_id: str | None = None,
+        annotates: str | None = None,
+    ) -> Photo:
+        """The photo of this request: the one already stored, or this upload, checked and stored."""
+        stored = await self._store.photo_for_request(conv.id, request_id)
+        if stored is not None:
+            return stored
+        info = check_photo(data, content_type)
+        photo = Photo(
+            id=new_id("ph"),
+            organization_id=conv.organization_id,
+            conversation_id=conv.id,
+            kind=kind.value,
+            content_type=info.content_type,
+            width=info.width,
+            height=info.height,
+            size=len(data),
+            created_at=self._clock.now(),
+            created_by=by.value,
+            request_id=request_id,
+            session_id=session_id,
+            annotates=annotates,
+        )
+        stored, _ = await self._store.add_photo(photo, data)
+        return stored
 
     # reading ------------------------------------------------------------------------------------------
     async def list_for_customer(self, claims: GuestClaims, conversation_id: str) -> list[Photo]:
