@@ -42,7 +42,7 @@ async def test_no_agent_on_queue_is_said_out_loud_and_the_chat_waits() -> None:
     conv, _ = await start_chat(sd)
     msgs = await sd.store.list_messages(conv.id)
     assert any("No agent is available" in m.text for m in msgs)
-    assert sd.router.routing_state(conv.id) == "no_agent_available"
+    assert await sd.router.routing_state(conv.id) == "no_agent_available"
     dana = await agent(sd, "agent@demo.local")
     await rec.watch(f"agent:{dana.id}")
     await sd.router.agent_connected(dana)
@@ -113,7 +113,7 @@ async def test_resume_gives_exactly_what_was_missed_or_says_resync() -> None:
 async def test_vanished_agent_loses_the_interaction_to_the_queue_and_the_customer_is_told() -> None:
     sd, rec, _ = await demo_services(agent_grace=0.1)
     dana, sam = await agent(sd, "agent@demo.local"), await agent(sd, "agent2@demo.local")
-    await sd.router.agent_connected(dana)
+    socket = await sd.router.agent_connected(dana)
     await sd.router.set_presence(dana, Presence.ON_QUEUE)
     conv, _ = await start_chat(sd)
     await rec.watch(f"conversation:{conv.id}")
@@ -121,7 +121,7 @@ async def test_vanished_agent_loses_the_interaction_to_the_queue_and_the_custome
     await sd.router.agent_connected(sam)
     await sd.router.set_presence(sam, Presence.ON_QUEUE)
     await rec.watch(f"agent:{sam.id}")
-    await sd.router.agent_disconnected(dana.id)
+    await sd.router.agent_disconnected(dana.id, socket)
     await asyncio.sleep(0.25)
     assert rec.of(f"conversation:{conv.id}", "agentLeft")[0]["reason"] == "disconnected"
     assert any("was disconnected" in m.text for m in await sd.store.list_messages(conv.id))
@@ -131,12 +131,12 @@ async def test_vanished_agent_loses_the_interaction_to_the_queue_and_the_custome
 async def test_agent_back_within_grace_keeps_the_interaction() -> None:
     sd, rec, _ = await demo_services(agent_grace=0.2)
     dana = await agent(sd, "agent@demo.local")
-    await sd.router.agent_connected(dana)
+    socket = await sd.router.agent_connected(dana)
     await sd.router.set_presence(dana, Presence.ON_QUEUE)
     conv, _ = await start_chat(sd)
     await rec.watch(f"conversation:{conv.id}")
     await sd.router.accept(dana, conv.id)
-    await sd.router.agent_disconnected(dana.id)
+    await sd.router.agent_disconnected(dana.id, socket)
     await asyncio.sleep(0.05)
     await sd.router.agent_connected(dana)
     await asyncio.sleep(0.3)
@@ -168,11 +168,11 @@ async def test_ending_frees_capacity_and_tells_both_sides() -> None:
     conv, claims = await start_chat(sd)
     await rec.watch(f"conversation:{conv.id}")
     await sd.router.accept(dana, conv.id)
-    assert sd.router.agents[dana.id].active == {conv.id}
+    assert sd.router.local.agents[dana.id].active == {conv.id}
     await sd.chat.guest_end(claims)
     assert rec.of(f"conversation:{conv.id}", "chatEnded")[0]["by"] == "customer"
     assert rec.of(f"agent:{dana.id}", "interactionEnded")[0]["conversationId"] == conv.id
-    assert sd.router.agents[dana.id].active == set()
+    assert sd.router.local.agents[dana.id].active == set()
     with pytest.raises(Conflict):
         await sd.chat.guest_message(claims, "late", "hello?")
 

@@ -49,3 +49,9 @@ class Unprocessable(ShowDeskError):
     """Well-formed input that breaks a rule (e.g. a flow that fails validation)."""
 
     code = "unprocessable"
+
+
+class Unavailable(ShowDeskError):
+    """Something this needs is briefly out of reach (another node is taking over routing); try again soon."""
+
+    code = "unavailable"

@@ -22,7 +22,7 @@ from showdesk.services.access import AccessService, Principal
 from showdesk.services.messages import MessageService
 from showdesk.services.ports import Bus, Clock, Store
 from showdesk.services.publishing import publish
-from showdesk.services.routing import Router
+from showdesk.services.routing_cluster import ClusterRouter
 from showdesk.services.settings import ServiceSettings
 from showdesk.services.tokens import GuestClaims, TokenCodec
 from showdesk.services.video import VideoService
@@ -50,7 +50,7 @@ class ChatService:
         clock: Clock,
         tokens: TokenCodec,
         messages: MessageService,
-        router: Router,
+        router: ClusterRouter,
         access: AccessService,
         settings: ServiceSettings,
         video: VideoService,

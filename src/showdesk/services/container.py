@@ -14,11 +14,12 @@ from showdesk.services.ice_servers import IceServers, IceSettings, MintTurn
 from showdesk.services.license import LicenseService
 from showdesk.services.messages import MessageService
 from showdesk.services.photos import PhotoService
-from showdesk.services.ports import Bus, Clock, Store
+from showdesk.services.ports import Bus, Clock, Lease, Store
 from showdesk.services.queues import QueueService
 from showdesk.services.retention import RetentionService
 from showdesk.services.roles import RoleService
 from showdesk.services.routing import Router
+from showdesk.services.routing_cluster import ClusterRouter, SoloLease
 from showdesk.services.settings import ServiceSettings
 from showdesk.services.supervisor import SupervisorDashboard
 from showdesk.services.tokens import TokenCodec
@@ -35,6 +36,7 @@ class Services:
         settings: ServiceSettings,
         ice: IceSettings | None = None,
         mint_turn: MintTurn | None = None,
+        lease: Lease | None = None,
     ) -> None:
         self.store = store
         self.bus = bus
@@ -43,7 +45,9 @@ class Services:
         tokens = TokenCodec(settings.secret_key)
         self.access = AccessService(store, clock, tokens, settings, bus)
         self.messages = MessageService(store, bus, clock)
-        self.router = Router(store, bus, clock, self.messages, settings)
+        self.router = ClusterRouter(
+            Router(store, bus, clock, self.messages, settings), store, bus, lease or SoloLease()
+        )
         self.access.on_local_change(self.router.on_directory_changed)
         self.ice = IceServers(store, clock, ice or IceSettings(), mint_turn)
         self.video = VideoService(store, bus, clock, self.messages, self.access, self.ice)
@@ -68,7 +72,7 @@ class Services:
         await self._directory_watch.add(DIRECTORY_TOPIC)
         self._routing_watch = self.bus.subscribe(self.router.on_directory_changed)
         await self._routing_watch.add(DIRECTORY_TOPIC)
-        await self.router.recover()
+        await self.router.start()
 
     async def close(self) -> None:
         await self.router.close()

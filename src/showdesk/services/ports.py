@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -20,6 +20,8 @@ from showdesk.domain.video import VideoSession
 
 
 class Store(Protocol):
+    async def installation_id(self) -> str: ...  # shared by every node on this database
+
     async def get_organization(self, org_id: str) -> Organization | None: ...
     async def save_organization(self, org: Organization) -> None: ...
     async def list_organizations(self) -> list[Organization]: ...
@@ -159,6 +161,20 @@ class Bus(Protocol):
 
     async def publish(self, topic: str, frame: dict[str, Any]) -> None: ...
     def subscribe(self, handler: Handler) -> Subscription: ...
+    async def close(self) -> None: ...
+
+
+class Lease(Protocol):
+    """Leases across nodes: one node at a time holds a named lease (routing's); each node's heartbeat says it
+    is alive. Redis across nodes; a node alone always holds it."""
+
+    node_id: str
+    ttl: float  # seconds a lease or a heartbeat lasts unrenewed
+    shared: bool  # False: this node is alone, holds every lease and needs no renewing
+
+    async def hold(self, name: str) -> bool: ...  # take or renew `name`, and beat this node's heart
+    async def alive(self, node_ids: Iterable[str]) -> set[str]: ...  # those whose heartbeat is fresh
+    async def release(self, name: str) -> None: ...
     async def close(self) -> None: ...
 
 

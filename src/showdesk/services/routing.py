@@ -1,8 +1,10 @@
 """Routing: queues of waiting interactions, agent availability, offers and their timeouts.
 
-One router per node owns the waiting lines. Every change runs under one lock, so an interaction is
-never offered twice and a capacity slot never counted twice; the decisions themselves are the pure
-functions in `showdesk.domain.routing`.
+One router owns the waiting lines: the only one on a single node, the routing leader's across several
+(`showdesk.services.routing_cluster`). Every change runs under one lock, so an interaction is never
+offered twice and a capacity slot never counted twice; the decisions themselves are the pure functions in
+`showdesk.domain.routing`. Agents' sockets are counted by id, each id naming its node (`node/socket`), so
+the sockets of a node that died can be let go together.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ class Router:
         self.waiting: dict[str, Waiting] = {}  # conversation id -> its place in line (dict keeps order)
         self.offers: dict[str, Offer] = {}  # conversation id -> offer
         self._grace: dict[str, asyncio.Task[None]] = {}
-        self._sockets: dict[str, int] = {}
+        self._sockets: dict[str, set[str]] = {}  # agent id -> ids of their open sockets
 
     # life cycle -------------------------------------------------------------------------------------
     async def recover(self) -> None:
@@ -94,6 +96,16 @@ class Router:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+    async def forget(self) -> None:
+        """Another node routes now: drop the lines, offers, agents and their timers (storage keeps the truth)."""
+        async with self._lock:
+            await self.close()
+            self.agents.clear()
+            self.waiting.clear()
+            self.offers.clear()
+            self._grace.clear()
+            self._sockets.clear()
 
     # customers --------------------------------------------------------------------------------------
     async def enqueue(self, conv: Conversation) -> None:
@@ -122,9 +134,9 @@ class Router:
             await self._dispatch()
 
     # agents -----------------------------------------------------------------------------------------
-    async def agent_connected(self, user: User) -> AgentAvailability:
+    async def agent_connected(self, user: User, socket_id: str = "") -> AgentAvailability:
         async with self._lock:
-            self._sockets[user.id] = self._sockets.get(user.id, 0) + 1
+            self._sockets.setdefault(user.id, set()).add(socket_id)
             grace = self._grace.pop(user.id, None)
             if grace is not None:
                 grace.cancel()
@@ -138,13 +150,21 @@ class Router:
             await self._dispatch()
             return agent
 
-    async def agent_disconnected(self, user_id: str) -> None:
+    async def agent_disconnected(self, user_id: str, socket_id: str = "") -> None:
         async with self._lock:
-            left = self._sockets.get(user_id, 1) - 1
-            self._sockets[user_id] = max(left, 0)
-            if left > 0 or user_id not in self.agents:
-                return
-            self._start_grace(user_id)
+            self._socket_closed(user_id, socket_id)
+
+    async def node_gone(self, node_id: str) -> list[str]:
+        """A node stopped answering: its agents' sockets are closed; the agents left with none get their grace."""
+        async with self._lock:
+            gone = [(u, s) for u, ids in self._sockets.items() for s in ids if s.startswith(f"{node_id}/")]
+            for user_id, socket_id in gone:
+                self._socket_closed(user_id, socket_id)
+            return sorted({u for u, _ in gone})
+
+    def socket_nodes(self) -> set[str]:
+        """The nodes holding agents' sockets."""
+        return {s.split("/", 1)[0] for ids in self._sockets.values() for s in ids if "/" in s}
 
     async def set_presence(self, user: User, presence: Presence) -> AgentAvailability:
         async with self._lock:
@@ -182,6 +202,9 @@ class Router:
         async with self._lock:
             offer = self.offers.get(conversation_id)
             if offer is None or offer.agent_id != user.id:
+                taken = await self._store.get_conversation(conversation_id)
+                if taken and taken.agent_id == user.id and taken.state == ConversationState.CONNECTED.value:
+                    return taken  # accepted already: the same answer again (a repeated call whose answer was lost)
                 raise Conflict("this interaction is not offered to you (it may have timed out)", code="offer_gone")
             self.offers.pop(conversation_id)
             self._cancel_timer(offer)
@@ -346,7 +369,7 @@ class Router:
         async with self._lock:
             self._grace.pop(user_id, None)
             agent = self.agents.get(user_id)
-            if agent is None or (agent.connected and self._sockets.get(user_id, 0) > 0):
+            if agent is None or (agent.connected and self._sockets.get(user_id)):
                 return
             agent.connected = False
             agent.presence = Presence.OFF_QUEUE
@@ -370,6 +393,14 @@ class Router:
                 self._line_up(conv)
             agent.active.clear()
             await self._dispatch()
+
+    def _socket_closed(self, user_id: str, socket_id: str) -> None:
+        sockets = self._sockets.get(user_id, set())
+        if socket_id not in sockets:
+            return  # already counted out (a repeated call, or its node was let go)
+        sockets.discard(socket_id)
+        if not sockets and user_id in self.agents:
+            self._start_grace(user_id)
 
     def _start_grace(self, user_id: str) -> None:
         agent = self.agents.get(user_id)

@@ -1,8 +1,9 @@
 """The supervisor dashboard: queues as routing holds them now, the video sessions not over yet with their
 latest quality, and the last hour of video in five-minute buckets.
 
-Queues and quality samples are what this node holds (its router's waiting lines, the samples its agents'
-desktops reported); the hour's figures come from the stored session records, so every node gives the same.
+Queues are what the routing node holds (its router's waiting lines, the same from every node); quality
+samples are what this node holds (the samples its agents' desktops reported); the hour's figures come
+from the stored session records, so every node gives the same.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from showdesk.domain.video import VideoSession, VideoState
 from showdesk.domain.video_figures import VideoFigures, bucket_starts, video_figures
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.ports import Clock, Store
-from showdesk.services.routing import Router
+from showdesk.services.routing_cluster import ClusterRouter
+from showdesk.services.routing_view import RoutingView
 from showdesk.services.video import VideoService
 
 HOUR = timedelta(hours=1)
@@ -114,7 +116,9 @@ class Dashboard:
 
 
 class SupervisorDashboard:
-    def __init__(self, store: Store, clock: Clock, access: AccessService, router: Router, video: VideoService) -> None:
+    def __init__(
+        self, store: Store, clock: Clock, access: AccessService, router: ClusterRouter, video: VideoService
+    ) -> None:
         self._store = store
         self._clock = clock
         self._access = access
@@ -132,17 +136,19 @@ class SupervisorDashboard:
         starts = bucket_starts(now, HOUR, BUCKET)
         recent = await self._store.list_video_sessions_since(org_id, starts[0])
         buckets, totals = video_figures(recent, starts, BUCKET)
-        queues = [self._queue_figures(q, now) for q in await self._store.list_queues(org_id)]
+        routing = await self._router.view()
+        queues = [self._queue_figures(q, now, routing) for q in await self._store.list_queues(org_id)]
         videos = await self._open_videos(org_id, names)
         return Dashboard(org_id, now, queues, videos, buckets, totals, recent)
 
-    def _queue_figures(self, queue: Queue, now: datetime) -> QueueFigures:
-        line = [w for w in self._router.waiting.values() if w.queue_id == queue.id]
-        offered = sum(1 for w in line if w.conversation_id in self._router.offers)
+    @staticmethod
+    def _queue_figures(queue: Queue, now: datetime, routing: RoutingView) -> QueueFigures:
+        line = [w for w in routing.waiting if w.queue_id == queue.id]
+        offered = sum(1 for w in line if w.conversation_id in routing.offered)
         longest = max(((now - w.since).total_seconds() for w in line), default=None)
         on_queue = [
             a
-            for a in self._router.agents.values()
+            for a in routing.agents
             if a.connected and a.presence is Presence.ON_QUEUE and qualifies(a, queue, video_capable=False)
         ]
         return QueueFigures(

@@ -16,7 +16,13 @@ from showdesk.services.access import Principal
 from showdesk.services.container import Services
 from showdesk.transport.eager import Lane
 from showdesk.transport.own_messages import OwnMessages
-from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection, error_ref
+from showdesk.transport.ws_connection import (
+    CLOSE_FORBIDDEN,
+    CLOSE_TRY_AGAIN,
+    CLOSE_UNAUTHENTICATED,
+    Connection,
+    error_ref,
+)
 
 gateway = APIRouter()
 log = logging.getLogger(__name__)
@@ -34,6 +40,7 @@ class AgentSession:
         self.own = OwnMessages("agent")
         self.messages = Lane(self.report)  # chat messages: stored in frame order, acked as they commit
         self.subscription = sd.bus.subscribe(self.deliver)
+        self.socket_id: str | None = None  # routing's name for this socket, once counted
 
     async def deliver(self, frame: dict[str, Any]) -> None:
         kind = frame.get("type")
@@ -70,13 +77,13 @@ class AgentSession:
         user = self.principal.user
         await self.subscription.add(agent_topic(user.id))
         await self.subscription.add(DIRECTORY_TOPIC)
-        await self.sd.router.agent_connected(user)
+        self.socket_id = await self.sd.router.agent_connected(user)
         interactions = []
         for conv in await self.sd.chat.agent_interactions(self.principal):
             await self.subscription.add(conversation_topic(conv.id))
             interactions.append(await self.sd.router.snapshot(conv))
         offers = []
-        for offer in self.sd.router.pending_offers(user.id):
+        for offer in await self.sd.router.pending_offers(user.id):
             conv = await self.sd.chat.conversation(offer.conversation_id)
             snap = await self.sd.router.snapshot(conv)
             offers.append(
@@ -99,7 +106,7 @@ class AgentSession:
                     "defaultCamera": user.default_camera,
                     "defaultMicrophone": user.default_microphone,
                 },
-                "presence": self.sd.router.status_of(user.id),
+                "presence": await self.sd.router.status_of(user.id),
                 "interactions": interactions,
                 "offers": offers,
             }
@@ -215,7 +222,12 @@ async def agent_socket(ws: WebSocket) -> None:
         return
     session = AgentSession(sd, conn, principal, token)
     try:
-        await session.ready()
+        try:
+            await session.ready()
+        except ShowDeskError as exc:  # routing out of reach for now: the desktop reconnects and asks again
+            conn.send_error(exc, ref="auth")
+            await conn.close(CLOSE_TRY_AGAIN, exc.code)
+            return
         async for frame in conn.frames():
             try:
                 await session.handle(frame)
@@ -233,5 +245,6 @@ async def agent_socket(ws: WebSocket) -> None:
         await session.messages.drain()
         await session.subscription.close()
         await sd.video.agent_left(principal.user.id)
-        await sd.router.agent_disconnected(principal.user.id)
+        if session.socket_id is not None:
+            await sd.router.agent_disconnected(principal.user.id, session.socket_id)
         await conn.shutdown()

@@ -13,7 +13,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from showdesk import __version__
-from showdesk.adapters.bus import create_bus
+from showdesk.adapters.bus import create_bus, create_lease
 from showdesk.adapters.clock import SystemClock
 from showdesk.adapters.ice.stun import StunServer, start_stun_responder
 from showdesk.adapters.ice.turn import turn_credentials
@@ -95,7 +95,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             turn_credential=settings.turn_credential or "",
         )
         services = Services(
-            store, create_bus(settings.redis_url), SystemClock(), service_settings, ice, turn_credentials
+            store,
+            create_bus(settings.redis_url),
+            SystemClock(),
+            service_settings,
+            ice,
+            turn_credentials,
+            create_lease(settings.redis_url),
         )
         if settings.demo:
             await seed_demo(store, services.clock, settings.own_origins())

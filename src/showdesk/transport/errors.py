@@ -19,6 +19,7 @@ STATUS: dict[type[e.ShowDeskError], int] = {  # the first kind that matches deci
     e.NotFound: 404,
     e.Conflict: 409,
     e.Unprocessable: 422,
+    e.Unavailable: 503,
 }
 
 _HTTP_CODES = {

@@ -154,7 +154,7 @@ class GuestSession:
                 "type": "resumed",
                 "conversationId": conv.id,
                 "state": conv.state,
-                "routing": self.sd.router.routing_state(conv.id) or conv.state,
+                "routing": await self.sd.router.routing_state(conv.id) or conv.state,
                 "displayName": conv.customer_name,
                 "messages": [m.to_wire() for m in resumed.messages],
                 "resync": resumed.resync,

@@ -14,6 +14,7 @@ from prometheus_client.registry import Collector
 
 from showdesk.domain.video_figures import click_to_first_frame_ms
 from showdesk.services.container import Services
+from showdesk.services.routing_view import RoutingView
 from showdesk.services.supervisor import Dashboard
 
 # Click to first frame, in seconds: a LAN connects in well under a second, a relay after failed checks in ~10.
@@ -21,20 +22,26 @@ TTFF_BUCKETS = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0, 30.0)
 
 
 class RoutingCollector(Collector):
+    """Routing as the node that routes holds it (the same on every node), read just before each scrape."""
+
     def __init__(self, services: Services) -> None:
         self._services = services
+        self._view = RoutingView([], {}, [])
+
+    async def refresh(self) -> None:
+        self._view = await self._services.router.view()
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        router = self._services.router
+        view = self._view
         waiting = GaugeMetricFamily("showdesk_interactions_waiting", "Interactions waiting in queues")
-        waiting.add_metric([], len(router.waiting))
+        waiting.add_metric([], len(view.waiting))
         yield waiting
         offered = GaugeMetricFamily("showdesk_offers_outstanding", "Offers waiting for an agent's answer")
-        offered.add_metric([], len(router.offers))
+        offered.add_metric([], len(view.offered))
         yield offered
         agents = GaugeMetricFamily("showdesk_agents", "Agents known to routing, by status", labels=["status"])
         counts: dict[str, int] = {}
-        for agent in router.agents.values():
+        for agent in view.agents:
             counts[agent.shown_status] = counts.get(agent.shown_status, 0) + 1
         for status, count in sorted(counts.items()):
             agents.add_metric([status], count)
@@ -193,9 +200,11 @@ class Metrics:
             registry=self.registry,
         )
         self.supervisor: SupervisorCollector | None = None
+        self.routing: RoutingCollector | None = None
 
     def watch(self, services: Services) -> None:
-        self.registry.register(RoutingCollector(services))
+        self.routing = RoutingCollector(services)
+        self.registry.register(self.routing)
         self.registry.register(VideoCollector(services))
         self.supervisor = SupervisorCollector(services, self.click_to_first_frame)
         self.registry.register(self.supervisor)
@@ -205,4 +214,6 @@ class Metrics:
         async def metrics() -> Response:
             if self.supervisor is not None:
                 await self.supervisor.refresh()
+            if self.routing is not None:
+                await self.routing.refresh()
             return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)

@@ -29,6 +29,7 @@ IDLE_TIMEOUT = 45.0
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_IDLE = 4408
+CLOSE_TRY_AGAIN = 1013  # the server cannot serve this socket just now (routing is changing hands)
 
 
 def error_ref(frame: dict[str, Any]) -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import uuid
 from collections import defaultdict
 from datetime import datetime
 from typing import Any, TypeVar
@@ -36,6 +37,10 @@ class MemoryStore(MemoryConfigStore, MemoryRetentionStore, MemoryPhotoStore):
         self._revoked: dict[str, datetime] = {}
         self._photos: dict[str, tuple[Photo, bytes]] = {}
         self._lock = asyncio.Lock()
+        self._installation_id = uuid.uuid4().hex
+
+    async def installation_id(self) -> str:
+        return self._installation_id
 
     async def get_organization(self, org_id: str) -> Organization | None:
         return self._get(Organization, org_id)

@@ -70,6 +70,11 @@ class SqlStore(SqlConfigStore, SqlRetentionStore, SqlPhotoStore):
         await self._writer.close()
         await self.engine.dispose()
 
+    async def installation_id(self) -> str:
+        async with self.engine.connect() as conn:
+            found = await conn.scalar(select(t.installation.c.value).where(t.installation.c.key == "id"))
+        return str(found)
+
     # directory ----------------------------------------------------------------------------------
     async def get_organization(self, org_id: str) -> Organization | None:
         return await self._one(t.organizations, Organization, id=org_id)

@@ -263,3 +263,10 @@ audit_log = Table(
 
 Index("ix_conversations_agent", conversations.c.agent_id)
 Index("ix_audit_log_org_id", audit_log.c.organization_id, audit_log.c.id)
+
+installation = Table(  # one row per fact about this installation; "id" names its cluster's Redis keys
+    "installation",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", String(200), nullable=False),
+)

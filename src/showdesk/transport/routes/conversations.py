@@ -21,7 +21,7 @@ async def _readable_conversation(conversation_id: str, who: PrincipalDep, sd: Se
 @router.get("/{conversation_id}")
 async def get_conversation(conversation_id: str, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
     conv = await _readable_conversation(conversation_id, who, sd)
-    out = conversation_out(conv, sd.router.routing_state(conv.id))
+    out = conversation_out(conv, await sd.router.routing_state(conv.id))
     out["videoSessions"] = [v.to_wire() for v in await sd.video.sessions(conv.id)]
     return out
 

@@ -49,9 +49,9 @@ def queue_out(queue: Queue, waiting: int | None = None) -> dict[str, Any]:
     return out
 
 
-def _waiting(sd: ServicesDep) -> dict[str, int]:
+async def _waiting(sd: ServicesDep) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for w in sd.router.waiting.values():
+    for w in (await sd.router.view()).waiting:
         counts[w.queue_id] = counts.get(w.queue_id, 0) + 1
     return counts
 
@@ -73,7 +73,7 @@ async def delete_skill(skill_id: str, who: PrincipalDep, sd: ServicesDep) -> Non
 
 @router.get("/queues", summary="Queues, with how many interactions wait in each")
 async def list_queues(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]:
-    waiting = _waiting(sd)
+    waiting = await _waiting(sd)
     return [queue_out(q, waiting.get(q.id, 0)) for q in await sd.queues.list_queues(who)]
 
 
@@ -85,16 +85,16 @@ async def create_queue(body: QueueBody, who: PrincipalDep, sd: ServicesDep) -> d
 @router.get("/queues/{queue_id}")
 async def get_queue(queue_id: str, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
     queue = await sd.queues.get_queue(who, queue_id)
-    return queue_out(queue, _waiting(sd).get(queue.id, 0))
+    return queue_out(queue, (await _waiting(sd)).get(queue.id, 0))
 
 
 @router.patch("/queues/{queue_id}", summary="Change a queue's name, channels, required skills or members")
 async def update_queue(queue_id: str, body: QueueChange, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     queue = await sd.queues.update_queue(who, queue_id, changes)
-    return queue_out(queue, _waiting(sd).get(queue.id, 0))
+    return queue_out(queue, (await _waiting(sd)).get(queue.id, 0))
 
 
 @router.delete("/queues/{queue_id}", status_code=204, summary="Delete a queue nothing routes to and nobody waits in")
 async def delete_queue(queue_id: str, who: PrincipalDep, sd: ServicesDep) -> None:
-    await sd.queues.delete_queue(who, queue_id, _waiting(sd).get(queue_id, 0))
+    await sd.queues.delete_queue(who, queue_id, (await _waiting(sd)).get(queue_id, 0))

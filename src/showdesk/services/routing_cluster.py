@@ -1,0 +1,372 @@
+"""Routing across nodes: one node at a time routes, the one holding the routing lease; the others ask it.
+
+Every node puts a ClusterRouter in front of its Router. On the node holding the lease (always, for a node
+alone) calls go straight to the Router. Any other node sends each call over the bus to the cluster's calls
+topic and waits for the answer on a reply topic of its own; the offers, presence and routing events the
+leader publishes reach every node's sockets through the bus as before. So an interaction is offered by
+one Router only, and never twice.
+
+A node that takes the lease rebuilds the waiting lines from storage (`Router.recover`) and says so on the
+leader topic; every node then tells it again of its agents' open sockets and the presence chosen on them,
+so nobody connected is thought gone. When a node's heartbeat stops, the leader lets go of that node's
+sockets, and those agents get their grace period like any dropped connection.
+
+A call may reach the leader twice (its answer was lost while a node took over): sockets are counted by
+id, lining up is by conversation, and an accept already done answers with the conversation again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+import uuid
+from collections.abc import Awaitable, Iterable
+from typing import Any
+
+from showdesk.domain import errors
+from showdesk.domain.conversation import Conversation
+from showdesk.domain.directory import User
+from showdesk.domain.errors import NotFound, ShowDeskError, Unavailable
+from showdesk.domain.routing import Presence
+from showdesk.services.ports import Bus, Lease, Store
+from showdesk.services.routing import Offer, Router
+from showdesk.services.routing_view import RoutingView, offer_from_wire, offer_to_wire
+
+log = logging.getLogger(__name__)
+
+_ERRORS: dict[str, type[ShowDeskError]] = {
+    kind.__name__: kind
+    for kind in (
+        errors.InvalidInput,
+        errors.Unauthenticated,
+        errors.Forbidden,
+        errors.NotFound,
+        errors.Conflict,
+        errors.TooLarge,
+        errors.Unprocessable,
+        errors.Unavailable,
+        errors.ShowDeskError,
+    )
+}
+
+
+class SoloLease:
+    """A node alone: it holds every lease, needs no renewing, and is the only node alive."""
+
+    shared = False
+    ttl = float("inf")
+
+    def __init__(self) -> None:
+        self.node_id = uuid.uuid4().hex[:16]
+
+    async def hold(self, name: str) -> bool:
+        return True
+
+    async def alive(self, node_ids: Iterable[str]) -> set[str]:
+        return {n for n in node_ids if n == self.node_id}
+
+    async def release(self, name: str) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+
+class ClusterRouter:
+    def __init__(
+        self, router: Router, store: Store, bus: Bus, lease: Lease, call_timeout: float = 2.0, give_up_after: float = 0
+    ) -> None:
+        self.local = router
+        self._store = store
+        self._bus = bus
+        self._lease = lease
+        self.node_id = lease.node_id
+        self._call_timeout = call_timeout
+        # long enough for another node to take over a lease that was not handed on
+        self._give_up_after = give_up_after or (2 * lease.ttl + call_timeout if lease.shared else call_timeout)
+        self._lease_name = ""
+        self._calls_topic = self._leader_topic = ""
+        self._replies_topic = f"routing.replies.{self.node_id}"
+        self._leading = not lease.shared  # a node alone routes from the start
+        self._held_until = 0.0 if lease.shared else math.inf
+        self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._sockets: dict[str, str] = {}  # this node's agent sockets: socket id -> agent id
+        self._chosen: dict[str, Presence] = {}  # presence chosen on this node's sockets, to tell a new leader
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._keeper: asyncio.Task[None] | None = None
+        self._calls = bus.subscribe(self._on_call)
+        self._replies = bus.subscribe(self._on_reply)
+        self._leaders = bus.subscribe(self._on_new_leader)
+
+    @property
+    def leading(self) -> bool:
+        """This node routes, and its lease has not run out unrenewed."""
+        return self._leading and time.monotonic() < self._held_until
+
+    # life cycle -------------------------------------------------------------------------------------
+    async def start(self) -> None:
+        cluster = await self._store.installation_id()
+        self._lease_name = f"showdesk:{cluster}:routing-lease"
+        self._calls_topic = f"routing.{cluster}.calls"
+        self._leader_topic = f"routing.{cluster}.leader"
+        await self._replies.add(self._replies_topic)
+        await self._leaders.add(self._leader_topic)
+        if not self._lease.shared:
+            await self.local.recover()
+            return
+        await self._tend_lease()
+        self._keeper = asyncio.create_task(self._keep_lease())
+
+    async def close(self) -> None:
+        if self._keeper is not None:
+            self._keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._keeper
+        for task in list(self._tasks):
+            task.cancel()
+        if self._leading:
+            with contextlib.suppress(Exception):  # Redis may be gone already; the lease then runs out
+                await self._lease.release(self._lease_name)
+        await self.local.close()
+        for sub in (self._calls, self._replies, self._leaders):
+            await sub.close()
+        await self._lease.close()
+
+    # customers --------------------------------------------------------------------------------------
+    async def enqueue(self, conv: Conversation) -> None:
+        if self.leading:
+            return await self.local.enqueue(conv)
+        await self._ask("enqueue", conversationId=conv.id)
+
+    async def conversation_ended(self, conversation_id: str) -> None:
+        if self.leading:
+            return await self.local.conversation_ended(conversation_id)
+        await self._ask("conversation_ended", conversationId=conversation_id)
+
+    async def routing_state(self, conversation_id: str) -> str | None:
+        if self.leading:
+            return self.local.routing_state(conversation_id)
+        state = await self._ask("routing_state", conversationId=conversation_id)
+        return str(state) if state is not None else None
+
+    # agents -----------------------------------------------------------------------------------------
+    async def agent_connected(self, user: User) -> str:
+        """An agent's socket opened on this node; the answer names it for `agent_disconnected`."""
+        socket_id = f"{self.node_id}/{uuid.uuid4().hex[:12]}"
+        self._sockets[socket_id] = user.id
+        await self._socket_opened(user, socket_id)
+        return socket_id
+
+    async def agent_disconnected(self, user_id: str, socket_id: str) -> None:
+        self._sockets.pop(socket_id, None)
+        if user_id not in self._sockets.values():
+            self._chosen.pop(user_id, None)
+        if self.leading:
+            return await self.local.agent_disconnected(user_id, socket_id)
+        await self._ask("agent_disconnected", userId=user_id, socketId=socket_id)
+
+    async def set_presence(self, user: User, presence: Presence) -> None:
+        self._chosen[user.id] = presence
+        if self.leading:
+            await self.local.set_presence(user, presence)
+            return
+        await self._ask("set_presence", userId=user.id, presence=presence.value)
+
+    async def accept(self, user: User, conversation_id: str) -> Conversation:
+        if self.leading:
+            return await self.local.accept(user, conversation_id)
+        await self._ask("accept", userId=user.id, conversationId=conversation_id)
+        return await self._conversation(conversation_id)
+
+    async def decline(self, user: User, conversation_id: str) -> None:
+        if self.leading:
+            return await self.local.decline(user, conversation_id)
+        await self._ask("decline", userId=user.id, conversationId=conversation_id)
+
+    async def on_directory_changed(self, frame: dict[str, Any]) -> None:
+        """Every node hears of the change on the bus; the one routing acts on it."""
+        if self.leading:
+            await self.local.on_directory_changed(frame)
+
+    async def status_of(self, user_id: str) -> str:
+        if self.leading:
+            return self.local.status_of(user_id)
+        return str(await self._ask("status_of", userId=user_id))
+
+    async def pending_offers(self, user_id: str) -> list[Offer]:
+        if self.leading:
+            return self.local.pending_offers(user_id)
+        return [offer_from_wire(o) for o in await self._ask("pending_offers", userId=user_id)]
+
+    async def view(self) -> RoutingView:
+        if self.leading:
+            return RoutingView.of(self.local)
+        return RoutingView.from_wire(await self._ask("view"))
+
+    async def snapshot(self, conv: Conversation) -> dict[str, Any]:
+        return await self.local.snapshot(conv)  # read from storage: the same on every node
+
+    # the leader's side ------------------------------------------------------------------------------
+    async def _serve(self, op: str, args: dict[str, Any]) -> Any:
+        if op == "enqueue":
+            return await self.local.enqueue(await self._conversation(args["conversationId"]))
+        if op == "conversation_ended":
+            return await self.local.conversation_ended(args["conversationId"])
+        if op == "routing_state":
+            return self.local.routing_state(args["conversationId"])
+        if op == "agent_connected":
+            await self.local.agent_connected(await self._user(args["userId"]), args["socketId"])
+            return None
+        if op == "agent_disconnected":
+            return await self.local.agent_disconnected(args["userId"], args["socketId"])
+        if op == "set_presence":
+            await self.local.set_presence(await self._user(args["userId"]), Presence(args["presence"]))
+            return None
+        if op == "accept":
+            return (await self.local.accept(await self._user(args["userId"]), args["conversationId"])).id
+        if op == "decline":
+            return await self.local.decline(await self._user(args["userId"]), args["conversationId"])
+        if op == "status_of":
+            return self.local.status_of(args["userId"])
+        if op == "pending_offers":
+            return [offer_to_wire(o) for o in self.local.pending_offers(args["userId"])]
+        if op == "view":
+            return RoutingView.of(self.local).to_wire()
+        raise errors.InvalidInput(f"routing has no call named {op!r}", code="unknown_call")
+
+    async def _on_call(self, frame: dict[str, Any]) -> None:
+        # answered in a task of its own, so the bus goes on delivering while routing works
+        self._spawn(self._answer_call(frame))
+
+    async def _answer_call(self, frame: dict[str, Any]) -> None:
+        if not self.leading:
+            return  # the caller asks again, and the node holding the lease answers
+        try:
+            answer: dict[str, Any] = {"result": await self._serve(frame["op"], frame.get("args") or {})}
+        except ShowDeskError as exc:
+            answer = {"error": {"kind": type(exc).__name__, "code": exc.code, "message": exc.message}}
+        except Exception:
+            log.exception("routing call %s failed", frame.get("op"))
+            answer = {"error": {"kind": "ShowDeskError", "code": "internal", "message": "routing failed"}}
+        await self._bus.publish(frame["replyTo"], {"callId": frame["callId"], **answer})
+
+    # the asking side --------------------------------------------------------------------------------
+    async def _ask(self, op: str, **args: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._give_up_after
+        while True:
+            if self.leading:  # this node took over while asking
+                return await self._serve(op, args)
+            call_id = uuid.uuid4().hex
+            answer: asyncio.Future[dict[str, Any]] = loop.create_future()
+            self._pending[call_id] = answer
+            frame = {"op": op, "args": args, "callId": call_id, "replyTo": self._replies_topic}
+            try:
+                await self._bus.publish(self._calls_topic, frame)
+                wait = max(0.05, min(self._call_timeout, deadline - loop.time()))
+                reply = await asyncio.wait_for(answer, wait)
+            except TimeoutError:
+                if loop.time() >= deadline:
+                    raise Unavailable(
+                        "routing is not answering (a node may be taking over); try again in a few seconds",
+                        code="routing_unavailable",
+                    ) from None
+                continue
+            finally:
+                self._pending.pop(call_id, None)
+            if "error" in reply:
+                err = reply["error"]
+                raise _ERRORS.get(err["kind"], ShowDeskError)(err["message"], code=err["code"])
+            return reply.get("result")
+
+    async def _on_reply(self, frame: dict[str, Any]) -> None:
+        answer = self._pending.get(frame.get("callId", ""))
+        if answer is not None and not answer.done():
+            answer.set_result(frame)
+
+    # the lease --------------------------------------------------------------------------------------
+    async def _keep_lease(self) -> None:
+        while True:
+            await asyncio.sleep(self._lease.ttl / 3)
+            try:
+                await self._tend_lease()
+            except Exception:
+                log.exception("routing lease: could not renew; trying again")
+
+    async def _tend_lease(self) -> None:
+        asked_at = time.monotonic()
+        held = await self._lease.hold(self._lease_name)
+        if held:
+            self._held_until = asked_at + self._lease.ttl
+        if held and not self._leading:
+            await self._take_over()
+        elif not held and self._leading:
+            await self._step_down()
+        if self._leading and self._lease.shared:
+            await self._let_go_of_dead_nodes()
+
+    async def _take_over(self) -> None:
+        log.info("node %s routes now", self.node_id)
+        await self.local.forget()
+        self._leading = True
+        await self.local.recover()
+        await self._calls.add(self._calls_topic)
+        await self._bus.publish(self._leader_topic, {"node": self.node_id})
+        await self._announce_sockets()
+
+    async def _step_down(self) -> None:
+        log.warning("node %s lost the routing lease; another node routes", self.node_id)
+        self._leading = False
+        await self._calls.remove(self._calls_topic)
+        await self.local.forget()
+
+    async def _on_new_leader(self, frame: dict[str, Any]) -> None:
+        if frame.get("node") != self.node_id:
+            self._spawn(self._announce_sockets())
+
+    async def _announce_sockets(self) -> None:
+        """Tell the node that routes now of this node's agents: their sockets, then their chosen presence."""
+        try:
+            for socket_id, user_id in list(self._sockets.items()):
+                user = await self._store.get_user(user_id)
+                if user is not None:
+                    await self._socket_opened(user, socket_id)
+            for user_id, presence in list(self._chosen.items()):
+                user = await self._store.get_user(user_id)
+                if user is not None:
+                    await self.set_presence(user, presence)
+        except ShowDeskError as exc:
+            log.warning("could not tell the routing node of this node's agents: %s", exc.message)
+
+    async def _socket_opened(self, user: User, socket_id: str) -> None:
+        if self.leading:
+            await self.local.agent_connected(user, socket_id)
+            return
+        await self._ask("agent_connected", userId=user.id, socketId=socket_id)
+
+    async def _let_go_of_dead_nodes(self) -> None:
+        others = self.local.socket_nodes() - {self.node_id}
+        for node in others - await self._lease.alive(others):
+            agents = await self.local.node_gone(node)
+            log.warning("node %s stopped answering; its agents' sockets are closed: %s", node, agents)
+
+    # helpers ----------------------------------------------------------------------------------------
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _conversation(self, conversation_id: str) -> Conversation:
+        conv = await self._store.get_conversation(conversation_id)
+        if conv is None:
+            raise NotFound(f"conversation {conversation_id} does not exist", code="conversation_not_found")
+        return conv
+
+    async def _user(self, user_id: str) -> User:
+        user = await self._store.get_user(user_id)
+        if user is None:
+            raise NotFound(f"user {user_id} does not exist", code="user_not_found")
+        return user
