@@ -1,10 +1,15 @@
 """Two nodes on one PostgreSQL database and one Redis: a customer on one node and the agent's desktop on
 the other chat and set up video through the bus; then the first node is killed (-9) and both sides
-resume on the second, with nothing lost and nothing twice."""
+resume on the second, with nothing lost and nothing twice. Routing spans the nodes: customers on either
+node reach agents on either, each interaction is offered once, and routing moves to the surviving node
+when the one holding the routing lease dies; a dead node's agents lose their chats after their grace."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -17,21 +22,34 @@ from tests.support.ws_clients import Agent, Guest
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
+Nodes = tuple[ServerProcess, ServerProcess]
+
+
 @pytest.fixture
-def nodes() -> Iterator[tuple[ServerProcess, ServerProcess]]:
-    reason = unreachable(POSTGRES_REDIS)
-    if reason:
-        pytest.skip(reason)
-    first = ServerProcess("--agent-grace", "30", backend=POSTGRES_REDIS).start()  # makes the scratch database
-    second = ServerProcess("--agent-grace", "30", database_url=first.database_url, backend=POSTGRES_REDIS).start()
-    yield first, second
-    second.cleanup()
-    first.cleanup()  # drops the database last
+def make_nodes() -> Iterator[Callable[..., Nodes]]:
+    made: list[ServerProcess] = []
+
+    def make(*flags: str) -> Nodes:
+        reason = unreachable(POSTGRES_REDIS)
+        if reason:
+            pytest.skip(reason)
+        first = ServerProcess(*flags, backend=POSTGRES_REDIS).start()  # makes the scratch database; routes
+        made.append(first)
+        second = ServerProcess(*flags, database_url=first.database_url, backend=POSTGRES_REDIS).start()
+        made.append(second)
+        return first, second
+
+    yield make
+    for node in reversed(made):
+        node.cleanup()  # the first node drops the database, last
 
 
-async def test_chat_and_video_across_nodes_and_a_node_killed_under_them(
-    nodes: tuple[ServerProcess, ServerProcess],
-) -> None:
+@pytest.fixture
+def nodes(make_nodes: Callable[..., Nodes]) -> Nodes:
+    return make_nodes("--agent-grace", "30")
+
+
+async def test_chat_and_video_across_nodes_and_a_node_killed_under_them(nodes: Nodes) -> None:
     a, b = nodes
     token = a.login()
     agent_a = await Agent.connect(a.ws_base, token)
@@ -84,3 +102,105 @@ async def test_chat_and_video_across_nodes_and_a_node_killed_under_them(
 async def _reconnect_guest(node: ServerProcess, page_origin: str) -> websockets.ClientConnection:
     url = f"{node.ws_base}/ws/v1/guest?organizationId=demo&deploymentId=demo-webchat"
     return await websockets.connect(url, origin=page_origin)  # type: ignore[arg-type]
+
+
+async def test_customers_on_both_nodes_reach_agents_on_both_each_offered_once(nodes: Nodes) -> None:
+    a, b = nodes
+    dana = await Agent.connect(a.ws_base, a.login())  # on the node that routes
+    sam = await Agent.connect(b.ws_base, b.login("agent2@demo.local"))  # on the other
+    await dana.on_queue()
+    await sam.on_queue()
+    # Presence is one truth whichever node is asked: both agents on queue, from either node.
+    for node in nodes:
+        board = _dashboard(node)
+        assert {q["name"]: q["agentsOnQueue"] for q in board["queues"]}["Video Troubleshooting"] == 2, board["queues"]
+
+    offers: Counter[str] = Counter()
+    served: dict[str, set[str]] = {"dana": set(), "sam": set()}
+    came_to: dict[str, ServerProcess] = {}
+
+    async def answer(name: str, agent: Agent, until: asyncio.Event) -> None:
+        while not until.is_set():
+            try:
+                offer = await agent.expect("offer", timeout=0.5)
+            except AssertionError:
+                continue
+            offers[offer["conversationId"]] += 1
+            served[name].add(offer["conversationId"])
+            await agent.send(type="accept", conversationId=offer["conversationId"])
+
+    async def customer(node: ServerProcess, n: int) -> str:
+        guest = await Guest.connect(node.ws_base, a.base)
+        started = await guest.start(f"Customer {n}")
+        came_to[started["conversationId"]] = node
+        await guest.expect("agentJoined", timeout=30)
+        await guest.say(f"hello from customer {n}")
+        await guest.send(type="end")  # frees the agent's slot for the next one
+        await guest.expect("chatEnded")
+        await guest.close()
+        return str(started["conversationId"])
+
+    done = asyncio.Event()
+    answering = [asyncio.create_task(answer("dana", dana, done)), asyncio.create_task(answer("sam", sam, done))]
+    chats = await asyncio.gather(*(customer(nodes[n % 2], n) for n in range(12)))
+    done.set()
+    await asyncio.gather(*answering)
+
+    assert sorted(offers) == sorted(chats) and set(offers.values()) == {1}, offers  # each offered once, none lost
+    # Customers on either node reached the agent on the other.
+    assert any(came_to[cid] is b for cid in served["dana"]) and any(came_to[cid] is a for cid in served["sam"]), served
+    staff = {"authorization": f"Bearer {b.login('supervisor@demo.local', 'supervisor')}"}
+    for cid in chats:
+        conv = httpx.get(f"{b.base}/api/v2/conversations/{cid}", headers=staff).json()
+        assert conv["state"] == "ended"
+        transcript = httpx.get(f"{b.base}/api/v2/conversations/{cid}/messages", headers=staff).json()
+        assert sum(1 for m in transcript if m["from"] == "system" and m["text"].endswith("joined the chat.")) == 1
+    await dana.close()
+    await sam.close()
+
+
+async def test_routing_moves_to_the_surviving_node_when_the_routing_node_dies(nodes: Nodes) -> None:
+    a, b = nodes
+    sam = await Agent.connect(b.ws_base, b.login("agent2@demo.local"))
+    await sam.on_queue()
+    a.stop(kill=True)  # the node holding the routing lease
+
+    # Within the lease's 3 s (and a renewal's 1 s), B routes: a new customer on B reaches Sam, still on queue.
+    guest = await Guest.connect(b.ws_base, a.base)
+    await guest.start("Bea")
+    cid = await sam.take_next(timeout=15)
+    await guest.expect("agentJoined", timeout=5)
+    reply = await sam.say(cid, "routed by node B")
+    assert (await guest.expect("message", text="routed by node B"))["id"] == reply["id"]
+    assert {q["name"]: q["agentsOnQueue"] for q in _dashboard(b)["queues"]}["Video Troubleshooting"] == 1
+    await guest.close()
+    await sam.close()
+
+
+async def test_a_dead_nodes_agents_lose_their_chats_after_their_grace(make_nodes: Callable[..., Nodes]) -> None:
+    a, b = make_nodes("--agent-grace", "2")
+    dana = await Agent.connect(a.ws_base, a.login())
+    sam = await Agent.connect(b.ws_base, b.login("agent2@demo.local"))
+    await sam.on_queue()
+    guest = await Guest.connect(a.ws_base, a.base)
+    await guest.start("Cy")
+    cid = await sam.take_next()
+    await guest.expect("agentJoined")
+    await dana.on_queue()
+    b.stop(kill=True)  # Sam's only desktop goes with it; nobody closes his socket
+
+    # The routing node sees B's heartbeat stop (3 s), gives Sam his grace (2 s), then the chat goes back to
+    # the line and on to Dana.
+    left = await guest.expect("agentLeft", timeout=15)
+    assert left["reason"] == "disconnected"
+    assert await dana.take_next(timeout=10) == cid
+    await guest.expect("agentJoined")
+    await guest.close()
+    await dana.close()
+
+
+def _dashboard(node: ServerProcess) -> dict[str, Any]:
+    staff = {"authorization": f"Bearer {node.login('supervisor@demo.local', 'supervisor')}"}
+    answer = httpx.get(f"{node.base}/api/v2/analytics/supervisor", headers=staff, timeout=10)
+    answer.raise_for_status()
+    return dict(answer.json())
