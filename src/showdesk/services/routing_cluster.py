@@ -76,17 +76,15 @@ class SoloLease:
 
 
 class ClusterRouter:
-    def __init__(
-        self, router: Router, store: Store, bus: Bus, lease: Lease, call_timeout: float = 2.0, give_up_after: float = 0
-    ) -> None:
+    def __init__(self, router: Router, store: Store, bus: Bus, lease: Lease) -> None:
         self.local = router
         self._store = store
         self._bus = bus
         self._lease = lease
         self.node_id = lease.node_id
-        self._call_timeout = call_timeout
+        self._call_timeout = min(2.0, lease.ttl)  # a call unanswered this long is sent again
         # long enough for another node to take over a lease that was not handed on
-        self._give_up_after = give_up_after or (2 * lease.ttl + call_timeout if lease.shared else call_timeout)
+        self._give_up_after = 2 * lease.ttl + self._call_timeout
         self._lease_name = ""
         self._calls_topic = self._leader_topic = ""
         self._replies_topic = f"routing.replies.{self.node_id}"
