@@ -82,20 +82,30 @@ def machine_busy_idle() -> tuple[float, float]:
     return float(sum(values) - idle), float(idle)
 
 
+def servers_cpu_seconds(pids: list[int]) -> tuple[float, float] | None:
+    """User and system CPU seconds of the server processes together (None when one is gone)."""
+    read = [process_cpu_seconds(pid) for pid in pids]
+    if any(r is None for r in read):
+        return None
+    return sum(r[0] for r in read if r), sum(r[1] for r in read if r)
+
+
 class CpuMeter:
-    def __init__(self, server_pid: int) -> None:
-        self.server_pid = server_pid
+    """The servers' CPU (all nodes together: 100% = one core), the client's, the machine's."""
+
+    def __init__(self, server_pids: list[int]) -> None:
+        self.server_pids = server_pids
         self.start()
 
     def start(self) -> None:
         self._wall = now()
-        self._server = process_cpu_seconds(self.server_pid)
+        self._server = servers_cpu_seconds(self.server_pids)
         self._client = time.process_time()
         self._busy, self._idle = machine_busy_idle()
 
     def read(self) -> dict[str, float | None]:
         wall = max(now() - self._wall, 1e-9)
-        server = process_cpu_seconds(self.server_pid)
+        server = servers_cpu_seconds(self.server_pids)
         busy, idle = machine_busy_idle()
         total = (busy - self._busy) + (idle - self._idle)
         if server is None or self._server is None:
@@ -248,7 +258,10 @@ class ShowDeskTarget:
         self.by_id: dict[str, Conv] = {}
         self.unclaimed: dict[str, Sock] = {}  # interactions an agent got before the guest heard `started`
         self.socks: list[Sock] = []
-        self.ws_base = cfg["base_url"].replace("http://", "ws://", 1)
+        # Several nodes: agent i on node i, customer j on node j + 1 (round robin), so about half the chats
+        # have their customer on one node and their agent on another.
+        self.ws_bases = [b.replace("http://", "ws://", 1) for b in cfg.get("base_urls") or [cfg["base_url"]]]
+        self.ws_base = self.ws_bases[0]
 
     def assigned(self, conversation_id: str, agent: Sock) -> None:
         conv = self.by_id.get(conversation_id)
@@ -273,11 +286,12 @@ class ShowDeskTarget:
         t_agents = now() - t0
 
         window = asyncio.Semaphore(cfg["ramp_window"])
-        url = f"{self.ws_base}/ws/v1/guest?organizationId={cfg['organization_id']}&deploymentId={cfg['deployment_id']}"
+        query = f"organizationId={cfg['organization_id']}&deploymentId={cfg['deployment_id']}"
 
         async def open_guest(conv: Conv) -> None:
             async with window:  # at most ramp_window chats waiting for routing at once
-                ws = await connect(url, origin=cfg["origin"], **opts)
+                node = self.ws_bases[(conv.idx + 1) % len(self.ws_bases)]
+                ws = await connect(f"{node}/ws/v1/guest?{query}", origin=cfg["origin"], **opts)
                 guest = GuestSock(ws, self.rec, self, conv)
                 conv.customer = guest
                 self.socks.append(guest)
@@ -301,7 +315,7 @@ class ShowDeskTarget:
             return list(await asyncio.gather(*(one(e) for e in emails)))
 
     async def _open_agent(self, token: str, i: int, opts: dict[str, Any]) -> Sock:
-        ws = await connect(f"{self.ws_base}/ws/v1/agent", **opts)
+        ws = await connect(f"{self.ws_bases[i % len(self.ws_bases)]}/ws/v1/agent", **opts)
         agent = AgentSock(ws, self.rec, self, i)
         self.socks.append(agent)
         agent.start()
@@ -541,15 +555,15 @@ def process_rss_mb(pid: int) -> float | None:
     return None
 
 
-async def sample_rss(pid: int, every: float) -> list[tuple[float, float]]:
-    """(seconds since start, RSS MB) every `every` seconds, until cancelled; returns what it read."""
+async def sample_rss(pids: list[int], every: float) -> list[tuple[float, float]]:
+    """(seconds since start, RSS MB of the servers together) every `every` seconds, until cancelled."""
     samples: list[tuple[float, float]] = []
     t0 = now()
     try:
         while True:
-            rss = process_rss_mb(pid)
-            if rss is not None:
-                samples.append((now() - t0, rss))
+            read = [process_rss_mb(pid) for pid in pids]
+            if all(rss is not None for rss in read):
+                samples.append((now() - t0, sum(rss for rss in read if rss is not None)))
             await asyncio.sleep(every)
     except asyncio.CancelledError:
         return samples
@@ -665,7 +679,8 @@ async def run(cfg: dict[str, Any]) -> dict[str, Any]:
         if not active:
             raise RuntimeError("no conversation got connected")
 
-        rate, meter = cfg["rate"], CpuMeter(cfg["server_pid"])
+        server_pids = cfg.get("server_pids") or [cfg["server_pid"]]
+        rate, meter = cfg["rate"], CpuMeter(server_pids)
         if cfg["warmup"] > 0:
             log(f"warm-up: {cfg['warmup']} s at {rate} messages/s (not measured)")
             await fixed_rate(target, rec, active, rate, cfg["warmup"], "warmup")
@@ -674,7 +689,7 @@ async def run(cfg: dict[str, Any]) -> dict[str, Any]:
         log(f"measured: {cfg['duration']} s at {rate} messages/s across {len(active)} conversations")
         meter.start()
         await profiler.start("fixed_rate", cfg["duration"])
-        memory = asyncio.create_task(sample_rss(cfg["server_pid"], cfg.get("rss_every", 5.0)))
+        memory = asyncio.create_task(sample_rss(server_pids, cfg.get("rss_every", 5.0)))
         sending = await fixed_rate(target, rec, active, rate, cfg["duration"], "fixed_rate")
         memory.cancel()
         rss = await memory

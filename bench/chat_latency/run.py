@@ -86,6 +86,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="ShowDesk's database: an empty PostgreSQL one (postgresql+asyncpg://...) instead of a fresh SQLite file",
     )
     p.add_argument(
+        "--nodes",
+        type=int,
+        default=1,
+        help="ShowDesk nodes sharing --database-url (PostgreSQL) and --redis-url; agents and customers are "
+        "spread over them so about half the chats cross nodes (default 1)",
+    )
+    p.add_argument("--redis-url", default="redis://127.0.0.1:6379/0", help="Redis for --nodes 2 and more")
+    p.add_argument(
         "--samples",
         action="store_true",
         help="also write every delivery (phase, sender, "
@@ -108,8 +116,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     for t in args.targets:
         if t not in ("showdesk", "relay"):
             p.error(f"unknown target {t!r}; use showdesk and/or relay")
-    if args.conversations < 1 or args.rate <= 0 or args.window < 1:
-        p.error("--conversations, --rate and --window must be positive")
+    if args.conversations < 1 or args.rate <= 0 or args.window < 1 or args.nodes < 1:
+        p.error("--conversations, --rate, --window and --nodes must be positive")
+    if args.nodes > 1 and not (args.database_url or "").startswith("postgresql"):
+        p.error("--nodes 2 and more share one PostgreSQL database: give --database-url postgresql+asyncpg://...")
     return args
 
 
@@ -303,7 +313,9 @@ def _package(frame: str) -> str:
 
 
 def run_target(name: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    port = free_port()
+    nodes = args.nodes if name == "showdesk" else 1
+    ports = [free_port() for _ in range(nodes)]
+    port = ports[0]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOWDESK_")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
@@ -311,6 +323,7 @@ def run_target(name: str, args: argparse.Namespace, workdir: Path) -> dict[str, 
     cfg: dict[str, Any] = {
         "target": name,
         "base_url": f"http://127.0.0.1:{port}",
+        "base_urls": [f"http://127.0.0.1:{p}" for p in ports],
         "conversations": args.conversations,
         "rate": args.rate,
         "warmup": args.warmup,
@@ -338,21 +351,30 @@ def run_target(name: str, args: argparse.Namespace, workdir: Path) -> dict[str, 
             agent_password=seeded.agent_password,
         )
         env["SHOWDESK_SECRET_KEY"] = secrets.token_urlsafe(48)
-        cmd = [*showdesk_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--database-url", url]
         # The throughput phase keeps a message in flight per customer, far faster than anyone types: the
         # customer's message limit (2 a second by default) is off, so the delivery path itself is measured.
-        cmd += ["--guest-message-rate", "0"]
+        flags = ["--database-url", url, "--guest-message-rate", "0"]
+        if nodes > 1:
+            flags += ["--redis-url", args.redis_url]
+        cmds = [[*showdesk_command(), "serve", "--host", "127.0.0.1", "--port", str(p), *flags] for p in ports]
     else:
         cfg["origin"] = "https://shop.bench.example"
-        cmd = [sys.executable, "-m", "bench.chat_latency.relay", "--port", str(port)]
-    server = Server(name, cmd, env, port, workdir)
-    result: dict[str, Any] = {"target": name, "code": code_version()}
+        cmds = [[sys.executable, "-m", "bench.chat_latency.relay", "--port", str(port)]]
+    servers = [
+        Server(name if i == 0 else f"{name}{i + 1}", cmd, env, p, workdir)
+        for i, (cmd, p) in enumerate(zip(cmds, ports, strict=True))
+    ]
+    server = servers[0]
+    result: dict[str, Any] = {"target": name, "code": code_version(), "nodes": nodes}
     try:
-        server.start()
-        server.wait_healthy()
+        for node in servers:  # one after the other: the first applies the migrations and takes the routing lease
+            node.start()
+            node.wait_healthy()
+            assert node.proc is not None
+            say(f"{node.name} server up on 127.0.0.1:{node.port} (pid {node.proc.pid})")
         assert server.proc is not None
-        say(f"{name} server up on 127.0.0.1:{port} (pid {server.proc.pid})")
         cfg["server_pid"] = server.proc.pid
+        cfg["server_pids"] = [node.proc.pid for node in servers if node.proc is not None]
         if args.profile and name == "showdesk":
             py_spy = shutil.which("py-spy")
             if py_spy is None:
@@ -381,9 +403,11 @@ def run_target(name: str, args: argparse.Namespace, workdir: Path) -> dict[str, 
                 if time.monotonic() - started > budget + 30:
                     say("load client overran its time budget: stopping it")
                     break
-                if not server.alive():
-                    say(f"{name} server died during the run (exit {server.proc.returncode})")
-                    result["server_died"] = server.proc.returncode
+                dead = [node for node in servers if not node.alive()]
+                if dead:
+                    code = dead[0].proc.returncode if dead[0].proc else None
+                    say(f"{dead[0].name} server died during the run (exit {code})")
+                    result["server_died"] = code
                     break
                 time.sleep(0.5)
         finally:
@@ -401,24 +425,26 @@ def run_target(name: str, args: argparse.Namespace, workdir: Path) -> dict[str, 
     except Exception as exc:
         result["error"] = f"{type(exc).__name__}: {exc}"
     finally:
-        code = server.stop()
-        result["server_exit"] = code
+        codes = [node.stop() for node in reversed(servers)][::-1]
+        result["server_exit"] = codes[0] if nodes == 1 else codes
         if code_version() != result["code"]:
             result["code_changed_during_run"] = True
             say(f"warning: the code changed while {name} ran; its numbers mix versions")
-        log = scan_log(server.log_path)
-        result["server_log"] = log
-        problems = (
-            log.get("tracebacks")
-            or log.get("levels", {}).get("ERROR")
-            or log.get("levels", {}).get("CRITICAL")
-            or any(":closed_by_server:" in k for k in result.get("events", {}))
+        logs = [scan_log(node.log_path) for node in servers]
+        result["server_log"] = logs[0]
+        if nodes > 1:
+            result["other_nodes_logs"] = logs[1:]
+        troubled = any(
+            log.get("tracebacks") or log.get("levels", {}).get("ERROR") or log.get("levels", {}).get("CRITICAL")
+            for log in logs
         )
+        problems = troubled or any(":closed_by_server:" in k for k in result.get("events", {}))
         if problems or args.keep_logs or "error" in result:
             RESULTS.mkdir(parents=True, exist_ok=True)
-            kept = RESULTS / f"chat_latency-{name}-server.log"
-            shutil.copyfile(server.log_path, kept)
-            result["server_log"]["kept_at"] = str(kept.relative_to(ROOT))
+            for node, log in zip(servers, logs, strict=True):
+                kept = RESULTS / f"chat_latency-{node.name}-server.log"
+                shutil.copyfile(node.log_path, kept)
+                log["kept_at"] = str(kept.relative_to(ROOT))
         for phase in ("fixed_rate", "throughput"):
             summary = summarize_profile(workdir / f"{name}-{phase}.txt")
             if summary is not None:
@@ -549,6 +575,7 @@ def build_report(args: argparse.Namespace, rows: dict[str, Any], started: float)
             "quick": args.quick,
             "profile": args.profile,
             "targets": args.targets,
+            "nodes": args.nodes,
         },
         "code": code_version(),
         "machine": {
