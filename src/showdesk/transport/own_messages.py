@@ -1,8 +1,10 @@
 """What a socket is not sent of its conversation's frames: its own messages, and the other side's signaling.
 
 A socket learns its own messages from their acks, so the bus echo is not sent back: each chat
-message crosses the wire once to every other reader and once (as the ack) to its sender. Video
-signaling frames carry `for` (customer or agent) and reach only that side.
+message crosses the wire once to every other reader and once (as the ack) to its sender. A client id
+is kept only until its echo comes back (at most REMEMBERED of them, for echoes that never come), so
+a socket's memory does not grow with the messages it sends. Video signaling frames carry `for`
+(customer or agent) and reach only that side.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ class OwnMessages:
     def withheld(self, frame: dict[str, Any]) -> bool:
         if frame.get("for", self._side) != self._side:
             return True
-        return (
-            frame.get("type") == "message"
-            and frame.get("from") == self._side
-            and frame.get("clientId") in self._client_ids
-        )
+        if frame.get("type") != "message" or frame.get("from") != self._side:
+            return False
+        client_id = frame.get("clientId")
+        if isinstance(client_id, str) and client_id in self._client_ids:
+            del self._client_ids[client_id]  # its one echo is here: nothing more to hold back
+            return True
+        return False

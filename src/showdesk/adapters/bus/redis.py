@@ -1,7 +1,9 @@
 """Redis pub/sub bus, so several ShowDesk nodes see each other's events.
 
 One Redis connection per node listens on every topic any local socket wants; frames are delivered
-to local handlers the same way the memory bus does.
+to local handlers the same way the memory bus does. Publishing goes through one writer task: the frames
+published while it sends are sent together in the next pipeline, so a burst of messages costs a few round
+trips instead of a connection each (a pool would run out of them under load).
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ class RedisSubscription:
             await self.remove(topic)
 
 
+MAX_BATCH = 1000  # frames in one pipeline
+
+
 class RedisBus:
     def __init__(self, url: str) -> None:
         self._redis = aioredis.from_url(url)
@@ -46,9 +51,38 @@ class RedisBus:
         self._local: defaultdict[str, set[RedisSubscription]] = defaultdict(set)
         self._reader: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._outgoing: list[tuple[str, str, asyncio.Future[None]]] = []
+        self._wake = asyncio.Event()
+        self._writer: asyncio.Task[None] | None = None
 
     async def publish(self, topic: str, frame: dict[str, Any]) -> None:
-        await self._redis.publish(topic, json.dumps(frame))
+        """Returns once Redis took the frame; raises what Redis raised for the pipeline it went in."""
+        sent = asyncio.get_running_loop().create_future()
+        self._outgoing.append((topic, json.dumps(frame), sent))
+        self._wake.set()
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        await sent
+
+    async def _write(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._outgoing:
+                batch, self._outgoing = self._outgoing[:MAX_BATCH], self._outgoing[MAX_BATCH:]
+                try:
+                    pipe = self._redis.pipeline(transaction=False)
+                    for topic, data, _ in batch:
+                        pipe.publish(topic, data)
+                    await pipe.execute()
+                except Exception as exc:
+                    for _, _, sent in batch:
+                        if not sent.done():
+                            sent.set_exception(exc)
+                    continue
+                for _, _, sent in batch:
+                    if not sent.done():
+                        sent.set_result(None)
 
     def subscribe(self, handler: Handler) -> RedisSubscription:
         return RedisSubscription(self, handler)
@@ -91,6 +125,13 @@ class RedisBus:
                     log.exception("bus handler failed for topic %s", topic)
 
     async def close(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
+        for _, _, sent in self._outgoing:
+            if not sent.done():
+                sent.cancel()
         if self._reader is not None:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
