@@ -204,3 +204,30 @@ def _dashboard(node: ServerProcess) -> dict[str, Any]:
     answer = httpx.get(f"{node.base}/api/v2/analytics/supervisor", headers=staff, timeout=10)
     answer.raise_for_status()
     return dict(answer.json())
+
+
+async def test_the_supervisor_on_one_node_sees_the_quality_an_agent_reports_on_the_other(nodes: Nodes) -> None:
+    a, b = nodes
+    dana = await Agent.connect(b.ws_base, b.login())  # the agent's desktop is on B
+    await dana.on_queue()
+    guest = await Guest.connect(a.ws_base, a.base)
+    await guest.start("Di")
+    cid = await dana.take_next()
+    await dana.send(type="videoRequest", conversationId=cid)
+    session_id = (await guest.expect("videoRequested"))["video"]["id"]
+    await guest.send(type="videoStart", sessionId=session_id)
+    await dana.expect("videoStarting")
+    status = {"type": "videoStatus", "conversationId": cid, "sessionId": session_id}
+    await dana.send(**status, state="live", path="relay")
+    sample = {"width": 640, "height": 360, "fps": 12.0, "kbps": 300.0, "lossPercent": 0.5, "rttMs": 40.0}
+    await dana.send(**status, state="quality", quality={**sample, "path": "relay"})
+
+    for _ in range(50):  # the sample crosses Redis to node A
+        rows = _dashboard(a)["videoSessions"]
+        if rows and rows[0].get("quality"):
+            break
+        await asyncio.sleep(0.1)
+    assert rows[0]["sessionId"] == session_id and rows[0]["state"] == "live"
+    assert rows[0]["quality"] == {**sample, "path": "relay"}
+    await guest.close()
+    await dana.close()

@@ -94,6 +94,7 @@ async def test_the_dashboard_needs_the_analytics_permission() -> None:
 
 async def test_queues_open_sessions_and_their_quality() -> None:
     sd, _, clock = await demo_services()
+    await sd.start()  # every node keeps the quality samples the bus brings
     dana = await agent(sd, "agent@demo.local")
     await sd.router.agent_connected(dana)
     conv, _ = await start_chat(sd, "Ann")  # nobody on queue yet: it waits

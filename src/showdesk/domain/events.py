@@ -21,6 +21,7 @@ def agent_topic(agent_id: str) -> str:
 
 
 DIRECTORY_TOPIC = "directory"
+QUALITY_TOPIC = "video.quality"  # every node keeps the latest quality of every live session
 
 
 @dataclass(frozen=True)
@@ -340,3 +341,19 @@ CATALOGUE: tuple[type[Event], ...] = (
     VideoPhotoFailed,
     VideoSignal,
 )
+
+
+@dataclass(frozen=True)
+class QualitySampled(Event):
+    """An agent's desktop measured a live session's quality: every node keeps the latest for supervisors."""
+
+    type: ClassVar[str] = "qualitySampled"
+    session_id: str
+    quality: dict[str, Any]
+
+    @property
+    def topic(self) -> str:
+        return QUALITY_TOPIC
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type, "sessionId": self.session_id, "quality": self.quality}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from showdesk.domain.events import DIRECTORY_TOPIC
+from showdesk.domain.events import DIRECTORY_TOPIC, QUALITY_TOPIC
 from showdesk.services.access import AccessService
 from showdesk.services.api_clients import ApiClientService
 from showdesk.services.audit import AuditTrail
@@ -45,12 +45,13 @@ class Services:
         tokens = TokenCodec(settings.secret_key)
         self.access = AccessService(store, clock, tokens, settings, bus)
         self.messages = MessageService(store, bus, clock)
-        self.router = ClusterRouter(
-            Router(store, bus, clock, self.messages, settings), store, bus, lease or SoloLease()
-        )
+        lease = lease or SoloLease()
+        self.router = ClusterRouter(Router(store, bus, clock, self.messages, settings), store, bus, lease)
         self.access.on_local_change(self.router.on_directory_changed)
         self.ice = IceServers(store, clock, ice or IceSettings(), mint_turn)
-        self.video = VideoService(store, bus, clock, self.messages, self.access, self.ice)
+        self.video = VideoService(
+            store, bus, clock, self.messages, self.access, self.ice, cache_sessions=not lease.shared
+        )
         self.chat = ChatService(
             store, bus, clock, tokens, self.messages, self.router, self.access, settings, self.video
         )
@@ -72,6 +73,8 @@ class Services:
         await self._directory_watch.add(DIRECTORY_TOPIC)
         self._routing_watch = self.bus.subscribe(self.router.on_directory_changed)
         await self._routing_watch.add(DIRECTORY_TOPIC)
+        self._quality_watch = self.bus.subscribe(self.video.on_quality_sampled)
+        await self._quality_watch.add(QUALITY_TOPIC)
         await self.router.start()
 
     async def close(self) -> None:

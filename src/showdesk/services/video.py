@@ -8,11 +8,13 @@ in a one-way session), hands out ICE servers per session, and keeps the session'
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timedelta
 from typing import Any
 
 from showdesk.domain.conversation import Conversation
 from showdesk.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from showdesk.domain.events import (
+    QualitySampled,
     VideoCamera,
     VideoEnded,
     VideoEvent,
@@ -53,6 +55,7 @@ from showdesk.services.tokens import GuestClaims
 from showdesk.services.video_signals import checked_signal
 
 MAX_CACHED_SESSIONS = 10_000
+SAMPLE_FRESH = timedelta(seconds=30)  # a live session's quality older than this is not shown
 
 
 class VideoStats:
@@ -80,6 +83,7 @@ class VideoService:
         messages: MessageService,
         access: AccessService,
         ice: IceServers,
+        cache_sessions: bool = True,
     ) -> None:
         self._store = store
         self._bus = bus
@@ -87,9 +91,14 @@ class VideoService:
         self._messages = messages
         self._access = access
         self.ice = ice
-        self._cached: dict[str, VideoSession] = {}  # open sessions this node saved, newest last
+        # Open sessions this node saved, newest last, read without asking the store (a status frame comes every
+        # second or two). Only for a node alone: with several, another node may have moved a session on.
+        self._cached: dict[str, VideoSession] = {}
+        self._cache_sessions = cache_sessions
         self.stats = VideoStats()
         self._quality: dict[str, QualitySummary] = {}  # live sessions reported to this node
+        self._latest: dict[str, tuple[datetime, QualitySample]] = {}  # every node's live sessions, by id
+        self._pruned = clock.now()
 
     # starting ---------------------------------------------------------------------------------------
     async def agent_request(self, principal: Principal, conversation_id: object) -> VideoSession:
@@ -194,6 +203,7 @@ class VideoService:
             sample = parse_quality(frame.get("quality"))
             if session.state in (VideoState.LIVE.value, VideoState.HELD.value):
                 self._quality.setdefault(session.id, QualitySummary()).add(sample)
+                await publish(self._bus, QualitySampled(session.id, quality=sample.to_wire()))
         elif state == "failed":
             reason = str(frame.get("reason") or "ice_failed")[:200]
             text = FAILURE_TEXT.get(reason, f"Video failed: {reason}. The chat goes on.")
@@ -202,8 +212,18 @@ class VideoService:
             raise InvalidInput("state must be live, quality, problem or failed", code="invalid_video_status")
 
     def live_quality(self) -> dict[str, QualitySample]:
-        """The latest quality sample of each live session reported to this node, by session id."""
-        return {sid: q.latest for sid, q in self._quality.items() if q.latest is not None}
+        """The latest quality sample of each live session on any node, by session id (none older than
+        SAMPLE_FRESH: a session whose desktop stopped reporting has no quality to show)."""
+        fresh = self._clock.now() - SAMPLE_FRESH
+        return {sid: sample for sid, (at, sample) in self._latest.items() if at >= fresh}
+
+    async def on_quality_sampled(self, frame: dict[str, Any]) -> None:
+        """A quality sample from any node's desktops (the bus's QUALITY_TOPIC); old ones are let go."""
+        now = self._clock.now()
+        self._latest[str(frame.get("sessionId"))] = (now, parse_quality(frame.get("quality")))
+        if len(self._latest) > 64 and now - self._pruned > SAMPLE_FRESH:
+            self._pruned = now
+            self._latest = {sid: kept for sid, kept in self._latest.items() if kept[0] >= now - SAMPLE_FRESH}
 
     async def _picture_problem(self, session: VideoSession, cause: object) -> None:
         """A connected session whose picture does not come, or comes black: both sides are told once."""
@@ -376,9 +396,9 @@ class VideoService:
     async def _save(self, session: VideoSession) -> None:
         await self._store.save_video_session(session)
         self._cached.pop(session.id, None)
-        if session.is_open:
+        if session.is_open and self._cache_sessions:
             self._cached[session.id] = session
-            while len(self._cached) > MAX_CACHED_SESSIONS:  # sessions another node ended stay no longer
+            while len(self._cached) > MAX_CACHED_SESSIONS:  # sessions left open (a node stopped) stay no longer
                 self._cached.pop(next(iter(self._cached)))
 
     async def _session(self, conversation_id: str, session_id: object) -> VideoSession:
