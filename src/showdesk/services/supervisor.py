@@ -1,9 +1,9 @@
 """The supervisor dashboard: queues as routing holds them now, the video sessions not over yet with their
 latest quality, and the last hour of video in five-minute buckets.
 
-Queues are what the routing node holds (its router's waiting lines, the same from every node); quality
-samples are what this node holds (the samples its agents' desktops reported); the hour's figures come
-from the stored session records, so every node gives the same.
+Queues are what the routing node holds (its router's waiting lines); quality samples are the latest each
+agent's desktop reported to any node (they cross nodes on the bus); the hour's figures come from the
+stored session records. So every node gives the same.
 """
 
 from __future__ import annotations
