@@ -139,3 +139,20 @@ async def test_the_sockets_of_a_node_whose_heart_stopped_are_let_go_and_its_agen
     assert rec.of(f"conversation:{conv.id}", "agentLeft")[0]["reason"] == "disconnected"
     assert [w.conversation_id for w in (await leader.router.view()).waiting] == [conv.id]
     await leader.close()
+
+
+async def test_a_node_past_its_lease_makes_no_offer_even_mid_dispatch() -> None:
+    leader, other, rec, _ = await two_nodes()
+    dana = await agent(leader, "agent@demo.local")
+    await rec.watch(f"agent:{dana.id}")
+    await leader.router.agent_connected(dana)
+    await leader.router.set_presence(dana, Presence.ON_QUEUE)
+    leader.router.local.may_offer = lambda: False  # the lease ran out while this node was busy
+    conv, _ = await start_chat(leader)
+    assert not rec.of(f"agent:{dana.id}", "offer")
+    assert (await leader.store.get_conversation(conv.id)).state == "queued"  # type: ignore[union-attr]
+    leader.router.local.may_offer = lambda: True
+    await leader.router.set_presence(dana, Presence.ON_QUEUE)  # any change dispatches again
+    assert [o["conversationId"] for o in rec.of(f"agent:{dana.id}", "offer")] == [conv.id]
+    await other.router.close()
+    await leader.close()

@@ -72,6 +72,9 @@ class Router:
         self.waiting: dict[str, Waiting] = {}  # conversation id -> its place in line (dict keeps order)
         self.offers: dict[str, Offer] = {}  # conversation id -> offer
         self._grace: dict[str, asyncio.Task[None]] = {}
+        # Asked right before each offer: with several nodes, "does this node still hold the routing lease?",
+        # so a node that stalled past its lease never offers what the next routing node may have offered.
+        self.may_offer: Callable[[], bool] = lambda: True
         self._sockets: dict[str, set[str]] = {}  # agent id -> ids of their open sockets
 
     # life cycle -------------------------------------------------------------------------------------
@@ -292,6 +295,11 @@ class Router:
 
     async def _make_offer(self, waiting: Waiting, agent: AgentAvailability, queue: Queue) -> None:
         conv = await self._conversation(waiting.conversation_id)
+        if conv.is_ended:
+            self.waiting.pop(conv.id, None)
+            return
+        if not self.may_offer() or conv.state != ConversationState.QUEUED.value:
+            return  # not ours to route any more, or another routing node moved it on
         conv.move_to(ConversationState.OFFERED)
         await self._store.save_conversation(conv)
         expires = self._clock.now() + timedelta(seconds=self._settings.offer_timeout)

@@ -78,6 +78,7 @@ class SoloLease:
 class ClusterRouter:
     def __init__(self, router: Router, store: Store, bus: Bus, lease: Lease) -> None:
         self.local = router
+        router.may_offer = lambda: self.leading
         self._store = store
         self._bus = bus
         self._lease = lease
