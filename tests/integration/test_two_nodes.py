@@ -206,7 +206,7 @@ def _dashboard(node: ServerProcess) -> dict[str, Any]:
     return dict(answer.json())
 
 
-async def test_the_supervisor_on_one_node_sees_the_quality_an_agent_reports_on_the_other(nodes: Nodes) -> None:
+async def test_quality_reported_on_one_node_is_seen_and_stored_from_the_other(nodes: Nodes) -> None:
     a, b = nodes
     dana = await Agent.connect(b.ws_base, b.login())  # the agent's desktop is on B
     await dana.on_queue()
@@ -229,5 +229,14 @@ async def test_the_supervisor_on_one_node_sees_the_quality_an_agent_reports_on_t
         await asyncio.sleep(0.1)
     assert rows[0]["sessionId"] == session_id and rows[0]["state"] == "live"
     assert rows[0]["quality"] == {**sample, "path": "relay"}
+
+    # The customer stops the video on node A: the session's stored summary has the samples sent to node B.
+    await dana.send(**status, state="quality", quality={**sample, "fps": 8.0, "path": "relay"})
+    await asyncio.sleep(0.5)  # the second sample crosses Redis too
+    await guest.send(type="videoStop")
+    assert (await guest.expect("videoEnd"))["video"]["quality"]["samples"] == 2
+    staff = {"authorization": f"Bearer {a.login('supervisor@demo.local', 'supervisor')}"}
+    record = httpx.get(f"{a.base}/api/v2/conversations/{cid}", headers=staff).json()["videoSessions"][-1]
+    assert record["quality"]["samples"] == 2 and record["quality"]["fpsAverage"] == 10
     await guest.close()
     await dana.close()

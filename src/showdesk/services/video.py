@@ -56,6 +56,7 @@ from showdesk.services.video_signals import checked_signal
 
 MAX_CACHED_SESSIONS = 10_000
 SAMPLE_FRESH = timedelta(seconds=30)  # a live session's quality older than this is not shown
+SUMMARY_KEPT = timedelta(hours=1)  # a session summary with no sample for this long was ended elsewhere
 
 
 class VideoStats:
@@ -96,8 +97,9 @@ class VideoService:
         self._cached: dict[str, VideoSession] = {}
         self._cache_sessions = cache_sessions
         self.stats = VideoStats()
-        self._quality: dict[str, QualitySummary] = {}  # live sessions reported to this node
-        self._latest: dict[str, tuple[datetime, QualitySample]] = {}  # every node's live sessions, by id
+        # Every live session's quality, whichever node its desktop reports to (samples come by the bus), with
+        # when the last came: the latest is shown to supervisors, the summary stored by the node that ends it.
+        self._quality: dict[str, tuple[datetime, QualitySummary]] = {}
         self._pruned = clock.now()
 
     # starting ---------------------------------------------------------------------------------------
@@ -202,7 +204,6 @@ class VideoService:
         elif state == "quality":
             sample = parse_quality(frame.get("quality"))
             if session.state in (VideoState.LIVE.value, VideoState.HELD.value):
-                self._quality.setdefault(session.id, QualitySummary()).add(sample)
                 await publish(self._bus, QualitySampled(session.id, quality=sample.to_wire()))
         elif state == "failed":
             reason = str(frame.get("reason") or "ice_failed")[:200]
@@ -215,15 +216,20 @@ class VideoService:
         """The latest quality sample of each live session on any node, by session id (none older than
         SAMPLE_FRESH: a session whose desktop stopped reporting has no quality to show)."""
         fresh = self._clock.now() - SAMPLE_FRESH
-        return {sid: sample for sid, (at, sample) in self._latest.items() if at >= fresh}
+        return {sid: q.latest for sid, (at, q) in self._quality.items() if at >= fresh and q.latest is not None}
 
     async def on_quality_sampled(self, frame: dict[str, Any]) -> None:
-        """A quality sample from any node's desktops (the bus's QUALITY_TOPIC); old ones are let go."""
+        """A quality sample from any node's desktops (the bus's QUALITY_TOPIC), added to its session's summary.
+
+        Summaries of sessions another node ended go once they have been quiet for SUMMARY_KEPT."""
         now = self._clock.now()
-        self._latest[str(frame.get("sessionId"))] = (now, parse_quality(frame.get("quality")))
-        if len(self._latest) > 64 and now - self._pruned > SAMPLE_FRESH:
+        session_id = str(frame.get("sessionId"))
+        summary = self._quality.pop(session_id, (now, QualitySummary()))[1]
+        summary.add(parse_quality(frame.get("quality")))
+        self._quality[session_id] = (now, summary)
+        if len(self._quality) > 64 and now - self._pruned > SAMPLE_FRESH:
             self._pruned = now
-            self._latest = {sid: kept for sid, kept in self._latest.items() if kept[0] >= now - SAMPLE_FRESH}
+            self._quality = {sid: kept for sid, kept in self._quality.items() if kept[0] >= now - SUMMARY_KEPT}
 
     async def _picture_problem(self, session: VideoSession, cause: object) -> None:
         """A connected session whose picture does not come, or comes black: both sides are told once."""
@@ -370,9 +376,9 @@ class VideoService:
         if not session.is_open:
             return
         session.finish(by, self._clock.now(), outcome, reason)
-        summary = self._quality.pop(session.id, None)
-        if summary is not None:
-            session.quality = summary.to_wire()
+        kept = self._quality.pop(session.id, None)
+        if kept is not None:
+            session.quality = kept[1].to_wire()
         await self._save(session)
         self.stats.ended(session)
         await self._messages.post_system(session.conversation_id, text)
