@@ -240,3 +240,34 @@ async def test_quality_reported_on_one_node_is_seen_and_stored_from_the_other(no
     assert record["quality"]["samples"] == 2 and record["quality"]["fpsAverage"] == 10
     await guest.close()
     await dana.close()
+
+
+async def test_a_customer_whose_socket_moves_to_the_other_node_keeps_the_video(nodes: Nodes) -> None:
+    a, b = nodes
+    dana = await Agent.connect(b.ws_base, b.login())
+    await dana.on_queue()
+    guest = await Guest.connect(a.ws_base, a.base)
+    started = await guest.start("Eve")
+    cid = await dana.take_next()
+    await dana.send(type="videoRequest", conversationId=cid)
+    session_id = (await guest.expect("videoRequested"))["video"]["id"]
+    await guest.send(type="videoStart", sessionId=session_id)
+    await dana.expect("videoStarting")
+    await dana.send(type="videoStatus", conversationId=cid, sessionId=session_id, state="live", path="direct")
+    await guest.expect("videoStarted")
+
+    # The chat socket drops without the page leaving (a network change), and the SDK's next try is node B.
+    await guest.close()
+    back = Guest(await _reconnect_guest(b, a.base))
+    await back.send(type="resume", token=started["token"], lastSeq=0)
+    await back.expect("resumed")
+    await asyncio.sleep(6.5)  # past node A's 5 s grace for the dropped socket
+
+    staff = {"authorization": f"Bearer {a.login('supervisor@demo.local', 'supervisor')}"}
+    record = httpx.get(f"{a.base}/api/v2/conversations/{cid}", headers=staff).json()["videoSessions"][-1]
+    assert record["state"] == "live", record
+    assert "videoEnd" not in [f["type"] for f in dana.seen]
+    await back.send(type="videoStop")
+    await dana.expect("videoEnd")
+    await back.close()
+    await dana.close()

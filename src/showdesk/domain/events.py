@@ -22,6 +22,7 @@ def agent_topic(agent_id: str) -> str:
 
 DIRECTORY_TOPIC = "directory"
 QUALITY_TOPIC = "video.quality"  # every node keeps the latest quality of every live session
+CUSTOMERS_TOPIC = "customers.back"  # a customer's socket resumed on some node: others stop waiting for it
 
 
 @dataclass(frozen=True)
@@ -357,3 +358,19 @@ class QualitySampled(Event):
 
     def frame(self) -> dict[str, Any]:
         return {"type": self.type, "sessionId": self.session_id, "quality": self.quality}
+
+
+@dataclass(frozen=True)
+class CustomerBack(Event):
+    """A customer's socket resumed their chat on some node: a node that saw their last socket drop stops
+    counting down to ending their video."""
+
+    type: ClassVar[str] = "customerBack"
+    conversation_id: str
+
+    @property
+    def topic(self) -> str:
+        return CUSTOMERS_TOPIC
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type, "conversationId": self.conversation_id}

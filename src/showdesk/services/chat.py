@@ -13,7 +13,7 @@ from showdesk.domain.conversation import (
 )
 from showdesk.domain.deployments import Deployment
 from showdesk.domain.errors import Conflict, Forbidden, NotFound
-from showdesk.domain.events import ChatEnded, InteractionEnded, RoutingChanged
+from showdesk.domain.events import ChatEnded, CustomerBack, InteractionEnded, RoutingChanged
 from showdesk.domain.flow import run_flow
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
@@ -132,6 +132,7 @@ class ChatService:
 
     async def resume(self, claims: GuestClaims, last_seq: object) -> Resumed:
         conv = await self._conversation(claims.conversation_id)
+        await publish(self._bus, CustomerBack(conv.id))
         after = last_seq if isinstance(last_seq, int) and last_seq >= 0 else 0
         missed = conv.last_seq - after
         if missed > self._settings.resume_window:

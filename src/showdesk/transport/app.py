@@ -19,6 +19,7 @@ from showdesk.adapters.ice.stun import StunServer, start_stun_responder
 from showdesk.adapters.ice.turn import turn_credentials
 from showdesk.adapters.storage import open_store
 from showdesk.config import DATA_DIR, Settings
+from showdesk.domain.events import CUSTOMERS_TOPIC
 from showdesk.services.container import Services
 from showdesk.services.demo import seed_demo
 from showdesk.services.ice_servers import IceSettings
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.demo:
             await seed_demo(store, services.clock, settings.own_origins())
         await services.start()
+        await services.bus.subscribe(app.state.guest_presence.on_customer_back).add(CUSTOMERS_TOPIC)
         metrics.watch(services)
         gc_policy.start()
         app.state.services = services

@@ -4,13 +4,17 @@ A page that goes away says so (`videoStop` with `page_left`) and its video ends 
 just drops (a network change, a half-open connection finally timing out) may be followed by the same
 page on a new socket: its video is ended only when no socket of that conversation came back within the
 grace, so an ICE restart after a network change is not cut short by the chat connection's own renewal.
+The new socket may be on another node (the SDK tries the next of its server URLs): every resume is
+announced on the bus (`CustomerBack`), and a node counting down for that chat stops.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 VIDEO_GRACE_SECONDS = 5.0
 
@@ -20,6 +24,7 @@ class GuestPresence:
         self._grace = grace
         self._open: Counter[str] = Counter()
         self._pending: set[asyncio.Task[None]] = set()
+        self._back: dict[str, float] = {}  # conversation id -> when its customer last resumed on any node
 
     def opened(self, conversation_id: str) -> None:
         self._open[conversation_id] += 1
@@ -29,12 +34,21 @@ class GuestPresence:
         self._open[conversation_id] -= 1
         if self._open[conversation_id] <= 0:
             del self._open[conversation_id]
-            task = asyncio.get_running_loop().create_task(self._after_grace(conversation_id, gone))
+            task = asyncio.get_running_loop().create_task(self._after_grace(conversation_id, gone, time.monotonic()))
             self._pending.add(task)
             task.add_done_callback(self._pending.discard)
 
-    async def _after_grace(self, conversation_id: str, gone: Callable[[str], Awaitable[None]]) -> None:
+    async def on_customer_back(self, frame: dict[str, Any]) -> None:
+        """A customer resumed on some node (this one too); remembered for as long as a grace may need it."""
+        now = time.monotonic()
+        self._back[str(frame.get("conversationId"))] = now
+        if len(self._back) > 1000:
+            self._back = {cid: at for cid, at in self._back.items() if now - at < 2 * self._grace}
+
+    async def _after_grace(self, conversation_id: str, gone: Callable[[str], Awaitable[None]], closed: float) -> None:
         await asyncio.sleep(self._grace)
+        if self._back.get(conversation_id, 0.0) > closed:
+            return  # resumed on a node, maybe another one: its video goes on there
         if self._open[conversation_id] <= 0:
             self._open.pop(conversation_id, None)
             await gone(conversation_id)
