@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,90 +19,40 @@ turn_app = typer.Typer(help="The video relay (TURN): a hardened coturn configura
 app.add_typer(turn_app, name="turn")
 
 
-def _env_default(name: str) -> Any:
-    return getattr(Settings(), name)
+def _serve_options() -> list[inspect.Parameter]:
+    """One `--flag` (and `SHOWDESK_<FLAG>`) per field of Settings, with the field's description as help."""
+    params = []
+    for name, field in Settings.model_fields.items():
+        flag = "--" + name.replace("_", "-")
+        option = typer.Option(flag, envvar=f"SHOWDESK_{name.upper()}", help=field.description, show_default=True)
+        annotation = field.annotation
+        params.append(
+            inspect.Parameter(
+                name, inspect.Parameter.KEYWORD_ONLY, default=field.default, annotation=Annotated[annotation, option]
+            )
+        )
+    return params
 
 
-@app.command()
-def serve(
-    host: Annotated[str, typer.Option(envvar="SHOWDESK_HOST")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(envvar="SHOWDESK_PORT")] = 8080,
-    database_url: Annotated[
-        str, typer.Option(envvar="SHOWDESK_DATABASE_URL", help="default: SQLite in ./showdesk-data/")
-    ] = "",
-    redis_url: Annotated[str | None, typer.Option(envvar="SHOWDESK_REDIS_URL", help="default: in-process bus")] = None,
-    demo: Annotated[
-        bool, typer.Option("--demo", envvar="SHOWDESK_DEMO", help="create the demo data if absent")
-    ] = False,
-    stun_port: Annotated[
-        int, typer.Option(envvar="SHOWDESK_STUN_PORT", help="built-in STUN responder; 0 turns it off")
-    ] = 3478,
-    turn_url: Annotated[
-        str | None, typer.Option(envvar="SHOWDESK_TURN_URL", help="TURN relay URLs, comma-separated")
-    ] = None,
-    turn_secret: Annotated[
-        str | None,
-        typer.Option(envvar="SHOWDESK_TURN_SECRET", help="coturn's static-auth-secret: ephemeral credentials"),
-    ] = None,
-    turn_username: Annotated[
-        str | None, typer.Option(envvar="SHOWDESK_TURN_USERNAME", help="or a static TURN username ...")
-    ] = None,
-    turn_credential: Annotated[
-        str | None, typer.Option(envvar="SHOWDESK_TURN_CREDENTIAL", help="... and its credential")
-    ] = None,
-    offer_timeout: Annotated[
-        float, typer.Option(envvar="SHOWDESK_OFFER_TIMEOUT", help="seconds to accept an offer")
-    ] = 30.0,
-    agent_grace: Annotated[
-        float, typer.Option(envvar="SHOWDESK_AGENT_GRACE", help="seconds a vanished agent may come back")
-    ] = 10.0,
-    retention_days: Annotated[
-        int,
-        typer.Option(
-            min=0,
-            envvar="SHOWDESK_RETENTION_DAYS",
-            help="purge an ended chat's messages and video records this many days after it ended, "
-            "at start and hourly; 0 keeps them forever",
-        ),
-    ] = 0,
-    idle_timeout: Annotated[
-        float,
-        typer.Option(
-            min=1, envvar="SHOWDESK_IDLE_TIMEOUT", help="seconds a socket may stay silent before it is closed"
-        ),
-    ] = 45.0,
-    guest_message_rate: Annotated[
-        float,
-        typer.Option(
-            min=0,
-            envvar="SHOWDESK_GUEST_MESSAGE_RATE",
-            help="messages a second a customer may send (bursts of twice that); 0: no limit",
-        ),
-    ] = 2.0,
-) -> None:
+def _serve(**flags: Any) -> None:
     """Run the server."""
     import uvicorn
+    from pydantic import ValidationError
 
     from showdesk.transport.app import create_app
 
-    settings = Settings(
-        host=host,
-        port=port,
-        database_url=database_url,
-        redis_url=redis_url or None,
-        demo=demo,
-        stun_port=stun_port,
-        turn_url=turn_url,
-        turn_secret=turn_secret,
-        turn_username=turn_username,
-        turn_credential=turn_credential,
-        offer_timeout=offer_timeout,
-        agent_grace=agent_grace,
-        retention_days=retention_days,
-        guest_message_rate=guest_message_rate,
-        idle_timeout=idle_timeout,
-    )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", ws_max_size=1 << 20)
+    try:
+        settings = Settings(**flags)
+    except ValidationError as exc:
+        for problem in exc.errors():
+            flag = "--" + str(problem["loc"][0]).replace("_", "-") if problem["loc"] else "a flag"
+            typer.echo(f"error: {flag}: {problem['msg']}", err=True)
+        raise typer.Exit(2) from exc
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info", ws_max_size=1 << 20)
+
+
+_serve.__signature__ = inspect.Signature(_serve_options())  # type: ignore[attr-defined]
+app.command(name="serve")(_serve)
 
 
 def _load(path: Path) -> Any:

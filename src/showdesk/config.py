@@ -1,4 +1,9 @@
-"""Server configuration: every `serve` flag, also read from `SHOWDESK_<FLAG>` in the environment."""
+"""Server configuration: every `serve` flag, declared once here.
+
+Each field is a `showdesk serve --flag` (generated from this class by `showdesk.cli`) and is also read
+from `SHOWDESK_<FLAG>` in the environment. A field's description is the flag's help; limits (rates,
+sizes, times, counts) are documented with their defaults in docs/security.md.
+"""
 
 from __future__ import annotations
 
@@ -17,23 +22,34 @@ def default_database_url() -> str:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SHOWDESK_")
 
-    host: str = "127.0.0.1"
-    port: int = 8080
-    database_url: str = ""
-    redis_url: str | None = None
-    demo: bool = False
-    stun_port: int = 3478
-    turn_url: str | None = None
-    turn_secret: str | None = None
-    turn_username: str | None = None  # a static credential, when the relay has no shared secret
-    turn_credential: str | None = None
-    secret_key: str | None = None
-    offer_timeout: float = 30.0
-    agent_grace: float = 10.0
-    public_origin: str | None = None  # the origin customers' browsers see, when behind a proxy
-    retention_days: int = Field(default=0, ge=0)  # days an ended chat's records are kept; 0: forever
-    idle_timeout: float = Field(default=45.0, gt=0)  # seconds a socket may stay silent (clients ping every 15 s)
-    guest_message_rate: float = Field(default=2.0, ge=0)  # a customer's messages a second (burst twice); 0: no limit
+    host: str = Field(default="127.0.0.1", description="address to listen on")
+    port: int = Field(default=8080, ge=0, le=65535, description="HTTP port")
+    database_url: str = Field(default="", description="default: SQLite in ./showdesk-data/")
+    redis_url: str | None = Field(default=None, description="default: in-process bus")
+    demo: bool = Field(default=False, description="create the demo data if absent")
+    stun_port: int = Field(default=3478, ge=0, le=65535, description="built-in STUN responder; 0 turns it off")
+    turn_url: str | None = Field(default=None, description="TURN relay URLs, comma-separated")
+    turn_secret: str | None = Field(default=None, description="coturn's static-auth-secret: ephemeral credentials")
+    turn_username: str | None = Field(default=None, description="or a static TURN username ...")
+    turn_credential: str | None = Field(default=None, description="... and its credential")
+    secret_key: str | None = Field(
+        default=None, description="signing key (32+ bytes); default: made once in ./showdesk-data/secret.key"
+    )
+    offer_timeout: float = Field(default=30.0, gt=0, description="seconds to accept an offer")
+    agent_grace: float = Field(default=10.0, ge=0, description="seconds a vanished agent may come back")
+    public_origin: str | None = Field(
+        default=None, description="the origin customers' browsers see, when behind a proxy"
+    )
+    retention_days: int = Field(
+        default=0,
+        ge=0,
+        description="purge an ended chat's messages and video records this many days after it ended, "
+        "at start and hourly; 0 keeps them forever",
+    )
+    idle_timeout: float = Field(default=45.0, ge=1, description="seconds a socket may stay silent before it is closed")
+    guest_message_rate: float = Field(
+        default=2.0, ge=0, description="messages a second a customer may send (bursts of twice that); 0: no limit"
+    )
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()
