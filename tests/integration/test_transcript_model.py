@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
 from showdesk.adapters.bus.memory import MemoryBus
+from showdesk.adapters.limits.memory import MemoryLimiter
 from showdesk.adapters.storage.sql import SqlStore
 from showdesk.domain.conversation import ConversationState, Sender
 from showdesk.services.container import Services
@@ -49,7 +50,7 @@ class TranscriptMachine(RuleBasedStateMachine):
         if seed:
             await seed_demo(store, self.clock, ["http://shop.test"])
         settings_ = ServiceSettings(secret_key="model-test-secret-" + "x" * 32, resume_window=WINDOW)
-        return Services(store, MemoryBus(), self.clock, settings_)
+        return Services(store, MemoryBus(), self.clock, settings_, limiter=MemoryLimiter())
 
     async def start_chat(self) -> GuestClaims:
         deployment = await self.sd.chat.check_origin("demo", "demo-webchat", "http://shop.test")

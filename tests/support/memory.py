@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from showdesk.adapters.bus.memory import MemoryBus
+from showdesk.adapters.limits.memory import MemoryLimiter
 from showdesk.adapters.storage.memory import MemoryStore
 from showdesk.services.container import Services
 from showdesk.services.demo import seed_demo
@@ -51,6 +52,6 @@ async def demo_services(offer_timeout: float = 0.2, agent_grace: float = 0.2) ->
     settings = ServiceSettings(
         secret_key="unit-test-secret-" + "x" * 32, offer_timeout=offer_timeout, agent_grace=agent_grace, resume_window=5
     )
-    services = Services(store, bus, clock, settings)
+    services = Services(store, bus, clock, settings, limiter=MemoryLimiter(lambda: clock.current.timestamp()))
     await seed_demo(store, clock, ["http://shop.test"])
     return services, Recorder(bus), clock

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import pytest
 
 from showdesk.adapters.bus.memory import MemoryBus
+from showdesk.adapters.limits.memory import MemoryLimiter
 from showdesk.adapters.storage.memory import MemoryStore
 from showdesk.domain.errors import Conflict, Unavailable
 from showdesk.domain.routing import Presence
@@ -56,8 +57,8 @@ async def two_nodes() -> tuple[Services, Services, Recorder, LeaseBook]:
     store, bus, clock, book = MemoryStore(), MemoryBus(), ManualClock(), LeaseBook()
     await seed_demo(store, clock, ["http://shop.test"])
     settings = ServiceSettings(secret_key="cluster-test-secret-" + "x" * 32, agent_grace=0.2)
-    first = Services(store, bus, clock, settings, lease=BookLease(book, "node-1"))
-    second = Services(store, bus, clock, settings, lease=BookLease(book, "node-2"))
+    first = Services(store, bus, clock, settings, lease=BookLease(book, "node-1"), limiter=MemoryLimiter())
+    second = Services(store, bus, clock, settings, lease=BookLease(book, "node-2"), limiter=MemoryLimiter())
     await first.start()  # takes the routing lease
     await second.start()
     assert first.router.leading and not second.router.leading

@@ -1,4 +1,9 @@
-"""A token bucket: `rate` actions a second on average, `burst` at once; the caller brings the time."""
+"""Rate limits: a token bucket for one socket's writes, and named rules kept by a Limiter across nodes.
+
+Both let `burst` actions through at once and then `rate` a second; the caller brings the time.
+A `Rule` is checked with GCRA (the generic cell rate algorithm): one number a key, the time at which
+the key's bucket will be full again ("theoretical arrival time"), so memory and Redis keep the same state.
+"""
 
 from __future__ import annotations
 
@@ -42,3 +47,31 @@ class TokenBucket:
     def idle_since(self, now: float) -> bool:
         """Full again: forgetting it changes nothing."""
         return self.tokens + (now - self.updated) * self.rate >= self.burst
+
+
+@dataclass(frozen=True)
+class Rule:
+    """At most `limit` actions per `period` seconds for one key (an address, an account, a deployment)."""
+
+    name: str  # names the rule in keys, logs and docs/security.md, e.g. "chat_start_ip"
+    limit: int  # 0 or less: no limit
+    period: float
+
+    @property
+    def interval(self) -> float:
+        return self.period / self.limit
+
+
+def gcra(full_at: float, now: float, rule: Rule) -> tuple[float, float]:
+    """One action at `now` for a key whose bucket is full again at `full_at` (0: never used).
+
+    Returns (the new full-again time, 0.0) when the action may go, or (`full_at` unchanged, the seconds
+    until it may) when it may not.
+    """
+    if rule.limit <= 0:
+        return full_at, 0.0
+    ahead = max(full_at - now, 0.0) + rule.interval  # how far ahead of now the bucket would be full again
+    wait = ahead - rule.period
+    if wait > 1e-9:  # float sums: the last action a period holds must not read as a wait of 1e-14 s
+        return full_at, wait
+    return now + ahead, 0.0

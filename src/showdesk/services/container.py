@@ -14,7 +14,7 @@ from showdesk.services.ice_servers import IceServers, IceSettings, MintTurn
 from showdesk.services.license import LicenseService
 from showdesk.services.messages import MessageService
 from showdesk.services.photos import PhotoService
-from showdesk.services.ports import Bus, Clock, Lease, Store
+from showdesk.services.ports import Bus, Clock, Lease, Limiter, Store
 from showdesk.services.queues import QueueService
 from showdesk.services.retention import RetentionService
 from showdesk.services.roles import RoleService
@@ -37,8 +37,11 @@ class Services:
         ice: IceSettings | None = None,
         mint_turn: MintTurn | None = None,
         lease: Lease | None = None,
+        *,
+        limiter: Limiter,
     ) -> None:
         self.store = store
+        self.limiter = limiter
         self.bus = bus
         self.clock = clock
         self.settings = settings
@@ -69,6 +72,7 @@ class Services:
         self.retention = RetentionService(store, clock, self.audit, settings.retention_days)
 
     async def start(self) -> None:
+        await self.limiter.bind(await self.store.installation_id())
         self._directory_watch = self.bus.subscribe(self.access.on_directory_changed)
         await self._directory_watch.add(DIRECTORY_TOPIC)
         self._routing_watch = self.bus.subscribe(self.router.on_directory_changed)
@@ -80,4 +84,5 @@ class Services:
     async def close(self) -> None:
         await self.router.close()
         await self.bus.close()
+        await self.limiter.close()
         await self.store.close()

@@ -14,6 +14,7 @@ from showdesk.domain.directory import Organization, Role, User
 from showdesk.domain.flow import Flow, FlowVersion
 from showdesk.domain.photos import Photo
 from showdesk.domain.queues import Queue, Skill
+from showdesk.domain.rate_limit import Rule
 from showdesk.domain.retention import PurgeCounts
 from showdesk.domain.turn_servers import TurnServer
 from showdesk.domain.video import VideoSession
@@ -175,6 +176,25 @@ class Lease(Protocol):
     async def hold(self, name: str) -> bool: ...  # take or renew `name`, and beat this node's heart
     async def alive(self, node_ids: Iterable[str]) -> set[str]: ...  # those whose heartbeat is fresh
     async def release(self, name: str) -> None: ...
+    async def close(self) -> None: ...
+
+
+class Limiter(Protocol):
+    """Named rate-limit rules per key (`domain.rate_limit.Rule`), shared by every node: in memory for a
+    node alone, in Redis for several."""
+
+    async def hit(self, rule: Rule, key: str) -> float:
+        """Count one action: 0.0 when it may go (and it is counted), else the seconds to wait (not counted)."""
+        ...
+
+    async def peek(self, rule: Rule, key: str) -> float:
+        """The seconds until one more action may go (0.0: now); nothing is counted."""
+        ...
+
+    async def bind(self, installation_id: str) -> None:
+        """Name this installation's keys (several installations may share one Redis)."""
+        ...
+
     async def close(self) -> None: ...
 
 

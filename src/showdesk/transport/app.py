@@ -17,6 +17,7 @@ from showdesk.adapters.bus import create_bus, create_lease
 from showdesk.adapters.clock import SystemClock
 from showdesk.adapters.ice.stun import StunServer, start_stun_responder
 from showdesk.adapters.ice.turn import turn_credentials
+from showdesk.adapters.limits import create_limiter
 from showdesk.adapters.storage import open_store
 from showdesk.config import DATA_DIR, Settings
 from showdesk.domain.events import CUSTOMERS_TOPIC
@@ -103,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ice,
             turn_credentials,
             create_lease(settings.redis_url),
+            limiter=create_limiter(settings.redis_url),
         )
         if settings.demo:
             await seed_demo(store, services.clock, settings.own_origins())
