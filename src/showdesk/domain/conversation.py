@@ -4,6 +4,7 @@ queued -> offered -> connected -> ended
    ^         |           |
    +---------+-----------+   (offer timed out or declined; agent lost)
 queued / offered -> ended    (the customer left first)
+queued -> abandoned          (the customer's page was gone from the line for too long)
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ class ConversationState(StrEnum):
     OFFERED = "offered"
     CONNECTED = "connected"
     ENDED = "ended"
+    ABANDONED = "abandoned"  # left the line without a customer: nobody was ever connected
+
 
 
 class Sender(StrEnum):
@@ -33,7 +36,7 @@ class Sender(StrEnum):
 
 
 _ALLOWED: dict[ConversationState, set[ConversationState]] = {
-    ConversationState.QUEUED: {ConversationState.OFFERED, ConversationState.ENDED},
+    ConversationState.QUEUED: {ConversationState.OFFERED, ConversationState.ENDED, ConversationState.ABANDONED},
     ConversationState.OFFERED: {
         ConversationState.QUEUED,
         ConversationState.CONNECTED,
@@ -41,7 +44,9 @@ _ALLOWED: dict[ConversationState, set[ConversationState]] = {
     },
     ConversationState.CONNECTED: {ConversationState.QUEUED, ConversationState.ENDED},
     ConversationState.ENDED: set(),
+    ConversationState.ABANDONED: set(),
 }
+FINAL_STATES = (ConversationState.ENDED.value, ConversationState.ABANDONED.value)  # nothing happens after them
 
 
 @dataclass
@@ -59,12 +64,13 @@ class Conversation:
     connected_at: datetime | None = None
     ended_at: datetime | None = None
     ended_by: str | None = None
+    end_reason: str | None = None  # why, when not simply by who: "abandoned"
     video: dict[str, Any] | None = None  # Start Video settings from the flow, None when not video-capable
     last_seq: int = 0
 
     @property
     def is_ended(self) -> bool:
-        return self.state == ConversationState.ENDED.value
+        return self.state in FINAL_STATES
 
     def move_to(self, target: ConversationState) -> None:
         current = ConversationState(self.state)
@@ -147,7 +153,7 @@ def refuse_message(new: NewMessage, state: str | None, agent_id: str | None) -> 
         return NotFound(f"conversation {new.conversation_id} does not exist", code="conversation_not_found")
     if new.sender == Sender.SYSTEM.value:
         return None
-    if state == ConversationState.ENDED.value:
+    if state in FINAL_STATES:
         return Conflict("this chat has ended; start a new one to keep talking", code="chat_ended")
     if new.sender == Sender.AGENT.value and agent_id != new.sender_id:
         return Forbidden("you are not the agent of this conversation", code="not_your_conversation")

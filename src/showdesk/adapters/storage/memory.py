@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from showdesk.adapters.storage.memory_config import MemoryConfigStore
 from showdesk.adapters.storage.memory_photos import MemoryPhotoStore
 from showdesk.adapters.storage.memory_retention import MemoryRetentionStore
-from showdesk.domain.conversation import Conversation, ConversationState, Message, NewMessage, refuse_message
+from showdesk.domain.conversation import FINAL_STATES, Conversation, Message, NewMessage, refuse_message
 from showdesk.domain.deployments import Deployment
 from showdesk.domain.directory import Organization, Role, User
 from showdesk.domain.errors import Conflict, NotFound
@@ -116,7 +116,7 @@ class MemoryStore(MemoryConfigStore, MemoryRetentionStore, MemoryPhotoStore):
         return found
 
     async def list_open_conversations(self) -> list[Conversation]:
-        open_ = [c for c in self._rows[Conversation].values() if c.state != ConversationState.ENDED.value]
+        open_ = [c for c in self._rows[Conversation].values() if c.state not in FINAL_STATES]
         return [copy.deepcopy(c) for c in sorted(open_, key=lambda c: c.enqueued_at or c.created_at)]
 
     async def save_conversation(self, conversation: Conversation) -> None:

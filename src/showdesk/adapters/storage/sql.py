@@ -20,7 +20,7 @@ from showdesk.adapters.storage.sql_config import SqlConfigStore
 from showdesk.adapters.storage.sql_photos import SqlPhotoStore
 from showdesk.adapters.storage.sql_retention import SqlRetentionStore
 from showdesk.adapters.storage.sql_rows import to_entity
-from showdesk.domain.conversation import Conversation, ConversationState, Message, NewMessage
+from showdesk.domain.conversation import FINAL_STATES, Conversation, Message, NewMessage
 from showdesk.domain.deployments import Deployment
 from showdesk.domain.directory import Organization, Role, User
 from showdesk.domain.flow import Flow
@@ -143,7 +143,7 @@ class SqlStore(SqlConfigStore, SqlRetentionStore, SqlPhotoStore):
     async def list_open_conversations(self) -> list[Conversation]:
         query = (
             select(t.conversations)
-            .where(t.conversations.c.state != ConversationState.ENDED.value)
+            .where(t.conversations.c.state.not_in(FINAL_STATES))
             .order_by(t.conversations.c.enqueued_at)
         )
         async with self.engine.connect() as conn:

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Table, delete, func, select
 
 from showdesk.adapters.storage import tables as t
 from showdesk.adapters.storage.sql_rows import SqlRows
-from showdesk.domain.conversation import ConversationState
+from showdesk.domain.conversation import FINAL_STATES
 from showdesk.domain.retention import PurgeCounts
 
 # Deleted before the conversations they belong to (the foreign keys point at them).
@@ -28,7 +28,7 @@ def _expired(cutoff: datetime, organization_id: str | None) -> list[ColumnElemen
     """The SQL of `domain.retention.is_expired`; times are stored in UTC."""
     c = t.conversations
     where = [
-        c.c.state == ConversationState.ENDED.value,
+        c.c.state.in_(FINAL_STATES),
         c.c.ended_at.is_not(None),
         c.c.ended_at < cutoff.astimezone(UTC),
     ]

@@ -126,6 +126,7 @@ conversations = Table(
     Column("connected_at", DateTime(timezone=True), nullable=True),
     Column("ended_at", DateTime(timezone=True), nullable=True),
     Column("ended_by", String(20), nullable=True),
+    Column("end_reason", String(40), nullable=True),
     Column("video", JSON, nullable=True),
     # Only message appends move last_seq, inside the transaction that stores the message.
     Column("last_seq", Integer, nullable=False, default=0),
