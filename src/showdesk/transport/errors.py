@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,8 +11,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from showdesk.domain import errors as e
+from showdesk.domain.rate_limit import RateLimited
 
 STATUS: dict[type[e.ShowDeskError], int] = {  # the first kind that matches decides
+    RateLimited: 429,
     e.TooLarge: 413,
     e.InvalidInput: 400,
     e.Unauthenticated: 401,
@@ -53,6 +56,9 @@ def install_error_handlers(app: FastAPI) -> None:
         if problems is not None:
             extra["problems"] = [p.__dict__ for p in problems]
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, e.Unauthenticated) else None
+        if isinstance(exc, RateLimited):  # when to try again, for people (Retry-After) and the SDK (ms)
+            extra["retryAfterMs"] = round(exc.retry_after * 1000)
+            headers = {"Retry-After": str(max(1, math.ceil(exc.retry_after)))}
         return JSONResponse(error_body(exc.code, exc.message, **extra), status_of(exc), headers=headers)
 
     @app.exception_handler(RequestValidationError)
