@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from showdesk.domain.errors import Conflict, Forbidden, InvalidInput
+from showdesk.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from showdesk.domain.routing import Presence
 from showdesk.services.container import Services
 from tests.support.memory import demo_services
@@ -186,3 +186,43 @@ async def test_wrong_password_and_unknown_email_look_the_same() -> None:
         except Exception as exc:
             errors.append((type(exc).__name__, getattr(exc, "code", ""), str(exc)))
     assert errors[0] == errors[1]
+
+
+class RecordedSubscription:
+    """A socket's subscription that remembers what it was asked to follow."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    async def add(self, topic: str) -> None:
+        self.calls.append(("add", topic))
+
+    async def remove(self, topic: str) -> None:
+        self.calls.append(("remove", topic))
+
+    async def close(self) -> None:
+        self.calls.append(("close", ""))
+
+
+async def test_only_the_agent_offered_a_chat_follows_it_and_a_refusal_never_subscribes() -> None:
+    sd, _, _ = await demo_services()
+    _, dana = await sd.access.login("agent@demo.local", "agent")
+    _, sam = await sd.access.login("agent2@demo.local", "agent")
+    for principal in (dana, sam):
+        await sd.router.agent_connected(principal.user)
+    await sd.router.set_presence(dana.user, Presence.ON_QUEUE)
+    conv, _ = await start_chat(sd)  # offered to Dana, the only one on queue
+    sams = RecordedSubscription()
+    with pytest.raises(Conflict):
+        await sd.chat.accept(sam, conv.id, sams)
+    with pytest.raises(NotFound):
+        await sd.chat.accept(sam, "c_of_nobody", sams)
+    assert sams.calls == []  # not even for a moment
+    danas = RecordedSubscription()
+    await sd.chat.accept(dana, conv.id, danas)
+    assert danas.calls == [("add", f"conversation:{conv.id}")]
+    await sd.chat.accept(dana, conv.id, danas)  # a repeated accept answers the same, and keeps following
+    assert ("remove", f"conversation:{conv.id}") not in danas.calls
+    with pytest.raises(Conflict):
+        await sd.chat.accept(sam, conv.id, sams)  # Dana's now
+    assert sams.calls == []

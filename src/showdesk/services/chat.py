@@ -12,15 +12,15 @@ from showdesk.domain.conversation import (
     check_display_name,
 )
 from showdesk.domain.deployments import Deployment
-from showdesk.domain.errors import Conflict, Forbidden, NotFound
-from showdesk.domain.events import ChatEnded, CustomerBack, InteractionEnded, RoutingChanged
+from showdesk.domain.errors import Conflict, Forbidden, NotFound, ShowDeskError
+from showdesk.domain.events import ChatEnded, CustomerBack, InteractionEnded, RoutingChanged, conversation_topic
 from showdesk.domain.flow import run_flow
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
 from showdesk.domain.quality import quality_settings
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.messages import MessageService
-from showdesk.services.ports import Bus, Clock, Store
+from showdesk.services.ports import Bus, Clock, Store, Subscription
 from showdesk.services.publishing import publish
 from showdesk.services.routing_cluster import ClusterRouter
 from showdesk.services.settings import ServiceSettings
@@ -165,6 +165,31 @@ class ChatService:
         current = await self._access.require(principal, Permission.CHAT_ANSWER)
         conv = await self._agent_conversation(current, conversation_id)
         await self.end(conv.id, by="agent")
+
+    async def accept(self, principal: Principal, conversation_id: object, follow: Subscription) -> Conversation:
+        """The agent takes the interaction offered to them; `follow` (their socket) hears the chat from then on.
+
+        Who may follow is decided before `follow` subscribes: the chat must be offered to this agent right
+        now (or be theirs already), so nobody else ever hears a frame of it, not even while a refusal is
+        on its way.
+        """
+        current = await self._access.require(principal, Permission.CHAT_ANSWER)
+        conv = await self._store.get_conversation(conversation_id) if isinstance(conversation_id, str) else None
+        if conv is None or conv.organization_id != current.user.organization_id:
+            raise NotFound("conversationId names no interaction offered to you", code="conversation_not_found")
+        theirs = conv.agent_id == current.user.id and conv.state == ConversationState.CONNECTED.value
+        if not theirs and not any(
+            o.conversation_id == conv.id for o in await self._router.pending_offers(current.user.id)
+        ):
+            raise Conflict("this interaction is not offered to you (it may have timed out)", code="offer_gone")
+        topic = conversation_topic(conv.id)
+        await follow.add(topic)  # before the accept: no frame between the accept and the subscription is lost
+        try:
+            return await self._router.accept(current.user, conv.id)
+        except ShowDeskError:
+            if not theirs:
+                await follow.remove(topic)
+            raise
 
     async def agent_interactions(self, principal: Principal) -> list[Conversation]:
         open_ = await self._store.list_open_conversations()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from showdesk.domain.errors import Conflict
+from showdesk.domain.errors import Conflict, Forbidden
 from showdesk.domain.turn_servers import TurnServer
 from showdesk.domain.video import VideoSession
 from showdesk.services.ports import Clock, Store
@@ -32,6 +32,27 @@ class IceSettings:
     turn_ttl: timedelta = timedelta(minutes=10)
 
 
+@dataclass(frozen=True)
+class Party:
+    """One side of a video session: the customer of conversation `id`, or the agent whose user id is `id`."""
+
+    side: str  # "customer" | "agent"
+    id: str
+
+    @classmethod
+    def customer(cls, conversation_id: str) -> Party:
+        return cls("customer", conversation_id)
+
+    @classmethod
+    def agent(cls, user_id: str) -> Party:
+        return cls("agent", user_id)
+
+    def is_in(self, session: VideoSession) -> bool:
+        if self.side == "customer":
+            return session.conversation_id == self.id
+        return self.side == "agent" and session.agent_id == self.id
+
+
 class IceServers:
     def __init__(self, store: Store, clock: Clock, settings: IceSettings, mint: MintTurn | None = None) -> None:
         self._store = store
@@ -39,9 +60,14 @@ class IceServers:
         self._settings = settings
         self._mint = mint
 
-    async def for_session(self, session: VideoSession, host: str) -> list[dict[str, Any]]:
-        """ICE servers for one active session: STUN for everyone; TURN credentials only for this session,
-        minted for minutes (never for a plain chat, nor for a request the customer has not accepted)."""
+    async def for_party(self, session: VideoSession, party: Party, host: str) -> list[dict[str, Any]]:
+        """ICE servers for one side of one active session: STUN, and TURN credentials minted for this session,
+        for minutes; only for the session's own customer and agent (checked here, where they are minted),
+        never for a plain chat, nor for a request the customer has not accepted."""
+        if not party.is_in(session):
+            raise Forbidden(
+                "relay credentials are only for the video session's own customer and agent", code="not_your_video"
+            )
         if not session.is_active:
             raise Conflict("ICE servers are only for video the customer has accepted", code="video_state")
         servers: list[dict[str, Any]] = []
@@ -85,9 +111,10 @@ class IceServers:
             return None
         return {"urls": list(turn.urls), "username": turn.username, "credential": turn.credential}
 
-    async def for_session_id(self, session_id: str, host: str) -> list[dict[str, Any]]:
+    async def for_party_by_id(self, session_id: str, party: Party, host: str) -> list[dict[str, Any]]:
+        """`for_party` for a session named by id: none once it is over (a retry may cross the session's end)."""
         session = await self._store.get_video_session(session_id)
-        return await self.for_session(session, host) if session is not None and session.is_active else []
+        return await self.for_party(session, party, host) if session is not None and session.is_active else []
 
     @staticmethod
     def has_relay(ice_servers: list[dict[str, Any]]) -> bool:

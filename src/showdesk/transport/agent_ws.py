@@ -8,12 +8,13 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket
 
-from showdesk.domain.errors import ShowDeskError, Unauthenticated
+from showdesk.domain.errors import Forbidden, ShowDeskError, Unauthenticated
 from showdesk.domain.events import DIRECTORY_TOPIC, agent_topic, conversation_topic
 from showdesk.domain.permissions import Permission
 from showdesk.domain.routing import Presence
 from showdesk.services.access import Principal
 from showdesk.services.container import Services
+from showdesk.services.ice_servers import Party
 from showdesk.transport.eager import Lane
 from showdesk.transport.own_messages import OwnMessages
 from showdesk.transport.ws_connection import (
@@ -54,7 +55,13 @@ class AgentSession:
             return
         if frame.get("type") in ("videoStarting", "videoRetrying"):
             host = self.conn.ws.url.hostname or "127.0.0.1"
-            frame = {**frame, "iceServers": await self.sd.ice.for_session_id(frame["video"]["id"], host)}
+            party = Party.agent(self.principal.user.id)
+            try:
+                servers = await self.sd.ice.for_party_by_id(frame["video"]["id"], party, host)
+            except Forbidden:
+                log.warning("a video frame of someone else's session reached agent %s", party.id)
+                return
+            frame = {**frame, "iceServers": servers}
         self.conn.send(frame)
         if frame.get("type") == "interactionEnded":
             await self.subscription.remove(conversation_topic(frame["conversationId"]))
@@ -135,14 +142,8 @@ class AgentSession:
             if presence is None:
                 raise ShowDeskError("status must be on_queue or off_queue", code="invalid_presence")
             await sd.router.set_presence(current.user, presence)
-        elif kind == "accept":
-            conversation_id = str(frame.get("conversationId", ""))
-            await self.subscription.add(conversation_topic(conversation_id))
-            try:
-                await sd.router.accept(current.user, conversation_id)
-            except ShowDeskError:
-                await self.subscription.remove(conversation_topic(conversation_id))
-                raise
+        elif kind == "accept":  # the service decides first; this socket follows the chat only if it may
+            await sd.chat.accept(current, frame.get("conversationId"), self.subscription)
         elif kind == "decline":
             await sd.router.decline(current.user, str(frame.get("conversationId", "")))
         elif kind == "end":

@@ -10,6 +10,7 @@ from fastapi import APIRouter, WebSocket
 from showdesk.domain.errors import Conflict, ShowDeskError
 from showdesk.domain.events import conversation_topic
 from showdesk.services.container import Services
+from showdesk.services.ice_servers import Party
 from showdesk.services.tokens import GuestClaims
 from showdesk.transport.guest_presence import GuestPresence
 from showdesk.transport.own_messages import OwnMessages
@@ -36,8 +37,10 @@ class GuestSession:
     async def deliver(self, frame: dict[str, Any]) -> None:
         if self.own.withheld(frame):
             return
-        if frame.get("type") == "videoRetrying":  # fresh ICE servers (and relay credentials) for this side
-            frame = {**frame, "iceServers": await self.sd.ice.for_session_id(frame["video"]["id"], self.host())}
+        if frame.get("type") == "videoRetrying" and self.claims is not None:  # fresh ICE servers for this side
+            party = Party.customer(self.claims.conversation_id)
+            servers = await self.sd.ice.for_party_by_id(frame["video"]["id"], party, self.host())
+            frame = {**frame, "iceServers": servers}
         self.conn.send(frame)
 
     async def handle(self, frame: dict[str, Any]) -> None:
@@ -87,7 +90,9 @@ class GuestSession:
                     "type": "videoReady",
                     "sessionId": session.id,
                     "video": session.to_wire(),
-                    "iceServers": await self.sd.ice.for_session(session, self.host()),
+                    "iceServers": await self.sd.ice.for_party(
+                        session, Party.customer(claims.conversation_id), self.host()
+                    ),
                 }
             )
         elif kind == "videoDecline":
