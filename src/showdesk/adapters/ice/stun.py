@@ -3,11 +3,17 @@
 Browsers gathering ICE candidates send a Binding Request to each configured STUN server and learn their
 server-reflexive address from the reply. ShowDesk answers those itself so a deployment needs no separate
 STUN daemon. The responder answers well-formed Binding Requests with a Binding Success Response carrying
-XOR-MAPPED-ADDRESS, SOFTWARE and FINGERPRINT; anything else is dropped without a reply, as RFC 8489 asks
-of a server that receives something it cannot parse. No authentication: plain Binding needs none.
+XOR-MAPPED-ADDRESS, and FINGERPRINT when the request had one; a request carrying comprehension-required
+attributes it does not know gets a 420 error listing them (RFC 8489 6.3.1.1); anything else is dropped
+without a reply, as RFC 8489 asks of a server that receives something it cannot parse. No authentication:
+plain Binding needs none.
 
-The byte-level work lives in pure functions (`parse_binding_request`, `binding_success`, `binding_request`,
-`parse_binding_response`, on top of `stun_message`) so it can be tested without sockets.
+UDP source addresses can be forged, so the responder must not amplify: no SOFTWARE attribute, an empty
+reason phrase, FINGERPRINT only when the request paid for it. A reply is never larger than the request
+plus one XOR-MAPPED-ADDRESS attribute (12 bytes for IPv4, 24 for IPv6).
+
+The byte-level work lives in pure functions (`parse_binding_request`, `binding_answer`, `binding_success`,
+`binding_request`, `parse_binding_response`, on top of `stun_message`) so it can be tested without sockets.
 """
 
 from __future__ import annotations
@@ -17,14 +23,22 @@ import ipaddress
 import logging
 import os
 import socket
+import struct
 from dataclasses import dataclass
 from typing import Any, cast
 
 from showdesk.adapters.ice.stun_message import (
     BINDING,
+    ERROR,
+    ERROR_CODE,
+    MAPPED_ADDRESS,
+    MESSAGE_INTEGRITY,
+    NONCE,
+    REALM,
     REQUEST,
-    SOFTWARE,
     SUCCESS,
+    UNKNOWN_ATTRIBUTES,
+    USERNAME,
     XOR_MAPPED_ADDRESS,
     attribute,
     decode,
@@ -38,7 +52,29 @@ log = logging.getLogger(__name__)
 
 BINDING_REQUEST = message_type(BINDING, REQUEST)
 BINDING_SUCCESS = message_type(BINDING, SUCCESS)
-SOFTWARE_NAME = b"ShowDesk"
+BINDING_ERROR = message_type(BINDING, ERROR)
+UNKNOWN_ATTRIBUTE = 420
+
+# Comprehension-required attributes (type < 0x8000) a Binding request may carry and this responder
+# understands: RFC 8489's own, and ICE's (RFC 8445) PRIORITY and USE-CANDIDATE, which mean nothing to
+# a server that only reflects addresses. Any other one gets a 420 (e.g. RFC 5780's CHANGE-REQUEST).
+UNDERSTOOD = frozenset(
+    {
+        MAPPED_ADDRESS,
+        USERNAME,
+        MESSAGE_INTEGRITY,
+        ERROR_CODE,
+        UNKNOWN_ATTRIBUTES,
+        REALM,
+        NONCE,
+        0x001C,  # MESSAGE-INTEGRITY-SHA256
+        0x001D,  # PASSWORD-ALGORITHM
+        0x001E,  # USERHASH
+        XOR_MAPPED_ADDRESS,
+        0x0024,  # PRIORITY
+        0x0025,  # USE-CANDIDATE
+    }
+)
 
 
 def parse_binding_request(data: bytes) -> bytes | None:
@@ -47,20 +83,39 @@ def parse_binding_request(data: bytes) -> bytes | None:
     return message.transaction_id if message is not None and message.kind == BINDING_REQUEST else None
 
 
+def binding_answer(data: bytes, address: tuple[str, int]) -> bytes | None:
+    """What the responder sends back for the datagram `data` from `address`: a Binding Success Response, a
+    420 error naming the unknown comprehension-required attributes, or None (no reply at all)."""
+    message = decode(data)
+    if message is None or message.kind != BINDING_REQUEST:
+        return None
+    unknown = list(dict.fromkeys(t for t in message.types if t < 0x8000 and t not in UNDERSTOOD))
+    if unknown:
+        return unknown_attributes_error(message.transaction_id, unknown, message.with_fingerprint)
+    return binding_success(message.transaction_id, address, with_fingerprint=message.with_fingerprint)
+
+
+def unknown_attributes_error(transaction_id: bytes, unknown: list[int], with_fingerprint: bool = True) -> bytes:
+    """420 Unknown Attribute with UNKNOWN-ATTRIBUTES; the reason phrase is left empty to keep it small."""
+    code = struct.pack("!HBB", 0, UNKNOWN_ATTRIBUTE // 100, UNKNOWN_ATTRIBUTE % 100)
+    listed = b"".join(struct.pack("!H", t) for t in unknown)
+    attributes = attribute(ERROR_CODE, code) + attribute(UNKNOWN_ATTRIBUTES, listed)
+    return encode(BINDING_ERROR, transaction_id, attributes, with_fingerprint=with_fingerprint)
+
+
 def binding_request(transaction_id: bytes | None = None) -> bytes:
     """A Binding Request with FINGERPRINT; a random transaction id unless one is given."""
     return encode(BINDING_REQUEST, os.urandom(12) if transaction_id is None else transaction_id)
 
 
-def binding_success(transaction_id: bytes, address: tuple[str, int]) -> bytes:
+def binding_success(transaction_id: bytes, address: tuple[str, int], *, with_fingerprint: bool = True) -> bytes:
     """The Binding Success Response telling the sender at `address` what it looks like from here."""
     host, port = address
     ip = ipaddress.ip_address(host.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped  # a dual-stack socket's view of an IPv4 peer
     attributes = attribute(XOR_MAPPED_ADDRESS, encode_xor_address(transaction_id, str(ip), port))
-    attributes += attribute(SOFTWARE, SOFTWARE_NAME)
-    return encode(BINDING_SUCCESS, transaction_id, attributes)
+    return encode(BINDING_SUCCESS, transaction_id, attributes, with_fingerprint=with_fingerprint)
 
 
 def parse_binding_response(data: bytes, transaction_id: bytes) -> tuple[str, int] | None:
@@ -73,7 +128,7 @@ def parse_binding_response(data: bytes, transaction_id: bytes) -> tuple[str, int
 
 
 class StunResponder(asyncio.DatagramProtocol):
-    """Answers Binding Requests; drops everything else without a word."""
+    """Answers Binding Requests (with a success or a 420); drops everything else without a word."""
 
     def __init__(self) -> None:
         self.transport: asyncio.DatagramTransport | None = None
@@ -83,9 +138,9 @@ class StunResponder(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr: tuple[Any, ...]) -> None:
         try:
-            transaction_id = parse_binding_request(data)
-            if transaction_id is not None and self.transport is not None:
-                self.transport.sendto(binding_success(transaction_id, (addr[0], addr[1])), addr)
+            answer = binding_answer(data, (addr[0], addr[1]))
+            if answer is not None and self.transport is not None:
+                self.transport.sendto(answer, addr)
         except Exception:  # a bad datagram must never take the responder down
             log.exception("stun: failed to answer a datagram from %s", addr)
 

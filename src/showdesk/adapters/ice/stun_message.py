@@ -35,6 +35,7 @@ MAPPED_ADDRESS = 0x0001
 USERNAME = 0x0006
 MESSAGE_INTEGRITY = 0x0008
 ERROR_CODE = 0x0009
+UNKNOWN_ATTRIBUTES = 0x000A
 LIFETIME = 0x000D
 XOR_PEER_ADDRESS = 0x0012
 REALM = 0x0014
@@ -114,6 +115,8 @@ class StunMessage:
     attributes: dict[int, bytes]  # the first of each type, as RFC 8489 asks of a receiver
     raw: bytes
     integrity_at: int | None  # offset of MESSAGE-INTEGRITY, if present
+    types: tuple[int, ...] = ()  # every attribute type read, in order (not those ignored after MESSAGE-INTEGRITY)
+    with_fingerprint: bool = False
 
     @property
     def method(self) -> int:
@@ -158,7 +161,9 @@ def decode(data: bytes) -> StunMessage | None:
     if kind & 0xC000 or cookie != MAGIC_COOKIE or length != len(data) - HEADER.size:
         return None
     attributes: dict[int, bytes] = {}
+    types: list[int] = []
     integrity_at: int | None = None
+    with_fingerprint = False
     offset = HEADER.size
     while offset < len(data):
         if offset + _ATTR.size > len(data):
@@ -174,6 +179,7 @@ def decode(data: bytes) -> StunMessage | None:
                 return None
             if struct.unpack("!I", value)[0] != fingerprint(data[:offset]):
                 return None
+            with_fingerprint = True
         elif integrity_at is not None:
             pass  # RFC 8489 14.5: attributes after MESSAGE-INTEGRITY, except FINGERPRINT, are ignored
         elif attr_type == MESSAGE_INTEGRITY:
@@ -181,12 +187,14 @@ def decode(data: bytes) -> StunMessage | None:
                 return None
             integrity_at = offset
             attributes.setdefault(attr_type, value)
+            types.append(attr_type)
         else:
             attributes.setdefault(attr_type, value)
+            types.append(attr_type)
         offset = start + _pad(attr_len)
     if offset != len(data):
         return None
-    return StunMessage(kind, transaction_id, attributes, data, integrity_at)
+    return StunMessage(kind, transaction_id, attributes, data, integrity_at, tuple(types), with_fingerprint)
 
 
 def encode_xor_address(transaction_id: bytes, host: str, port: int) -> bytes:
