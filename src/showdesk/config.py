@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     guest_message_rate: float = Field(
         default=2.0, ge=0, description="messages a second a customer may send (bursts of twice that); 0: no limit"
     )
+    max_photo_pixels: int = Field(
+        default=40_000_000,
+        ge=256,
+        description="largest photo, in pixels (width x height); a larger one is refused (413) so a small file "
+        "cannot make the agent's browser decode a huge picture",
+    )
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()

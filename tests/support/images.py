@@ -10,7 +10,8 @@ import numpy as np
 
 
 def encoded(width: int, height: int, codec: str = "mjpeg", colour: tuple[int, int, int] = (200, 40, 40)) -> bytes:
-    """One `width` x `height` picture as a JPEG (`mjpeg`), PNG (`png`) or WebP (`libwebp`) file."""
+    """One `width` x `height` picture as a JPEG (`mjpeg`), PNG (`png`) or WebP (`libwebp`) file, without
+    metadata (ShowDesk stores such a file byte for byte)."""
     rgb = np.zeros((height, width, 3), dtype=np.uint8)
     rgb[:, :] = colour
     rgb[: height // 2, : width // 2] = (20, 20, 20)  # something to see
@@ -20,7 +21,10 @@ def encoded(width: int, height: int, codec: str = "mjpeg", colour: tuple[int, in
     encoder.pix_fmt = {"mjpeg": "yuvj420p", "png": "rgb24"}.get(codec, "yuv420p")
     encoder.time_base = Fraction(1, 1)
     packets = [*encoder.encode(frame.reformat(format=encoder.pix_fmt)), *encoder.encode(None)]
-    return b"".join(bytes(p) for p in packets)
+    data = b"".join(bytes(p) for p in packets)
+    if data.startswith(b"\xff\xd8\xff\xfe"):  # FFmpeg's own comment ("Lavc..."): a file with no metadata at all
+        data = b"\xff\xd8" + data[4 + int.from_bytes(data[4:6], "big") :]
+    return data
 
 
 def decoded_size(data: bytes) -> tuple[int, int]:

@@ -15,9 +15,11 @@ from typing import Any
 
 from showdesk.domain.errors import InvalidInput, TooLarge
 from showdesk.domain.image_info import EXTENSIONS, ImageInfo, read_image_info
+from showdesk.domain.image_metadata import strip_metadata
 
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
 MAX_PHOTO_SIDE = 8192
+MAX_PHOTO_PIXELS = 40_000_000  # the default of `serve --max-photo-pixels`: a 40 MP picture decodes to 160 MB
 MIN_PHOTO_SIDE = 16
 MAX_CAPTION_CHARS = 500
 PHOTO_REQUEST_SECONDS = 120  # the customer's device has this long to take and upload the photo
@@ -64,8 +66,11 @@ class Photo:
         return described
 
 
-def check_photo(data: bytes, declared_type: str | None) -> ImageInfo:
-    """The upload's format and size, or why it is not accepted as a photo."""
+def check_photo(data: bytes, declared_type: str | None, max_pixels: int = MAX_PHOTO_PIXELS) -> ImageInfo:
+    """The upload's format and size, or why it is not accepted as a photo.
+
+    The pixel count is capped: a small file can claim a huge picture, and the agent's browser would
+    decode it in full (a decompression bomb)."""
     if not data:
         raise InvalidInput("the photo is empty", code="invalid_image")
     if len(data) > MAX_PHOTO_BYTES:
@@ -80,7 +85,24 @@ def check_photo(data: bytes, declared_type: str | None) -> ImageInfo:
                 f"the photo's {side} is {value} pixels; it must be {MIN_PHOTO_SIDE}..{MAX_PHOTO_SIDE}",
                 code="invalid_image",
             )
+    if info.width * info.height > max_pixels:
+        raise TooLarge(
+            f"the photo is {info.width} x {info.height} pixels ({info.width * info.height / 1e6:.1f} megapixels); "
+            f"the limit is {max_pixels} pixels ({max_pixels / 1e6:g} megapixels)",
+            code="photo_too_many_pixels",
+        )
     return info
+
+
+def cleaned_photo(
+    data: bytes, declared_type: str | None, max_pixels: int = MAX_PHOTO_PIXELS
+) -> tuple[ImageInfo, bytes]:
+    """The upload checked, and its bytes without metadata (location, device, comments), the picture untouched."""
+    info = check_photo(data, declared_type, max_pixels)
+    cleaned = strip_metadata(data, info.content_type)
+    if read_image_info(cleaned) != info:  # the picture's own header is copied as it was, so this cannot differ
+        raise InvalidInput(f"the {info.content_type} file is damaged", code="invalid_image")
+    return info, cleaned
 
 
 def check_caption(caption: object) -> str | None:

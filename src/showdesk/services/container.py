@@ -58,7 +58,9 @@ class Services:
         self.chat = ChatService(
             store, bus, clock, tokens, self.messages, self.router, self.access, settings, self.video
         )
-        self.photos = PhotoService(store, bus, clock, tokens, self.messages, self.access, self.video)
+        self.photos = PhotoService(
+            store, bus, clock, tokens, self.messages, self.access, self.video, max_pixels=settings.max_photo_pixels
+        )
         self.audit = AuditTrail(store, clock, self.access)
         self.directory = DirectoryService(store, bus, self.access, self.audit)
         self.queues = QueueService(store, bus, self.access, self.audit)

@@ -8,6 +8,7 @@ Photos are read only by the chat's customer, its agent, or staff who may read tr
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from showdesk.domain.conversation import Conversation, Message, Sender, check_client_id
@@ -16,13 +17,14 @@ from showdesk.domain.events import VideoPhotoFailed, VideoPhotoRequested
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
 from showdesk.domain.photos import (
+    MAX_PHOTO_PIXELS,
     PHOTO_REQUEST_SECONDS,
     Photo,
     PhotoKind,
     annotation_text,
     capture_text,
     check_caption,
-    check_photo,
+    cleaned_photo,
     photo_failure_text,
 )
 from showdesk.domain.video import VideoState
@@ -55,6 +57,8 @@ class PhotoService:
         messages: MessageService,
         access: AccessService,
         video: VideoService,
+        *,
+        max_pixels: int = MAX_PHOTO_PIXELS,
     ) -> None:
         self._store = store
         self._bus = bus
@@ -63,6 +67,7 @@ class PhotoService:
         self._messages = messages
         self._access = access
         self._video = video
+        self._max_pixels = max_pixels
 
     async def agent_request(self, principal: Principal, conversation_id: object) -> PhotoRequestClaims:
         """The agent presses Capture photo: the customer's device is asked for a full-resolution still."""
@@ -161,11 +166,12 @@ class PhotoService:
         session_id: str | None = None,
         annotates: str | None = None,
     ) -> Photo:
-        """The photo of this request: the one already stored, or this upload, checked and stored."""
+        """The photo of this request: the one already stored, or this upload, checked, stripped of its
+        metadata and stored. Stripping copies up to the upload limit's bytes: a thread does it."""
         stored = await self._store.photo_for_request(conv.id, request_id)
         if stored is not None:
             return stored
-        info = check_photo(data, content_type)
+        info, data = await asyncio.to_thread(cleaned_photo, data, content_type, self._max_pixels)
         photo = Photo(
             id=new_id("ph"),
             organization_id=conv.organization_id,

@@ -16,3 +16,4 @@ class ServiceSettings:
     client_token_ttl: int = 3600  # API clients (client credentials) ask again after an hour
     public_origin: str | None = None  # the origin embed snippets point at, when behind a proxy
     retention_days: int = 0  # days an ended chat's records are kept; 0 keeps them forever
+    max_photo_pixels: int = 40_000_000  # a photo's width x height at most

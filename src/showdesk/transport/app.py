@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             agent_grace=settings.agent_grace,
             public_origin=settings.public_origin,
             retention_days=settings.retention_days,
+            max_photo_pixels=settings.max_photo_pixels,
         )
         stun = await _start_stun(settings.host, settings.stun_port)
         ice = IceSettings(
