@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -19,6 +17,7 @@ from showdesk.adapters.ice.stun import StunServer, start_stun_responder
 from showdesk.adapters.ice.turn import turn_credentials
 from showdesk.adapters.limits import create_limiter
 from showdesk.adapters.storage import open_store
+from showdesk.adapters.storage.private_files import FOLDER_MODE, kept_secret_key, owner_only
 from showdesk.config import DATA_DIR, Settings
 from showdesk.domain.events import CUSTOMERS_TOPIC
 from showdesk.services.container import Services
@@ -46,17 +45,11 @@ The WebSocket protocol (`/ws/v1/guest`, `/ws/v1/agent`) is described in docs/pro
 
 
 def secret_key(settings: Settings) -> str:
-    """The signing key: configured, or made once and kept beside the default database."""
+    """The signing key: configured, or made once and kept, owner-only, in the data folder."""
     if settings.secret_key:
         return settings.secret_key
-    path = Path(DATA_DIR) / "secret.key"
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    owner_only(DATA_DIR, FOLDER_MODE)  # an older version's data folder may be open to others
+    return kept_secret_key(DATA_DIR / "secret.key")
 
 
 async def _start_stun(host: str, port: int) -> StunServer | None:
@@ -78,9 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         url = settings.resolved_database_url()
-        if url.startswith("sqlite") and ":memory:" not in url:
-            Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-        store = await open_store(url)
+        if not settings.database_url:
+            owner_only(DATA_DIR, FOLDER_MODE)  # an older version's data folder may be open to others
+        store = await open_store(url)  # a SQLite file is made owner-only, in an owner-only folder if new
         service_settings = ServiceSettings(
             secret_key=secret_key(settings),
             offer_timeout=settings.offer_timeout,
