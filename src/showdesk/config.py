@@ -56,6 +56,11 @@ class Settings(BaseSettings):
         description="largest photo, in pixels (width x height); a larger one is refused (413) so a small file "
         "cannot make the agent's browser decode a huge picture",
     )
+    metrics_token: str | None = Field(
+        default=None,
+        description="bearer token that may read /metrics (besides staff and API clients holding metrics:view); "
+        "default: none",
+    )
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()

@@ -77,7 +77,7 @@ def _session(server: ServerProcess, panel) -> dict:  # type: ignore[no-untyped-d
 
 
 def _metric(server: ServerProcess, line_start: str) -> float:
-    for line in httpx.get(f"{server.base}/metrics").text.splitlines():
+    for line in server.metrics().splitlines():
         if line.startswith(line_start):
             return float(line.rsplit(" ", 1)[1])
     return 0.0

@@ -286,6 +286,20 @@ def test_every_route_refuses_a_missing_token(server: ServerProcess, targets: dic
         assert r.status_code == 401 and r.json()["code"] == "token_missing", f"{method} {template}"
 
 
+@pytest.mark.parametrize(
+    "who", ["administrator", "architect", "agent", "supervisor", "chat agent", "custom", "nobody", "api client"]
+)
+def test_every_role_on_metrics(server: ServerProcess, people: dict[str, Who], who: str) -> None:
+    """/metrics is outside /api/v2 but held to the same rule: metrics:view, or 403 permission_denied."""
+    person = people[who]
+    r = httpx.get(f"{server.base}/metrics", headers=_h(person.token))
+    if P.METRICS_VIEW in person.permissions:
+        assert r.status_code == 200 and 'organization="demo"' in r.text
+    else:
+        assert r.status_code == 403 and r.json()["code"] == "permission_denied"
+    assert httpx.get(f"{server.base}/metrics").status_code == 401
+
+
 # The agent socket ------------------------------------------------------------------------------------
 WS_ACTIONS: list[tuple[dict[str, Any], P]] = [
     ({"type": "presence", "status": "away"}, P.CHAT_ANSWER),  # checked after the permission

@@ -114,7 +114,7 @@ def test_docs_schema_metrics_and_pages_are_served(server) -> None:
     schema = httpx.get(f"{server.base}/openapi.json").json()
     assert "/api/v2/conversations/{conversation_id}/messages" in schema["paths"]
     assert httpx.get(f"{server.base}/docs").status_code == 200
-    assert "showdesk_interactions_waiting" in httpx.get(f"{server.base}/metrics").text
+    assert "showdesk_interactions_waiting" in server.metrics()
     sdk = httpx.get(f"{server.base}/sdk/webchat.js", headers={"origin": "https://any.example"})
     assert sdk.status_code == 200 and sdk.headers["access-control-allow-origin"] == "*"
     agent_page = httpx.get(f"{server.base}/agent/")

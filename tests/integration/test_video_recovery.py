@@ -72,7 +72,7 @@ async def _leave(guest: Guest, agent: Agent) -> None:
 
 
 def _metric(server: ServerProcess, name: str, **labels: str) -> float:
-    text = httpx.get(f"{server.base}/metrics").text
+    text = server.metrics()
     wanted = ",".join(f'{k}="{v}"' for k, v in labels.items())
     match = re.search(rf"^{name}\{{{re.escape(wanted)}\}} (\S+)$", text, re.MULTILINE)
     return float(match.group(1)) if match else 0.0

@@ -15,6 +15,8 @@ import httpx
 
 from tests.support.backends import POSTGRES_REDIS, REDIS_URL, SQLITE_MEMORY, ScratchDatabase
 
+METRICS_TOKEN = "integration-metrics-token-" + "m" * 16
+
 
 def stop_process(proc: subprocess.Popen[bytes] | None, kill: bool = False) -> None:
     """Stop a child process: politely (SIGTERM) unless `kill`, and by force if it lingers past 10 s."""
@@ -57,7 +59,12 @@ class ServerProcess:
         self.extra = list(extra)
         if backend == POSTGRES_REDIS:
             self.extra += ["--redis-url", REDIS_URL]
-        self.env = {**os.environ, "SHOWDESK_SECRET_KEY": "integration-test-secret-" + "k" * 32, **(env or {})}
+        self.env = {
+            **os.environ,
+            "SHOWDESK_SECRET_KEY": "integration-test-secret-" + "k" * 32,
+            "SHOWDESK_METRICS_TOKEN": METRICS_TOKEN,  # /metrics answers 401 without it (see metrics())
+            **(env or {}),
+        }
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = self.workdir / "server.log"
 
@@ -106,3 +113,9 @@ class ServerProcess:
 
     def server_log(self) -> str:
         return self.log.read_text(errors="replace")
+
+    def metrics(self) -> str:
+        """What a Prometheus scrape of /metrics reads, with the server's metrics token."""
+        r = httpx.get(self.base + "/metrics", headers={"authorization": f"Bearer {METRICS_TOKEN}"}, timeout=10)
+        r.raise_for_status()
+        return r.text

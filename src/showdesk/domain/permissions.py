@@ -25,6 +25,7 @@ class Permission(StrEnum):
     ANALYTICS_VIEW = "analytics:dashboard:view"
     TRANSCRIPT_VIEW = "conversation:transcript:view"
     AUDIT_VIEW = "audit:view"
+    METRICS_VIEW = "metrics:view"
 
 
 DESCRIPTIONS: dict[Permission, str] = {
@@ -45,6 +46,7 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.ANALYTICS_VIEW: "Analytics > Dashboard > View: the supervisor dashboard",
     Permission.TRANSCRIPT_VIEW: "Conversation > Transcript > View: read any conversation's transcript",
     Permission.AUDIT_VIEW: "Audit > View: read the log of configuration changes",
+    Permission.METRICS_VIEW: "Metrics > View: scrape /metrics for this organization's series (e.g. Prometheus)",
 }
 
 BUILT_IN_ROLES: dict[str, frozenset[Permission]] = {
@@ -69,7 +71,9 @@ BUILT_IN_ROLES: dict[str, frozenset[Permission]] = {
     "Agent": frozenset({Permission.VIDEO_ANSWER, Permission.VIDEO_HOLD, Permission.CHAT_ANSWER}),
     # Answers chats but may not see a customer's camera (no Video > Answer, no Video > Hold).
     "Chat Agent": frozenset({Permission.CHAT_ANSWER}),
-    "Supervisor": frozenset({Permission.ANALYTICS_VIEW, Permission.TRANSCRIPT_VIEW, Permission.DIRECTORY_VIEW}),
+    "Supervisor": frozenset(
+        {Permission.ANALYTICS_VIEW, Permission.TRANSCRIPT_VIEW, Permission.DIRECTORY_VIEW, Permission.METRICS_VIEW}
+    ),
 }
 
 

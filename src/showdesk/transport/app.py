@@ -65,7 +65,7 @@ async def _start_stun(host: str, port: int) -> StunServer | None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    metrics = Metrics()
+    metrics = Metrics(settings.metrics_token)
     gc_policy = GcPolicy(metrics.registry)
 
     @asynccontextmanager

@@ -1,18 +1,28 @@
 """Prometheus metrics at /metrics: socket and message counters, live routing gauges, and the supervisor
-dashboard's figures."""
+dashboard's figures.
+
+Not public: a scrape sends `Authorization: Bearer <token>`, either the operator's `--metrics-token`
+(every series) or the access token of a person or API client holding `metrics:view` (only the series
+of their own organization). Label values come from fixed sets and ids only, never from text someone
+typed (a queue is its id, an unknown failure reason is `other`).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 from collections import Counter as Tally
 from collections.abc import Iterator
 
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from showdesk.domain.video_figures import click_to_first_frame_ms
+from showdesk.domain.errors import Unauthenticated
+from showdesk.domain.permissions import Permission
+from showdesk.domain.video_figures import UNKNOWN_CAUSE, click_to_first_frame_ms
+from showdesk.domain.video_words import FAILURE_TEXT
 from showdesk.services.container import Services
 from showdesk.services.routing_view import RoutingView
 from showdesk.services.supervisor import Dashboard
@@ -127,23 +137,19 @@ class SupervisorCollector(Collector):
             return GaugeMetricFamily(name, text, labels=["organization", *labels])
 
         waiting = family(
-            "showdesk_queue_waiting", "Interactions waiting in a queue (offered ones included)", "queue", "queue_id"
+            "showdesk_queue_waiting", "Interactions waiting in a queue (offered ones included)", "queue_id"
         )
         longest = family(
             "showdesk_queue_longest_wait_seconds",
             "How long the longest-waiting interaction of a queue has waited",
-            "queue",
             "queue_id",
         )
         on_queue = family(
             "showdesk_queue_agents_on_queue",
             "Connected agents on queue who may take a queue's interactions",
-            "queue",
             "queue_id",
         )
-        available = family(
-            "showdesk_queue_agents_available", "Of those, agents free to take one now", "queue", "queue_id"
-        )
+        available = family("showdesk_queue_agents_available", "Of those, agents free to take one now", "queue_id")
         live = family(
             "showdesk_video_live_sessions", "Video sessions not over yet, by state and media path", "state", "path"
         )
@@ -164,7 +170,7 @@ class SupervisorCollector(Collector):
         for board in self._dashboards:
             org = board.organization_id
             for q in board.queues:
-                labels = [org, q.queue.name, q.queue.id]
+                labels = [org, q.queue.id]  # the id: a queue's name is text an admin typed
                 waiting.add_metric(labels, q.waiting)
                 longest.add_metric(labels, q.longest_wait_seconds or 0.0)
                 on_queue.add_metric(labels, q.agents_on_queue)
@@ -178,15 +184,41 @@ class SupervisorCollector(Collector):
             for quantile, value in (("0.5", totals.ttff_median_ms), ("0.9", totals.ttff_p90_ms)):
                 if value is not None:
                     ttff.add_metric([org, quantile], value / 1000)
-            for reason, count in sorted(totals.failures.items()):
+            known: Tally[str] = Tally()
+            for reason, count in totals.failures.items():
+                known[_known(reason)] += count
+            for reason, count in sorted(known.items()):
                 failures.add_metric([org, reason], count)
             if totals.relay_share is not None:
                 relay.add_metric([org], totals.relay_share)
         yield from (waiting, longest, on_queue, available, live, sessions, went_live, ttff, failures, relay)
 
 
+def _known(reason: str) -> str:
+    """A failure reason as a label: one of the fixed set, else `other` (an agent desktop may send any text)."""
+    return reason if reason in FAILURE_TEXT or reason == UNKNOWN_CAUSE else "other"
+
+
+class OrganizationSeries(Collector):
+    """What one organization's people may scrape: the series labelled with their organization, nothing of
+    another's and nothing of the node as a whole (that is the operator's, with the metrics token)."""
+
+    def __init__(self, registry: CollectorRegistry, organization_id: str) -> None:
+        self._registry = registry
+        self._organization_id = organization_id
+
+    def collect(self) -> Iterator[Metric]:
+        for metric in self._registry.collect():
+            kept = [s for s in metric.samples if s.labels.get("organization") == self._organization_id]
+            if kept:
+                mine = Metric(metric.name, metric.documentation, metric.type, metric.unit)
+                mine.samples = kept
+                yield mine
+
+
 class Metrics:
-    def __init__(self) -> None:
+    def __init__(self, metrics_token: str | None = None) -> None:
+        self._metrics_token = metrics_token or ""
         self.registry = CollectorRegistry()
         self.sockets = Gauge("showdesk_websockets_open", "Open WebSockets", ["side"], registry=self.registry)
         self.frames = Counter(
@@ -209,11 +241,30 @@ class Metrics:
         self.supervisor = SupervisorCollector(services, self.click_to_first_frame)
         self.registry.register(self.supervisor)
 
+    async def _scraped_by(self, request: Request) -> str | None:
+        """Whose scrape this is: None for the operator's metrics token (every series), else the organization
+        of a person or API client holding metrics:view. Unauthenticated (401) or Forbidden (403) otherwise."""
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthenticated(
+                "send Authorization: Bearer <the metrics token (--metrics-token), or an access token with "
+                "metrics:view>",
+                code="token_missing",
+            )
+        if self._metrics_token and hmac.compare_digest(token.encode(), self._metrics_token.encode()):
+            return None
+        services = request.app.state.services
+        principal = await services.access.require(await services.access.authenticate(token), Permission.METRICS_VIEW)
+        return str(principal.user.organization_id)
+
     def mount(self, app: FastAPI) -> None:
         @app.get("/metrics", include_in_schema=False)
-        async def metrics() -> Response:
+        async def metrics(request: Request) -> Response:
+            organization = await self._scraped_by(request)
             if self.supervisor is not None:
                 await self.supervisor.refresh()
             if self.routing is not None:
                 await self.routing.refresh()
-            return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+            registry = self.registry if organization is None else OrganizationSeries(self.registry, organization)
+            return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
