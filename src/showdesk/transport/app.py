@@ -25,6 +25,7 @@ from showdesk.services.demo import seed_demo
 from showdesk.services.ice_servers import IceSettings
 from showdesk.services.settings import ServiceSettings
 from showdesk.transport import agent_ws, guest_ws
+from showdesk.transport.access_log import redact_secrets_in_logs
 from showdesk.transport.errors import install_error_handlers
 from showdesk.transport.gc_policy import GcPolicy
 from showdesk.transport.guest_presence import GuestPresence
@@ -32,6 +33,7 @@ from showdesk.transport.metrics import Metrics
 from showdesk.transport.photo_cors import PhotoCors
 from showdesk.transport.rate_limits import GuestRateLimits
 from showdesk.transport.rest import api, oauth
+from showdesk.transport.security_headers import SecurityHeaders
 from showdesk.transport.static import mount_web
 
 log = logging.getLogger(__name__)
@@ -140,6 +142,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.ready = False
     install_error_handlers(app)
     app.add_middleware(PhotoCors)
+    app.add_middleware(SecurityHeaders, docs_path=app.docs_url)  # outermost: every answer, errors too
+    redact_secrets_in_logs()
     app.include_router(api)
     app.include_router(oauth)
     app.include_router(guest_ws.gateway)

@@ -18,7 +18,7 @@ from showdesk.services.container import Services
 
 PHOTO_PATH = re.compile(r"^/api/v2/conversations/([^/]+)/photos(?:/[^/]+)?$")
 _ALLOW_METHODS = b"GET, POST, OPTIONS"
-_ALLOW_HEADERS = b"authorization, content-type"
+_ALLOW_HEADERS = b"authorization, content-type, x-photo-request"
 
 
 class PhotoCors:

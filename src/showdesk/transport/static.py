@@ -26,10 +26,19 @@ def _source_examples() -> Path | None:
 
 EXAMPLES = _source_examples()
 
-# Console pages may not be framed by other sites; the SDK and the demo widget carry their own rules.
+# Console pages may not be framed by any site. Every other page gets a policy from SecurityHeaders
+# (transport/security_headers.py) unless it has its own here.
 CONSOLE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
-    "media-src 'self' blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'self'"
+    "media-src 'self' blob:; connect-src 'self' ws: wss:; object-src 'none'; frame-ancestors 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
+# The demo shop's widget may be pointed at other nodes (`?servers=`): it talks to them over HTTP(S) and
+# WebSockets. Only the shop itself may frame it.
+DEMO_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "media-src 'self' blob:; connect-src 'self' http: https: ws: wss:; object-src 'none'; "
+    "frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
 )
 
 
@@ -49,7 +58,7 @@ class SdkFiles(StaticFiles):
 
 
 class PageFiles(StaticFiles):
-    """Console pages: HTML with a strict content security policy and no framing."""
+    """Pages and their files, with the folder's content security policy (None: SecurityHeaders' default)."""
 
     def __init__(self, *, directory: Path, csp: str | None) -> None:
         super().__init__(directory=directory, html=True)
@@ -74,7 +83,7 @@ def mount_web(app: FastAPI) -> None:
     app.mount("/static", PageFiles(directory=WEB / "static", csp=None), name="static")
     for page in ("agent", "admin", "supervisor"):
         app.mount(f"/{page}", PageFiles(directory=WEB / page, csp=CONSOLE_CSP), name=page)
-    app.mount("/demo", PageFiles(directory=WEB / "demo", csp=None), name="demo")
+    app.mount("/demo", PageFiles(directory=WEB / "demo", csp=DEMO_CSP), name="demo")
     if EXAMPLES is not None:
         # Same origin as the server, so the demo deployment's allowed origins admit the examples.
         app.mount("/examples", PageFiles(directory=EXAMPLES, csp=None), name="examples")

@@ -2,14 +2,16 @@
 marked-up copy, and both (and supervisors) list and download them.
 
 The image travels as the raw request body (`Content-Type: image/jpeg`, `image/png` or `image/webp`),
-never as JSON. Customers authenticate with their chat's guest token, staff with their access token.
+never as JSON. Customers authenticate with their chat's guest token, staff with their access token; the
+customer's photo request goes in `X-Photo-Request` (a URL's query string ends up in access logs; the
+`request` parameter is still read, for older SDKs, and redacted from the logs).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
 
 from showdesk.domain.errors import TooLarge, Unauthenticated
@@ -74,7 +76,12 @@ async def upload_photo(
     request: Request,
     who: CallerDep,
     sd: ServicesDep,
-    photo_request: Annotated[str | None, Query(alias="request", max_length=2000)] = None,
+    photo_request_header: Annotated[
+        str | None, Header(alias="x-photo-request", max_length=2000, description="the customer's photo request")
+    ] = None,
+    photo_request: Annotated[
+        str | None, Query(alias="request", max_length=2000, description="older SDKs: use X-Photo-Request")
+    ] = None,
     annotates: Annotated[str | None, Query(max_length=64)] = None,
     client_id: Annotated[str | None, Query(alias="clientId", max_length=64)] = None,
     caption: Annotated[str | None, Query(max_length=500)] = None,
@@ -83,7 +90,8 @@ async def upload_photo(
     if isinstance(who, GuestClaims):
         if who.conversation_id != conversation_id:
             raise Unauthenticated("this token belongs to another chat", code="token_invalid")
-        stored = await sd.photos.customer_upload(who, photo_request, content_type, await _body(request))
+        asked = photo_request_header or photo_request
+        stored = await sd.photos.customer_upload(who, asked, content_type, await _body(request))
     else:
         stored = await sd.photos.agent_annotation(
             who, conversation_id, annotates, client_id, caption, content_type, await _body(request)

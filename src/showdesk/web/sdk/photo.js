@@ -65,10 +65,11 @@ function toBlob(image, type) {
 }
 
 /**
- * POST the photo for the agent's request; the same request sent again stores nothing new, so a lost
- * response is simply retried. Resolves to the server's `{photo, message}`.
+ * POST the photo for the agent's request (`request`, sent in a header: never in the URL, which servers
+ * log); the same request sent again stores nothing new, so a lost response is simply retried. Resolves
+ * to the server's `{photo, message}`.
  */
-export async function uploadPhoto({ url, token, blob, tries = UPLOAD_TRIES, fetchImpl = globalThis.fetch }) {
+export async function uploadPhoto({ url, token, request, blob, tries = UPLOAD_TRIES, fetchImpl = globalThis.fetch }) {
   let lastError = null;
   for (let attempt = 0; attempt < tries; attempt += 1) {
     if (attempt) await sleep(1000 * 2 ** (attempt - 1));
@@ -77,7 +78,11 @@ export async function uploadPhoto({ url, token, blob, tries = UPLOAD_TRIES, fetc
     try {
       const response = await fetchImpl(url, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': blob.type || 'image/jpeg' },
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': blob.type || 'image/jpeg',
+          ...(request ? { 'X-Photo-Request': request } : {}),
+        },
         body: blob,
         signal: controller.signal,
       });

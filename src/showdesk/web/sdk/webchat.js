@@ -138,8 +138,7 @@ export class WebChat extends Emitter {
       return Promise.reject(new ChatError('chat_not_active', 'There is no open chat to send the photo to.'));
     }
     const url = new URL(`/api/v2/conversations/${encodeURIComponent(this.#conversation.id)}/photos`, this.#server);
-    url.searchParams.set('request', request);
-    return uploadPhoto({ url: url.toString(), token: this.#token, blob });
+    return uploadPhoto({ url: url.toString(), token: this.#token, request, blob });
   }
 
   /** Resume the saved chat of this tab if there is one, otherwise start a new chat. */
