@@ -207,6 +207,14 @@ def doctor(
         str, typer.Option(envvar="SHOWDESK_ORGANIZATION", help="whose console TURN servers to check")
     ] = "demo",
     timeout: Annotated[float, typer.Option(help="seconds to wait for each answer")] = 3.0,
+    allow_private_turn: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-turn",
+            help="also connect to TURN servers on loopback, private, link-local or other non-public addresses "
+            "(refused by default: console admins type these addresses in)",
+        ),
+    ] = False,
 ) -> None:
     """Check that browsers can get video: STUN answers, each TURN server allocates and is hardened."""
     from showdesk.doctor import DoctorOptions, run_doctor
@@ -221,6 +229,7 @@ def doctor(
         database_url=database_url or Settings().resolved_database_url(),
         organization=organization,
         timeout=timeout,
+        allow_private_turn=allow_private_turn,
     )
 
     async def checks() -> int:

@@ -4,16 +4,22 @@ Each check prints one line starting with PASS, FAIL, WARN or SKIP and says what 
 The TURN checks do what a browser does (allocate a relay with the credentials ShowDesk would hand out)
 and then probe the relay's hardening: CreatePermission for a loopback and for private peers must be
 refused, for a public peer granted.
+
+TURN servers are typed in by console admins, so doctor connects only to public addresses (checked after
+name resolution, then connected to as checked): it must not become a way to probe the host's own
+services or its private network. `--allow-private-turn` lifts this for a relay that is meant to be there.
 """
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from showdesk.adapters.ice.public_address import NotPublic, public_address
 from showdesk.adapters.ice.stun import stun_binding
 from showdesk.adapters.ice.turn import turn_credentials
 from showdesk.adapters.ice.turn_client import (
@@ -67,6 +73,7 @@ class DoctorOptions:
     database_url: str = ""
     organization: str = "demo"
     timeout: float = 3.0
+    allow_private_turn: bool = False  # connect to TURN servers on loopback, private or other non-public addresses
 
 
 async def check_stun(host: str, port: int, timeout: float) -> Line:  # noqa: ASYNC109 - the check's deadline
@@ -125,7 +132,13 @@ def _refusal(exc: TurnError, target: TurnTarget, url: TurnUrl, timeout: float) -
     return str(exc)
 
 
-async def check_turn(target: TurnTarget, url: str, timeout: float, now: datetime) -> AsyncIterator[Line]:  # noqa: ASYNC109
+async def check_turn(
+    target: TurnTarget,
+    url: str,
+    timeout: float,  # noqa: ASYNC109 - the check's deadline
+    now: datetime,
+    allow_private: bool = False,
+) -> AsyncIterator[Line]:
     label = target.label(url)
     try:
         parsed = parse_turn_url(url)
@@ -144,8 +157,21 @@ async def check_turn(target: TurnTarget, url: str, timeout: float, now: datetime
         )
         yield Line("FAIL", f"{label}: {missing} — browsers would get no TURN credentials")
         return
+    kind = socket.SOCK_DGRAM if parsed.transport == "udp" else socket.SOCK_STREAM
+    try:
+        address = await public_address(parsed.host, parsed.port, kind, allow_private)
+    except NotPublic as exc:
+        yield Line(
+            "FAIL",
+            f"{label}: not checked: {exc} — doctor connects only to public addresses; pass "
+            "--allow-private-turn to check a TURN server on this host or on a private network",
+        )
+        return
+    except OSError as exc:
+        yield Line("FAIL", f"{label}: cannot resolve '{parsed.host}': {exc.strerror or exc}")
+        return
     started = time.perf_counter()
-    client = TurnClient(parsed.host, parsed.port, *credentials, timeout=timeout, protocol=parsed.transport)
+    client = TurnClient(address, parsed.port, *credentials, timeout=timeout, protocol=parsed.transport)
     try:
         await client.open()
         allocation = await client.allocate()
@@ -283,7 +309,7 @@ async def run_doctor(options: DoctorOptions) -> AsyncIterator[Line]:
     now = datetime.now(UTC)
     for target in targets:
         for url in target.urls:
-            async for line in check_turn(target, url, options.timeout, now):
+            async for line in check_turn(target, url, options.timeout, now, options.allow_private_turn):
                 yield line
 
     if not targets:
