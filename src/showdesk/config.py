@@ -61,6 +61,27 @@ class Settings(BaseSettings):
         description="bearer token that may read /metrics (besides staff and API clients holding metrics:view); "
         "default: none",
     )
+    agent_token_ttl: int = Field(
+        default=8 * 3600,
+        ge=1,
+        le=30 * 86400,
+        description="seconds a staff access token lasts; a live agent socket closes when its token expires",
+    )
+    login_failures_per_account: int = Field(
+        default=5,
+        ge=0,
+        description="failed sign-ins (password or client secret) one address may make on one account per "
+        "--login-failure-window, then 429; 0: no limit",
+    )
+    login_failures_per_address: int = Field(
+        default=20,
+        ge=0,
+        description="failed sign-ins one address may make on all accounts together per --login-failure-window; "
+        "0: no limit",
+    )
+    login_failure_window: float = Field(
+        default=60.0, gt=0, le=86400, description="seconds over which failed sign-ins are counted"
+    )
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()

@@ -86,7 +86,7 @@ def test_admin_and_architect_set_up_a_video_line_that_a_customer_reaches(
     admin.open("users")
     panel = admin.start_new("user")
     panel.get_by_test_id("user-email").fill(agent_email)
-    panel.get_by_test_id("user-password").fill("kim-secret")
+    panel.get_by_test_id("user-password").fill("kim-long-secret")
     panel.get_by_test_id("user-name").fill(agent_name)
     admin.tick("user-roles", "Agent")
     admin.tick("user-skills", skill)
@@ -152,7 +152,7 @@ def test_admin_and_architect_set_up_a_video_line_that_a_customer_reaches(
     assert "/sdk/webchat.js" in snippet and str(row.get_attribute("data-id")) in snippet
 
     # The new agent goes on queue; a customer on the shop's site starts a chat through the snippet.
-    agent = AgentPage(people.new_page(), server).login(agent_email, "kim-secret").go_on_queue()
+    agent = AgentPage(people.new_page(), server).login(agent_email, "kim-long-secret").go_on_queue()
     customer = people.new_page()
     message = f"My kettle {run} will not heat"
 

@@ -56,14 +56,14 @@ JSON = {"content-type": "application/json"}
 
 def test_a_user_gets_video_settings_and_a_disabled_user_is_signed_out(server: ServerProcess, admin: Api) -> None:
     email = f"{name('tech')}@demo.local"
-    body = {"email": email, "password": "pass1", "roles": ["Agent"], "skills": ["video-troubleshooting"]}
+    body = {"email": email, "password": "correct-horse-1", "roles": ["Agent"], "skills": ["video-troubleshooting"]}
     user = admin("POST", "/users", 201, {**body, "videoEnabled": True, "defaultCamera": "environment"})
     assert (user["videoEnabled"], user["defaultCamera"], user["skills"]) == (
         True,
         "environment",
         ["video-troubleshooting"],
     )
-    own = Api(server, email, "pass1")
+    own = Api(server, email, "correct-horse-1")
     assert own("GET", "/users/me", 200)["permissions"] == ["chat:answer", "video:answer", "video:hold"]
     changed = admin("PATCH", f"/users/{user['id']}", 200, {"defaultMicrophone": "Headset", "active": False})
     assert changed["defaultMicrophone"] == "Headset" and changed["active"] is False
@@ -98,7 +98,7 @@ def test_a_skill_a_queue_requires_cannot_be_deleted_and_a_deleted_skill_leaves_i
     skills = {s["name"]: s for s in admin("GET", "/routing/skills", 200)}
     assert admin("DELETE", f"/routing/skills/{skills['video-troubleshooting']['id']}", 409)["code"] == "skill_in_use"
     skill = admin("POST", "/routing/skills", 201, {"name": name("descaling")})
-    body = {"email": f"{name('s')}@demo.local", "password": "pass1", "skills": [skill["name"]]}
+    body = {"email": f"{name('s')}@demo.local", "password": "correct-horse-1", "skills": [skill["name"]]}
     user = admin("POST", "/users", 201, body)
     admin("DELETE", f"/routing/skills/{skill['id']}", 204)
     assert admin("GET", f"/users/{user['id']}", 200)["skills"] == []
@@ -116,7 +116,7 @@ def test_built_in_roles_are_fixed_and_custom_roles_follow_the_rules(admin: Api) 
     bad = admin("POST", "/authorization/roles", 400, {"name": "X", "permissions": ["video:teleport"]})
     assert bad["code"] == "unknown_permission" and "video:teleport" in bad["message"]
     role = admin("POST", "/authorization/roles", 201, {"name": name("Night"), "permissions": ["chat:answer"]})
-    body = {"email": f"{name('n')}@demo.local", "password": "pass1", "roles": [role["name"]]}
+    body = {"email": f"{name('n')}@demo.local", "password": "correct-horse-1", "roles": [role["name"]]}
     holder = admin("POST", "/users", 201, body)
     assert admin("DELETE", f"/authorization/roles/{role['id']}", 409)["code"] == "role_in_use"
     admin("PUT", f"/users/{holder['id']}/roles", 200, {"roles": []})

@@ -30,7 +30,7 @@ class Who:
     name: str
     token: str
     permissions: frozenset[P]
-    sign_in: Callable[[], str]  # a fresh token, for the logout row (it revokes the one it uses)
+    sign_in: Callable[[], str]  # a fresh token, for the logout rows (they revoke the one they use, or all)
     user_id: str = ""
 
 
@@ -67,16 +67,18 @@ def unique(prefix: str) -> str:
 ROUTES: list[tuple[str, str, frozenset[P], Any]] = [
     ("GET", "/api/v2/users/me", ANYONE, None),
     ("POST", "/api/v2/auth/logout", ANYONE, None),
+    ("POST", "/api/v2/auth/logout-all", ANYONE, None),  # an API client: 409, its secret's rotation does that
     ("GET", "/api/v2/users", frozenset({P.DIRECTORY_VIEW}), None),
     (
         "POST",
         "/api/v2/users",
         frozenset({P.USER_EDIT}),
-        lambda: {"email": f"{uuid.uuid4().hex[:10]}@x.test", "password": "pass1"},
+        lambda: {"email": f"{uuid.uuid4().hex[:10]}@x.test", "password": "correct-horse-1"},
     ),
     ("GET", "/api/v2/users/{user_id}", frozenset({P.DIRECTORY_VIEW}), None),
     ("PATCH", "/api/v2/users/{user_id}", frozenset({P.USER_EDIT}), lambda: {"chatCapacity": 3}),
     ("PUT", "/api/v2/users/{user_id}/roles", frozenset({P.USER_EDIT}), lambda: {"roles": []}),
+    ("POST", "/api/v2/users/{user_id}/logout", frozenset({P.USER_EDIT}), None),
     ("GET", "/api/v2/routing/skills", frozenset({P.DIRECTORY_VIEW}), None),
     ("POST", "/api/v2/routing/skills", frozenset({P.SKILL_EDIT}), lambda: {"name": unique("skill")}),
     ("DELETE", "/api/v2/routing/skills/{skill_id}", frozenset({P.SKILL_EDIT}), None),
@@ -170,7 +172,7 @@ def people(server: ServerProcess) -> dict[str, Who]:
     made = {}
     for key, role in (("chat agent", "Chat Agent"), ("custom", CUSTOM_ROLE), ("nobody", None)):
         email = f"{key.replace(' ', '-')}@demo.local"
-        body = {"email": email, "password": "pass1", "roles": [role] if role else []}
+        body = {"email": email, "password": "correct-horse-1", "roles": [role] if role else []}
         assert httpx.post(f"{base}/api/v2/users", headers=_h(admin), json=body).status_code == 201
         made[key] = email
     client = httpx.post(f"{base}/api/v2/oauth/clients", headers=_h(admin), json={"name": "ci", "roles": ["Architect"]})
@@ -191,9 +193,9 @@ def people(server: ServerProcess) -> dict[str, Who]:
         "architect": person("architect", "architect@demo.local", "architect", BUILT_IN_ROLES["Architect"]),
         "agent": person("agent", "agent@demo.local", "agent", BUILT_IN_ROLES["Agent"]),
         "supervisor": person("supervisor", "supervisor@demo.local", "supervisor", BUILT_IN_ROLES["Supervisor"]),
-        "chat agent": person("chat agent", made["chat agent"], "pass1", BUILT_IN_ROLES["Chat Agent"]),
-        "custom": person("custom", made["custom"], "pass1", CUSTOM_PERMISSIONS),
-        "nobody": person("nobody", made["nobody"], "pass1", frozenset()),
+        "chat agent": person("chat agent", made["chat agent"], "correct-horse-1", BUILT_IN_ROLES["Chat Agent"]),
+        "custom": person("custom", made["custom"], "correct-horse-1", CUSTOM_PERMISSIONS),
+        "nobody": person("nobody", made["nobody"], "correct-horse-1", frozenset()),
         "api client": Who("api client", client_token(), BUILT_IN_ROLES["Architect"], client_token),
     }
     for who in people.values():
@@ -267,9 +269,12 @@ def test_every_role_on_every_route(
     person = people[who]
     wrong: list[str] = []
     for method, template, needed, body in ROUTES:
-        token = person.sign_in() if template == "/api/v2/auth/logout" else person.token
+        signs_out = template in ("/api/v2/auth/logout", "/api/v2/auth/logout-all")
+        token = person.sign_in() if signs_out else person.token
         path = _path(template, method, targets)
         r = _call(server, method, path, token, body() if body else None)
+        if signs_out:
+            person.token = person.sign_in()  # signing out everywhere ended the one in use too
         allowed = needed <= person.permissions
         if allowed and r.status_code in (401, 403):
             wrong.append(f"{method} {path}: expected allowed, got {r.status_code} {r.text[:120]}")
@@ -353,7 +358,15 @@ async def test_every_role_on_every_socket_action(server: ServerProcess, people: 
         assert wrong == []
 
 
-async def test_a_permission_removed_mid_session_stops_the_next_action(
+async def _closed_with(agent: Agent, code: str) -> None:
+    """The socket says why (an error frame with `code`) and closes with 4401."""
+    assert (await agent.expect("error"))["code"] == code
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await asyncio.wait_for(agent.ws.recv(), 5)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+async def test_a_permission_removed_mid_session_ends_the_sign_in_and_stops_the_next_action(
     server: ServerProcess, people: dict[str, Who]
 ) -> None:
     admin = _h(people["administrator"].token)
@@ -366,23 +379,29 @@ async def test_a_permission_removed_mid_session_stops_the_next_action(
     user = httpx.post(
         f"{base}/api/v2/users",
         headers=admin,
-        json={"email": "lite@demo.local", "password": "pass1", "roles": ["Video Lite"]},
+        json={"email": "lite@demo.local", "password": "correct-horse-1", "roles": ["Video Lite"]},
     ).json()
-    agent = await Agent.connect(server.ws_base, server.login("lite@demo.local", "pass1"))
+    token = server.login("lite@demo.local", "correct-horse-1")
+    agent = await Agent.connect(server.ws_base, token)
     await agent.send(type="videoHold", conversationId=MISSING)
     assert (await agent.expect("error"))["code"] != "permission_denied"
-    # The role loses Video > Hold: the very next hold is refused, chat still works.
+    # The role loses Video > Hold: the sign-in ends (socket and token); signed in again, the hold is
+    # refused and chat still works.
     r = httpx.patch(
         f"{base}/api/v2/authorization/roles/{role['id']}",
         headers=admin,
         json={"permissions": ["chat:answer", "video:answer"]},
     )
     assert r.status_code == 200
+    await _closed_with(agent, "token_revoked")
+    assert httpx.get(f"{base}/api/v2/users/me", headers=_h(token)).status_code == 401
+    agent = await Agent.connect(server.ws_base, server.login("lite@demo.local", "correct-horse-1"))
     await agent.send(type="videoHold", conversationId=MISSING)
     assert (await agent.expect("error"))["code"] == "permission_denied"
     await agent.on_queue()
-    # The user loses the role: the next chat action is refused too.
+    # The user loses the role: the socket closes again, and a new sign-in may not answer chats.
     assert httpx.put(f"{base}/api/v2/users/{user['id']}/roles", headers=admin, json={"roles": []}).status_code == 200
-    await agent.send(type="presence", status="off_queue")
-    assert (await agent.expect("error"))["code"] == "permission_denied"
-    await agent.close()
+    await _closed_with(agent, "token_revoked")
+    async with websockets.connect(f"{server.ws_base}/ws/v1/agent") as ws:
+        await ws.send(json.dumps({"type": "auth", "token": server.login("lite@demo.local", "correct-horse-1")}))
+        assert (await _refusal(ws))["code"] == "permission_denied"

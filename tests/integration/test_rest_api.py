@@ -80,7 +80,7 @@ def test_permissions_are_enforced_on_rest(server) -> None:
     user = httpx.post(
         f"{server.base}/api/v2/users",
         headers=admin,
-        json={"email": "new@demo.local", "password": "secret", "roles": ["Agent"]},
+        json={"email": "new@demo.local", "password": "a-long-secret-1", "roles": ["Agent"]},
     )
     assert user.status_code == 201 and "password" not in user.text and "hash" not in user.text
     names = [q["name"] for q in httpx.get(f"{server.base}/api/v2/routing/queues", headers=admin).json()]

@@ -186,10 +186,12 @@ async def test_a_disabled_agent_s_live_socket_is_closed_at_once(server: ServerPr
     admin = _staff(server, "admin@demo.local", "admin")
     email = "soon-gone@demo.local"
     made = httpx.post(
-        f"{server.base}/api/v2/users", headers=admin, json={"email": email, "password": "pass1", "roles": ["Agent"]}
+        f"{server.base}/api/v2/users",
+        headers=admin,
+        json={"email": email, "password": "correct-horse-1", "roles": ["Agent"]},
     )
     assert made.status_code == 201
-    agent = await Agent.connect(server.ws_base, server.login(email, "pass1"))
+    agent = await Agent.connect(server.ws_base, server.login(email, "correct-horse-1"))
 
     assert httpx.patch(f"{server.base}/api/v2/users/{made.json()['id']}", headers=admin, json={"active": False})
 

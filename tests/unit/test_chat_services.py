@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from showdesk.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from showdesk.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from showdesk.domain.routing import Presence
 from showdesk.services.container import Services
 from tests.support.memory import demo_services
@@ -155,8 +155,12 @@ async def test_permission_removed_mid_session_stops_the_next_action() -> None:
     await sd.start()  # subscribes the access cache to directory changes
     _, admin = await sd.access.login("admin@demo.local", "admin")
     await sd.directory.set_user_roles(admin, principal.user.id, [])
-    with pytest.raises(Forbidden):
+    with pytest.raises(Unauthenticated) as ended:  # a lost permission also ends the sign-in
         await sd.chat.agent_message(principal, conv.id, "a2", "still here?")
+    assert ended.value.code == "token_revoked"
+    _, again = await sd.access.login("agent@demo.local", "agent")
+    with pytest.raises(Forbidden):
+        await sd.chat.agent_message(again, conv.id, "a2", "still here?")
 
 
 async def test_ending_frees_capacity_and_tells_both_sides() -> None:

@@ -61,6 +61,10 @@ class User:
     default_microphone: str = ""
     chat_capacity: int = 3
     active: bool = True
+    # Every access token carries the version it was issued under; moving it on ends them all (a password
+    # change, a disable, a lost permission, "sign out everywhere").
+    token_version: int = 0
+    demo: bool = False  # one of the demo data's documented accounts (CONTRACT §2), short password and all
 
 
 def permissions_of(user: User, roles: list[Role]) -> frozenset[Permission]:

@@ -50,21 +50,9 @@ DESCRIPTIONS: dict[Permission, str] = {
 }
 
 BUILT_IN_ROLES: dict[str, frozenset[Permission]] = {
-    "Administrator": frozenset(
-        {
-            Permission.TRUNK_EDIT,
-            Permission.OAUTH_CLIENT_EDIT,
-            Permission.USER_EDIT,
-            Permission.ROLE_EDIT,
-            Permission.QUEUE_EDIT,
-            Permission.SKILL_EDIT,
-            Permission.LICENSE_EDIT,
-            Permission.DIRECTORY_VIEW,
-            Permission.FLOW_VIEW,
-            Permission.TRANSCRIPT_VIEW,
-            Permission.AUDIT_VIEW,
-        }
-    ),
+    # Every permission: nobody grants what they do not hold (not_held), and the administrator gives
+    # every other role to people and API clients.
+    "Administrator": frozenset(Permission),
     "Architect": frozenset(
         {Permission.VIDEO_EDIT, Permission.CHAT_EDIT, Permission.FLOW_VIEW, Permission.DIRECTORY_VIEW}
     ),
@@ -75,6 +63,11 @@ BUILT_IN_ROLES: dict[str, frozenset[Permission]] = {
         {Permission.ANALYTICS_VIEW, Permission.TRANSCRIPT_VIEW, Permission.DIRECTORY_VIEW, Permission.METRICS_VIEW}
     ),
 }
+
+
+def not_held(held: frozenset[Permission], granted: frozenset[Permission]) -> list[str]:
+    """The permissions in `granted` that `held` lacks, by name: what an actor may not give anyone."""
+    return sorted(p.value for p in granted - held)
 
 
 def parse_permissions(values: object) -> list[str]:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,18 +17,36 @@ from showdesk.domain.api_clients import ApiClient
 from showdesk.domain.directory import User, permissions_of
 from showdesk.domain.errors import Forbidden, Unauthenticated
 from showdesk.domain.events import DirectoryChanged, SignedOut
-from showdesk.domain.permissions import Permission
+from showdesk.domain.permissions import Permission, not_held
 from showdesk.services.ports import Bus, Clock, Handler, Store
 from showdesk.services.publishing import publish
 from showdesk.services.settings import ServiceSettings
 from showdesk.services.tokens import AgentClaims, TokenCodec
 
+if TYPE_CHECKING:
+    from showdesk.services.sign_in_limits import SignInLimits
+
 _hasher = PasswordHasher()
 # A real hash to verify against when the email is unknown, so timing does not reveal which emails exist.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+# Argon2 is slow on purpose (~0.1 s of CPU): it runs on threads of its own, so the event loop never waits
+# on it, and on few of them, so a flood of sign-ins queues here instead of in the loop's default pool
+# (which other work, such as resolving host names, shares).
+HASHING_THREADS = 2
+
+
+def _lower_priority() -> None:
+    # On Linux a thread has its own nice value, and argon2's lane threads inherit it: the event loop
+    # thread wins the CPU over a flood of hashes, and sockets keep answering.
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
+_hashing = ThreadPoolExecutor(HASHING_THREADS, thread_name_prefix="password-hash", initializer=_lower_priority)
 
 
 def hash_password(password: str) -> str:
+    """Blocks for ~0.1 s: for scripts and seeding; services await `hash_password_off_loop`."""
     return _hasher.hash(password)
 
 
@@ -35,6 +58,14 @@ def verify_password(stored_hash: str | None, given: object) -> bool:
         return _hasher.verify(stored_hash or _DUMMY_HASH, given) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+async def hash_password_off_loop(password: str) -> str:
+    return await asyncio.get_running_loop().run_in_executor(_hashing, hash_password, password)
+
+
+async def verify_password_off_loop(stored_hash: str | None, given: object) -> bool:
+    return await asyncio.get_running_loop().run_in_executor(_hashing, verify_password, stored_hash, given)
 
 
 @dataclass(frozen=True)
@@ -51,9 +82,16 @@ class Principal:
 
 class AccessService:
     def __init__(
-        self, store: Store, clock: Clock, tokens: TokenCodec, settings: ServiceSettings, bus: Bus | None = None
+        self,
+        store: Store,
+        clock: Clock,
+        tokens: TokenCodec,
+        settings: ServiceSettings,
+        bus: Bus | None = None,
+        sign_in: SignInLimits | None = None,
     ) -> None:
         self._store = store
+        self._sign_in = sign_in  # None: failed sign-ins are not counted (tools that sign nobody in)
         self._bus = bus
         self._clock = clock
         self._tokens = tokens
@@ -85,20 +123,27 @@ class AccessService:
         else:
             self._known.clear()
 
-    async def login(self, email: object, password: object) -> tuple[str, Principal]:
+    async def login(self, email: object, password: object, address: str = "unknown") -> tuple[str, Principal]:
+        """An access token for email and password, from the client address `address` (which failures count
+        against: see SignInLimits)."""
         if not isinstance(email, str) or not isinstance(password, str):
             raise Unauthenticated("email and password are required", code="invalid_credentials")
-        user = await self._store.get_user_by_email(email.strip())
-        try:
-            _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-        except (VerificationError, InvalidHashError) as exc:
-            raise Unauthenticated("wrong email or password", code="invalid_credentials") from exc
-        if user is None:
+        login = email.strip()
+        user = await self._store.get_user_by_email(login)
+        if self._sign_in is not None:
+            await self._sign_in.check("user", login, address, user)
+        if not await verify_password_off_loop(user.password_hash if user else None, password) or user is None:
+            if self._sign_in is not None:
+                await self._sign_in.failed("user", login, address)
             raise Unauthenticated("wrong email or password", code="invalid_credentials")
         if not user.active:
             raise Unauthenticated("this account is disabled", code="account_disabled")
         token, claims = self._tokens.agent_token(
-            user.id, user.organization_id, self._clock.now(), self._settings.agent_token_ttl
+            user.id,
+            user.organization_id,
+            self._clock.now(),
+            self._settings.agent_token_ttl,
+            token_version=user.token_version,
         )
         return token, await self._principal(user, claims)
 
@@ -120,9 +165,7 @@ class AccessService:
         claims = self._tokens.read_agent(token)
         if await self._store.is_token_revoked(claims.jti):
             raise Unauthenticated("this token was signed out; log in again", code="token_revoked")
-        user = await self._actor(claims)
-        if user is None or not user.active:
-            raise Unauthenticated("this account is disabled", code="account_disabled")
+        user = _current(await self._actor(claims), claims)
         return await self._principal(user, claims)
 
     async def _actor(self, claims: AgentClaims) -> User | None:
@@ -143,18 +186,29 @@ class AccessService:
         """
         known = self._known.get(principal.user.id)
         if known is None:
-            user = await self._actor(principal.claims)
-            if user is None or not user.active:
-                raise Unauthenticated("this account is disabled", code="account_disabled")
+            user = _current(await self._actor(principal.claims), principal.claims)
             fresh = await self._principal(user, principal.claims)
             self._known[user.id] = (fresh.user, fresh.permissions)
             return fresh
         user, permissions = known
-        if not user.active:
-            raise Unauthenticated("this account is disabled", code="account_disabled")
+        _current(user, principal.claims)
         if principal.user is user and principal.permissions is permissions:
             return principal  # nothing changed since this principal was read
         return Principal(user, permissions, principal.claims)
+
+    async def end_sessions(self, user_id: str) -> None:
+        """Every access token the user holds stops working, and their live sockets close, on every node:
+        their token version moves on, then every node forgets what it read of them."""
+        await self._store.bump_token_version(user_id)
+        await self.directory_changed(user_id)
+
+    def refuse_escalation(self, actor: Principal, granted: frozenset[Permission], doing: str) -> None:
+        """Nobody gives anyone a permission they do not hold themselves (Forbidden, naming what they lack)."""
+        if lacking := not_held(actor.permissions, granted):
+            raise Forbidden(
+                f"{actor.user.name} cannot {doing}: that would grant {', '.join(lacking)}, which they do not hold",
+                code="permission_escalation",
+            )
 
     async def require(self, principal: Principal, permission: Permission) -> Principal:
         current = await self.refresh(principal)
@@ -172,3 +226,16 @@ class AccessService:
     async def _principal(self, user: User, claims: AgentClaims) -> Principal:
         roles = await self._store.list_roles(user.organization_id)
         return Principal(user, permissions_of(user, roles), claims)
+
+
+def _current(user: User | None, claims: AgentClaims) -> User:
+    """The token's user, if the token still speaks for them: the account is active and no password change,
+    disable, lost permission or "sign out everywhere" came after the token (API clients: see _actor)."""
+    if user is None or not user.active:
+        raise Unauthenticated("this account is disabled", code="account_disabled")
+    if not claims.client and claims.token_version != user.token_version:
+        raise Unauthenticated(
+            "you were signed out everywhere (a password change, a role change or a sign-out); log in again",
+            code="token_revoked",
+        )
+    return user

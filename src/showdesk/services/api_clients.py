@@ -7,29 +7,48 @@ import secrets
 from typing import Any
 
 from showdesk.domain.api_clients import ApiClient
+from showdesk.domain.directory import permissions_of
 from showdesk.domain.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
 from showdesk.services import input as check
-from showdesk.services.access import AccessService, Principal, hash_password, verify_password
+from showdesk.services.access import AccessService, Principal, hash_password_off_loop, verify_password_off_loop
 from showdesk.services.audit import AuditTrail
 from showdesk.services.ports import Bus, Clock, Store
+from showdesk.services.sign_in_limits import SignInLimits
 
 
 class ApiClientService:
-    def __init__(self, store: Store, bus: Bus, clock: Clock, access: AccessService, audit: AuditTrail) -> None:
+    def __init__(
+        self,
+        store: Store,
+        bus: Bus,
+        clock: Clock,
+        access: AccessService,
+        audit: AuditTrail,
+        sign_in: SignInLimits | None = None,
+    ) -> None:
         self._store = store
         self._bus = bus
         self._clock = clock
         self._access = access
         self._audit = audit
+        self._sign_in = sign_in
 
-    async def exchange(self, grant_type: object, client_id: object, secret: object) -> tuple[str, int]:
-        """OAuth 2 client credentials: a short-lived access token for a client id and its secret."""
+    async def exchange(
+        self, grant_type: object, client_id: object, secret: object, address: str = "unknown"
+    ) -> tuple[str, int]:
+        """OAuth 2 client credentials: a short-lived access token for a client id and its secret. Failures
+        from `address` are counted and slowed like people's sign-ins (SignInLimits)."""
         if grant_type != "client_credentials":
             raise InvalidInput("grant_type must be client_credentials", code="unsupported_grant_type")
-        client = await self._store.get_api_client(client_id) if isinstance(client_id, str) else None
-        if not verify_password(client.secret_hash if client else None, secret) or client is None:
+        login = client_id if isinstance(client_id, str) else ""
+        client = await self._store.get_api_client(login) if login else None
+        if self._sign_in is not None:
+            await self._sign_in.check("client", login, address, client)
+        if not await verify_password_off_loop(client.secret_hash if client else None, secret) or client is None:
+            if self._sign_in is not None:
+                await self._sign_in.failed("client", login, address)
             raise Unauthenticated("unknown client or wrong secret", code="invalid_client")
         if not client.active:
             raise Unauthenticated("this API client is disabled", code="invalid_client")
@@ -44,8 +63,8 @@ class ApiClientService:
         current = await self._access.require(principal, Permission.OAUTH_CLIENT_EDIT)
         org = current.user.organization_id
         secret = _new_secret()
-        client = ApiClient(new_id("k"), org, "", hash_password(secret), created_at=self._clock.now())
-        await self._apply(client, data, creating=True)
+        client = ApiClient(new_id("k"), org, "", await hash_password_off_loop(secret), created_at=self._clock.now())
+        await self._apply(current, client, data, creating=True)
         await self._store.save_api_client(client)
         await self._audit.record(current, "api_client.create", None, client)
         return client, secret
@@ -54,7 +73,7 @@ class ApiClientService:
         current = await self._access.require(principal, Permission.OAUTH_CLIENT_EDIT)
         client = await self._client_of(current, client_id)
         before = copy.deepcopy(client)
-        await self._apply(client, data, creating=False)
+        await self._apply(current, client, data, creating=False)
         await self._store.save_api_client(client)
         await self._access.directory_changed(client.id)
         await self._audit.record(current, "api_client.update", before, client)
@@ -64,9 +83,14 @@ class ApiClientService:
         """A new secret; the old one and every token issued with it stop working."""
         current = await self._access.require(principal, Permission.OAUTH_CLIENT_EDIT)
         client = await self._client_of(current, client_id)
+        # Whoever holds the new secret acts with the client's roles: only someone holding all they grant.
+        roles = await self._store.list_roles(client.organization_id)
+        self._access.refuse_escalation(
+            current, permissions_of(client.as_user(), roles), f"get a new secret for API client '{client.name}'"
+        )
         before = copy.deepcopy(client)
         secret = _new_secret()
-        client.secret_hash = hash_password(secret)
+        client.secret_hash = await hash_password_off_loop(secret)
         client.secret_rotated_at = self._clock.now()
         await self._store.save_api_client(client)
         await self._access.directory_changed(client.id)
@@ -86,7 +110,7 @@ class ApiClientService:
             raise NotFound(f"API client {client_id} does not exist", code="client_not_found")
         return client
 
-    async def _apply(self, client: ApiClient, data: dict[str, Any], creating: bool) -> None:
+    async def _apply(self, current: Principal, client: ApiClient, data: dict[str, Any], creating: bool) -> None:
         if unknown := sorted(set(data) - {"name", "roles", "active"}):
             raise InvalidInput(f"unknown field(s): {', '.join(unknown)}", code="invalid_input")
         org = client.organization_id
@@ -96,8 +120,12 @@ class ApiClientService:
                 raise Conflict(f"an API client named '{name}' already exists", code="client_exists")
             client.name = name
         if "roles" in data:
-            roles = {r.name for r in await self._store.list_roles(org)}
-            client.roles = check.known(check.names(data["roles"], "roles", 20), roles, "role(s)", "unknown_role")
+            roles = await self._store.list_roles(org)
+            had = permissions_of(client.as_user(), roles) if not creating else frozenset()
+            names = check.names(data["roles"], "roles", 20)
+            client.roles = check.known(names, {r.name for r in roles}, "role(s)", "unknown_role")
+            granted = permissions_of(client.as_user(), roles) - had
+            self._access.refuse_escalation(current, granted, f"give API client '{client.name}' these roles")
         if "active" in data:
             client.active = check.flag(data["active"], "active")
 

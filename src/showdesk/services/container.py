@@ -21,6 +21,7 @@ from showdesk.services.roles import RoleService
 from showdesk.services.routing import Router
 from showdesk.services.routing_cluster import ClusterRouter, SoloLease
 from showdesk.services.settings import ServiceSettings
+from showdesk.services.sign_in_limits import SignInLimits, SignInRules
 from showdesk.services.supervisor import SupervisorDashboard
 from showdesk.services.tokens import TokenCodec
 from showdesk.services.turn_servers import TurnServerService
@@ -46,7 +47,11 @@ class Services:
         self.clock = clock
         self.settings = settings
         tokens = TokenCodec(settings.secret_key)
-        self.access = AccessService(store, clock, tokens, settings, bus)
+        rules = SignInRules.of(
+            settings.login_failures_per_account, settings.login_failures_per_address, settings.login_failure_window
+        )
+        self.sign_in = SignInLimits(limiter, AuditTrail(store, clock), rules)
+        self.access = AccessService(store, clock, tokens, settings, bus, self.sign_in)
         self.messages = MessageService(store, bus, clock)
         lease = lease or SoloLease()
         self.router = ClusterRouter(Router(store, bus, clock, self.messages, settings), store, bus, lease)
@@ -66,7 +71,7 @@ class Services:
         self.queues = QueueService(store, bus, self.access, self.audit)
         self.roles = RoleService(store, bus, self.access, self.audit)
         self.deployments = DeploymentService(store, self.access, self.audit)
-        self.api_clients = ApiClientService(store, bus, clock, self.access, self.audit)
+        self.api_clients = ApiClientService(store, bus, clock, self.access, self.audit, self.sign_in)
         self.turn_servers = TurnServerService(store, self.access, self.audit)
         self.license = LicenseService(store, self.access, self.audit)
         self.flows = FlowService(store, clock, self.access, self.audit)

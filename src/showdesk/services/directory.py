@@ -5,13 +5,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from showdesk.domain.directory import User
+from showdesk.domain.directory import User, permissions_of
 from showdesk.domain.errors import Conflict, InvalidInput, NotFound
 from showdesk.domain.ids import new_id
+from showdesk.domain.passwords import check_new_password
 from showdesk.domain.permissions import Permission
 from showdesk.services import input as check
-from showdesk.services.access import AccessService, Principal, hash_password
+from showdesk.services.access import AccessService, Principal, hash_password_off_loop
 from showdesk.services.audit import AuditTrail
+from showdesk.services.demo import documented_password
 from showdesk.services.ports import Bus, Store
 
 CAMERAS = ("", "environment", "user")  # browser default, rear, front
@@ -49,28 +51,57 @@ class DirectoryService:
         email = str(data.get("email", "")).strip().lower()
         if "@" not in email or len(email) > 320 or email.startswith("@") or email.endswith("@"):
             raise InvalidInput("email must be an email address", code="invalid_email")
+        if data.get("password") is None:
+            raise InvalidInput("a new user needs a password", code="invalid_password")
         if await self._store.get_user_by_email(email) is not None:
-            raise Conflict(f"a user with email {email} already exists", code="user_exists")
+            # People sign in by email, so an address is used once in the whole installation. Whether it is
+            # taken here or in another organization, the answer is the same and names no one: another
+            # organization's users stay out of sight (this one's are in its own directory anyway).
+            raise Conflict(
+                f"{email} cannot be used for a new user: each email address signs in to one account only. "
+                "If they are already in your directory, change them there; otherwise ask them for another address",
+                code="email_unavailable",
+            )
         user = User(new_id("u"), org, email, email.split("@")[0], "")
-        await self._apply(user, {"name": data.get("name") or user.name, **_without(data, "email", "name")})
-        if not user.password_hash:
-            raise InvalidInput("password must be at least 4 characters", code="invalid_password")
+        await self._apply(current, user, {"name": data.get("name") or user.name, **_without(data, "email", "name")})
         await self._store.save_user(user)
         await self._audit.record(current, "user.create", None, user)
         return user
 
     async def update_user(self, principal: Principal, user_id: str, data: dict[str, Any]) -> User:
-        """Change some of a user's fields; takes effect at the user's next action, on every node."""
+        """Change some of a user's fields; takes effect at the user's next action, on every node. A new
+        password, a disable or a lost permission also ends every token the user holds (their live sockets
+        close): whoever was signed in as them must sign in again."""
         current = await self._access.require(principal, Permission.USER_EDIT)
         user = await self._user_of(current, user_id)
         if user.id == current.user.id and data.get("active") is False:
             raise Conflict("you cannot disable your own account", code="cannot_disable_self")
         before = copy.deepcopy(user)
-        await self._apply(user, data)
+        roles = await self._store.list_roles(user.organization_id)
+        await self._apply(current, user, data)
         await self._store.save_user(user)
-        await self._access.directory_changed(user.id)
+        lost = permissions_of(before, roles) - permissions_of(user, roles)
+        if data.get("password") is not None or (before.active and not user.active) or lost:
+            await self._access.end_sessions(user.id)
+        else:
+            await self._access.directory_changed(user.id)
         await self._audit.record(current, "user.update", before, user)
         return user
+
+    async def sign_out_everywhere(self, principal: Principal, user_id: str | None = None) -> None:
+        """End every token of a user (None: the caller's own) and close their live sockets, on every node."""
+        if user_id is None or user_id == principal.user.id:
+            current = await self._access.refresh(principal)
+            if current.claims.client:
+                raise Conflict(
+                    "an API client's tokens end when its secret is rotated (POST /api/v2/oauth/clients/{id}/secret)",
+                    code="client_token",
+                )
+        else:
+            current = await self._access.require(principal, Permission.USER_EDIT)
+        user = await self._user_of(current, user_id or current.user.id)
+        await self._access.end_sessions(user.id)
+        await self._audit.record(current, "user.sign_out_everywhere", user, await self._store.get_user(user.id))
 
     async def set_user_roles(self, principal: Principal, user_id: str, roles: object) -> User:
         return await self.update_user(principal, user_id, {"roles": roles})
@@ -81,20 +112,25 @@ class DirectoryService:
             raise NotFound(f"user {user_id} does not exist", code="user_not_found")
         return user
 
-    async def _apply(self, user: User, data: dict[str, Any]) -> None:
+    async def _apply(self, current: Principal, user: User, data: dict[str, Any]) -> None:
         if unknown := sorted(set(data) - set(USER_FIELDS)):
             raise InvalidInput(f"unknown field(s): {', '.join(unknown)}", code="invalid_input")
         org = user.organization_id
+        roles = await self._store.list_roles(org)
         if "name" in data:
             user.name = check.name(data["name"], "name")
-        if data.get("password") is not None:
-            password = data["password"]
-            if not isinstance(password, str) or not 4 <= len(password) <= 200:
-                raise InvalidInput("password must be 4..200 characters", code="invalid_password")
-            user.password_hash = hash_password(password)
         if "roles" in data:
-            roles = {r.name for r in await self._store.list_roles(org)}
-            user.roles = check.known(check.names(data["roles"], "roles", 20), roles, "role(s)", "unknown_role")
+            had = permissions_of(user, roles)
+            user.roles = check.known(
+                check.names(data["roles"], "roles", 20), {r.name for r in roles}, "role(s)", "unknown_role"
+            )
+            granted = permissions_of(user, roles) - had
+            self._access.refuse_escalation(current, granted, f"give {user.email} these roles")
+        if data.get("password") is not None:
+            password = check_new_password(data["password"], documented_password(user) if user.demo else None)
+            # Whoever sets a password can sign in as that person: only someone holding all they hold may.
+            self._access.refuse_escalation(current, permissions_of(user, roles), f"set the password of {user.email}")
+            user.password_hash = await hash_password_off_loop(password)
         if "skills" in data:
             skills = {s.name for s in await self._store.list_skills(org)}
             user.skills = check.known(check.names(data["skills"], "skills", 100), skills, "skill(s)", "unknown_skill")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from showdesk.domain.directory import Role
+from showdesk.domain.directory import Role, permissions_of
 from showdesk.domain.errors import Conflict, InvalidInput, NotFound
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import BUILT_IN_ROLES, DESCRIPTIONS, parse_permissions
@@ -55,6 +55,7 @@ class RoleService:
         if any(r.name == name for r in await self._store.list_roles(org)):
             raise Conflict(f"role '{name}' already exists", code="role_exists")
         role = Role(new_id("r"), org, name, parse_permissions(data.get("permissions", [])), False)
+        self._access.refuse_escalation(current, _granted(role), f"create role '{name}'")
         await self._store.save_role(role)
         await self._audit.record(current, "role.create", None, role)
         return role
@@ -75,10 +76,22 @@ class RoleService:
             role.name = name
         if "permissions" in data:
             role.permissions = parse_permissions(data["permissions"])
+            self._access.refuse_escalation(current, _granted(role) - _granted(before), f"change role '{role.name}'")
         await self._store.save_role(role)
+        await self._end_sessions_of_those_losing(before, role)
         await self._access.directory_changed()
         await self._audit.record(current, "role.update", before, role)
         return role
+
+    async def _end_sessions_of_those_losing(self, before: Role, after: Role) -> None:
+        """A holder who no longer holds a permission (no other role of theirs grants it) must sign in again."""
+        if not set(before.permissions) - set(after.permissions):
+            return
+        roles_after = await self._store.list_roles(after.organization_id)
+        roles_before = [before if r.id == before.id else r for r in roles_after]
+        for user in await self._store.list_users(after.organization_id):
+            if before.name in user.roles and permissions_of(user, roles_before) - permissions_of(user, roles_after):
+                await self._store.bump_token_version(user.id)
 
     async def delete_role(self, principal: Principal, role_id: str) -> None:
         current = await self._access.require(principal, P.ROLE_EDIT)
@@ -105,3 +118,7 @@ class RoleService:
         if holders:
             shown = ", ".join(holders[:5]) + (f" and {len(holders) - 5} more" if len(holders) > 5 else "")
             raise Conflict(f"role '{role.name}' is held by {shown}: it cannot be {doing}", code="role_in_use")
+
+
+def _granted(role: Role) -> frozenset[P]:
+    return frozenset(P(p) for p in role.permissions if p in P._value2member_map_)

@@ -22,6 +22,7 @@ class AgentClaims:
     expires_at: datetime
     client: bool = False
     secret_generation: str = ""  # API clients: which secret the token was issued under
+    token_version: int = 0  # people: the user's token version when it was issued (User.token_version)
 
 
 @dataclass(frozen=True)
@@ -68,22 +69,37 @@ class TokenCodec:
         return claims
 
     def agent_token(
-        self, user_id: str, org_id: str, now: datetime, ttl: int, client_secret_generation: str | None = None
+        self,
+        user_id: str,
+        org_id: str,
+        now: datetime,
+        ttl: int,
+        client_secret_generation: str | None = None,
+        token_version: int = 0,
     ) -> tuple[str, AgentClaims]:
         expires = now + timedelta(seconds=ttl)
         client = client_secret_generation is not None
-        claims = AgentClaims(user_id, org_id, new_id("t"), expires, client, client_secret_generation or "")
+        claims = AgentClaims(
+            user_id, org_id, new_id("t"), expires, client, client_secret_generation or "", token_version
+        )
         body: dict[str, Any] = {"kind": "agent", "sub": user_id, "org": org_id, "jti": claims.jti, "iat": now}
         body["exp"] = expires
         if client:
             body["cli"] = client_secret_generation
+        else:
+            body["ver"] = token_version
         return self._encode(body), claims
 
     def read_agent(self, token: object) -> AgentClaims:
         c = self._decode(token, "agent")
         generation = c.get("cli")
         expires = datetime.fromtimestamp(c["exp"]).astimezone()
-        return AgentClaims(c["sub"], c["org"], c["jti"], expires, generation is not None, str(generation or ""))
+        version = c.get("ver", 0)  # tokens from before versions were kept carry none: version 0
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise Unauthenticated("the token is not valid", code="token_invalid")
+        return AgentClaims(
+            c["sub"], c["org"], c["jti"], expires, generation is not None, str(generation or ""), version
+        )
 
     def guest_token(
         self, conversation_id: str, org_id: str, deployment_id: str, display_name: str, now: datetime, ttl: int

@@ -80,6 +80,14 @@ class AgentSession:
             code = CLOSE_UNAUTHENTICATED if isinstance(exc, Unauthenticated) else CLOSE_FORBIDDEN
             await self.conn.close(code, exc.code)
 
+    async def close_when_token_expires(self) -> None:
+        """A live socket lasts no longer than its token: then an error frame in words, and 4401."""
+        left = (self.principal.claims.expires_at - self.sd.clock.now()).total_seconds()
+        await asyncio.sleep(max(left, 0.0))
+        expired = Unauthenticated("your sign-in has expired; sign in again to go on", code="token_expired")
+        self.conn.send_error(expired, ref="auth")
+        await self.conn.close(CLOSE_UNAUTHENTICATED, expired.code)
+
     async def ready(self) -> None:
         user = self.principal.user
         await self.subscription.add(agent_topic(user.id))
@@ -222,6 +230,7 @@ async def agent_socket(ws: WebSocket) -> None:
         await conn.close(code, exc.code)
         return
     session = AgentSession(sd, conn, principal, token)
+    expiry = asyncio.create_task(session.close_when_token_expires())
     try:
         try:
             await session.ready()
@@ -243,6 +252,7 @@ async def agent_socket(ws: WebSocket) -> None:
                     ShowDeskError("the server could not handle this frame", code="internal"), error_ref(frame)
                 )
     finally:
+        expiry.cancel()
         await session.messages.drain()
         await session.subscription.close()
         await sd.video.agent_left(principal.user.id)

@@ -83,6 +83,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             public_origin=settings.public_origin,
             retention_days=settings.retention_days,
             max_photo_pixels=settings.max_photo_pixels,
+            agent_token_ttl=settings.agent_token_ttl,
+            login_failures_per_account=settings.login_failures_per_account,
+            login_failures_per_address=settings.login_failures_per_address,
+            login_failure_window=settings.login_failure_window,
         )
         stun = await _start_stun(settings.host, settings.stun_port)
         ice = IceSettings(

@@ -36,6 +36,7 @@ def user_out(user: User, permissions: list[str] | None = None) -> dict[str, Any]
         "defaultMicrophone": user.default_microphone,
         "chatCapacity": user.chat_capacity,
         "active": user.active,
+        "demo": user.demo,  # a demo data account (CONTRACT §2): its documented password is short
     }
     if permissions is not None:
         out["permissions"] = permissions

@@ -68,7 +68,14 @@ class MemoryStore(MemoryConfigStore, MemoryRetentionStore, MemoryPhotoStore):
         for other in self._rows[User].values():
             if other.id != user.id and other.email == user.email:
                 raise Conflict(f"a user with email {user.email} already exists")
-        self._rows[User][user.id] = copy.deepcopy(user)
+        saved = copy.deepcopy(user)
+        if (stored := self._rows[User].get(user.id)) is not None:
+            saved.token_version = stored.token_version  # moved by bump_token_version only
+        self._rows[User][user.id] = saved
+
+    async def bump_token_version(self, user_id: str) -> None:
+        if (stored := self._rows[User].get(user_id)) is not None:
+            stored.token_version += 1
 
     async def list_roles(self, org_id: str) -> list[Role]:
         return self._list(Role, org_id, "name")

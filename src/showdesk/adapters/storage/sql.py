@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -95,7 +95,14 @@ class SqlStore(SqlConfigStore, SqlRetentionStore, SqlPhotoStore):
         return await self._many(t.users, User, order="email", organization_id=org_id)
 
     async def save_user(self, user: User) -> None:
-        await self._save(t.users, user)
+        # The version is moved only by bump_token_version: a save of a copy read before a bump must not undo it.
+        await self._save(t.users, user, keep=("token_version",))
+
+    async def bump_token_version(self, user_id: str) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                update(t.users).where(t.users.c.id == user_id).values(token_version=t.users.c.token_version + 1)
+            )
 
     async def list_roles(self, org_id: str) -> list[Role]:
         return await self._many(t.roles, Role, order="name", organization_id=org_id)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData()
@@ -60,6 +61,8 @@ users = Table(
     Column("default_microphone", String(200), nullable=False),
     Column("chat_capacity", Integer, nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("token_version", Integer, nullable=False, server_default="0"),
+    Column("demo", Boolean, nullable=False, server_default=false()),
 )
 
 skills = Table(

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from showdesk.domain.errors import InvalidInput
+from showdesk.transport.client_ip import client_ip
 from showdesk.transport.deps import PrincipalDep, ServicesDep
 from showdesk.transport.schemas import LoginBody, user_out
 
@@ -21,9 +22,15 @@ oauth = APIRouter(tags=["auth"])
 MAX_TOKEN_REQUEST = 4096
 
 
-@router.post("/auth/login", summary="Exchange email and password for an access token")
-async def login(body: LoginBody, sd: ServicesDep) -> dict[str, Any]:
-    token, who = await sd.access.login(body.email, body.password)
+@router.post(
+    "/auth/login",
+    summary="Exchange email and password for an access token",
+    description="Failed attempts are counted per account and client address, and per address across accounts "
+    "(`serve --login-failures-per-account`, `--login-failures-per-address`, `--login-failure-window`); past "
+    "either, the answer is 429 `rate_limited` with `Retry-After`, whatever the password.",
+)
+async def login(body: LoginBody, request: Request, sd: ServicesDep) -> dict[str, Any]:
+    token, who = await sd.access.login(body.email, body.password, client_ip(request))
     return {
         "access_token": token,
         "token_type": "bearer",
@@ -35,6 +42,17 @@ async def login(body: LoginBody, sd: ServicesDep) -> dict[str, Any]:
 @router.post("/auth/logout", status_code=204, summary="Revoke the access token in use")
 async def logout(who: PrincipalDep, sd: ServicesDep) -> None:
     await sd.access.logout(who)
+
+
+@router.post(
+    "/auth/logout-all",
+    status_code=204,
+    summary="Sign out everywhere: end every access token of the signed-in user, this one too",
+    description="Every token issued to you until now answers 401 `token_revoked`, on every node, and your live "
+    "agent sockets close with 4401. An API client ends its tokens by rotating its secret instead (409).",
+)
+async def logout_all(who: PrincipalDep, sd: ServicesDep) -> None:
+    await sd.directory.sign_out_everywhere(who)
 
 
 _TOKEN_BODY = {
@@ -75,7 +93,7 @@ _TOKEN_BODY = {
 async def token(request: Request, sd: ServicesDep) -> JSONResponse:
     fields = await _token_fields(request)
     access_token, ttl = await sd.api_clients.exchange(
-        fields.get("grant_type"), fields.get("client_id"), fields.get("client_secret")
+        fields.get("grant_type"), fields.get("client_id"), fields.get("client_secret"), client_ip(request)
     )
     body = {"access_token": access_token, "token_type": "bearer", "expires_in": ttl}
     return JSONResponse(body, headers={"cache-control": "no-store"})

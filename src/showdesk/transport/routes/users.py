@@ -13,9 +13,12 @@ from showdesk.transport.schemas import Body, user_out
 router = APIRouter(tags=["users"])
 
 
+PASSWORD_RULE = "at least 12 characters (checked by the server, with a message saying so)"  # noqa: S105 - words
+
+
 class UserBody(Body):
     email: str = Field(max_length=320)
-    password: str = Field(min_length=4, max_length=200)
+    password: str = Field(max_length=200, description=PASSWORD_RULE)
     name: str | None = Field(default=None, max_length=200)
     roles: list[str] = Field(default_factory=list, max_length=20)
     skills: list[str] = Field(default_factory=list, max_length=100)
@@ -27,7 +30,9 @@ class UserBody(Body):
 
 class UserChange(Body):
     name: str | None = Field(default=None, max_length=200)
-    password: str | None = Field(default=None, min_length=4, max_length=200)
+    password: str | None = Field(
+        default=None, max_length=200, description=f"{PASSWORD_RULE}; ends every token the user holds"
+    )
     roles: list[str] | None = Field(default=None, max_length=20)
     skills: list[str] | None = Field(default=None, max_length=100)
     videoEnabled: bool | None = None
@@ -66,6 +71,17 @@ async def get_user(user_id: str, who: PrincipalDep, sd: ServicesDep) -> dict[str
 async def update_user(user_id: str, body: UserChange, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
     changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
     return user_out(await sd.directory.update_user(who, user_id, changes))
+
+
+@router.post(
+    "/users/{user_id}/logout",
+    status_code=204,
+    summary="Sign a user out everywhere: end every access token they hold and close their live sockets",
+    description="Needs `directory:user:edit`. The user's tokens answer 401 `token_revoked` on every node and "
+    "their live agent sockets close with 4401; they sign in again with their password.",
+)
+async def sign_out_user(user_id: str, who: PrincipalDep, sd: ServicesDep) -> None:
+    await sd.directory.sign_out_everywhere(who, user_id)
 
 
 @router.put("/users/{user_id}/roles", summary="Replace a user's roles")

@@ -13,7 +13,8 @@
 //     (checkboxes carry data-value: skill name, user id)
 //   skills: skill-name
 //   users: user-email, user-password, user-name, user-roles, user-skills, user-video-enabled,
-//     user-default-camera, user-default-microphone, user-chat-capacity, user-active, user-disable
+//     user-default-camera, user-default-microphone, user-chat-capacity, user-active, user-disable,
+//     user-demo (the mark on a demo account's row)
 //   roles: role-name, role-permissions
 //   deployments: deployment-name, deployment-origins, deployment-flow, deployment-active, deployment-video-resolution,
 //     deployment-video-framerate, deployment-video-bitrate, deployment-video-preference,

@@ -13,6 +13,7 @@ const TARGETS = [
 ];
 const VERBS = {
   create: 'created', update: 'changed', delete: 'deleted', save: 'saved', publish: 'published', rotate_secret: 'new secret',
+  sign_in_throttled: 'sign-ins throttled', sign_out_everywhere: 'signed out everywhere',
 };
 
 export function mountAudit(root, ctx) {

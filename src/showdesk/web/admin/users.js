@@ -13,6 +13,7 @@ const CAMERAS = [
 ];
 
 const userPath = (user) => `/api/v2/users/${encodeURIComponent(user.id)}`;
+const MIN_PASSWORD = 12; // the server's rule too (it says so in its own words)
 
 export function mountUsers(root, ctx) {
   return new ResourceSection(ctx, {
@@ -29,7 +30,12 @@ export function mountUsers(root, ctx) {
       return { items: listOf(items), roles: listOf(roles), skills: listOf(skills) };
     },
     columns: [
-      ['Name', (u) => el('strong', { text: u.name || '—' })],
+      // Demo accounts keep the short passwords the demo documents: marked, so nobody takes them for real ones.
+      ['Name', (u) => el('span', {},
+        el('strong', { text: u.name || '—' }),
+        u.demo ? ' ' : null,
+        u.demo ? el('span', { class: 'pill pill-warning', testid: 'user-demo', text: 'Demo account',
+          title: 'Demo data with a documented, short password: not for real use.' }) : null)],
       ['Email', (u) => u.email],
       ['Roles', (u) => tags(u.roles, 'none')],
       ['Skills', (u) => tags(u.skills, 'none')],
@@ -45,7 +51,9 @@ export function mountUsers(root, ctx) {
       const password = textField({
         label: user ? 'New password' : 'Password', testid: 'user-password', type: 'password',
         autocomplete: 'new-password', required: !user,
-        help: user ? 'Leave empty to keep the current password.' : 'At least 4 characters; tell it to them safely.',
+        help: user
+          ? `Leave empty to keep the current password. A new one (at least ${MIN_PASSWORD} characters) signs them out everywhere.`
+          : `At least ${MIN_PASSWORD} characters (a few unrelated words are easy to remember); tell it to them safely.`,
       });
       const name = textField({
         label: 'Display name', testid: 'user-name', value: user?.name,
@@ -87,8 +95,11 @@ export function mountUsers(root, ctx) {
           capacity.row, active?.row],
         check: () => {
           if (!user && !email.value()) return 'Enter the user\'s email.';
-          if (!user && password.value().length < 4) return 'The password needs at least 4 characters.';
-          if (user && password.value() && password.value().length < 4) return 'The new password needs at least 4 characters.';
+          if (!user && password.value().length < MIN_PASSWORD) return `The password needs at least ${MIN_PASSWORD} characters.`;
+          // A demo account may be given back its documented (short) password: the server decides that one.
+          if (user && !user.demo && password.value() && password.value().length < MIN_PASSWORD) {
+            return `The new password needs at least ${MIN_PASSWORD} characters.`;
+          }
           const n = capacity.value();
           if (!Number.isInteger(n) || n < 1 || n > 20) return 'Chats at once must be a whole number from 1 to 20.';
           return null;
