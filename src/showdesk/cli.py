@@ -207,6 +207,13 @@ def doctor(
         str, typer.Option(envvar="SHOWDESK_ORGANIZATION", help="whose console TURN servers to check")
     ] = "demo",
     timeout: Annotated[float, typer.Option(help="seconds to wait for each answer")] = 3.0,
+    secret_key: Annotated[
+        str | None,
+        typer.Option(
+            envvar="SHOWDESK_SECRET_KEY",
+            help="the server's --secret-key, to read the console's TURN secrets; default: ./showdesk-data/secret.key",
+        ),
+    ] = None,
     allow_private_turn: Annotated[
         bool,
         typer.Option(
@@ -229,6 +236,7 @@ def doctor(
         database_url=database_url or Settings().resolved_database_url(),
         organization=organization,
         timeout=timeout,
+        secret_key=secret_key or "",
         allow_private_turn=allow_private_turn,
     )
 

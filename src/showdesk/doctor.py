@@ -73,6 +73,7 @@ class DoctorOptions:
     database_url: str = ""
     organization: str = "demo"
     timeout: float = 3.0
+    secret_key: str = ""  # the server's, to open the console's sealed TURN secrets; default: the kept one
     allow_private_turn: bool = False  # connect to TURN servers on loopback, private or other non-public addresses
 
 
@@ -150,6 +151,13 @@ async def check_turn(
         return
     credentials = _credentials(target, now)
     if credentials is None:
+        if target.source:
+            yield Line(
+                "FAIL",
+                f"{label}: no secret or credential could be read — set it in the console, or give doctor the "
+                "server's --secret-key (SHOWDESK_SECRET_KEY) if it runs with one",
+            )
+            return
         missing = (
             "no shared secret (--turn-secret)"
             if target.authentication == "shared-secret"
@@ -248,15 +256,23 @@ def _sqlite_path(database_url: str) -> Path | None:
     return Path(database_url.split("///", 1)[1]) if "///" in database_url else None
 
 
-async def stored_targets(database_url: str, organization: str) -> tuple[list[Line], list[TurnTarget]]:
-    """The active TURN servers of `organization` in the console's table, and lines about what was skipped."""
+async def stored_targets(
+    database_url: str, organization: str, secret_key: str = ""
+) -> tuple[list[Line], list[TurnTarget]]:
+    """The active TURN servers of `organization` in the console's table, and lines about what was skipped.
+
+    Their secrets are stored sealed with the server's key: `secret_key`, else the one kept in the data
+    folder. The store is only read (a wrong key must not seal anything)."""
     from showdesk.adapters.storage import open_store
+    from showdesk.adapters.storage.private_files import read_secret_key
+    from showdesk.config import DATA_DIR
 
     path = _sqlite_path(database_url)
     if path is not None and not path.exists():
         return [Line("WARN", f"database {path} does not exist — checking the command-line TURN flags only")], []
+    key = secret_key or read_secret_key(DATA_DIR / "secret.key")
     try:
-        store = await open_store(database_url)
+        store = await open_store(database_url, key, seal_plain_secrets=False)
     except Exception as exc:  # any driver's failure to connect reads the same to an operator
         return [Line("WARN", f"cannot open the database ({exc}) — checking the command-line TURN flags only")], []
     try:
@@ -301,7 +317,7 @@ async def run_doctor(options: DoctorOptions) -> AsyncIterator[Line]:
                 credential=options.turn_credential,
             )
         )
-    notes, stored = await stored_targets(options.database_url, options.organization)
+    notes, stored = await stored_targets(options.database_url, options.organization, options.secret_key)
     for line in notes:
         yield line
     targets += stored

@@ -85,7 +85,8 @@ def test_a_console_admin_cannot_point_doctor_at_the_host_s_own_services(
         body = {"name": "Redis next door", "urls": [f"turn:127.0.0.1:{port}"], "secret": SECRET}
         made = httpx.post(f"{server.base}/api/v2/telephony/turn-servers", headers=admin, json=body)
         assert made.status_code == 201
-        done = run_doctor("--database-url", server.database_url, cwd=tmp_path)
+        key = server.env["SHOWDESK_SECRET_KEY"]
+        done = run_doctor("--database-url", server.database_url, "--secret-key", key, cwd=tmp_path)
     finally:
         server.cleanup()
     line = f"FAIL turn turn:127.0.0.1:{port} [console: Redis next door]: not checked: 127.0.0.1 is a loopback address"

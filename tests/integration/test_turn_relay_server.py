@@ -328,6 +328,8 @@ def test_doctor_passes_a_good_setup(coturn: CoturnProcess, showdesk_with_stun: S
         SECRET,
         "--database-url",
         server.database_url,
+        "--secret-key",
+        server.env["SHOWDESK_SECRET_KEY"],  # the console's secrets are sealed with the server's key
         cwd=tmp_path,
     )
     assert done.returncode == 0, done.stdout + done.stderr
@@ -411,9 +413,23 @@ def test_doctor_checks_the_consoles_turn_servers_too(
     server = showdesk_with_stun
     name = f"stale-{uuid.uuid4().hex[:6]}"
     add_stored_turn_server(server, name, [coturn.url], "an-old-secret-" + "z" * 10)
-    done = run_doctor("--stun-port", "0", "--database-url", server.database_url, cwd=tmp_path)
+    key = server.env["SHOWDESK_SECRET_KEY"]
+    done = run_doctor("--stun-port", "0", "--database-url", server.database_url, "--secret-key", key, cwd=tmp_path)
     assert done.returncode == 1
     assert f"FAIL turn {coturn.url} [console: {name}]: 401 Unauthorized — the shared secret does not match" in (
+        done.stdout
+    )
+
+
+def test_doctor_without_the_server_s_key_says_it_cannot_read_the_console_s_secrets(
+    coturn: CoturnProcess, showdesk_with_stun: ServerProcess, tmp_path: Path
+) -> None:
+    server = showdesk_with_stun
+    name = f"sealed-{uuid.uuid4().hex[:6]}"
+    add_stored_turn_server(server, name, [coturn.url], SECRET)
+    done = run_doctor("--stun-port", "0", "--database-url", server.database_url, cwd=tmp_path)
+    assert done.returncode == 1
+    assert f"FAIL turn {coturn.url} [console: {name}]: no secret or credential could be read — set it in the " in (
         done.stdout
     )
 

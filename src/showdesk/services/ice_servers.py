@@ -107,7 +107,7 @@ class IceServers:
                 "credential": credential,
                 "expiresAt": expires.isoformat(timespec="seconds").replace("+00:00", "Z"),
             }
-        if not turn.username:
+        if not turn.username or not turn.credential:  # e.g. a stored credential this key cannot open
             return None
         return {"urls": list(turn.urls), "username": turn.username, "credential": turn.credential}
 

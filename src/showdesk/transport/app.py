@@ -75,9 +75,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         url = settings.resolved_database_url()
         if not settings.database_url:
             owner_only(DATA_DIR, FOLDER_MODE)  # an older version's data folder may be open to others
-        store = await open_store(url)  # a SQLite file is made owner-only, in an owner-only folder if new
+        key = secret_key(settings)
+        # A SQLite file is made owner-only (in an owner-only folder if new); TURN secrets are sealed with the key.
+        store = await open_store(url, key)
         service_settings = ServiceSettings(
-            secret_key=secret_key(settings),
+            secret_key=key,
             offer_timeout=settings.offer_timeout,
             agent_grace=settings.agent_grace,
             public_origin=settings.public_origin,

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from showdesk.adapters.storage import tables as t
 from showdesk.adapters.storage.message_writer import MessageWriter
+from showdesk.adapters.storage.sealed import NoSecretBox, Sealer, SecretBox
 from showdesk.adapters.storage.sql_config import SqlConfigStore
 from showdesk.adapters.storage.sql_photos import SqlPhotoStore
 from showdesk.adapters.storage.sql_retention import SqlRetentionStore
@@ -51,8 +52,10 @@ def _run_migrations(sync_conn: Connection) -> None:
 
 
 class SqlStore(SqlConfigStore, SqlRetentionStore, SqlPhotoStore):
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, secret_key: str | None = None) -> None:
         self.url = url
+        # Without the server's key (commands that touch no secret), sealed secrets read as not set.
+        self.secrets: Sealer = SecretBox(secret_key) if secret_key else NoSecretBox()
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             # A fixed pool: each aiosqlite connection is a thread, so none are made and dropped under load.

@@ -3,9 +3,12 @@ flow versions, API clients, TURN servers and the audit log."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import dataclasses
+
+from sqlalchemy import or_, select, update
 
 from showdesk.adapters.storage import tables as t
+from showdesk.adapters.storage.sealed import PREFIX, Sealer
 from showdesk.adapters.storage.sql_rows import SqlRows, to_entity
 from showdesk.domain.api_clients import ApiClient
 from showdesk.domain.audit import AuditEntry
@@ -16,6 +19,8 @@ from showdesk.domain.turn_servers import TurnServer
 
 
 class SqlConfigStore(SqlRows):
+    secrets: Sealer  # TURN servers' secrets and credentials are stored sealed with the server's key
+
     async def get_role(self, role_id: str) -> Role | None:
         return await self._one(t.roles, Role, id=role_id)
 
@@ -58,13 +63,44 @@ class SqlConfigStore(SqlRows):
         await self._delete(t.api_clients, id=client_id)
 
     async def get_turn_server(self, server_id: str) -> TurnServer | None:
-        return await self._one(t.turn_servers, TurnServer, id=server_id)
+        found = await self._one(t.turn_servers, TurnServer, id=server_id)
+        return self._opened(found) if found is not None else None
 
     async def list_turn_servers(self, org_id: str) -> list[TurnServer]:
-        return await self._many(t.turn_servers, TurnServer, order="name", organization_id=org_id)
+        found = await self._many(t.turn_servers, TurnServer, order="name", organization_id=org_id)
+        return [self._opened(server) for server in found]
 
     async def save_turn_server(self, server: TurnServer) -> None:
-        await self._save(t.turn_servers, server)
+        await self._save(t.turn_servers, self._sealed(server))
+
+    async def seal_secrets(self) -> int:
+        """Seal the TURN secrets stored in plain text before sealing existed; how many rows were."""
+        ts = t.turn_servers
+        plain = or_(
+            (ts.c.secret != "") & ~ts.c.secret.startswith(PREFIX),
+            (ts.c.credential != "") & ~ts.c.credential.startswith(PREFIX),
+        )
+        async with self.engine.begin() as conn:
+            rows = (await conn.execute(select(ts).where(plain))).all()
+            for row in rows:
+                server = self._sealed(to_entity(TurnServer, row))
+                values = {"secret": server.secret, "credential": server.credential}
+                await conn.execute(update(ts).where(ts.c.id == row.id).values(**values))
+        return len(rows)
+
+    def _sealed(self, server: TurnServer) -> TurnServer:
+        where = f"turn_servers.{server.id}."
+        return dataclasses.replace(
+            server,
+            secret=self.secrets.seal(server.secret, where + "secret"),
+            credential=self.secrets.seal(server.credential, where + "credential"),
+        )
+
+    def _opened(self, server: TurnServer) -> TurnServer:
+        where = f"turn_servers.{server.id}."
+        server.secret = self.secrets.open(server.secret, where + "secret")
+        server.credential = self.secrets.open(server.credential, where + "credential")
+        return server
 
     async def delete_turn_server(self, server_id: str) -> None:
         await self._delete(t.turn_servers, id=server_id)

@@ -242,9 +242,9 @@ turn_servers = Table(
     Column("name", String(200), nullable=False),
     Column("urls", JSON, nullable=False),
     Column("authentication", String(20), nullable=False),
-    Column("secret", String(500), nullable=False),
+    Column("secret", Text, nullable=False),  # sealed (adapters/storage/sealed.py)
     Column("username", String(200), nullable=False),
-    Column("credential", String(500), nullable=False),
+    Column("credential", Text, nullable=False),  # sealed
     Column("active", Boolean, nullable=False),
     UniqueConstraint("organization_id", "name"),
 )
