@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 
 from showdesk.config import Settings
 
@@ -56,14 +55,23 @@ app.command(name="serve")(_serve)
 
 
 def _load(path: Path) -> Any:
+    """The flow file, read with the API's rules (size, no aliases, depth, node count); one line if not."""
+    from showdesk.domain.errors import ShowDeskError
+    from showdesk.transport.flow_document import read_flow_document
+
+    limit = Settings().max_flow_bytes
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            raw = file.read(limit + 1)
     except OSError as exc:
         raise typer.BadParameter(f"cannot read {path}: {exc.strerror}") from exc
+    if len(raw) > limit:
+        typer.echo(f"error: block 'flow': the file is over the flow size limit of {limit} bytes", err=True)
+        raise typer.Exit(2)
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        typer.echo(f"error: block 'flow': not valid YAML or JSON: {exc}", err=True)
+        return read_flow_document(raw)
+    except ShowDeskError as exc:
+        typer.echo(f"error: block 'flow': {' '.join(exc.message.split())}", err=True)
         raise typer.Exit(2) from exc
 
 

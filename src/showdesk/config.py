@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     login_failure_window: float = Field(
         default=60.0, gt=0, le=86400, description="seconds over which failed sign-ins are counted"
     )
+    # What one client can make a node read or hold (docs/security.md)
+    max_flow_bytes: int = Field(
+        default=256 * 1024, ge=1024, description="largest flow document (YAML or JSON), in bytes"
+    )
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()

@@ -91,7 +91,7 @@ def _check_block(name: str, block: Any, blocks: Mapping[str, Any], queues: Mappi
         target = block.get(exit_name)
         if target is None:
             found.append(Problem("error", name, f"'{exit_name}' is missing: say which block comes next"))
-        elif target not in blocks:
+        elif not isinstance(target, str) or target not in blocks:
             found.append(Problem("error", name, f"'{exit_name}' leads to '{target}', which is not a block"))
     if kind == "startVideo":
         if block.get("mode") not in VIDEO_MODES:
@@ -122,71 +122,111 @@ def _check_block(name: str, block: Any, blocks: Mapping[str, Any], queues: Mappi
 
 
 def _reachable(start: str, blocks: Mapping[str, Any]) -> list[str]:
-    seen: list[str] = []
+    """The blocks reachable from `start`, depth first, each exit in its order (each block once)."""
+    seen: set[str] = set()
+    order: list[str] = []
     stack = [start]
     while stack:
         name = stack.pop()
         if name in seen or name not in blocks or not isinstance(blocks[name], Mapping):
             continue
-        seen.append(name)
+        seen.add(name)
+        order.append(name)
         stack.extend(reversed(_targets(blocks[name])))
-    return seen
+    return order
 
 
 def _cycle_through(start: str, blocks: Mapping[str, Any]) -> list[str] | None:
-    path: list[str] = []
+    """The first cycle a depth-first walk from `start` meets, as a path back to its first block.
+
+    An explicit stack rather than recursion: a chain of thousands of blocks is a valid flow, and each
+    block is entered once, so the walk is linear in the flow's size.
+    """
+    path: list[str] = []  # the blocks on the current walk, from the start
+    on_path: dict[str, int] = {}  # block -> its index in `path`
     done: set[str] = set()
+    pending: list[list[str]] = []  # for each block on the path, the exits still to follow (reversed)
 
-    def visit(name: str) -> list[str] | None:
-        if name in path:
-            return [*path[path.index(name) :], name]
-        if name in done or name not in blocks or not isinstance(blocks[name], Mapping):
-            return None
+    def enter(name: str) -> None:
+        on_path[name] = len(path)
         path.append(name)
-        for target in _targets(blocks[name]):
-            cycle = visit(target)
-            if cycle:
-                return cycle
-        path.pop()
-        done.add(name)
-        return None
+        pending.append(list(reversed(_targets(blocks[name]))))
 
-    return visit(start)
+    if start not in blocks or not isinstance(blocks[start], Mapping):
+        return None
+    enter(start)
+    while pending:
+        exits = pending[-1]
+        if not exits:  # every way on from this block is explored: leave it
+            finished = path.pop()
+            del on_path[finished]
+            done.add(finished)
+            pending.pop()
+            continue
+        target = exits.pop()
+        if target in on_path:
+            return [*path[on_path[target] :], target]
+        if target in done or target not in blocks or not isinstance(blocks[target], Mapping):
+            continue
+        enter(target)
+    return None
+
+
+def _after_video(start: str, blocks: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Each block some Start Video block leads to, with the first such Start Video block, in walk order.
+
+    One walk in all (not one per Start Video block): a block already reached from an earlier Start
+    Video block is not walked again, since all it leads to was reached with it.
+    """
+    reached: dict[str, str] = {}  # block -> the Start Video block it was first reached from
+    for video in _reachable(start, blocks):
+        if blocks[video].get("type") != "startVideo" or video in reached:
+            continue
+        stack = [video]
+        while stack:
+            name = stack.pop()
+            if name in reached or name not in blocks or not isinstance(blocks[name], Mapping):
+                continue
+            reached[name] = video
+            stack.extend(reversed(_targets(blocks[name])))
+    return list(reached.items())
 
 
 def _video_queue_problems(
     start: str, blocks: Mapping[str, Any], queues: Mapping[str, Queue], users: Sequence[User] | None
 ) -> list[Problem]:
     found: list[Problem] = []
-    for name in _reachable(start, blocks):
-        if blocks[name].get("type") != "startVideo":
+    staffed: dict[str, bool] = {}  # queue name -> whether a video-enabled agent holds its skills
+    for reached, video in _after_video(start, blocks):
+        block = blocks[reached]
+        queue = queues.get(block.get("queue", "")) if block.get("type") == "queue" else None
+        if queue is None:
             continue
-        for reached in _reachable(name, blocks):
-            block = blocks[reached]
-            queue = queues.get(block.get("queue", "")) if block.get("type") == "queue" else None
-            if queue is None:
-                continue
-            if not queue.supports(Channel.VIDEO):
-                found.append(
-                    Problem(
-                        "error",
-                        reached,
-                        f"Start Video block '{name}' leads to queue '{queue.name}', which does not "
-                        "support the video channel: enable Video under the queue's supported channels "
-                        "or route to a video queue",
-                    )
+        if not queue.supports(Channel.VIDEO):
+            found.append(
+                Problem(
+                    "error",
+                    reached,
+                    f"Start Video block '{video}' leads to queue '{queue.name}', which does not "
+                    "support the video channel: enable Video under the queue's supported channels "
+                    "or route to a video queue",
                 )
-            elif users is not None and not any(
-                u.active and u.video_enabled and set(queue.required_skills) <= set(u.skills) for u in users
-            ):
-                found.append(
-                    Problem(
-                        "warning",
-                        reached,
-                        f"no video-enabled agent holds the skills of queue '{queue.name}' "
-                        f"({', '.join(queue.required_skills) or 'none'}): video interactions would wait forever",
-                    )
+            )
+            continue
+        if users is None:
+            continue
+        if queue.name not in staffed:
+            skills = set(queue.required_skills)
+            staffed[queue.name] = any(u.active and u.video_enabled and skills <= set(u.skills) for u in users)
+        if not staffed[queue.name]:
+            found.append(
+                Problem(
+                    "warning",
+                    reached,
+                    f"no video-enabled agent holds the skills of queue '{queue.name}' "
+                    f"({', '.join(queue.required_skills) or 'none'}): video interactions would wait forever",
                 )
+            )
     return found
 
 

@@ -137,7 +137,7 @@ def quality_problems(raw: object) -> list[str]:
     found = []
     unknown = set(raw) - {"resolution", "frameRate", "maxBitrateKbps", "preference"}
     if unknown:
-        found.append(f"quality has unknown settings: {', '.join(sorted(unknown))}")
+        found.append(f"quality has unknown settings: {', '.join(sorted(map(str, unknown)))}")
     if "resolution" in raw and raw["resolution"] not in RESOLUTIONS:
         found.append(f"quality.resolution must be one of {', '.join(RESOLUTIONS)}")
     rate = raw.get("frameRate", 30)

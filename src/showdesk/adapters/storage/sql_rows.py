@@ -30,6 +30,14 @@ def to_entity(cls: type[E], row: Any) -> E:
     return cls(**{n: _aware(data[n]) for n in names})
 
 
+def _column(value: Any) -> Any:
+    """A field as it is stored. Not dataclasses.asdict on the whole entity: that deep-copies every dict,
+    which for a large flow definition holds up the event loop for tens of milliseconds."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return value
+
+
 class SqlRows:
     """Generic row access; the stores built on it name their tables and entity types."""
 
@@ -51,7 +59,7 @@ class SqlRows:
         return [to_entity(cls, r) for r in rows]
 
     async def _save(self, table: Table, entity: Any, keep: tuple[str, ...] = ()) -> None:
-        values = {k: v for k, v in dataclasses.asdict(entity).items() if k in table.c}
+        values = {f.name: _column(getattr(entity, f.name)) for f in dataclasses.fields(entity) if f.name in table.c}
         try:
             async with self.engine.begin() as conn:
                 await self._upsert(conn, table, values, keep)

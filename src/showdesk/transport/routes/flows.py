@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import json
+import asyncio
 from typing import Any
 
-import yaml
 from fastapi import APIRouter, Query, Request
 
-from showdesk.domain.errors import InvalidInput
+from showdesk.domain.errors import InvalidInput, TooLarge
 from showdesk.domain.flow import Flow, FlowVersion, Problem
 from showdesk.transport.deps import PrincipalDep, ServicesDep
+from showdesk.transport.flow_document import read_flow_document
 from showdesk.transport.schemas import iso
 
 router = APIRouter(prefix="/flows", tags=["flows"])
-
-MAX_FLOW_BYTES = 256 * 1024
 
 _FLOW_BODY = {
     "requestBody": {
@@ -59,20 +57,17 @@ def version_out(flow: Flow, version: FlowVersion) -> dict[str, Any]:
 
 
 async def flow_document(request: Request) -> Any:
-    """The body as a flow: JSON when the content type says so, else YAML (JSON is YAML too)."""
+    """The body as a flow: JSON when the content type says so, else YAML (JSON is YAML too).
+
+    The body middleware has capped it at `--max-flow-bytes`; reading a large one takes long enough
+    to be done in a thread, so the node's sockets are not kept waiting.
+    """
+    limit = request.app.state.settings.max_flow_bytes
     raw = await request.body()
-    if len(raw) > MAX_FLOW_BYTES:
-        raise InvalidInput(f"a flow may be at most {MAX_FLOW_BYTES} bytes", code="too_large")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput("the flow must be UTF-8 text", code="invalid_flow") from exc
-    try:
-        if "json" in request.headers.get("content-type", ""):
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError, RecursionError) as exc:
-        raise InvalidInput(f"the flow is not valid YAML or JSON: {exc}", code="invalid_flow") from exc
+    if len(raw) > limit:
+        raise TooLarge(f"a flow may be at most {limit} bytes", code="too_large")
+    as_json = "json" in request.headers.get("content-type", "")
+    return await asyncio.to_thread(read_flow_document, raw, as_json)
 
 
 @router.get("")
