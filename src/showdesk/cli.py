@@ -39,6 +39,7 @@ def _serve(**flags: Any) -> None:
     from pydantic import ValidationError
 
     from showdesk.transport.app import create_app
+    from showdesk.transport.connection_limits import ConnectionLimits, protocols
 
     try:
         settings = Settings(**flags)
@@ -47,7 +48,24 @@ def _serve(**flags: Any) -> None:
             flag = "--" + str(problem["loc"][0]).replace("_", "-") if problem["loc"] else "a flag"
             typer.echo(f"error: {flag}: {problem['msg']}", err=True)
         raise typer.Exit(2) from exc
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info", ws_max_size=1 << 20)
+    http, ws = protocols(
+        ConnectionLimits(
+            header_timeout=settings.header_timeout,
+            body_timeout=settings.body_timeout,
+            max_header_bytes=settings.max_header_bytes,
+            per_ip=settings.max_connections_per_ip,
+        )
+    )
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        http=http,
+        ws=ws,
+        ws_max_size=settings.max_frame_bytes,  # a larger message is refused by the protocol itself (1009)
+        timeout_keep_alive=settings.keep_alive_timeout,
+    )
 
 
 _serve.__signature__ = inspect.Signature(_serve_options())  # type: ignore[attr-defined]

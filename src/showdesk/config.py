@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from showdesk.domain.photos import MAX_PHOTO_BYTES
+
 DATA_DIR = Path("showdesk-data")
 
 
@@ -83,8 +85,42 @@ class Settings(BaseSettings):
         default=60.0, gt=0, le=86400, description="seconds over which failed sign-ins are counted"
     )
     # What one client can make a node read or hold (docs/security.md)
+    max_body_bytes: int = Field(default=1 << 20, ge=1024, description="largest request body in general, in bytes")
+    max_anonymous_body_bytes: int = Field(
+        default=8 * 1024,
+        ge=1024,
+        description="largest request body without a token (and for sign-in and /oauth/token), in bytes",
+    )
+    max_upload_bytes: int = Field(
+        default=MAX_PHOTO_BYTES,
+        ge=1024,
+        description=f"largest photo upload, in bytes (a photo itself may be at most {MAX_PHOTO_BYTES} bytes)",
+    )
     max_flow_bytes: int = Field(
         default=256 * 1024, ge=1024, description="largest flow document (YAML or JSON), in bytes"
+    )
+    max_frame_bytes: int = Field(
+        default=64 * 1024,
+        ge=1024,
+        description="largest WebSocket message a client may send, in bytes; a larger one closes the socket (1009)",
+    )
+    max_header_bytes: int = Field(default=64 * 1024, ge=1024, description="largest request line and headers, in bytes")
+    header_timeout: float = Field(
+        default=10.0, gt=0, description="seconds a client has to send a request's line and headers"
+    )
+    body_timeout: float = Field(
+        default=20.0,
+        gt=0,
+        description="seconds a request body may pause between two reads before the connection closes",
+    )
+    keep_alive_timeout: int = Field(
+        default=5, ge=1, description="seconds an idle keep-alive connection stays open between requests"
+    )
+    max_connections_per_ip: int = Field(
+        default=256,
+        ge=0,
+        description="connections (HTTP and WebSocket) one client address may hold open at once; more are refused "
+        "(503); 0: no limit (behind a reverse proxy, whose address every connection has)",
     )
 
     def resolved_database_url(self) -> str:

@@ -220,7 +220,7 @@ async def _authenticate(sd: Services, conn: Connection) -> tuple[Principal, str]
 @gateway.websocket("/ws/v1/agent")
 async def agent_socket(ws: WebSocket) -> None:
     sd: Services = ws.app.state.services
-    conn = Connection(ws, ws.app.state.settings.idle_timeout)
+    conn = Connection(ws, ws.app.state.settings.idle_timeout, ws.app.state.settings.max_frame_bytes)
     await conn.open()
     try:
         principal, token = await _authenticate(sd, conn)

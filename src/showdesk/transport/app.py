@@ -25,6 +25,7 @@ from showdesk.services.demo import seed_demo
 from showdesk.services.ice_servers import IceSettings
 from showdesk.services.settings import ServiceSettings
 from showdesk.transport import agent_ws, guest_ws
+from showdesk.transport.body_limits import BodyLimit, BodyLimits
 from showdesk.transport.access_log import redact_secrets_in_logs
 from showdesk.transport.errors import install_error_handlers
 from showdesk.transport.gc_policy import GcPolicy
@@ -147,6 +148,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.guest_limits = GuestRateLimits(settings.guest_message_rate)
     app.state.ready = False
     install_error_handlers(app)
+    app.add_middleware(
+        BodyLimit,  # inside PhotoCors, so that a refused cross-origin upload still carries its CORS headers
+        limits=BodyLimits(
+            general=settings.max_body_bytes,
+            anonymous=settings.max_anonymous_body_bytes,
+            upload=settings.max_upload_bytes,
+            flow=settings.max_flow_bytes,
+        ),
+    )
     app.add_middleware(PhotoCors)
     app.add_middleware(SecurityHeaders, docs_path=app.docs_url)  # outermost: every answer, errors too
     redact_secrets_in_logs()

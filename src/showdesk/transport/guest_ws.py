@@ -172,7 +172,7 @@ class GuestSession:
 @gateway.websocket("/ws/v1/guest")
 async def guest_socket(ws: WebSocket) -> None:
     sd: Services = ws.app.state.services
-    conn = Connection(ws, ws.app.state.settings.idle_timeout)
+    conn = Connection(ws, ws.app.state.settings.idle_timeout, ws.app.state.settings.max_frame_bytes)
     await conn.open()
     try:
         await sd.chat.check_origin(
