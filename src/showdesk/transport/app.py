@@ -25,8 +25,8 @@ from showdesk.services.demo import seed_demo
 from showdesk.services.ice_servers import IceSettings
 from showdesk.services.settings import ServiceSettings
 from showdesk.transport import agent_ws, guest_ws
-from showdesk.transport.body_limits import BodyLimit, BodyLimits
 from showdesk.transport.access_log import redact_secrets_in_logs
+from showdesk.transport.body_limits import BodyLimit, BodyLimits
 from showdesk.transport.errors import install_error_handlers
 from showdesk.transport.gc_policy import GcPolicy
 from showdesk.transport.guest_presence import GuestPresence
