@@ -72,8 +72,9 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    # The options `showdesk serve` gives uvicorn (src/showdesk/cli.py), nothing else.
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info", ws_max_size=1 << 20)
+    # The WebSocket options `showdesk serve` gives uvicorn by default (src/showdesk/cli.py), nothing else
+    # (serve's connection limits act before a socket is open, not on its messages).
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info", ws_max_size=64 * 1024)
 
 
 if __name__ == "__main__":
