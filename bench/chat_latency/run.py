@@ -352,8 +352,11 @@ def run_target(name: str, args: argparse.Namespace, workdir: Path) -> dict[str, 
         )
         env["SHOWDESK_SECRET_KEY"] = secrets.token_urlsafe(48)
         # The throughput phase keeps a message in flight per customer, far faster than anyone types: the
-        # customer's message limit (2 a second by default) is off, so the delivery path itself is measured.
+        # customer's message limit (2 a second by default) is off, so the delivery path itself is measured;
+        # so are the limits on chats started a minute (all of the benchmark's customers share one address).
         flags = ["--database-url", url, "--guest-message-rate", "0"]
+        flags += ["--chat-starts-per-address", "0", "--chat-starts-per-deployment", "0"]
+        flags += ["--max-connections-per-ip", "0"]  # and the cap on one address's open connections
         if nodes > 1:
             flags += ["--redis-url", args.redis_url]
         cmds = [[*showdesk_command(), "serve", "--host", "127.0.0.1", "--port", str(p), *flags] for p in ports]

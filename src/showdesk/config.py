@@ -39,6 +39,23 @@ class Settings(BaseSettings):
     )
     offer_timeout: float = Field(default=30.0, gt=0, description="seconds to accept an offer")
     agent_grace: float = Field(default=10.0, ge=0, description="seconds a vanished agent may come back")
+    customer_grace: float = Field(
+        default=60.0,
+        gt=0,
+        description="seconds a waiting customer's page may be gone before the chat leaves the line as abandoned "
+        "(a connected chat shows the customer as left)",
+    )
+    decline_cooldown: float = Field(
+        default=30.0,
+        ge=0,
+        description="seconds before a chat an agent declined (or let go of) is offered to that agent again",
+    )
+    chat_starts_per_address: int = Field(
+        default=20, ge=0, description="chats one client address may start a minute (then rate_limited); 0: no limit"
+    )
+    chat_starts_per_deployment: int = Field(
+        default=600, ge=0, description="chats one web-chat deployment may start a minute; 0: no limit"
+    )
     public_origin: str | None = Field(
         default=None, description="the origin customers' browsers see, when behind a proxy"
     )
@@ -49,6 +66,12 @@ class Settings(BaseSettings):
         "at start and hourly; 0 keeps them forever",
     )
     idle_timeout: float = Field(default=45.0, ge=1, description="seconds a socket may stay silent before it is closed")
+    guest_frame_rate: float = Field(
+        default=20.0,
+        ge=0,
+        description="frames a second a customer may send that store or relay something (video signals and "
+        "statuses, camera results, photo failures), bursts of three times that; 0: no limit",
+    )
     guest_message_rate: float = Field(
         default=2.0, ge=0, description="messages a second a customer may send (bursts of twice that); 0: no limit"
     )

@@ -53,7 +53,7 @@ async def test_agents_looping_accept_on_someone_else_s_chat_receive_none_of_it(s
             await guest.say(text)
             await asyncio.sleep(0.01)
         for text in secrets:
-            await agent.expect("message", timeout=5)
+            await agent.expect("message", timeout=5, text=text)
         await agent.send(type="videoRequest", conversationId=cid)
         session_id = (await guest.expect("videoRequested"))["video"]["id"]
         await guest.send(type="videoStart", sessionId=session_id)

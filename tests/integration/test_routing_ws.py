@@ -105,10 +105,12 @@ async def test_agent_without_a_valid_token_is_closed_4401(server) -> None:
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
 
 
-async def test_an_administrator_cannot_answer_chats(server) -> None:
+async def test_someone_without_chat_answer_cannot_answer_chats(server) -> None:
+    """An architect builds flows but answers no chats (the Administrator holds every permission, so that
+    it can give each of them to others)."""
     import websockets
 
     async with websockets.connect(f"{server.ws_base}/ws/v1/agent") as ws:
         client = Agent(ws)
-        await client.send(type="auth", token=server.login("admin@demo.local", "admin"))
+        await client.send(type="auth", token=server.login("architect@demo.local", "architect"))
         assert (await client.expect("error"))["code"] == "permission_denied"

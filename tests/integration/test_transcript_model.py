@@ -54,7 +54,7 @@ class TranscriptMachine(RuleBasedStateMachine):
 
     async def start_chat(self) -> GuestClaims:
         deployment = await self.sd.chat.check_origin("demo", "demo-webchat", "http://shop.test")
-        started = await self.sd.chat.start(deployment, "Ann")
+        started = await self.sd.chat.start(deployment, "Ann", "198.51.100.7")
         conv = started.conversation
         conv.state, conv.agent_id = ConversationState.CONNECTED.value, AGENT_ID
         await self.sd.store.save_conversation(conv)

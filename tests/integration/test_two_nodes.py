@@ -271,3 +271,27 @@ async def test_a_customer_whose_socket_moves_to_the_other_node_keeps_the_video(n
     await dana.expect("videoEnd")
     await back.close()
     await dana.close()
+
+
+async def test_a_newer_socket_on_the_other_node_replaces_the_older_one(nodes: Nodes) -> None:
+    """One guest, one socket, across nodes: the older socket is told and closed with 4409 (and the SDK
+    does not reconnect it), the newer one carries the chat; the agent on either node hears it."""
+    a, b = nodes
+    dana = await Agent.connect(a.ws_base, a.login())
+    await dana.on_queue()
+    older = await Guest.connect(a.ws_base, a.base)
+    started = await older.start("Tess")
+    cid = await dana.take_next()
+    newer = Guest(await _reconnect_guest(b, a.base))  # the same chat in another tab, served by node B
+    await newer.send(type="resume", token=started["token"], lastSeq=0)
+    await newer.expect("resumed")
+    assert (await older.expect("error"))["code"] == "session_replaced"
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await older.ws.recv()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4409
+    said = await newer.say("from the newer tab")
+    assert (await dana.expect("message", conversationId=cid, text="from the newer tab"))["id"] == said["id"]
+    await newer.send(type="end")
+    await dana.expect("interactionEnded")
+    await newer.close()
+    await dana.close()

@@ -45,12 +45,19 @@ class Recorder:
         return [f for f in self.frames[topic] if f["type"] == kind]
 
 
-async def demo_services(offer_timeout: float = 0.2, agent_grace: float = 0.2) -> tuple[Services, Recorder, ManualClock]:
+async def demo_services(
+    offer_timeout: float = 0.2, agent_grace: float = 0.2, **more: Any
+) -> tuple[Services, Recorder, ManualClock]:
+    """The demo organization's services; `more` sets other ServiceSettings (e.g. decline_cooldown=0.1)."""
     clock = ManualClock()
     bus = MemoryBus()
     store = MemoryStore()
     settings = ServiceSettings(
-        secret_key="unit-test-secret-" + "x" * 32, offer_timeout=offer_timeout, agent_grace=agent_grace, resume_window=5
+        secret_key="unit-test-secret-" + "x" * 32,
+        offer_timeout=offer_timeout,
+        agent_grace=agent_grace,
+        resume_window=5,
+        **more,
     )
     services = Services(store, bus, clock, settings, limiter=MemoryLimiter(lambda: clock.current.timestamp()))
     await seed_demo(store, clock, ["http://shop.test"])

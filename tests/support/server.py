@@ -63,6 +63,8 @@ class ServerProcess:
             **os.environ,
             "SHOWDESK_SECRET_KEY": "integration-test-secret-" + "k" * 32,
             "SHOWDESK_METRICS_TOKEN": METRICS_TOKEN,  # /metrics answers 401 without it (see metrics())
+            # Every test starts its chats from 127.0.0.1, many a minute; the tests of the limit set their own.
+            "SHOWDESK_CHAT_STARTS_PER_ADDRESS": "0",
             **(env or {}),
         }
         self.proc: subprocess.Popen[bytes] | None = None

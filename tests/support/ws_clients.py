@@ -40,15 +40,38 @@ class Client:
                 return frame
             self._pending.append(frame)
 
+    async def expect_one_of(self, *kinds: str, timeout: float = 5.0) -> dict[str, Any]:
+        """The next frame of any of these types (earlier frames of other types are kept)."""
+        for i, frame in enumerate(self._pending):
+            if frame["type"] in kinds:
+                return self._pending.pop(i)
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                raise AssertionError(f"none of {kinds} within {timeout} s; saw {[f['type'] for f in self.seen]}")
+            try:
+                frame = json.loads(await asyncio.wait_for(self.ws.recv(), left))
+            except TimeoutError:
+                continue
+            self.seen.append(frame)
+            if frame["type"] in kinds:
+                return frame
+            self._pending.append(frame)
+
     async def close(self) -> None:
         await self.ws.close()
 
 
 class Guest(Client):
     @classmethod
-    async def connect(cls, ws_base: str, origin: str, deployment: str = "demo-webchat") -> Guest:
+    async def connect(
+        cls, ws_base: str, origin: str, deployment: str = "demo-webchat", from_address: str | None = None
+    ) -> Guest:
+        """`from_address`: another loopback address (e.g. 127.0.0.2) to come from, as another customer would."""
         url = f"{ws_base}/ws/v1/guest?organizationId=demo&deploymentId={deployment}"
-        return cls(await websockets.connect(url, origin=origin))  # type: ignore[arg-type]
+        more: dict[str, Any] = {"local_addr": (from_address, 0)} if from_address else {}
+        return cls(await websockets.connect(url, origin=origin, **more))  # type: ignore[arg-type]
 
     async def start(self, name: str = "Ann") -> dict[str, Any]:
         await self.send(type="start", displayName=name)

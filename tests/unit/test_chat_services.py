@@ -23,9 +23,9 @@ async def agent(sd: Services, email: str):
     return user
 
 
-async def start_chat(sd: Services, name: str = "Ann"):
+async def start_chat(sd: Services, name: str = "Ann", address: str = "198.51.100.7"):
     deployment = await sd.chat.check_origin("demo", "demo-webchat", "http://shop.test")
-    started = await sd.chat.start(deployment, name)
+    started = await sd.chat.start(deployment, name, address)
     await sd.chat.begin(started)
     return started.conversation, sd.chat.read_guest_token(started.token)
 

@@ -4,7 +4,7 @@ queued -> offered -> connected -> ended
    ^         |           |
    +---------+-----------+   (offer timed out or declined; agent lost)
 queued / offered -> ended    (the customer left first)
-queued -> abandoned          (the customer's page was gone from the line for too long)
+queued / offered -> abandoned (the customer's page was gone from the line for too long)
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ _ALLOWED: dict[ConversationState, set[ConversationState]] = {
         ConversationState.QUEUED,
         ConversationState.CONNECTED,
         ConversationState.ENDED,
+        ConversationState.ABANDONED,
     },
     ConversationState.CONNECTED: {ConversationState.QUEUED, ConversationState.ENDED},
     ConversationState.ENDED: set(),

@@ -123,6 +123,18 @@ class ChatEnded(ConversationEvent):
 
 
 @dataclass(frozen=True)
+class CustomerPresenceChanged(ConversationEvent):
+    """Whether the customer is there: `online` (a page of theirs is connected), `away` (none is, for less
+    than the grace), `left` (none came back within it, or they ended the chat)."""
+
+    type: ClassVar[str] = "customerPresence"
+    status: str = field(kw_only=True)
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type, "conversationId": self.conversation_id, "status": self.status}
+
+
+@dataclass(frozen=True)
 class OfferMade(AgentEvent):
     type: ClassVar[str] = "offer"
     conversation_id: str = field(kw_only=True)
@@ -130,6 +142,7 @@ class OfferMade(AgentEvent):
     queue: str = field(kw_only=True)
     expires_at: str = field(kw_only=True)
     messages: tuple[dict[str, Any], ...] = field(kw_only=True, default=())
+    customer: str = field(kw_only=True, default="online")  # CustomerPresenceChanged's status
 
     def frame(self) -> dict[str, Any]:
         return {
@@ -139,6 +152,7 @@ class OfferMade(AgentEvent):
             "queue": self.queue,
             "expiresAt": self.expires_at,
             "messages": list(self.messages),
+            "customer": self.customer,
         }
 
 
@@ -321,6 +335,7 @@ CATALOGUE: tuple[type[Event], ...] = (
     AgentJoined,
     AgentLeft,
     ChatEnded,
+    CustomerPresenceChanged,
     OfferMade,
     OfferRevoked,
     InteractionAssigned,
@@ -363,14 +378,22 @@ class QualitySampled(Event):
 @dataclass(frozen=True)
 class CustomerBack(Event):
     """A customer's socket resumed their chat on some node: a node that saw their last socket drop stops
-    counting down to ending their video."""
+    counting down to ending their video, and an older socket of the same guest token, on any node, is
+    replaced by this one (closed with 4409)."""
 
     type: ClassVar[str] = "customerBack"
     conversation_id: str
+    socket_id: str = ""  # the socket that resumed
+    token_id: str = ""  # the guest token it resumed with (its jti): the same guest, in another tab or socket
 
     @property
     def topic(self) -> str:
         return CUSTOMERS_TOPIC
 
     def frame(self) -> dict[str, Any]:
-        return {"type": self.type, "conversationId": self.conversation_id}
+        return {
+            "type": self.type,
+            "conversationId": self.conversation_id,
+            "socketId": self.socket_id,
+            "tokenId": self.token_id,
+        }

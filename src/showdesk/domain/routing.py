@@ -70,3 +70,9 @@ def choose_agent(
 def anyone_on_queue(agents: Iterable[AgentAvailability], queue: Queue, video_capable: bool) -> bool:
     """Is any qualified agent on queue at all? If not, the customer is told nobody is available."""
     return any(a.connected and a.presence is Presence.ON_QUEUE and qualifies(a, queue, video_capable) for a in agents)
+
+
+def declined_lately(declined_at: dict[str, datetime], now: datetime, cooldown: float) -> set[str]:
+    """The agents who declined (or let go of) an interaction less than `cooldown` seconds ago: it is not
+    offered to them again until then, unless nobody else can take it by that time either."""
+    return {agent for agent, at in declined_at.items() if (now - at).total_seconds() < cooldown}

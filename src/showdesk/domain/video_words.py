@@ -17,7 +17,19 @@ FAILURE_TEXT = {
     "relay_failed": "Video could not connect, not even through the relay server. The chat goes on.",
     "connection_lost": "The video connection was lost and could not be restored. The chat goes on.",
     "no_frames": "The video connected, but no picture ever reached the agent, so it was stopped. The chat goes on.",
+    "negotiation_failed": "The two browsers could not agree on how to send the video. The chat goes on.",
+    "other": "The video stopped because of a problem on the agent's side. The chat goes on.",
 }
+
+
+def failure_code(reason: object) -> str:
+    """A failure reason as a client sent it, as one of FAILURE_TEXT's codes: a client's own words never
+    reach a transcript or the other side ('other' stands for anything unknown)."""
+    return reason if isinstance(reason, str) and reason in FAILURE_TEXT else "other"
+
+
+# Why the customer's side tries the video again (its connection watch), as the agent's desktop may show it.
+RETRY_CAUSES = frozenset({"checking_timeout", "ice_failed", "disconnected", "network_change", "restart_timeout"})
 
 RETRY_TEXT = {
     RELAY: "A network in between blocks direct video; trying again through a relay server.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import math
 from dataclasses import dataclass
 
 from showdesk.domain.conversation import (
@@ -18,14 +20,17 @@ from showdesk.domain.flow import run_flow
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
 from showdesk.domain.quality import quality_settings
+from showdesk.domain.rate_limit import RateLimited, Rule
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.messages import MessageService
-from showdesk.services.ports import Bus, Clock, Store, Subscription
+from showdesk.services.ports import Bus, Clock, Limiter, Store, Subscription
 from showdesk.services.publishing import publish
 from showdesk.services.routing_cluster import ClusterRouter
 from showdesk.services.settings import ServiceSettings
 from showdesk.services.tokens import GuestClaims, TokenCodec
 from showdesk.services.video import VideoService
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,7 @@ class ChatService:
         access: AccessService,
         settings: ServiceSettings,
         video: VideoService,
+        limiter: Limiter,
     ) -> None:
         self._store = store
         self._bus = bus
@@ -64,6 +70,9 @@ class ChatService:
         self._access = access
         self._settings = settings
         self._video = video
+        self._limiter = limiter
+        self._starts_per_address = Rule("chat_start_address", settings.chat_starts_per_address, 60.0)
+        self._starts_per_deployment = Rule("chat_start_deployment", settings.chat_starts_per_deployment, 60.0)
 
     # guests -----------------------------------------------------------------------------------------
     async def check_origin(self, org_id: str | None, deployment_id: str | None, origin: str | None) -> Deployment:
@@ -83,9 +92,19 @@ class ChatService:
             )
         return deployment
 
-    async def start(self, deployment: Deployment, display_name: object) -> StartedChat:
-        """Create the conversation (nothing is announced yet): the caller subscribes, then calls begin."""
+    async def start(self, deployment: Deployment, display_name: object, client_address: str) -> StartedChat:
+        """Create the conversation (nothing is announced yet): the caller subscribes, then calls begin.
+
+        How many chats may start is limited per client address and per deployment, so nobody fills the
+        line with chats no person is behind."""
         name = check_display_name(display_name)
+        for rule, key in ((self._starts_per_address, client_address), (self._starts_per_deployment, deployment.id)):
+            wait = await self._limiter.hit(rule, key)
+            if wait > 0:
+                raise RateLimited(
+                    f"too many chats were started just now; please try again in {math.ceil(wait)} seconds",
+                    retry_after=wait,
+                )
         now = self._clock.now()
         conv = Conversation(
             id=new_id("c"),
@@ -130,15 +149,35 @@ class ChatService:
     def read_guest_token(self, token: object) -> GuestClaims:
         return self._tokens.read_guest(token)
 
-    async def resume(self, claims: GuestClaims, last_seq: object) -> Resumed:
+    async def resume(self, claims: GuestClaims, last_seq: object, socket_id: str = "") -> Resumed:
+        """The chat from `last_seq` on, for the customer's socket `socket_id`, which replaces any older one
+        of the same guest token on every node (`CustomerBack`)."""
         conv = await self._conversation(claims.conversation_id)
-        await publish(self._bus, CustomerBack(conv.id))
+        await publish(self._bus, CustomerBack(conv.id, socket_id=socket_id, token_id=claims.jti))
         after = last_seq if isinstance(last_seq, int) and last_seq >= 0 else 0
         missed = conv.last_seq - after
         if missed > self._settings.resume_window:
             latest = await self._store.list_messages(conv.id, limit=self._settings.resume_window)
             return Resumed(conv, latest, resync=True)
         return Resumed(conv, await self._store.list_messages(conv.id, after_seq=after), resync=False)
+
+    async def page_opened(self, conversation_id: str) -> str | None:
+        """A socket of the customer's is open for their chat: they are there (routing's name for it, or None
+        when routing cannot be told just now: the chat goes on, and the page is counted when it reconnects)."""
+        try:
+            return await self._router.customer_connected(conversation_id)
+        except ShowDeskError as exc:
+            log.warning("routing not told of customer page of %s: %s", conversation_id, exc.message)
+            return None
+
+    async def page_closed(self, conversation_id: str, page: str | None) -> None:
+        """That socket closed; when none of the customer's is left, their grace starts (see Router)."""
+        if page is None:
+            return
+        try:
+            await self._router.customer_disconnected(conversation_id, page)
+        except ShowDeskError as exc:
+            log.warning("routing not told of closed customer page of %s: %s", conversation_id, exc.message)
 
     async def guest_message(self, claims: GuestClaims, client_id: object, text: object) -> Message:
         # The store refuses a message to an ended chat in the same transaction that would store it.
@@ -192,8 +231,7 @@ class ChatService:
             raise
 
     async def agent_interactions(self, principal: Principal) -> list[Conversation]:
-        open_ = await self._store.list_open_conversations()
-        return [c for c in open_ if c.agent_id == principal.user.id and c.state == ConversationState.CONNECTED.value]
+        return await self._store.list_agent_conversations(principal.user.id)
 
     # both -------------------------------------------------------------------------------------------
     async def end(self, conversation_id: str, by: str) -> None:
@@ -206,7 +244,8 @@ class ChatService:
         conv.ended_at = self._clock.now()
         conv.ended_by = by
         await self._store.save_conversation(conv)
-        who = {"customer": conv.customer_name, "agent": "The agent"}.get(by, "ShowDesk")
+        # ShowDesk's own words: a name the customer typed never speaks with the system's voice.
+        who = {"customer": "The customer", "agent": "The agent"}.get(by, "ShowDesk")
         await self._messages.post_system(conv.id, f"{who} ended the chat.")
         await self._router.conversation_ended(conv.id)
         await publish(self._bus, ChatEnded(conv.id, by=by))

@@ -61,7 +61,7 @@ class Services:
             store, bus, clock, self.messages, self.access, self.ice, cache_sessions=not lease.shared
         )
         self.chat = ChatService(
-            store, bus, clock, tokens, self.messages, self.router, self.access, settings, self.video
+            store, bus, clock, tokens, self.messages, self.router, self.access, settings, self.video, limiter
         )
         self.photos = PhotoService(
             store, bus, clock, tokens, self.messages, self.access, self.video, max_pixels=settings.max_photo_pixels

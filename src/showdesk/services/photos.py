@@ -18,6 +18,7 @@ from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
 from showdesk.domain.photos import (
     MAX_PHOTO_PIXELS,
+    PHOTO_FAILURES,
     PHOTO_REQUEST_SECONDS,
     Photo,
     PhotoKind,
@@ -120,7 +121,8 @@ class PhotoService:
             raise NotFound("there is no video in this chat to take a photo from", code="video_not_found")
         session = sessions[-1]
         await self._messages.post_system(conv.id, text)
-        extra = {"requestId": request_id, "reason": reason if isinstance(reason, str) else "capture_failed"}
+        known = reason if isinstance(reason, str) and reason in PHOTO_FAILURES else "capture_failed"
+        extra = {"requestId": request_id, "reason": known}
         await publish(self._bus, VideoPhotoFailed(conv.id, session=session.to_wire(), text=text, extra=extra))
 
     async def agent_annotation(

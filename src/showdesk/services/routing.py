@@ -4,13 +4,22 @@ One router owns the waiting lines: the only one on a single node, the routing le
 (`showdesk.services.routing_cluster`). Every change runs under one lock, so an interaction is never
 offered twice and a capacity slot never counted twice; the decisions themselves are the pure functions in
 `showdesk.domain.routing`. Agents' sockets are counted by id, each id naming its node (`node/socket`), so
-the sockets of a node that died can be let go together.
+the sockets of a node that died can be let go together; customers' pages are counted the same way, so a
+waiting chat whose customer is gone for longer than the grace leaves the line as abandoned.
+
+Each queue's line is kept in order (`Lines`), so an offer looks only at the front of a line and a
+position is an index: the cost of routing grows with the agents free to take work, not with the length
+of the line. Telling a whole line that its state changed ("no agent is available" / "waiting") happens
+after the change, in a task of its own, so nobody's action waits for two thousand customers to be told.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
+import itertools
+import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,6 +31,8 @@ from showdesk.domain.errors import Conflict, NotFound
 from showdesk.domain.events import (
     AgentJoined,
     AgentLeft,
+    ChatEnded,
+    CustomerPresenceChanged,
     InteractionAssigned,
     OfferMade,
     OfferRevoked,
@@ -29,12 +40,27 @@ from showdesk.domain.events import (
     RoutingChanged,
 )
 from showdesk.domain.queues import Queue
-from showdesk.domain.routing import AgentAvailability, Presence, anyone_on_queue, choose_agent
+from showdesk.domain.routing import (
+    AgentAvailability,
+    Presence,
+    anyone_on_queue,
+    can_take_now,
+    choose_agent,
+    declined_lately,
+    qualifies,
+)
 from showdesk.services.messages import MessageService
 from showdesk.services.ports import Bus, Clock, Store
 from showdesk.services.publishing import publish
 from showdesk.services.settings import ServiceSettings
 
+log = logging.getLogger(__name__)
+
+ABANDONED_TEXT = "This chat was closed because you were away while waiting in line. Start a new chat to reach us."
+# A line hears that its state changed (nobody there / somebody there) this long after the change, and only
+# if it still holds: an agent who goes off queue for a moment does not make a thousand customers read
+# "no agent is available", then "waiting" again.
+LINE_NEWS_DELAY = 2.0
 NO_AGENT_TEXT = (
     "No agent is available right now. You keep your place in line and will be connected as soon as an agent is free."
 )
@@ -55,7 +81,44 @@ class Waiting:
     video_capable: bool
     since: datetime
     told: str = ""  # the routing state the customer was last told
-    declined_by: set[str] = field(default_factory=set)
+    declined_at: dict[str, datetime] = field(default_factory=dict)  # agent id -> when they declined it
+    arrival: int = 0  # the order in which the router lined it up, for two that joined at the same time
+    said_no_agent: bool = False  # "no agent is available" is in its transcript already
+
+    @property
+    def place(self) -> tuple[datetime, int]:
+        """Where it stands in its line: by the time it joined, then by arrival."""
+        return (self.since, self.arrival)
+
+
+class Lines:
+    """Each queue's waiting interactions, in order, with a position that is an index."""
+
+    def __init__(self) -> None:
+        self.by_queue: dict[str, list[Waiting]] = {}
+
+    def add(self, waiting: Waiting) -> None:
+        bisect.insort(self.by_queue.setdefault(waiting.queue_id, []), waiting, key=lambda w: w.place)
+
+    def remove(self, waiting: Waiting) -> None:
+        line = self.by_queue.get(waiting.queue_id, [])
+        i = bisect.bisect_left(line, waiting.place, key=lambda w: w.place)
+        if i < len(line) and line[i] is waiting:
+            del line[i]
+        if not line:
+            self.by_queue.pop(waiting.queue_id, None)
+
+    def position(self, waiting: Waiting) -> int:
+        """1 for the front of its line."""
+        line = self.by_queue.get(waiting.queue_id, [])
+        return bisect.bisect_left(line, waiting.place, key=lambda w: w.place) + 1
+
+    def front(self) -> datetime | None:
+        """When the longest waiting of all lines joined."""
+        return min((line[0].since for line in self.by_queue.values() if line), default=None)
+
+    def clear(self) -> None:
+        self.by_queue.clear()
 
 
 class Router:
@@ -69,17 +132,27 @@ class Router:
         self._settings = settings
         self._lock = asyncio.Lock()
         self.agents: dict[str, AgentAvailability] = {}
-        self.waiting: dict[str, Waiting] = {}  # conversation id -> its place in line (dict keeps order)
+        self.waiting: dict[str, Waiting] = {}  # conversation id -> its place in line
+        self.lines = Lines()
+        self._arrivals = itertools.count()
         self.offers: dict[str, Offer] = {}  # conversation id -> offer
         self._grace: dict[str, asyncio.Task[None]] = {}
         # Asked right before each offer: with several nodes, "does this node still hold the routing lease?",
         # so a node that stalled past its lease never offers what the next routing node may have offered.
         self.may_offer: Callable[[], bool] = lambda: True
         self._sockets: dict[str, set[str]] = {}  # agent id -> ids of their open sockets
+        self._pages: dict[str, set[str]] = {}  # conversation id -> ids of the customer's open sockets
+        self._away: dict[str, asyncio.Task[None]] = {}  # conversation id -> the customer's grace, counting down
+        self._customer: dict[str, str] = {}  # conversation id -> away | left (online when absent)
+        self._told_queues: dict[str, tuple[bool, bool]] = {}  # queue id -> (nobody for chat, for video) told
+        self._to_retell: dict[str, float] = {}  # queue id -> (loop) time its line last changed, until told
+        self._teller: asyncio.Task[None] | None = None
+        self._timers: set[asyncio.Task[None]] = set()  # decline cooldowns
 
     # life cycle -------------------------------------------------------------------------------------
     async def recover(self) -> None:
-        """Rebuild the waiting lines from storage after a restart; connected agents get their grace."""
+        """Rebuild the waiting lines from storage after a restart; connected agents get their grace, and every
+        customer theirs (each page that is still there says so as it reconnects, or its node tells again)."""
         async with self._lock:
             for conv in await self._store.list_open_conversations():
                 if conv.state in (ConversationState.QUEUED.value, ConversationState.OFFERED.value):
@@ -93,9 +166,15 @@ class Router:
                         agent.active.add(conv.id)
                         agent.connected = False
                         self._start_grace(conv.agent_id)
+                if not self._pages.get(conv.id):
+                    self._start_customer_grace(conv.id)
 
     async def close(self) -> None:
-        for task in [*self._grace.values(), *(o.timer for o in self.offers.values() if o.timer)]:
+        timers = [*self._grace.values(), *self._away.values(), *self._timers]
+        timers += [o.timer for o in self.offers.values() if o.timer]
+        if self._teller is not None:
+            timers.append(self._teller)
+        for task in timers:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -106,19 +185,30 @@ class Router:
             await self.close()
             self.agents.clear()
             self.waiting.clear()
+            self.lines.clear()
             self.offers.clear()
             self._grace.clear()
             self._sockets.clear()
+            self._pages.clear()
+            self._away.clear()
+            self._customer.clear()
+            self._told_queues.clear()
+            self._to_retell.clear()
+            self._timers.clear()
+            self._teller = None
 
     # customers --------------------------------------------------------------------------------------
     async def enqueue(self, conv: Conversation) -> None:
         async with self._lock:
-            self._line_up(conv)
+            waiting = self._line_up(conv)
             await self._dispatch()
+            if waiting is not None and conv.id not in self.offers and conv.id in self.waiting:
+                await self._tell_one(waiting)
 
     async def conversation_ended(self, conversation_id: str) -> None:
         async with self._lock:
-            self.waiting.pop(conversation_id, None)
+            self._drop_waiting(conversation_id)
+            self._forget_customer(conversation_id)
             offer = self.offers.pop(conversation_id, None)
             if offer is not None:
                 self._cancel_timer(offer)
@@ -135,6 +225,23 @@ class Router:
                     agent.idle_since = self._clock.now()
                     await self._tell_presence(agent)
             await self._dispatch()
+
+    async def customer_connected(self, conversation_id: str, socket_id: str) -> None:
+        """A page of the customer's is connected (`socket_id` names it, `node/socket`): they are there."""
+        async with self._lock:
+            self._pages.setdefault(conversation_id, set()).add(socket_id)
+            timer = self._away.pop(conversation_id, None)
+            if timer is not None:
+                timer.cancel()
+            if self._customer.pop(conversation_id, None) is not None:
+                await publish(self._bus, CustomerPresenceChanged(conversation_id, status="online"))
+
+    async def customer_disconnected(self, conversation_id: str, socket_id: str) -> None:
+        async with self._lock:
+            await self._page_closed(conversation_id, socket_id)
+
+    def customer_status(self, conversation_id: str) -> str:
+        return self._customer.get(conversation_id, "online")
 
     # agents -----------------------------------------------------------------------------------------
     async def agent_connected(self, user: User, socket_id: str = "") -> AgentAvailability:
@@ -158,16 +265,21 @@ class Router:
             self._socket_closed(user_id, socket_id)
 
     async def node_gone(self, node_id: str) -> list[str]:
-        """A node stopped answering: its agents' sockets are closed; the agents left with none get their grace."""
+        """A node stopped answering: its agents' sockets are closed (the agents left with none get their
+        grace), and its customers' pages (those left with none get theirs)."""
         async with self._lock:
             gone = [(u, s) for u, ids in self._sockets.items() for s in ids if s.startswith(f"{node_id}/")]
             for user_id, socket_id in gone:
                 self._socket_closed(user_id, socket_id)
+            pages = [(c, s) for c, ids in self._pages.items() for s in ids if s.startswith(f"{node_id}/")]
+            for conversation_id, socket_id in pages:
+                await self._page_closed(conversation_id, socket_id)
             return sorted({u for u, _ in gone})
 
     def socket_nodes(self) -> set[str]:
-        """The nodes holding agents' sockets."""
-        return {s.split("/", 1)[0] for ids in self._sockets.values() for s in ids if "/" in s}
+        """The nodes holding agents' sockets or customers' pages."""
+        ids = [*(s for v in self._sockets.values() for s in v), *(s for v in self._pages.values() for s in v)]
+        return {s.split("/", 1)[0] for s in ids if "/" in s}
 
     async def set_presence(self, user: User, presence: Presence) -> AgentAvailability:
         async with self._lock:
@@ -199,6 +311,8 @@ class Router:
                     await self._tell_presence(agent)
                 else:
                     self._refresh_availability(agent, user)
+            for queue_id in self.lines.by_queue:  # membership or skills may have changed who is there
+                self._line_changed(queue_id)
             await self._dispatch()
 
     async def accept(self, user: User, conversation_id: str) -> Conversation:
@@ -211,7 +325,7 @@ class Router:
                 raise Conflict("this interaction is not offered to you (it may have timed out)", code="offer_gone")
             self.offers.pop(conversation_id)
             self._cancel_timer(offer)
-            self.waiting.pop(conversation_id, None)
+            self._drop_waiting(conversation_id)
             agent = self.agents[user.id]
             agent.offered = None
             agent.active.add(conversation_id)
@@ -238,7 +352,7 @@ class Router:
             offer = self.offers.get(conversation_id)
             if offer is None or offer.agent_id != user.id:
                 raise Conflict("this interaction is not offered to you", code="offer_gone")
-            await self._withdraw_offer(conversation_id, reason="declined")
+            await self._withdraw_offer(conversation_id, reason="declined", cool_down=True)
             await self._dispatch()
 
     def status_of(self, user_id: str) -> str:
@@ -263,40 +377,88 @@ class Router:
             "queue": queue.name if queue else None,
             "state": conv.state,
             "video": conv.video,
+            "customer": self.customer_status(conv.id),
             "messages": [m.to_wire() for m in messages],
         }
 
     # internals (called with the lock held) ----------------------------------------------------------
-    def _line_up(self, conv: Conversation) -> None:
+    def _line_up(self, conv: Conversation) -> Waiting | None:
         if conv.queue_id is None:
-            return
-        self.waiting[conv.id] = Waiting(
-            conv.id, conv.queue_id, conv.video is not None, conv.enqueued_at or conv.created_at
-        )
+            return None
+        self._drop_waiting(conv.id)
+        since = conv.enqueued_at or conv.created_at
+        waiting = Waiting(conv.id, conv.queue_id, conv.video is not None, since, arrival=next(self._arrivals))
+        self.waiting[conv.id] = waiting
+        self.lines.add(waiting)
+        return waiting
+
+    def _drop_waiting(self, conversation_id: str) -> None:
+        waiting = self.waiting.pop(conversation_id, None)
+        if waiting is not None:
+            self.lines.remove(waiting)
 
     async def _dispatch(self) -> None:
-        """Offer every waiting interaction that someone can take now, oldest first; tell the rest."""
-        queues: dict[str, Queue | None] = {}
-        ordered = sorted(self.waiting.values(), key=lambda w: w.since)
-        for position_base, waiting in enumerate(ordered):
-            if waiting.conversation_id in self.offers:
-                continue
-            if waiting.queue_id not in queues:
-                queues[waiting.queue_id] = await self._store.get_queue(waiting.queue_id)
-            queue = queues[waiting.queue_id]
+        """Offer what someone can take now, each line from its front; the lines whose state changed are
+        told afterwards (`_tell_lines`).
+
+        Only agents free to take work are looked at, and a line is walked only while one of them may
+        still take something in it, so the cost does not grow with the length of the lines.
+        """
+        now = self._clock.now()
+        for queue_id, line in list(self.lines.by_queue.items()):
+            queue = await self._store.get_queue(queue_id)
             if queue is None:
                 continue
-            agent = choose_agent(self.agents.values(), queue, waiting.video_capable, waiting.declined_by)
-            if agent is not None:
-                await self._make_offer(waiting, agent, queue)
+            free = [a for a in self.agents.values() if can_take_now(a) and qualifies(a, queue, False)]
+            for waiting in list(line):
+                if not free:
+                    break
+                if waiting.conversation_id in self.offers:
+                    continue
+                declined = declined_lately(waiting.declined_at, now, self._settings.decline_cooldown)
+                agent = choose_agent(free, queue, waiting.video_capable, declined)
+                if agent is not None:
+                    await self._make_offer(waiting, agent, queue)
+                    free.remove(agent)
+            agents = self.agents.values()
+            nobody = (not anyone_on_queue(agents, queue, False), not anyone_on_queue(agents, queue, True))
+            if self._told_queues.get(queue_id) != nobody:
+                self._told_queues[queue_id] = nobody
+                self._line_changed(queue_id)
+
+    def _line_changed(self, queue_id: str) -> None:
+        self._to_retell[queue_id] = asyncio.get_running_loop().time()
+        if self._teller is None or self._teller.done():
+            self._teller = asyncio.create_task(self._tell_lines())
+
+    async def _tell_lines(self) -> None:
+        """Tell every waiting customer of a changed line where they stand, once the change has held for
+        LINE_NEWS_DELAY (a line whose agents come and go faster is told when it settles). In a task of its
+        own, one customer at a time: a line of thousands is told without holding anyone's action up."""
+        loop = asyncio.get_running_loop()
+        while self._to_retell:
+            settled = [q for q, at in self._to_retell.items() if loop.time() - at >= LINE_NEWS_DELAY]
+            if not settled:
+                await asyncio.sleep(LINE_NEWS_DELAY - (loop.time() - min(self._to_retell.values())) + 0.01)
                 continue
-            ahead = sum(1 for w in ordered[:position_base] if w.queue_id == waiting.queue_id)
-            await self._tell_waiting(waiting, queue, ahead + 1)
+            for queue_id in settled:
+                self._to_retell.pop(queue_id, None)
+                for waiting in list(self.lines.by_queue.get(queue_id, [])):
+                    await asyncio.sleep(0)  # routing, and every socket, goes on between two customers
+                    async with self._lock:
+                        still_waiting = self.waiting.get(waiting.conversation_id) is waiting
+                        if still_waiting and waiting.conversation_id not in self.offers:
+                            await self._tell_one(waiting)
+
+    async def _tell_one(self, waiting: Waiting) -> None:
+        queue = await self._store.get_queue(waiting.queue_id)
+        if queue is not None:
+            await self._tell_waiting(waiting, queue, self.lines.position(waiting))
 
     async def _make_offer(self, waiting: Waiting, agent: AgentAvailability, queue: Queue) -> None:
         conv = await self._conversation(waiting.conversation_id)
         if conv.is_ended:
-            self.waiting.pop(conv.id, None)
+            self._drop_waiting(conv.id)
             return
         if not self.may_offer() or conv.state != ConversationState.QUEUED.value:
             return  # not ours to route any more, or another routing node moved it on
@@ -317,10 +479,13 @@ class Router:
                 queue=queue.name,
                 expires_at=expires.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
                 messages=tuple(m.to_wire() for m in recent),
+                customer=self.customer_status(conv.id),
             ),
         )
 
-    async def _withdraw_offer(self, conversation_id: str, reason: str) -> None:
+    async def _withdraw_offer(self, conversation_id: str, reason: str, cool_down: bool = False) -> None:
+        """Take an offer back; with `cool_down` (the agent declined it) it is not offered to them again for
+        `decline_cooldown` seconds, unless nobody else has taken it by then."""
         offer = self.offers.pop(conversation_id, None)
         if offer is None:
             return
@@ -329,13 +494,19 @@ class Router:
         if agent is not None:
             agent.offered = None
         waiting = self.waiting.get(conversation_id)
-        if waiting is not None:
-            waiting.declined_by.add(offer.agent_id)
+        if waiting is not None and cool_down:
+            waiting.declined_at[offer.agent_id] = self._clock.now()
+            self._timers.add(self._later(self._settings.decline_cooldown, self._cooled_down))
         conv = await self._conversation(conversation_id)
         if conv.state == ConversationState.OFFERED.value:
             conv.move_to(ConversationState.QUEUED)
             await self._store.save_conversation(conv)
         await publish(self._bus, OfferRevoked(offer.agent_id, conversation_id=conversation_id, reason=reason))
+
+    async def _cooled_down(self) -> None:
+        self._timers.discard(asyncio.current_task())
+        async with self._lock:
+            await self._dispatch()
 
     async def _offer_timed_out(self, conversation_id: str, agent_id: str) -> None:
         async with self._lock:
@@ -346,7 +517,7 @@ class Router:
             await self._withdraw_offer(conversation_id, reason="timeout")
             waiting = self.waiting.get(conversation_id)
             if waiting is not None:
-                waiting.declined_by.discard(agent_id)  # not responding already keeps them out
+                waiting.declined_at.pop(agent_id, None)  # not responding already keeps them out
             agent = self.agents.get(agent_id)
             if agent is not None:
                 agent.presence = Presence.NOT_RESPONDING
@@ -360,7 +531,9 @@ class Router:
             return
         waiting.told = state
         if nobody:
-            await self._messages.post_system(waiting.conversation_id, NO_AGENT_TEXT)
+            if not waiting.said_no_agent:  # once in the transcript; the routing state says it every time
+                waiting.said_no_agent = True
+                await self._messages.post_system(waiting.conversation_id, NO_AGENT_TEXT)
             text = NO_AGENT_TEXT
         else:
             text = f"Waiting for an agent in {queue.name}; you are number {position} in line."
@@ -391,7 +564,7 @@ class Router:
                     continue
                 conv.move_to(ConversationState.QUEUED)
                 conv.agent_id = None
-                front = min((w.since for w in self.waiting.values()), default=self._clock.now())
+                front = self.lines.front() or self._clock.now()
                 conv.enqueued_at = min(front - timedelta(milliseconds=1), conv.enqueued_at or front)
                 await self._store.save_conversation(conv)
                 await self._messages.post_system(
@@ -401,6 +574,75 @@ class Router:
                 self._line_up(conv)
             agent.active.clear()
             await self._dispatch()
+
+    async def _page_closed(self, conversation_id: str, socket_id: str) -> None:
+        pages = self._pages.get(conversation_id)
+        if pages is None or socket_id not in pages:
+            return  # already counted out (a repeated call, or its node was let go)
+        pages.discard(socket_id)
+        if pages:
+            return
+        del self._pages[conversation_id]
+        self._start_customer_grace(conversation_id)
+        await publish(self._bus, CustomerPresenceChanged(conversation_id, status="away"))
+
+    def _start_customer_grace(self, conversation_id: str) -> None:
+        self._customer[conversation_id] = "away"
+        old = self._away.pop(conversation_id, None)
+        if old is not None:
+            old.cancel()
+        self._away[conversation_id] = self._later(self._settings.customer_grace, self._customer_gone, conversation_id)
+
+    def _forget_customer(self, conversation_id: str) -> None:
+        self._pages.pop(conversation_id, None)
+        self._customer.pop(conversation_id, None)
+        timer = self._away.pop(conversation_id, None)
+        if timer is not None and timer is not asyncio.current_task():
+            timer.cancel()
+
+    async def _customer_gone(self, conversation_id: str) -> None:
+        """No page of the customer's came back within the grace: a waiting chat leaves the line as
+        abandoned; the agent of a connected one sees that the customer has left."""
+        async with self._lock:
+            if self._away.get(conversation_id) is not asyncio.current_task() or self._pages.get(conversation_id):
+                return
+            del self._away[conversation_id]
+            conv = await self._store.get_conversation(conversation_id)
+            if conv is None or conv.is_ended:
+                self._forget_customer(conversation_id)
+                return
+            if conv.state == ConversationState.CONNECTED.value:
+                self._customer[conversation_id] = "left"
+                await publish(self._bus, CustomerPresenceChanged(conversation_id, status="left"))
+                return
+            await self._abandon(conv)
+            await self._dispatch()
+
+    async def _abandon(self, conv: Conversation) -> None:
+        offer = self.offers.get(conv.id)
+        if offer is not None:
+            await self._withdraw_offer(conv.id, reason="customer_left")
+        self._drop_waiting(conv.id)
+        self._forget_customer(conv.id)
+        conv.move_to(ConversationState.ABANDONED)
+        conv.ended_at = self._clock.now()
+        conv.ended_by = "system"
+        conv.end_reason = "abandoned"
+        await self._store.save_conversation(conv)
+        await self._messages.post_system(conv.id, ABANDONED_TEXT)
+        await publish(
+            self._bus,
+            CustomerPresenceChanged(conv.id, status="left"),
+            RoutingChanged(conv.id, state="abandoned", text=ABANDONED_TEXT),
+            ChatEnded(conv.id, by="system"),
+        )
+        waited = (conv.ended_at - (conv.enqueued_at or conv.created_at)).total_seconds()
+        log.info(
+            "chat %s abandoned: its customer was away for %.0f s while waiting %.0f s",
+            conv.id,
+            self._settings.customer_grace,
+            waited,
+        )
 
     def _socket_closed(self, user_id: str, socket_id: str) -> None:
         sockets = self._sockets.get(user_id, set())

@@ -8,8 +8,9 @@ one Router only, and never twice.
 
 A node that takes the lease rebuilds the waiting lines from storage (`Router.recover`) and says so on the
 leader topic; every node then tells it again of its agents' open sockets and the presence chosen on them,
-so nobody connected is thought gone. When a node's heartbeat stops, the leader lets go of that node's
-sockets, and those agents get their grace period like any dropped connection.
+so nobody connected is thought gone, and of its customers' sockets, so no waiting customer is thought to
+have left. When a node's heartbeat stops, the leader lets go of that node's sockets, and those agents and
+customers get their grace period like any dropped connection.
 
 A call may reach the leader twice (its answer was lost while a node took over): sockets are counted by
 id, lining up is by conversation, and an accept already done answers with the conversation again.
@@ -93,6 +94,7 @@ class ClusterRouter:
         self._held_until = 0.0 if lease.shared else math.inf
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._sockets: dict[str, str] = {}  # this node's agent sockets: socket id -> agent id
+        self._pages: dict[str, str] = {}  # this node's customer sockets: socket id -> conversation id
         self._chosen: dict[str, Presence] = {}  # presence chosen on this node's sockets, to tell a new leader
         self._tasks: set[asyncio.Task[None]] = set()
         self._keeper: asyncio.Task[None] | None = None
@@ -144,6 +146,19 @@ class ClusterRouter:
         if self.leading:
             return await self.local.conversation_ended(conversation_id)
         await self._ask("conversation_ended", conversationId=conversation_id)
+
+    async def customer_connected(self, conversation_id: str) -> str:
+        """A customer's socket opened on this node for their chat; the answer names it for `customer_disconnected`."""
+        socket_id = f"{self.node_id}/{uuid.uuid4().hex[:12]}"
+        self._pages[socket_id] = conversation_id
+        await self._page_opened(conversation_id, socket_id)
+        return socket_id
+
+    async def customer_disconnected(self, conversation_id: str, socket_id: str) -> None:
+        self._pages.pop(socket_id, None)
+        if self.leading:
+            return await self.local.customer_disconnected(conversation_id, socket_id)
+        await self._ask("customer_disconnected", conversationId=conversation_id, socketId=socket_id)
 
     async def routing_state(self, conversation_id: str) -> str | None:
         if self.leading:
@@ -206,7 +221,10 @@ class ClusterRouter:
         return RoutingView.from_wire(await self._ask("view"))
 
     async def snapshot(self, conv: Conversation) -> dict[str, Any]:
-        return await self.local.snapshot(conv)  # read from storage: the same on every node
+        snapshot = await self.local.snapshot(conv)  # read from storage: the same on every node ...
+        if not self.leading:  # ... but for whether the customer is there, which the routing node knows
+            snapshot["customer"] = str(await self._ask("customer_status", conversationId=conv.id))
+        return snapshot
 
     # the leader's side ------------------------------------------------------------------------------
     async def _serve(self, op: str, args: dict[str, Any]) -> Any:
@@ -228,6 +246,12 @@ class ClusterRouter:
             return (await self.local.accept(await self._user(args["userId"]), args["conversationId"])).id
         if op == "decline":
             return await self.local.decline(await self._user(args["userId"]), args["conversationId"])
+        if op == "customer_connected":
+            return await self.local.customer_connected(args["conversationId"], args["socketId"])
+        if op == "customer_disconnected":
+            return await self.local.customer_disconnected(args["conversationId"], args["socketId"])
+        if op == "customer_status":
+            return self.local.customer_status(args["conversationId"])
         if op == "status_of":
             return self.local.status_of(args["userId"])
         if op == "pending_offers":
@@ -327,8 +351,11 @@ class ClusterRouter:
             self._spawn(self._announce_sockets())
 
     async def _announce_sockets(self) -> None:
-        """Tell the node that routes now of this node's agents: their sockets, then their chosen presence."""
+        """Tell the node that routes now of this node's agents (their sockets, then their chosen presence) and
+        of its customers' sockets."""
         try:
+            for socket_id, conversation_id in list(self._pages.items()):
+                await self._page_opened(conversation_id, socket_id)
             for socket_id, user_id in list(self._sockets.items()):
                 user = await self._store.get_user(user_id)
                 if user is not None:
@@ -345,6 +372,12 @@ class ClusterRouter:
             await self.local.agent_connected(user, socket_id)
             return
         await self._ask("agent_connected", userId=user.id, socketId=socket_id)
+
+    async def _page_opened(self, conversation_id: str, socket_id: str) -> None:
+        if self.leading:
+            await self.local.customer_connected(conversation_id, socket_id)
+            return
+        await self._ask("customer_connected", conversationId=conversation_id, socketId=socket_id)
 
     async def _let_go_of_dead_nodes(self) -> None:
         others = self.local.socket_nodes() - {self.node_id}

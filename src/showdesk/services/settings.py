@@ -10,6 +10,10 @@ class ServiceSettings:
     secret_key: str
     offer_timeout: float = 30.0  # seconds an agent has to accept an offer
     agent_grace: float = 10.0  # seconds a vanished agent has to come back before losing interactions
+    customer_grace: float = 60.0  # seconds a waiting customer's page may be gone before the chat is abandoned
+    decline_cooldown: float = 30.0  # seconds before a declined interaction is offered to the same agent again
+    chat_starts_per_address: int = 20  # chats one client address may start a minute; 0: no limit
+    chat_starts_per_deployment: int = 600  # chats one deployment may start a minute; 0: no limit
     resume_window: int = 500  # missed messages a reconnecting client may catch up on
     agent_token_ttl: int = 8 * 3600
     guest_token_ttl: int = 2 * 3600

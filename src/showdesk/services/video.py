@@ -44,7 +44,15 @@ from showdesk.domain.video import (
     refuse_video,
     video_settings,
 )
-from showdesk.domain.video_words import AGENT_LEFT, FAILURE_TEXT, LEFT_PAGE, PREFERENCE_TEXT, RETRY_TEXT
+from showdesk.domain.video_words import (
+    AGENT_LEFT,
+    FAILURE_TEXT,
+    LEFT_PAGE,
+    PREFERENCE_TEXT,
+    RETRY_CAUSES,
+    RETRY_TEXT,
+    failure_code,
+)
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.conversation_access import agents_conversation, customers_conversation
 from showdesk.services.ice_servers import IceServers
@@ -152,7 +160,7 @@ class VideoService:
         self.stats.retries[str(how)] += 1
         text = RETRY_TEXT[str(how)]
         await self._messages.post_system(conv.id, text)
-        cause = reason if isinstance(reason, str) and len(reason) <= 60 else None
+        cause = reason if reason in RETRY_CAUSES else None
         await publish(
             self._bus, VideoRetrying(conv.id, session=session.to_wire(), text=text, extra={"how": how, "cause": cause})
         )
@@ -206,9 +214,8 @@ class VideoService:
             if session.state in (VideoState.LIVE.value, VideoState.HELD.value):
                 await publish(self._bus, QualitySampled(session.id, quality=sample.to_wire()))
         elif state == "failed":
-            reason = str(frame.get("reason") or "ice_failed")[:200]
-            text = FAILURE_TEXT.get(reason, f"Video failed: {reason}. The chat goes on.")
-            await self._finish(session, by="agent", outcome="failed", reason=reason, text=text)
+            reason = failure_code(frame.get("reason") or "ice_failed")
+            await self._finish(session, by="agent", outcome="failed", reason=reason, text=FAILURE_TEXT[reason])
         else:
             raise InvalidInput("state must be live, quality, problem or failed", code="invalid_video_status")
 
@@ -319,9 +326,8 @@ class VideoService:
 
     async def agent_left(self, agent_id: str) -> None:
         """The agent's desktop went away, and the picture with it: no customer camera stays on."""
-        for conv in await self._store.list_open_conversations():
-            if conv.agent_id == agent_id:
-                await self._end_open(conv.id, by="agent", text=AGENT_LEFT, agent_id=agent_id)
+        for conv in await self._store.list_agent_conversations(agent_id):
+            await self._end_open(conv.id, by="agent", text=AGENT_LEFT, agent_id=agent_id)
 
     async def pending_request(self, conversation_id: str) -> VideoSession | None:
         """The agent's request still waiting for the customer's answer, if any."""
@@ -366,7 +372,8 @@ class VideoService:
     async def _consented(self, session: VideoSession, who: str) -> VideoSession:
         session.consent(who, self._clock.now())
         await self._save(session)
-        await self._messages.post_system(session.conversation_id, f"{who} started sharing their camera.")
+        # ShowDesk's own words: the customer's typed name is kept as who consented, not put in its voice.
+        await self._messages.post_system(session.conversation_id, "The customer started sharing their camera.")
         await publish(
             self._bus, VideoStarting(session.conversation_id, session=session.to_wire(), text="Connecting video...")
         )

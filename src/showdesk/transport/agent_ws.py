@@ -16,6 +16,7 @@ from showdesk.services.access import Principal
 from showdesk.services.container import Services
 from showdesk.services.ice_servers import Party
 from showdesk.transport.eager import Lane
+from showdesk.transport.frame_fields import check_fields
 from showdesk.transport.own_messages import OwnMessages
 from showdesk.transport.ws_connection import (
     CLOSE_FORBIDDEN,
@@ -129,6 +130,7 @@ class AgentSession:
 
     async def handle(self, frame: dict[str, Any]) -> None:
         kind = frame["type"]
+        check_fields(frame)
         sd = self.sd
         if kind == "ping":
             self.conn.send({"type": "pong"})

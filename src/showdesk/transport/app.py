@@ -83,6 +83,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             secret_key=key,
             offer_timeout=settings.offer_timeout,
             agent_grace=settings.agent_grace,
+            customer_grace=settings.customer_grace,
+            decline_cooldown=settings.decline_cooldown,
+            chat_starts_per_address=settings.chat_starts_per_address,
+            chat_starts_per_deployment=settings.chat_starts_per_deployment,
             public_origin=settings.public_origin,
             retention_days=settings.retention_days,
             max_photo_pixels=settings.max_photo_pixels,
@@ -145,7 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.guest_presence = GuestPresence()
-    app.state.guest_limits = GuestRateLimits(settings.guest_message_rate)
+    app.state.guest_limits = GuestRateLimits(settings.guest_message_rate, settings.guest_frame_rate)
     app.state.ready = False
     install_error_handlers(app)
     app.add_middleware(

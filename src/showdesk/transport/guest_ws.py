@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import uuid
 from typing import Any
 
 from fastapi import APIRouter, WebSocket
@@ -12,10 +14,18 @@ from showdesk.domain.events import conversation_topic
 from showdesk.services.container import Services
 from showdesk.services.ice_servers import Party
 from showdesk.services.tokens import GuestClaims
+from showdesk.transport.client_ip import client_ip
+from showdesk.transport.frame_fields import check_fields
 from showdesk.transport.guest_presence import GuestPresence
 from showdesk.transport.own_messages import OwnMessages
 from showdesk.transport.rate_limits import GuestRateLimits
-from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection, error_ref
+from showdesk.transport.ws_connection import (
+    CLOSE_FORBIDDEN,
+    CLOSE_REPLACED,
+    CLOSE_UNAUTHENTICATED,
+    Connection,
+    error_ref,
+)
 
 gateway = APIRouter()
 log = logging.getLogger(__name__)
@@ -31,8 +41,20 @@ class GuestSession:
         self.conn = conn
         self.deployment_id = deployment_id
         self.claims: GuestClaims | None = None
+        self.page: str | None = None  # routing's name for this socket, once it carries a chat
+        self.socket_id = uuid.uuid4().hex
+        self.token_id = ""  # the guest token's id, once the socket carries a chat
+        self.closing: asyncio.Task[None] | None = None
         self.own = OwnMessages("customer")
         self.subscription = sd.bus.subscribe(self.deliver)
+
+    async def replaced(self) -> None:
+        """A newer socket of the same guest (another tab, or a reconnect while this one hung) took over:
+        this one is told and closed (in a task: the bus goes on delivering meanwhile)."""
+        self.conn.send_error(
+            Conflict("this chat was opened in another window or tab", code="session_replaced"), ref="resume"
+        )
+        self.closing = asyncio.create_task(self.conn.close(CLOSE_REPLACED, "session_replaced"))
 
     async def deliver(self, frame: dict[str, Any]) -> None:
         if self.own.withheld(frame):
@@ -45,6 +67,9 @@ class GuestSession:
 
     async def handle(self, frame: dict[str, Any]) -> None:
         kind = frame["type"]
+        check_fields(frame)
+        if kind not in ("ping", "start", "resume") and self.claims is not None:
+            self.limits.check_frame(self.claims.conversation_id)  # before it is stored or relayed
         if kind == "ping":
             self.conn.send({"type": "pong"})
         elif kind == "start":
@@ -126,10 +151,13 @@ class GuestSession:
             self.deployment_id,
             self.conn.ws.headers.get("origin"),
         )
-        started = await self.sd.chat.start(deployment, frame.get("displayName"))
+        started = await self.sd.chat.start(deployment, frame.get("displayName"), client_ip(self.conn.ws))
         self.claims = self.sd.chat.read_guest_token(started.token)
+        self.token_id = self.claims.jti
         self.presence.opened(started.conversation.id)
+        self.presence.joined(started.conversation.id, self)
         await self.subscription.add(conversation_topic(started.conversation.id))
+        self.page = await self.sd.chat.page_opened(started.conversation.id)
         self.conn.send(
             {
                 "type": "started",
@@ -149,9 +177,12 @@ class GuestSession:
             raise Conflict("this socket already carries another chat", code="already_started")
         if self.claims is None:
             self.presence.opened(claims.conversation_id)
+            self.presence.joined(claims.conversation_id, self)
+            self.page = await self.sd.chat.page_opened(claims.conversation_id)
         self.claims = claims
+        self.token_id = claims.jti
         await self.subscription.add(conversation_topic(claims.conversation_id))  # before reading: no gap
-        resumed = await self.sd.chat.resume(claims, frame.get("lastSeq"))
+        resumed = await self.sd.chat.resume(claims, frame.get("lastSeq"), self.socket_id)
         conv = resumed.conversation
         request = await self.sd.video.pending_request(conv.id)
         self.conn.send(
@@ -200,5 +231,7 @@ async def guest_socket(ws: WebSocket) -> None:
     finally:
         await session.subscription.close()
         if session.claims is not None:  # the page went away, unless it comes back on a new socket soon
+            session.presence.left(session.claims.conversation_id, session)
             session.presence.closed(session.claims.conversation_id, sd.video.customer_left)
+            await sd.chat.page_closed(session.claims.conversation_id, session.page)
         await conn.shutdown()

@@ -60,5 +60,6 @@ def conversation_out(conv: Conversation, routing_state: str | None) -> dict[str,
         "connectedAt": iso(conv.connected_at),
         "endedAt": iso(conv.ended_at),
         "endedBy": conv.ended_by,
+        "endReason": conv.end_reason,
         "lastSeq": conv.last_seq,
     }

@@ -29,13 +29,16 @@ IDLE_TIMEOUT = 45.0
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_IDLE = 4408
+CLOSE_REPLACED = 4409  # a newer socket of the same guest took the chat over
 CLOSE_TRY_AGAIN = 1013  # the server cannot serve this socket just now (routing is changing hands)
 
 
 def error_ref(frame: dict[str, Any]) -> Any:
     """What an error answers: the message's client id when it is one, else the frame's type."""
     client_id = frame.get("clientId")
-    return client_id if isinstance(client_id, str) and client_id else frame["type"]
+    if isinstance(client_id, str) and 0 < len(client_id) <= 64:
+        return client_id
+    return str(frame["type"])[:40]  # never a long field echoed back
 
 
 class Connection:

@@ -126,6 +126,9 @@ class MemoryStore(MemoryConfigStore, MemoryRetentionStore, MemoryPhotoStore):
         open_ = [c for c in self._rows[Conversation].values() if c.state not in FINAL_STATES]
         return [copy.deepcopy(c) for c in sorted(open_, key=lambda c: c.enqueued_at or c.created_at)]
 
+    async def list_agent_conversations(self, agent_id: str) -> list[Conversation]:
+        return [c for c in await self.list_open_conversations() if c.agent_id == agent_id and c.state == "connected"]
+
     async def save_conversation(self, conversation: Conversation) -> None:
         self._rows[Conversation][conversation.id] = copy.deepcopy(conversation)
 

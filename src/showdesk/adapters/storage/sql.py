@@ -21,7 +21,7 @@ from showdesk.adapters.storage.sql_config import SqlConfigStore
 from showdesk.adapters.storage.sql_photos import SqlPhotoStore
 from showdesk.adapters.storage.sql_retention import SqlRetentionStore
 from showdesk.adapters.storage.sql_rows import to_entity
-from showdesk.domain.conversation import FINAL_STATES, Conversation, Message, NewMessage
+from showdesk.domain.conversation import FINAL_STATES, Conversation, ConversationState, Message, NewMessage
 from showdesk.domain.deployments import Deployment
 from showdesk.domain.directory import Organization, Role, User
 from showdesk.domain.flow import Flow
@@ -159,6 +159,10 @@ class SqlStore(SqlConfigStore, SqlRetentionStore, SqlPhotoStore):
         async with self.engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         return [to_entity(Conversation, r) for r in rows]
+
+    async def list_agent_conversations(self, agent_id: str) -> list[Conversation]:
+        connected = ConversationState.CONNECTED.value
+        return await self._many(t.conversations, Conversation, order="enqueued_at", agent_id=agent_id, state=connected)
 
     async def save_conversation(self, conversation: Conversation) -> None:
         await self._save(t.conversations, conversation, keep=("last_seq",))

@@ -104,6 +104,10 @@ function openDesktop(session) {
     offers.remove(interaction.conversationId);
     board.upsert(interaction);
   });
+  on('customerPresence', ({ conversationId, status }) => {
+    board.customerPresence(conversationId, status);
+    offers.customerPresence(conversationId, status);
+  });
   on('message', (message) => {
     board.addMessage(message.conversationId, message);
     offers.addMessage(message.conversationId, message);

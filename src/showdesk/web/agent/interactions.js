@@ -5,6 +5,19 @@ import { ChatLog } from '/static/chat-log.js';
 import { describeError } from '/static/error-text.js';
 import { VideoPane } from './video.js';
 
+// Whether the customer is there: a page of theirs connected, none for less than the grace, or gone.
+export const CUSTOMER_PRESENCE = {
+  online: 'Customer online',
+  away: 'Customer away (page closed or offline)',
+  left: 'Customer has left',
+};
+
+export function showCustomerPresence(element, status) {
+  const known = status in CUSTOMER_PRESENCE ? status : 'online';
+  element.dataset.status = known;
+  element.textContent = CUSTOMER_PRESENCE[known];
+}
+
 // The transcript already carries the server's "… ended the chat." line; the header says who.
 const ENDED_STATE = { customer: 'Ended by the customer', agent: 'Ended by you', system: 'Ended' };
 
@@ -76,6 +89,11 @@ export class InteractionBoard {
     this.#panels.get(conversationId)?.addMessage(message);
   }
 
+  /** `customerPresence`: online, away or left. */
+  customerPresence(conversationId, status) {
+    this.#panels.get(conversationId)?.setCustomer(status);
+  }
+
   markEnded(conversationId, by) {
     this.#panels.get(conversationId)?.end(null, ENDED_STATE[by] ?? ENDED_STATE.system);
     this.#refreshEmptyState();
@@ -132,6 +150,7 @@ class Panel {
     this.avatar = $('.interaction__avatar');
     this.queue = $('.interaction__queue');
     this.state = $('[data-testid="interaction-state"]');
+    this.presence = $('[data-testid="customer-presence"]');
     this.log = new ChatLog($('[data-testid="chat-log"]'), {
       self: 'agent',
       photos: {
@@ -176,8 +195,9 @@ class Panel {
     this.video.configure({ permissions, video: this.#videoSettings });
   }
 
-  update({ customerName, queue, state, messages, video }) {
+  update({ customerName, queue, state, messages, video, customer }) {
     if (video !== undefined) this.#videoSettings = video;
+    if (customer) this.setCustomer(customer);
     if (customerName) {
       this.customer.textContent = customerName;
       this.avatar.textContent = initials(customerName);
@@ -189,6 +209,10 @@ class Panel {
     if (state === 'ended') this.end(null, ENDED_STATE.system);
     else if (this.active) this.state.textContent = 'Connected';
     for (const message of messages ?? []) this.log.upsert(message);
+  }
+
+  setCustomer(status) {
+    showCustomerPresence(this.presence, this.active ? status : 'left');
   }
 
   addMessage(message) {
@@ -206,6 +230,7 @@ class Panel {
     this.active = false;
     if (words) this.log.addNotice(words);
     this.state.textContent = stateText;
+    this.presence.hidden = true;
     this.element.classList.add('interaction--ended');
     this.input.disabled = this.send.disabled = true;
     this.input.placeholder = 'This chat has ended.';

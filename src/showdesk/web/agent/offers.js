@@ -1,4 +1,7 @@
-// Incoming chat offers: customer, queue, a countdown to expiresAt, Accept and Decline.
+// Incoming chat offers: customer (and whether they are still there), queue, a countdown to expiresAt,
+// Accept and Decline.
+
+import { showCustomerPresence } from './interactions.js';
 
 const TICK_MS = 250;
 
@@ -38,6 +41,7 @@ export class OfferAlerts {
     el.querySelector('.offer__queue').textContent = offer.queue || 'No queue';
     const lastWords = [...(offer.messages ?? [])].reverse().find((m) => m.from === 'customer');
     this.#setPreview(el, lastWords?.text);
+    if (offer.customer) showCustomerPresence(el.querySelector('.customer-presence'), offer.customer);
     this.#tick();
     this.#ensureTimer();
     this.#onCountChange(this.count);
@@ -47,6 +51,12 @@ export class OfferAlerts {
   addMessage(conversationId, message) {
     const entry = this.#offers.get(conversationId);
     if (entry && message.from === 'customer') this.#setPreview(entry.element, message.text);
+  }
+
+  /** `customerPresence` for a chat on offer: the agent sees the customer went away before accepting. */
+  customerPresence(conversationId, status) {
+    const entry = this.#offers.get(conversationId);
+    if (entry) showCustomerPresence(entry.element.querySelector('.customer-presence'), status);
   }
 
   remove(conversationId) {

@@ -276,8 +276,9 @@ export class VideoPane {
         else this.#pendingCandidates.push(candidate);
       }
     } catch (error) {
-      this.#send({ type: 'videoStatus', sessionId: this.session.id, state: 'failed',
-                   reason: `negotiation failed: ${error.message}`.slice(0, 200) });
+      // The server says it in words of its own; the browser's message stays in the console for support.
+      console.warn('video negotiation failed', error);
+      this.#send({ type: 'videoStatus', sessionId: this.session.id, state: 'failed', reason: 'negotiation_failed' });
     }
   }
 

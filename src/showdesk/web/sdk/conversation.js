@@ -56,7 +56,7 @@ export class Conversation {
       this.agentName ??= [...this.transcript.list()].reverse()
         .find((message) => message.from === 'agent')?.displayName ?? null;
       this.setState('connected');
-    } else if (state !== 'ended') {
+    } else if (state !== 'ended' && state !== 'abandoned') {
       this.setState('queued');
     }
   }

@@ -22,6 +22,8 @@ export const GUEST_SOCKET_PATH = '/ws/v1/guest';
 const DEPLOYMENT_ERRORS = new Set(['origin_not_allowed', 'deployment_not_found']);
 const CLOSE_AFTER_END_MS = 1500; // lets the closing system message arrive before we hang up
 const DIRECTIONS = new Set(['one-way', 'two-way']);
+// A chat's final states: ended, or abandoned (its customer was away from the line for too long).
+const chatIsOver = (state) => state === 'ended' || state === 'abandoned';
 
 export function createChat(config) {
   return new WebChat(config);
@@ -317,7 +319,7 @@ export class WebChat extends Emitter {
         return frame.message ? this.#conversation.addMessage(frame.message) : undefined;
       case 'routing':
         this.#conversation.onRouting(frame);
-        return frame.state === 'ended' ? this.#finish('system') : undefined;
+        return chatIsOver(frame.state) ? this.#finish('system') : undefined;
       case 'agentJoined':
         if (frame.video !== undefined) this.#videoSettings = frame.video;
         return this.#conversation.onAgentJoined(frame);
@@ -336,7 +338,7 @@ export class WebChat extends Emitter {
   }
 
   #onResumed(frame) {
-    if (frame.state === 'ended' && this.#opening) {
+    if (chatIsOver(frame.state) && this.#opening) {
       this.#forgetSession();
       if (this.#opening.fallbackToStart) return this.#restartAsNewChat();
       return this.#failOpening(new ChatError('chat_ended', 'Your previous chat has ended.'));
@@ -347,7 +349,7 @@ export class WebChat extends Emitter {
     this.#video.restoreRequest(frame.videoRequest);
     this.#saveSession();
     this.#afterHandshake(true);
-    if (frame.state === 'ended') this.#finish(frame.by ?? 'system');
+    if (chatIsOver(frame.state)) this.#finish(frame.by ?? 'system');
   }
 
   #afterHandshake(resumed) {
