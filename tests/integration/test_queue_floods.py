@@ -90,6 +90,7 @@ async def test_a_customer_gone_from_the_line_is_abandoned_and_one_back_keeps_the
     await _wait_for(lambda: _conversation(server, left_cid)["state"] == "abandoned", timeout=GRACE + 8)
     gone = _conversation(server, left_cid)
     assert (gone["endedBy"], gone["endReason"]) == ("system", "abandoned") and gone["endedAt"]
+    assert "showdesk_conversations_abandoned_total 1.0" in server.metrics()
     await asyncio.sleep(GRACE)
     assert _conversation(server, stay_cid)["state"] == "queued"  # still in line
     agent = await Agent.connect(server.ws_base, server.login())

@@ -148,6 +148,7 @@ class Router:
         self._to_retell: dict[str, float] = {}  # queue id -> (loop) time its line last changed, until told
         self._teller: asyncio.Task[None] | None = None
         self._timers: set[asyncio.Task[None]] = set()  # decline cooldowns
+        self.abandoned = 0  # chats this router ended as abandoned (a counter for /metrics)
 
     # life cycle -------------------------------------------------------------------------------------
     async def recover(self) -> None:
@@ -629,6 +630,7 @@ class Router:
         conv.ended_by = "system"
         conv.end_reason = "abandoned"
         await self._store.save_conversation(conv)
+        self.abandoned += 1
         await self._messages.post_system(conv.id, ABANDONED_TEXT)
         await publish(
             self._bus,

@@ -18,6 +18,7 @@ class RoutingView:
     waiting: list[Waiting]
     offered: dict[str, str]  # conversation id -> the agent it is offered to
     agents: list[AgentAvailability]
+    abandoned: int = 0  # chats the routing node ended as abandoned since it began to route
 
     @classmethod
     def of(cls, router: Router) -> RoutingView:
@@ -25,6 +26,7 @@ class RoutingView:
             list(router.waiting.values()),
             {cid: o.agent_id for cid, o in router.offers.items()},
             list(router.agents.values()),
+            router.abandoned,
         )
 
     def to_wire(self) -> dict[str, Any]:
@@ -40,6 +42,7 @@ class RoutingView:
                 for w in self.waiting
             ],
             "offered": self.offered,
+            "abandoned": self.abandoned,
             "agents": [
                 {
                     "userId": a.user_id,
@@ -80,6 +83,7 @@ class RoutingView:
                 )
                 for a in wire["agents"]
             ],
+            int(wire.get("abandoned", 0)),
         )
 
 

@@ -41,11 +41,18 @@ class RoutingCollector(Collector):
     async def refresh(self) -> None:
         self._view = await self._services.router.view()
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def collect(self) -> Iterator[Metric]:
         view = self._view
         waiting = GaugeMetricFamily("showdesk_interactions_waiting", "Interactions waiting in queues")
         waiting.add_metric([], len(view.waiting))
         yield waiting
+        abandoned = CounterMetricFamily(
+            "showdesk_conversations_abandoned",
+            "Waiting chats ended because their customer was gone longer than --customer-grace (by the routing "
+            "node, since it began to route)",
+        )
+        abandoned.add_metric([], view.abandoned)
+        yield abandoned
         offered = GaugeMetricFamily("showdesk_offers_outstanding", "Offers waiting for an agent's answer")
         offered.add_metric([], len(view.offered))
         yield offered
