@@ -5,17 +5,25 @@ from __future__ import annotations
 
 import pytest
 
+from showdesk.domain.directory import User
 from showdesk.domain.routing import Presence
-from tests.support.memory import demo_services
+from showdesk.services.container import Services
+from tests.support.memory import Recorder, demo_services
 from tests.unit.test_chat_services import agent, eventually, start_chat
 
 
-async def test_a_lone_agent_s_decline_does_not_strand_the_chat() -> None:
-    sd, rec, clock = await demo_services(offer_timeout=30, decline_cooldown=0.2)
+async def dana_on_queue(sd: Services, rec: Recorder) -> User:
+    """Dana, the only agent, on queue, her topic recorded."""
     dana = await agent(sd, "agent@demo.local")
     await rec.watch(f"agent:{dana.id}")
     await sd.router.agent_connected(dana)
     await sd.router.set_presence(dana, Presence.ON_QUEUE)
+    return dana
+
+
+async def test_a_lone_agent_s_decline_does_not_strand_the_chat() -> None:
+    sd, rec, clock = await demo_services(offer_timeout=30, decline_cooldown=0.2)
+    dana = await dana_on_queue(sd, rec)
     conv, _ = await start_chat(sd)
     assert [o["conversationId"] for o in rec.of(f"agent:{dana.id}", "offer")] == [conv.id]
     await sd.router.decline(dana, conv.id)
@@ -41,10 +49,7 @@ async def test_a_declined_chat_goes_at_once_to_another_agent_who_becomes_availab
 
 async def test_an_agent_who_went_off_queue_with_an_offer_gets_it_again_when_back() -> None:
     sd, rec, _ = await demo_services(offer_timeout=30, decline_cooldown=30)
-    dana = await agent(sd, "agent@demo.local")
-    await rec.watch(f"agent:{dana.id}")
-    await sd.router.agent_connected(dana)
-    await sd.router.set_presence(dana, Presence.ON_QUEUE)
+    dana = await dana_on_queue(sd, rec)
     conv, _ = await start_chat(sd)
     await sd.router.set_presence(dana, Presence.OFF_QUEUE)
     assert rec.of(f"agent:{dana.id}", "offerRevoked")[0]["conversationId"] == conv.id

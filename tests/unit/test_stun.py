@@ -7,7 +7,6 @@ import os
 import socket
 import struct
 import zlib
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -24,12 +23,6 @@ from showdesk.adapters.ice.stun import (
 
 COOKIE = 0x2112A442
 
-
-@pytest.fixture
-async def responder() -> AsyncIterator[StunServer]:
-    server = await start_stun_responder("127.0.0.1", 0)
-    yield server
-    server.close()
 
 
 class Inbox(asyncio.DatagramProtocol):

@@ -7,31 +7,16 @@ import asyncio
 import os
 import struct
 import zlib
-from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 
-from showdesk.adapters.ice.stun import StunServer, start_stun_responder
+from showdesk.adapters.ice.stun import StunServer
+from tests.unit.test_stun import Inbox
 
 COOKIE = 0x2112A442
 XOR_MAPPED_ADDRESS_IPV4 = 12  # type, length, family, port, address
 CHANGE_REQUEST = 0x0003  # RFC 5780: comprehension-required, and this responder does not do it
 
-
-@pytest.fixture
-async def responder() -> AsyncIterator[StunServer]:
-    server = await start_stun_responder("127.0.0.1", 0)
-    yield server
-    server.close()
-
-
-class Inbox(asyncio.DatagramProtocol):
-    def __init__(self) -> None:
-        self.received: asyncio.Queue[bytes] = asyncio.Queue()
-
-    def datagram_received(self, data: bytes, addr: Any) -> None:
-        self.received.put_nowait(data)
 
 
 async def exchange(port: int, request: bytes) -> bytes:
