@@ -69,8 +69,8 @@ class Settings(BaseSettings):
     guest_frame_rate: float = Field(
         default=20.0,
         ge=0,
-        description="frames a second a customer may send that store or relay something (video signals and "
-        "statuses, camera results, photo failures), bursts of three times that; 0: no limit",
+        description="video frames a second a customer may send (signals, statuses, camera results, photo "
+        "failures: each stores or relays something), bursts of three times that; 0: no limit",
     )
     guest_message_rate: float = Field(
         default=2.0, ge=0, description="messages a second a customer may send (bursts of twice that); 0: no limit"

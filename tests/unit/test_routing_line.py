@@ -3,6 +3,8 @@ back keeps their place), and the desktop hears whether the customer is there."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from showdesk.domain.directory import User
@@ -130,3 +132,24 @@ async def test_positions_are_the_place_in_line(line: int) -> None:
     view = await sd.router.view()
     assert [w.conversation_id for w in view.waiting][:3] == [c.id for c in convs[:3]]
     assert sd.router.local.lines.position(sd.router.local.waiting[last.id]) == line
+
+
+async def test_a_chat_back_in_line_without_its_customer_is_abandoned_too() -> None:
+    sd, rec, _ = await demo_services(agent_grace=0.1, customer_grace=0.2)
+    dana = await dana_on_queue(sd, rec)
+    conv, _ = await start_chat(sd)
+    page = await sd.chat.page_opened(conv.id)
+    await sd.router.accept(dana, conv.id)
+    await sd.chat.page_closed(conv.id, page)  # the customer goes ...
+    await sd.router.local.node_gone(sd.router.node_id)  # ... and so does the agent's desktop
+
+    async def state() -> str:
+        stored = await sd.store.get_conversation(conv.id)
+        assert stored is not None
+        return stored.state
+
+    for _ in range(100):
+        if await state() == "abandoned":
+            break
+        await asyncio.sleep(0.05)
+    assert await state() == "abandoned"  # back in line, then out of it: nobody is there to answer

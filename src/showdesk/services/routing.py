@@ -573,6 +573,8 @@ class Router:
                 )
                 await publish(self._bus, AgentLeft(conv.id, agent_name=name, reason="disconnected"))
                 self._line_up(conv)
+                if not self._pages.get(conv.id):  # back in line with its customer gone: their grace again
+                    self._start_customer_grace(conv.id)
             agent.active.clear()
             await self._dispatch()
 

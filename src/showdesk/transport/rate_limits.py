@@ -1,7 +1,7 @@
 """How fast a customer may write: token buckets per conversation (not per socket, so opening more sockets
-buys nothing). Messages: `rate` a second with a burst of twice that. Every frame that stores or relays
-something (messages, video signals and statuses, camera results, photo failures, ending): `frame_rate` a
-second with a burst of three times that, enough for a video start's trickle of ICE candidates. A frame
+buys nothing). Messages: `rate` a second with a burst of twice that. Every other frame that stores or
+relays something (video signals and statuses, camera results, photo failures): `frame_rate` a second
+with a burst of three times that, enough for a video start's trickle of ICE candidates. A frame
 over a limit is refused with `rate_limited` and `retryAfterMs`, and nothing of it is stored or relayed;
 other chats are untouched. Kept by each node (a customer's sockets are on one node at a time)."""
 
