@@ -12,19 +12,21 @@ A connection whose timer runs out is closed. Headers larger than `max_header_byt
 
 Connections are counted per peer address, WebSockets included (the count moves with the socket at the
 upgrade); one over `per_ip` is answered 503 and closed at once, before anything is read. Behind a
-reverse proxy every connection comes from the proxy: set the cap to 0 (no cap) there and let the proxy
-limit its clients.
+reverse proxy every connection comes from the proxy: connections from a trusted proxy
+(`--forwarded-allow-ips`) are not counted, and the proxy limits its own clients.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.auto import AutoWebSocketsProtocol
+
+from showdesk.transport.forwarded import TrustedProxies
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class ConnectionLimits:
     body_timeout: float
     max_header_bytes: int
     per_ip: int  # 0: no cap
+    uncapped: TrustedProxies = field(default_factory=TrustedProxies)  # proxies: many clients behind one address
 
 
 class OpenConnections:
@@ -99,7 +102,7 @@ def protocols(limits: ConnectionLimits) -> tuple[type[asyncio.Protocol], type[as
         # the connection ---------------------------------------------------------------------------
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
-            if self.client is not None:
+            if self.client is not None and not limits.uncapped.trusts(self.client[0]):
                 if not counts.take(self.client[0]):
                     self._refuse(TOO_MANY)
                     return
