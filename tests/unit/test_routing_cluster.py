@@ -157,3 +157,23 @@ async def test_a_node_past_its_lease_makes_no_offer_even_mid_dispatch() -> None:
     assert [o["conversationId"] for o in rec.of(f"agent:{dana.id}", "offer")] == [conv.id]
     await other.router.close()
     await leader.close()
+
+
+async def test_a_node_that_stops_hands_routing_on_at_once_not_at_the_next_renewal() -> None:
+    store, bus, clock, book = MemoryStore(), MemoryBus(), ManualClock(), LeaseBook()
+    await seed_demo(store, clock, ["http://shop.test"])
+    settings = ServiceSettings(secret_key="cluster-test-secret-" + "x" * 32)
+
+    class SlowLease(BookLease):
+        ttl = 30.0  # the others would try for the lease again only in 10 s
+
+    leader = Services(store, bus, clock, settings, lease=SlowLease(book, "node-1"), limiter=MemoryLimiter())
+    other = Services(store, bus, clock, settings, lease=SlowLease(book, "node-2"), limiter=MemoryLimiter())
+    await leader.start()
+    await other.start()
+    conv, _ = await start_chat(leader)
+    await leader.close()  # a graceful stop (SIGTERM) releases the lease and says so
+
+    await eventually(lambda: other.router.leading, timeout=1)
+    assert [w.conversation_id for w in (await other.router.view()).waiting] == [conv.id]
+    await other.close()

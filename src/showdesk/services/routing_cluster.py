@@ -98,6 +98,7 @@ class ClusterRouter:
         self._chosen: dict[str, Presence] = {}  # presence chosen on this node's sockets, to tell a new leader
         self._tasks: set[asyncio.Task[None]] = set()
         self._keeper: asyncio.Task[None] | None = None
+        self._tending = asyncio.Lock()
         self._calls = bus.subscribe(self._on_call)
         self._replies = bus.subscribe(self._on_reply)
         self._leaders = bus.subscribe(self._on_new_leader)
@@ -131,6 +132,8 @@ class ClusterRouter:
         if self._leading:
             with contextlib.suppress(Exception):  # Redis may be gone already; the lease then runs out
                 await self._lease.release(self._lease_name)
+                # A node stopping: the others try for the lease now rather than at their next renewal.
+                await self._bus.publish(self._leader_topic, {"released": self.node_id})
         await self.local.close()
         for sub in (self._calls, self._replies, self._leaders):
             await sub.close()
@@ -320,6 +323,10 @@ class ClusterRouter:
                 log.exception("routing lease: could not renew; trying again")
 
     async def _tend_lease(self) -> None:
+        async with self._tending:  # the keeper and a released lease's news may ask at once
+            await self._tend_lease_now()
+
+    async def _tend_lease_now(self) -> None:
         asked_at = time.monotonic()
         held = await self._lease.hold(self._lease_name)
         if held:
@@ -347,8 +354,18 @@ class ClusterRouter:
         await self.local.forget()
 
     async def _on_new_leader(self, frame: dict[str, Any]) -> None:
+        if "released" in frame:
+            if frame["released"] != self.node_id and self._keeper is not None:
+                self._spawn(self._take_released_lease())
+            return
         if frame.get("node") != self.node_id:
             self._spawn(self._announce_sockets())
+
+    async def _take_released_lease(self) -> None:
+        try:
+            await self._tend_lease()
+        except Exception:
+            log.exception("routing lease: could not take the released lease; trying again at the next renewal")
 
     async def _announce_sockets(self) -> None:
         """Tell the node that routes now of this node's agents (their sockets, then their chosen presence) and

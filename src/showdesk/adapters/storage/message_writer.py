@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH = 1024
 _RESOLVE_CHUNK = 64  # callers woken per loop turn, so reading new frames goes on between turns
+DRAIN_TIMEOUT = 10.0  # seconds `close` waits for queued appends; the caller may bound it more
 _INSERT_ROWS = 500  # 11 values a row, well under SQLite's 32,766 bound variables
 
 Outcome = tuple[Message, bool] | ShowDeskError
@@ -148,6 +149,7 @@ class MessageWriter:
         self._waiting: deque[Pending] = deque()
         self._wake: asyncio.Future[None] | None = None  # set while the writer task sleeps on an empty queue
         self._task: asyncio.Task[None] | None = None
+        self._idle = asyncio.Event()  # set while the writer task sleeps on an empty queue: all is committed
 
     def append(self, new: NewMessage) -> asyncio.Future[tuple[Message, bool]]:
         """Queue `new` now (appends are stored in call order); the future resolves after its commit."""
@@ -156,12 +158,16 @@ class MessageWriter:
             self._task = loop.create_task(self._run())
         future: asyncio.Future[tuple[Message, bool]] = loop.create_future()
         self._waiting.append((new, future))
+        self._idle.clear()
         if self._wake is not None and not self._wake.done():
             self._wake.set_result(None)
         return future
 
     async def close(self) -> None:
+        """Commit what is queued (a node stopping finishes its writes, within `DRAIN_TIMEOUT`), then stop."""
         if self._task is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._drained(), DRAIN_TIMEOUT)
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
@@ -171,6 +177,13 @@ class MessageWriter:
         if self._sync_engine is not None:
             self._sync_engine.dispose()
 
+    async def _drained(self) -> None:
+        if self._task is None:
+            return
+        idle = asyncio.ensure_future(self._idle.wait())
+        await asyncio.wait({idle, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        idle.cancel()
+
     async def _run(self) -> None:
         waiting = self._waiting
         storing: tuple[list[Pending], asyncio.Task[list[Outcome]]] | None = None
@@ -178,6 +191,7 @@ class MessageWriter:
             if storing is None:
                 if not waiting:
                     self._wake = asyncio.get_running_loop().create_future()
+                    self._idle.set()
                     await self._wake
                     self._wake = None
                     continue

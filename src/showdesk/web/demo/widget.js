@@ -174,9 +174,9 @@ chat.on('chatEnded', ({ by }) => {
   ui.restart.focus();
 });
 chat.on('error', (error) => ui.banner.show(error));
-chat.on('connection', ({ state, attempt }) => {
+chat.on('connection', ({ state, attempt, restart }) => {
   const active = chat.state === 'queued' || chat.state === 'connected';
-  const trouble = active && state === 'reconnecting';
+  const trouble = active && state === 'reconnecting' && !restart; // a node restarting is no trouble of theirs
   ui.connection.dataset.state = state; // connecting | open | reconnecting | closed
   ui.connection.hidden = !trouble;
   ui.connection.textContent = trouble && attempt > 2 ? 'Reconnecting… (still trying)' : 'Reconnecting…';

@@ -18,6 +18,7 @@ export const CloseCode = Object.freeze({
   FORBIDDEN: 4403,
   HEARTBEAT_TIMEOUT: 4408,
   REPLACED: 4409,
+  SERVICE_RESTART: 1012, // the node is stopping (a restart or an upgrade): reconnect at once
 });
 
 export const DEFAULT_FATAL_CLOSE_CODES = [CloseCode.NOT_AUTHENTICATED, CloseCode.FORBIDDEN];
@@ -215,11 +216,14 @@ export class ShowDeskSocket extends Emitter {
   }
 
   #scheduleReconnect({ code, reason }) {
-    const delayMs = backoffDelay(this.#attempt, this.#backoff);
+    // A node that stops says so (1012): no fault of this connection's, so the next URL is tried at once
+    // (only from a healthy connection: a server that keeps saying it is restarting gets the usual backoff).
+    const restart = code === CloseCode.SERVICE_RESTART && this.#attempt === 0;
+    const delayMs = restart ? 0 : backoffDelay(this.#attempt, this.#backoff);
     this.#attempt += 1;
     // Another node may still be up: the next attempt goes to the next URL of the list.
     this.#url = this.#urls[(this.#urls.indexOf(this.#url) + 1) % this.#urls.length];
-    this.#setState(SocketState.RECONNECTING, { code, reason, attempt: this.#attempt, delayMs });
+    this.#setState(SocketState.RECONNECTING, { code, reason, attempt: this.#attempt, delayMs, restart });
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = null;
       if (!this.#stopped) this.#open(SocketState.RECONNECTING);

@@ -287,6 +287,8 @@ export interface ConnectionEvent {
   /** Reconnect attempt number and the wait before it. */
   attempt?: number;
   delayMs?: number;
+  /** The server is restarting (close 1012): reconnecting at once, to the next server URL; no trouble to show. */
+  restart?: boolean;
 }
 
 export interface ChatEventMap {

@@ -405,9 +405,9 @@ export class WebChat extends Emitter {
     this.emit('error', error);
   }
 
-  #onSocketState({ state, code, reason, fatal, attempt, delayMs }) {
+  #onSocketState({ state, code, reason, fatal, attempt, delayMs, restart = false }) {
     this.#connection = state;
-    this.emit('connection', { state, code, reason, attempt, delayMs });
+    this.emit('connection', { state, code, reason, attempt, delayMs, restart });
     if (state === 'reconnecting' && this.#opening && !this.#everOpened) {
       this.#failOpening(errorForCloseCode(code)); // the server cannot be reached at all
     } else if (state === 'closed' && fatal) {
