@@ -40,6 +40,7 @@ def _serve(**flags: Any) -> None:
 
     from showdesk.transport.app import create_app
     from showdesk.transport.connection_limits import ConnectionLimits, protocols
+    from showdesk.transport.forwarded import TrustedProxies
     from showdesk.transport.shutdown import GracefulServer
 
     try:
@@ -55,6 +56,7 @@ def _serve(**flags: Any) -> None:
             body_timeout=settings.body_timeout,
             max_header_bytes=settings.max_header_bytes,
             per_ip=settings.max_connections_per_ip,
+            uncapped=TrustedProxies.parse(settings.forwarded_allow_ips),  # a proxy speaks for many clients
         )
     )
     app = create_app(settings)
@@ -67,6 +69,7 @@ def _serve(**flags: Any) -> None:
         ws=ws,
         ws_max_size=settings.max_frame_bytes,  # a larger message is refused by the protocol itself (1009)
         timeout_keep_alive=settings.keep_alive_timeout,
+        proxy_headers=False,  # uvicorn's own would trust 127.0.0.1: transport/forwarded.py decides
     )
     # SIGTERM/SIGINT: sockets told to reconnect (1012), writes finished, exit 0 within --shutdown-timeout
     server = GracefulServer(config, app.state.shutdown)

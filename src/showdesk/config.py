@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from showdesk.domain.photos import MAX_PHOTO_BYTES
@@ -143,8 +143,22 @@ class Settings(BaseSettings):
         default=256,
         ge=0,
         description="connections (HTTP and WebSocket) one client address may hold open at once; more are refused "
-        "(503); 0: no limit (behind a reverse proxy, whose address every connection has)",
+        "(503); 0: no limit. Connections from --forwarded-allow-ips are not capped (the proxy limits its clients)",
     )
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="reverse proxies (addresses and CIDR networks, comma-separated) whose Forwarded or "
+        "X-Forwarded-For/-Proto/-Host headers give the client's address, scheme and host; default: none, "
+        "the headers are ignored",
+    )
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies_parse(cls, value: str) -> str:
+        from showdesk.transport.forwarded import TrustedProxies
+
+        TrustedProxies.parse(value)  # a ValueError says which item is wrong
+        return value
 
     shutdown_timeout: float = Field(
         default=10.0,

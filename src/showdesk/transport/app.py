@@ -28,6 +28,7 @@ from showdesk.transport import agent_ws, guest_ws
 from showdesk.transport.access_log import redact_secrets_in_logs
 from showdesk.transport.body_limits import BodyLimit, BodyLimits
 from showdesk.transport.errors import install_error_handlers
+from showdesk.transport.forwarded import ForwardedHeaders, TrustedProxies
 from showdesk.transport.gc_policy import GcPolicy
 from showdesk.transport.guest_presence import GuestPresence
 from showdesk.transport.metrics import Metrics
@@ -168,7 +169,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
     )
     app.add_middleware(PhotoCors)
-    app.add_middleware(SecurityHeaders, docs_path=app.docs_url)  # outermost: every answer, errors too
+    app.add_middleware(SecurityHeaders, docs_path=app.docs_url)  # every answer, errors too
+    # Outermost: a trusted proxy's client, scheme and host are in the scope before anything reads them.
+    app.add_middleware(ForwardedHeaders, proxies=TrustedProxies.parse(settings.forwarded_allow_ips))
     redact_secrets_in_logs()
     app.include_router(api)
     app.include_router(oauth)
