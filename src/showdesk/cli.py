@@ -1,4 +1,4 @@
-"""The `showdesk` command: serve, flow validate/publish, turn config, doctor, purge."""
+"""The `showdesk` command: serve, init, user, config check, flow validate/publish, turn config, doctor, purge."""
 
 from __future__ import annotations
 
@@ -10,12 +10,16 @@ from typing import Annotated, Any
 import typer
 
 from showdesk.config import Settings
+from showdesk.operator_commands import check_before_serving, config_app, config_check, init, user_app
 
 app = typer.Typer(help="ShowDesk: web chat with one-way video escalation.", no_args_is_help=True)
 flow_app = typer.Typer(help="Validate and publish Architect-style flows (YAML or JSON).", no_args_is_help=True)
 app.add_typer(flow_app, name="flow")
 turn_app = typer.Typer(help="The video relay (TURN): a hardened coturn configuration.", no_args_is_help=True)
 app.add_typer(turn_app, name="turn")
+app.command("init")(init)
+app.add_typer(user_app, name="user")
+app.add_typer(config_app, name="config")
 
 
 def _serve_options() -> list[inspect.Parameter]:
@@ -50,6 +54,7 @@ def _serve(**flags: Any) -> None:
             flag = "--" + str(problem["loc"][0]).replace("_", "-") if problem["loc"] else "a flag"
             typer.echo(f"error: {flag}: {problem['msg']}", err=True)
         raise typer.Exit(2) from exc
+    check_before_serving(settings)  # --demo on loopback only (else --demo-public); an organization to sign in to
     http, ws = protocols(
         ConnectionLimits(
             header_timeout=settings.header_timeout,
@@ -80,6 +85,16 @@ def _serve(**flags: Any) -> None:
 
 _serve.__signature__ = inspect.Signature(_serve_options())  # type: ignore[attr-defined]
 app.command(name="serve")(_serve)
+
+
+def _config_check(**flags: Any) -> None:
+    """Print the settings `serve` would run with (the same flags and SHOWDESK_* environment; secrets masked)
+    and what is unsafe about them. Exit 0 when nothing is unsafe or bound to fail, 1 otherwise."""
+    config_check(flags)
+
+
+_config_check.__signature__ = inspect.Signature(_serve_options())  # type: ignore[attr-defined]
+config_app.command(name="check")(_config_check)
 
 
 def _load(path: Path) -> Any:

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     database_url: str = Field(default="", description="default: SQLite in ./showdesk-data/")
     redis_url: str | None = Field(default=None, description="default: in-process bus")
     demo: bool = Field(default=False, description="create the demo data if absent")
+    demo_public: bool = Field(
+        default=False,
+        description="allow --demo on an address other than loopback (127.0.0.0/8, ::1, localhost): its accounts' "
+        "passwords are well known",
+    )
     stun_port: int = Field(default=3478, ge=0, le=65535, description="built-in STUN responder; 0 turns it off")
     turn_url: str | None = Field(default=None, description="TURN relay URLs, comma-separated")
     turn_secret: str | None = Field(default=None, description="coturn's static-auth-secret: ephemeral credentials")

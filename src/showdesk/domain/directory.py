@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from showdesk.domain.errors import InvalidInput
@@ -10,6 +12,15 @@ from showdesk.domain.video import LIVE_VIDEO_FEATURE
 
 LICENSE_TIERS = ("CX 1", "CX 2", "CX 3")
 MAX_VIDEO_CONCURRENCY = 10_000
+MAX_ORGANIZATION_ID = 40
+
+
+def organization_id_for(name: str) -> str:
+    """The id `showdesk init` gives an organization: its name in lowercase letters, digits and dashes
+    ("Acme Support" -> "acme-support"; accents dropped), or "organization" when nothing of it is left."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:MAX_ORGANIZATION_ID].strip("-")
+    return slug or "organization"
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from showdesk.domain.errors import InvalidInput
 
 MIN_PASSWORD_LENGTH = 12
@@ -24,3 +26,8 @@ def check_new_password(password: object, documented: str | None = None) -> str:
     if len(password) > MAX_PASSWORD_LENGTH:
         raise InvalidInput(f"the password must be at most {MAX_PASSWORD_LENGTH} characters", code="invalid_password")
     return password
+
+
+def generated_password() -> str:
+    """A strong new password for someone to be given once: 24 characters, 144 random bits."""
+    return secrets.token_urlsafe(18)

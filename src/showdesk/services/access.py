@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from showdesk.domain.api_clients import ApiClient
 from showdesk.domain.directory import User, permissions_of
-from showdesk.domain.errors import Forbidden, Unauthenticated
+from showdesk.domain.errors import Forbidden, InvalidInput, Unauthenticated
 from showdesk.domain.events import DirectoryChanged, SignedOut
 from showdesk.domain.permissions import Permission, not_held
 from showdesk.services.ports import Bus, Clock, Handler, Store
@@ -68,13 +68,18 @@ async def verify_password_off_loop(stored_hash: str | None, given: object) -> bo
     return await asyncio.get_running_loop().run_in_executor(_hashing, verify_password, stored_hash, given)
 
 
+OPERATOR_NAME = "Operator (command line)"
+
+
 @dataclass(frozen=True)
 class Principal:
-    """A signed-in person, with the permissions their roles grant right now."""
+    """A signed-in person, with the permissions their roles grant right now; or the operator at the
+    command line (`AccessService.operator`), who signs in nowhere and holds every permission."""
 
     user: User
     permissions: frozenset[Permission]
     claims: AgentClaims
+    operator: bool = False
 
     def has(self, permission: Permission) -> bool:
         return permission in self.permissions
@@ -138,6 +143,17 @@ class AccessService:
             raise Unauthenticated("wrong email or password", code="invalid_credentials")
         if not user.active:
             raise Unauthenticated("this account is disabled", code="account_disabled")
+        return await self.signed_in(user)
+
+    def operator(self, org_id: str) -> Principal:
+        """Whoever runs `showdesk` commands on the server's machine, acting in organization `org_id`. They
+        hold every permission (they hold the database anyway), have no token, and the audit log names them."""
+        user = User("", org_id, "", OPERATOR_NAME, "")
+        claims = AgentClaims("", org_id, "", self._clock.now())
+        return Principal(user, frozenset(Permission), claims, operator=True)
+
+    async def signed_in(self, user: User) -> tuple[str, Principal]:
+        """A new access token for `user`, under their token version as `user` holds it, and its principal."""
         token, claims = self._tokens.agent_token(
             user.id,
             user.organization_id,
@@ -146,6 +162,18 @@ class AccessService:
             token_version=user.token_version,
         )
         return token, await self._principal(user, claims)
+
+    async def confirm_password(self, user: User, given: object, address: str) -> None:
+        """Refuse unless `given` is `user`'s password: a second proof from someone already signed in (a
+        password change), counted and slowed exactly like a sign-in from `address`."""
+        if self._sign_in is not None:
+            await self._sign_in.check("user", user.email, address, user)
+        if not user.password_hash or not await verify_password_off_loop(user.password_hash, given):
+            if self._sign_in is not None:
+                await self._sign_in.failed("user", user.email, address)
+            raise InvalidInput(
+                "the current password is not right: type the password you signed in with", code="wrong_password"
+            )
 
     async def client_token(self, client: ApiClient) -> tuple[str, int]:
         """An access token for an API client (client credentials), acting with the client's roles."""
@@ -184,6 +212,8 @@ class AccessService:
 
         What was read is kept until a DirectoryChanged event says the user or a role changed.
         """
+        if principal.operator:
+            return principal  # not a user of the directory: nothing of theirs can change
         known = self._known.get(principal.user.id)
         if known is None:
             user = _current(await self._actor(principal.claims), principal.claims)

@@ -103,6 +103,29 @@ class DirectoryService:
         await self._access.end_sessions(user.id)
         await self._audit.record(current, "user.sign_out_everywhere", user, await self._store.get_user(user.id))
 
+    async def change_own_password(
+        self, principal: Principal, current_password: object, new_password: object, address: str
+    ) -> tuple[str, Principal]:
+        """The caller's own new password, given their current one (ASVS 6.2.3; a wrong one counts as a failed
+        sign-in from `address`). Every token they held ends, this one too, on every node; the answer is a
+        fresh token, so the client that asked stays signed in."""
+        current = await self._access.refresh(principal)
+        user = await self._store.get_user(current.user.id) if not current.claims.client else None
+        if user is None:
+            raise Conflict(
+                "an API client has no password: rotate its secret instead (POST /api/v2/oauth/clients/{id}/secret)",
+                code="client_token",
+            )
+        password = check_new_password(new_password, documented_password(user) if user.demo else None)
+        await self._access.confirm_password(user, current_password, address)
+        before = copy.deepcopy(user)
+        user.password_hash = await hash_password_off_loop(password)
+        await self._store.save_user(user)
+        await self._access.end_sessions(user.id)
+        changed = await self._store.get_user(user.id) or user  # its token version moved on
+        await self._audit.record(current, "user.password_change", before, changed)
+        return await self._access.signed_in(changed)
+
     async def set_user_roles(self, principal: Principal, user_id: str, roles: object) -> User:
         return await self.update_user(principal, user_id, {"roles": roles})
 

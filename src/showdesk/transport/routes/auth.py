@@ -10,11 +10,12 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import Field
 
 from showdesk.domain.errors import InvalidInput
 from showdesk.transport.client_ip import client_ip
 from showdesk.transport.deps import PrincipalDep, ServicesDep
-from showdesk.transport.schemas import LoginBody, user_out
+from showdesk.transport.schemas import Body, LoginBody, user_out
 
 router = APIRouter(tags=["auth"])
 oauth = APIRouter(tags=["auth"])
@@ -53,6 +54,31 @@ async def logout(who: PrincipalDep, sd: ServicesDep) -> None:
 )
 async def logout_all(who: PrincipalDep, sd: ServicesDep) -> None:
     await sd.directory.sign_out_everywhere(who)
+
+
+class PasswordChange(Body):
+    currentPassword: str = Field(max_length=200, description="the password you signed in with")
+    newPassword: str = Field(max_length=200, description="at least 12 characters (the server says so if not)")
+
+
+@router.post(
+    "/auth/password",
+    summary="Change your own password; the answer carries a new access token",
+    description="The current password is required (a wrong one is 400 `wrong_password` and counts as a failed "
+    "sign-in, like `/auth/login`); the new one must have at least 12 characters (400 `invalid_password`). Every "
+    "access token issued to you until now ends, on every node, and your live agent sockets close with 4401; the "
+    "answer, shaped as `/auth/login`'s, holds a fresh token to go on with. API clients: 409 `client_token`.",
+)
+async def change_password(body: PasswordChange, request: Request, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+    token, changed = await sd.directory.change_own_password(
+        who, body.currentPassword, body.newPassword, client_ip(request)
+    )
+    return {
+        "access_token": token,
+        "token_type": "bearer",
+        "expires_in": sd.settings.agent_token_ttl,
+        "user": user_out(changed.user, sorted(p.value for p in changed.permissions)),
+    }
 
 
 _TOKEN_BODY = {
