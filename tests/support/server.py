@@ -46,6 +46,7 @@ class ServerProcess:
         database_url: str | None = None,
         env: dict[str, str] | None = None,
         backend: str = SQLITE_MEMORY,
+        demo: bool = True,
     ) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -57,6 +58,7 @@ class ServerProcess:
             database_url = self.scratch.url
         self.database_url = database_url or f"sqlite+aiosqlite:///{self.workdir / 'showdesk.db'}"
         self.extra = list(extra)
+        self.demo = demo  # off: the database must hold an organization already (`showdesk init`)
         if backend == POSTGRES_REDIS:
             self.extra += ["--redis-url", REDIS_URL]
         self.env = {
@@ -76,7 +78,7 @@ class ServerProcess:
             "-m",
             "showdesk.cli",
             "serve",
-            "--demo",
+            *self._demo_flags(),
             "--port",
             str(self.port),
             "--database-url",
@@ -98,6 +100,13 @@ class ServerProcess:
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"server not ready in 15 s:\n{self.log.read_text()}")
+
+    def _demo_flags(self) -> list[str]:
+        """--demo, with --demo-public when the test listens beyond loopback (its own network namespace)."""
+        if not self.demo:
+            return []
+        host = self.extra[self.extra.index("--host") + 1] if "--host" in self.extra else "127.0.0.1"
+        return ["--demo"] if host.startswith("127.") or host in ("localhost", "::1") else ["--demo", "--demo-public"]
 
     def stop(self, kill: bool = False) -> None:
         stop_process(self.proc, kill)
