@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import inspect
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from showdesk.config import Settings
 from showdesk.operator_commands import check_before_serving, config_app, config_check, init, user_app
+
+if TYPE_CHECKING:
+    from showdesk.serve_tls import ServedTls
 
 app = typer.Typer(help="ShowDesk: web chat with one-way video escalation.", no_args_is_help=True)
 flow_app = typer.Typer(help="Validate and publish Architect-style flows (YAML or JSON).", no_args_is_help=True)
@@ -54,6 +57,7 @@ def _serve(**flags: Any) -> None:
             flag = "--" + str(problem["loc"][0]).replace("_", "-") if problem["loc"] else "a flag"
             typer.echo(f"error: {flag}: {problem['msg']}", err=True)
         raise typer.Exit(2) from exc
+    tls = _prepare_tls(settings)
     check_before_serving(settings)  # --demo on loopback only (else --demo-public); an organization to sign in to
     http, ws = protocols(
         ConnectionLimits(
@@ -64,6 +68,7 @@ def _serve(**flags: Any) -> None:
             uncapped=TrustedProxies.parse(settings.forwarded_allow_ips),  # a proxy speaks for many clients
         )
     )
+    _announce_tls(settings, tls)
     app = create_app(settings)
     config = uvicorn.Config(
         app,
@@ -75,12 +80,42 @@ def _serve(**flags: Any) -> None:
         ws_max_size=settings.max_frame_bytes,  # a larger message is refused by the protocol itself (1009)
         timeout_keep_alive=settings.keep_alive_timeout,
         proxy_headers=False,  # uvicorn's own would trust 127.0.0.1: transport/forwarded.py decides
+        **(tls.uvicorn_options() if tls else {}),  # HTTPS and WSS (adapters/tls/server_tls.py)
     )
     # SIGTERM/SIGINT: sockets told to reconnect (1012), writes finished, exit 0 within --shutdown-timeout
     server = GracefulServer(config, app.state.shutdown)
     server.run()
     if not server.started:  # the port was taken, or the application failed to start
         raise typer.Exit(3)
+
+
+def _prepare_tls(settings: Settings) -> ServedTls | None:
+    """The certificate to serve, checked or made; one line and exit 2 when it cannot be served."""
+    from showdesk.adapters.tls.server_tls import TlsProblem
+    from showdesk.serve_tls import prepare_tls
+
+    try:
+        tls = prepare_tls(settings)
+    except TlsProblem as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    except OSError as exc:  # the data folder's tls/ cannot be written
+        typer.echo(f"error: --tls self-signed: cannot keep the certificate ({exc})", err=True)
+        raise typer.Exit(2) from exc
+    return tls
+
+
+def _announce_tls(settings: Settings, tls: ServedTls | None) -> None:
+    """Warnings about the certificate; with --tls self-signed, the phone's URL, its QR code and how to
+    trust the local CA."""
+    import sys
+
+    from showdesk.serve_tls import phone_banner
+
+    for warning in tls.warnings if tls else ():
+        typer.echo(warning, err=True)
+    if tls is not None and tls.local is not None:
+        typer.echo(phone_banner(settings, tls, ansi=sys.stdout.isatty()))
 
 
 _serve.__signature__ = inspect.Signature(_serve_options())  # type: ignore[attr-defined]

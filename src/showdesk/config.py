@@ -8,6 +8,7 @@ sizes, times, counts) are documented with their defaults in docs/security.md.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,6 +27,15 @@ class Settings(BaseSettings):
 
     host: str = Field(default="127.0.0.1", description="address to listen on")
     port: int = Field(default=8080, ge=0, le=65535, description="HTTP port")
+    tls: Literal["self-signed"] | None = Field(
+        default=None,
+        description="self-signed: serve HTTPS with a certificate for this machine's names and addresses, from a "
+        "local CA made once and kept in ./showdesk-data/tls/ (prints the URL and a QR code for a phone)",
+    )
+    tls_cert: Path | None = Field(
+        default=None, description="serve HTTPS with this certificate chain (PEM, the server's first), with --tls-key"
+    )
+    tls_key: Path | None = Field(default=None, description="the private key of --tls-cert (PEM, unencrypted)")
     database_url: str = Field(default="", description="default: SQLite in ./showdesk-data/")
     redis_url: str | None = Field(default=None, description="default: in-process bus")
     demo: bool = Field(default=False, description="create the demo data if absent")
@@ -176,14 +186,30 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()
 
+    def served_certificate(self) -> Path | None:
+        """The certificate HTTPS is served with (`serve` checks or makes it before starting); None: HTTP."""
+        if self.tls == "self-signed":
+            from showdesk.adapters.tls.local_ca import CERT_FILE
+
+            return DATA_DIR / "tls" / CERT_FILE
+        return self.tls_cert
+
     def own_origins(self) -> list[str]:
-        """Origins that reach this server directly, for the demo deployment's allowed origins."""
+        """Origins that reach this server directly, for the demo deployment's allowed origins; with TLS,
+        the https origin of every name and address in the certificate (a phone's page may chat)."""
         hosts = {self.host}
         if self.host in ("127.0.0.1", "0.0.0.0", "localhost", "::"):  # noqa: S104 - names, not a bind
             hosts |= {"127.0.0.1", "localhost"}
         hosts.discard("0.0.0.0")  # noqa: S104
         hosts.discard("::")
-        origins = [f"http://{h}:{self.port}" for h in sorted(hosts)]
+        hosts = {f"[{h}]" if ":" in h and not h.startswith("[") else h for h in hosts}  # IPv6, as in a URL
+        certificate = self.served_certificate()
+        if certificate is not None:
+            from showdesk.adapters.tls.server_tls import hosts_in
+
+            hosts |= set(hosts_in(certificate))
+        scheme = "http" if certificate is None else "https"
+        origins = [f"{scheme}://{h}:{self.port}" for h in sorted(hosts)]
         if self.public_origin:
             origins.append(self.public_origin)
         return origins

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -40,18 +41,26 @@ def free_port() -> int:
 
 
 class ServerProcess:
+    """With `--tls self-signed` or `--tls-cert` among the flags the base is https (and wss); `verify` then
+    trusts the server's local CA, or `ca_file` (the issuer of the --tls-cert given)."""
+
     def __init__(
         self,
         *extra: str,
         database_url: str | None = None,
         env: dict[str, str] | None = None,
         backend: str = SQLITE_MEMORY,
+        ca_file: Path | None = None,
         demo: bool = True,
     ) -> None:
         self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.ws_base = f"ws://127.0.0.1:{self.port}"
         self.workdir = Path(tempfile.mkdtemp(prefix="showdesk-test-"))
+        self_signed = "--tls" in extra
+        https = self_signed or "--tls-cert" in extra
+        self.base = f"{'https' if https else 'http'}://127.0.0.1:{self.port}"
+        self.ws_base = f"{'wss' if https else 'ws'}://127.0.0.1:{self.port}"
+        self.tls_folder = self.workdir / "showdesk-data" / "tls"  # where --tls self-signed keeps its CA
+        self.ca_file = self.tls_folder / "ca.pem" if self_signed else ca_file
         self.scratch: ScratchDatabase | None = None
         if database_url is None and backend == POSTGRES_REDIS:
             self.scratch = ScratchDatabase()  # dropped by cleanup()
@@ -93,13 +102,20 @@ class ServerProcess:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log.read_text()}")
-            try:
-                if httpx.get(self.base + "/healthz", timeout=1).status_code == 200:
+            try:  # readiness only: whether the certificate is trusted is for the tests to check
+                if httpx.get(self.base + "/healthz", timeout=1, verify=False).status_code == 200:  # noqa: S501
                     return self
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"server not ready in 15 s:\n{self.log.read_text()}")
+
+    @property
+    def verify(self) -> ssl.SSLContext | bool:
+        """What httpx (and websockets, as `ssl=`) should trust to reach this server."""
+        if self.ca_file is None:
+            return True
+        return ssl.create_default_context(cafile=str(self.ca_file))
 
     def _demo_flags(self) -> list[str]:
         """--demo, with --demo-public when the test listens beyond loopback (its own network namespace)."""
@@ -118,7 +134,8 @@ class ServerProcess:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def login(self, email: str = "agent@demo.local", password: str = "agent") -> str:
-        r = httpx.post(self.base + "/api/v2/auth/login", json={"email": email, "password": password}, timeout=10)
+        body = {"email": email, "password": password}
+        r = httpx.post(self.base + "/api/v2/auth/login", json=body, timeout=10, verify=self.verify)
         r.raise_for_status()
         return str(r.json()["access_token"])
 
@@ -127,6 +144,7 @@ class ServerProcess:
 
     def metrics(self) -> str:
         """What a Prometheus scrape of /metrics reads, with the server's metrics token."""
-        r = httpx.get(self.base + "/metrics", headers={"authorization": f"Bearer {METRICS_TOKEN}"}, timeout=10)
+        headers = {"authorization": f"Bearer {METRICS_TOKEN}"}
+        r = httpx.get(self.base + "/metrics", headers=headers, timeout=10, verify=self.verify)
         r.raise_for_status()
         return r.text

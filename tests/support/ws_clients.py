@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from ssl import SSLContext
 from typing import Any
 
 import websockets
@@ -66,11 +67,19 @@ class Client:
 class Guest(Client):
     @classmethod
     async def connect(
-        cls, ws_base: str, origin: str, deployment: str = "demo-webchat", from_address: str | None = None
+        cls,
+        ws_base: str,
+        origin: str,
+        deployment: str = "demo-webchat",
+        from_address: str | None = None,
+        ssl: SSLContext | None = None,
     ) -> Guest:
-        """`from_address`: another loopback address (e.g. 127.0.0.2) to come from, as another customer would."""
+        """`from_address`: another loopback address (e.g. 127.0.0.2) to come from, as another customer would;
+        `ssl`: what to trust on a wss:// base."""
         url = f"{ws_base}/ws/v1/guest?organizationId=demo&deploymentId={deployment}"
         more: dict[str, Any] = {"local_addr": (from_address, 0)} if from_address else {}
+        if ssl is not None:
+            more["ssl"] = ssl
         return cls(await websockets.connect(url, origin=origin, **more))  # type: ignore[arg-type]
 
     async def start(self, name: str = "Ann") -> dict[str, Any]:
@@ -85,8 +94,9 @@ class Guest(Client):
 
 class Agent(Client):
     @classmethod
-    async def connect(cls, ws_base: str, token: str) -> Agent:
-        agent = cls(await websockets.connect(f"{ws_base}/ws/v1/agent"))
+    async def connect(cls, ws_base: str, token: str, ssl: SSLContext | None = None) -> Agent:
+        more: dict[str, Any] = {"ssl": ssl} if ssl is not None else {}
+        agent = cls(await websockets.connect(f"{ws_base}/ws/v1/agent", **more))
         await agent.send(type="auth", token=token)
         agent.ready = await agent.expect("ready")
         return agent

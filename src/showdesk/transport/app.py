@@ -18,6 +18,7 @@ from showdesk.adapters.ice.turn import turn_credentials
 from showdesk.adapters.limits import create_limiter
 from showdesk.adapters.storage import open_store
 from showdesk.adapters.storage.private_files import FOLDER_MODE, kept_secret_key, owner_only
+from showdesk.adapters.tls.local_ca import CA_FILE
 from showdesk.config import DATA_DIR, Settings
 from showdesk.domain.events import CUSTOMERS_TOPIC
 from showdesk.services.container import Services
@@ -31,6 +32,7 @@ from showdesk.transport.errors import install_error_handlers
 from showdesk.transport.forwarded import ForwardedHeaders, TrustedProxies
 from showdesk.transport.gc_policy import GcPolicy
 from showdesk.transport.guest_presence import GuestPresence
+from showdesk.transport.local_ca import mount_local_ca
 from showdesk.transport.metrics import Metrics
 from showdesk.transport.photo_cors import PhotoCors
 from showdesk.transport.rate_limits import GuestRateLimits
@@ -183,5 +185,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
+    if settings.tls == "self-signed":  # how a phone trusts the local CA (`serve` prints the address)
+        mount_local_ca(app, DATA_DIR / "tls" / CA_FILE)
     mount_web(app)
     return app

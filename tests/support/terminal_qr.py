@@ -1,0 +1,34 @@
+"""Read a QR code printed in a terminal (or a log) in block characters, as a phone's camera would."""
+
+from __future__ import annotations
+
+import numpy as np
+import zxingcpp
+
+# Each character is two modules, one above the other: a full block is two light ones (light text on a
+# dark terminal), a space two dark ones.
+_HALVES = {"█": (255, 255), "▀": (255, 0), "▄": (0, 255), " ": (0, 0)}
+
+
+def qr_codes_in(text: str, scale: int = 6) -> list[str]:
+    """The text of every QR code drawn in `text` (runs of lines made only of block characters)."""
+    found: list[str] = []
+    block: list[str] = []
+    for line in [*text.splitlines(), ""]:
+        if line and set(line) <= set(_HALVES) and "█" in line:
+            block.append(line)
+            continue
+        if len(block) >= 10:
+            found += _decode(block, scale)
+        block = []
+    return found
+
+
+def _decode(lines: list[str], scale: int) -> list[str]:
+    width = max(len(line) for line in lines)
+    rows: list[list[int]] = []
+    for line in lines:
+        halves = [_HALVES[c] for c in line.ljust(width, "█")]
+        rows += [[h[0] for h in halves], [h[1] for h in halves]]
+    picture = np.kron(np.array(rows, dtype=np.uint8), np.ones((scale, scale), dtype=np.uint8))
+    return [code.text for code in zxingcpp.read_barcodes(picture)]
