@@ -1,0 +1,150 @@
+"""The reverse proxies of deploy/ (nginx, Caddy) in front of test nodes, run from the shipped files: only
+the site's name, the certificate, the ports and the nodes' addresses are replaced, each replacement
+checked to have happened, so a test runs the configuration an operator copies."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import ssl
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.support.certificates import TestCertificates, make_certificates
+from tests.support.server import free_port, stop_process
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+PROXIES = ("nginx", "caddy")
+_BINARIES = {"nginx": "/usr/sbin/nginx", "caddy": "/usr/bin/caddy"}
+
+
+def binary(name: str) -> str | None:
+    return shutil.which(name) or (_BINARIES[name] if os.access(_BINARIES[name], os.X_OK) else None)
+
+
+def unavailable(name: str) -> str | None:
+    """Why the `name` proxy cannot run here, or None."""
+    if binary(name) is None:
+        return f"{name} is not installed (scripts/install installs Debian's {name})"
+    return None
+
+
+def _replace(text: str, old: str, new: str, where: str) -> str:
+    if old not in text:
+        raise AssertionError(f"{where} no longer holds {old!r}: update tests/support/proxies.py with it")
+    return text.replace(old, new)
+
+
+class ProxyProcess:
+    """`name` (nginx or caddy) on https://127.0.0.1:<port>, in front of the nodes on `node_ports`."""
+
+    def __init__(self, name: str, node_ports: list[int], port: int | None = None) -> None:
+        assert len(node_ports) == 2, "deploy/ shows two nodes"
+        self.name = name
+        self.node_ports = node_ports
+        self.port = port or free_port()
+        self.base = f"https://127.0.0.1:{self.port}"
+        self.ws_base = f"wss://127.0.0.1:{self.port}"
+        self.workdir = Path(tempfile.mkdtemp(prefix=f"showdesk-{name}-"))
+        self.workdir.chmod(0o755)  # nginx's workers (nobody) keep request bodies in here
+        self.certificates: TestCertificates = make_certificates(self.workdir)
+        self.log = self.workdir / "proxy.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def verify(self) -> ssl.SSLContext:
+        """What a client trusts to reach the proxy (the test's own CA)."""
+        return ssl.create_default_context(cafile=str(self.certificates.ca))
+
+    def client(self, source: str = "127.0.0.1", **options: object) -> httpx.Client:
+        """An HTTPS client of the proxy whose connections come from `source` (any 127.x.y.z)."""
+        transport = httpx.HTTPTransport(local_address=source, verify=self.verify)
+        return httpx.Client(base_url=self.base, transport=transport, timeout=10, **options)  # type: ignore[arg-type]
+
+    # nginx --------------------------------------------------------------------------------------------
+    def _nginx(self) -> list[str]:
+        where = "deploy/nginx/showdesk.conf"
+        site = (DEPLOY / "nginx" / "showdesk.conf").read_text()
+        a, b = self.node_ports
+        for old, new in [
+            ("server 10.0.0.11:8080 ", f"server 127.0.0.1:{a} "),
+            ("server 10.0.0.12:8080 ", f"server 127.0.0.1:{b} "),
+            ("    listen [::]:80;\n", ""),
+            ("    listen [::]:443 ssl;\n", ""),
+            ("listen 80;", f"listen 127.0.0.1:{free_port()};"),
+            ("listen 443 ssl;", f"listen 127.0.0.1:{self.port} ssl;"),
+            ("/etc/ssl/showdesk/fullchain.pem", str(self.certificates.chain)),
+            ("/etc/ssl/showdesk/privkey.pem", str(self.certificates.key)),
+        ]:
+            site = _replace(site, old, new, where)
+        (self.workdir / "showdesk.conf").write_text(site)
+        d = self.workdir
+        kinds = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        temp = "\n".join(f"    {kind}_temp_path {d}/{kind};" for kind in kinds)
+        # What Debian's /etc/nginx/nginx.conf would give: one http block including the site.
+        (d / "nginx.conf").write_text(
+            f"worker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/proxy.log notice;\n"
+            f"events {{ worker_connections 1024; }}\n"
+            f"http {{\n    access_log {d}/access.log;\n{temp}\n    include {d}/showdesk.conf;\n}}\n"
+        )
+        nginx = str(binary("nginx"))
+        return [nginx, "-e", str(self.log), "-p", str(d), "-c", str(d / "nginx.conf"), "-g", "daemon off;"]
+
+    # Caddy --------------------------------------------------------------------------------------------
+    def _caddy(self) -> list[str]:
+        where = "deploy/caddy/Caddyfile"
+        site = (DEPLOY / "caddy" / "Caddyfile").read_text()
+        a, b = self.node_ports
+        cert, key = self.certificates.chain, self.certificates.key
+        for old, new in [
+            ("\nchat.example.com {\n", f"\nhttps://127.0.0.1:{self.port} {{\n"),
+            ("# tls /etc/ssl/showdesk/fullchain.pem /etc/ssl/showdesk/privkey.pem", f"tls {cert} {key}"),
+            ("reverse_proxy 10.0.0.11:8080 10.0.0.12:8080 {", f"reverse_proxy 127.0.0.1:{a} 127.0.0.1:{b} {{"),
+        ]:
+            site = _replace(site, old, new, where)
+        # Test-only global options: no admin endpoint, no port 80, state kept in the work folder.
+        options = "".join(
+            f"\t{line}\n"
+            for line in (
+                "admin off",
+                f"storage file_system {self.workdir}/data",
+                f"http_port {free_port()}",
+                f"https_port {self.port}",
+                "auto_https disable_redirects",
+                "default_sni 127.0.0.1",  # a client asking for an address sends no name
+                "skip_install_trust",
+            )
+        )
+        options = "{\n" + options + "}\n"
+        (self.workdir / "Caddyfile").write_text(options + site)
+        return [str(binary("caddy")), "run", "--config", str(self.workdir / "Caddyfile"), "--adapter", "caddyfile"]
+
+    def start(self) -> ProxyProcess:
+        command = self._nginx() if self.name == "nginx" else self._caddy()
+        env = {**os.environ, "HOME": str(self.workdir), "XDG_DATA_HOME": str(self.workdir / "data")}
+        env["XDG_CONFIG_HOME"] = str(self.workdir / "config")
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(command, cwd=self.workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 15
+        with self.client() as client:
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"{self.name} exited early:\n{self.proxy_log()}")
+                try:
+                    if client.get("/healthz", timeout=1).status_code == 200:
+                        return self
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.1)
+        raise RuntimeError(f"{self.name} not answering through to a node in 15 s:\n{self.proxy_log()}")
+
+    def proxy_log(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+    def cleanup(self) -> None:
+        stop_process(self.proc)
+        shutil.rmtree(self.workdir, ignore_errors=True)
