@@ -77,13 +77,24 @@ def listens_beyond_this_machine(host: str) -> bool:
 
 
 def qr_code(text: str, ansi: bool) -> str:
-    """A QR code of `text` for the terminal: with ANSI colours on a terminal (dark on light whatever the
-    terminal's theme), else in block characters (light blocks, as a log file shows them)."""
+    """A QR code of `text` for the terminal. On a terminal, each character is two modules in explicit
+    black and white colours (upper half the foreground, lower half the background), so it reads the same
+    on dark and light themes; elsewhere (a log file) plain block characters, light modules full."""
     import segno
 
-    out = io.StringIO()
-    segno.make(text, error="m", micro=False).terminal(out=out, compact=not ansi)
-    return out.getvalue()
+    code = segno.make(text, error="m", micro=False)
+    if not ansi:
+        out = io.StringIO()
+        code.terminal(out=out, compact=True)
+        return out.getvalue()
+    rows = [[bool(m) for m in row] for row in code.matrix_iter(border=4)]  # True: a dark module
+    if len(rows) % 2:
+        rows.append([False] * len(rows[0]))  # one more row of quiet zone
+    lines = []
+    for upper, lower in zip(rows[0::2], rows[1::2], strict=True):
+        cells = (f"\x1b[{30 if u else 97};{40 if d else 107}m\u2580" for u, d in zip(upper, lower, strict=True))
+        lines.append("".join(cells) + "\x1b[0m")
+    return "\n".join(lines) + "\n"
 
 
 def phone_banner(settings: Settings, served: ServedTls, ansi: bool = False) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import zxingcpp
 
@@ -22,6 +24,24 @@ def qr_codes_in(text: str, scale: int = 6) -> list[str]:
             found += _decode(block, scale)
         block = []
     return found
+
+
+_ANSI_CELL = re.compile(r"\x1b\[(\d+);(\d+)m\u2580")
+_DARK = {"30", "40"}
+
+
+def ansi_qr_codes_in(text: str, scale: int = 6) -> list[str]:
+    """The same for a code drawn with colours: each upper half block's foreground is the upper module,
+    its background the lower one (black is dark, whatever the terminal's own colours)."""
+    rows: list[list[int]] = []
+    for line in text.splitlines():
+        cells = _ANSI_CELL.findall(line)
+        if cells:
+            rows += [[0 if f in _DARK else 255 for f, _ in cells], [0 if b in _DARK else 255 for _, b in cells]]
+    if not rows:
+        return []
+    picture = np.kron(np.array(rows, dtype=np.uint8), np.ones((scale, scale), dtype=np.uint8))
+    return [code.text for code in zxingcpp.read_barcodes(picture)]
 
 
 def _decode(lines: list[str], scale: int) -> list[str]:
