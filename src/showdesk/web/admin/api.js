@@ -14,6 +14,9 @@ export class AdminApi {
     this.#onSignedOut = onSignedOut;
   }
 
+  /** Go on with a new token (a password change ends the old one). */
+  useToken(token) { this.#token = token; }
+
   get(path) { return this.request('GET', path); }
   post(path, body) { return this.request('POST', path, { body }); }
   patch(path, body) { return this.request('PATCH', path, { body }); }

@@ -3,7 +3,8 @@
 //
 // Test ids (data-testid), kept stable for tests:
 //   sign-in: login-email, login-password, login-submit, error-banner
-//   shell: signed-in-user, sign-out, status-message, nav-<key> and section-<key> for key in queues,
+//   shell: signed-in-user, sign-out, change-password (static/change-password.js), status-message, nav-<key> and
+//     section-<key> for key in queues,
 //     skills, users, roles, deployments, flows, clients, turn, license, audit; readonly-note,
 //     load-error, side-panel, panel-close, form-error, confirm-dialog, confirm-ok, confirm-cancel
 //   list sections (noun: queue, skill, user, role, deployment, client, turn): <noun>-new,
@@ -33,6 +34,7 @@
 
 import { clearStaffSession, loadStaffSession } from '/static/staff-session.js';
 import { wireLoginForm } from '/static/login-form.js';
+import { passwordChangePending, wireChangePassword } from '/static/change-password.js';
 import { ErrorBanner } from '/static/banner.js';
 import { AdminApi } from './api.js';
 import { el } from './dom.js';
@@ -58,6 +60,17 @@ $('#sign-out').addEventListener('click', async () => {
   await api?.request('POST', '/api/v2/auth/logout', { quiet: true }).catch(() => {});
 });
 
+// A new password ends every earlier token: the console goes on with the fresh one.
+wireChangePassword($('[data-testid="change-password"]'), {
+  token: () => ctx?.token,
+  onChanged: (session) => {
+    if (!ctx) return;
+    ctx.token = session.token;
+    ctx.api.useToken(session.token);
+  },
+  onSignedOut: (error) => signOut(error),
+});
+
 window.addEventListener('hashchange', () => {
   if (ctx) showSection(currentKey());
 });
@@ -77,7 +90,9 @@ function signOut(error) {
 
 async function openConsole(session) {
   banner.hide();
-  const api = new AdminApi(session.token, (error) => signOut(error));
+  const api = new AdminApi(session.token, (error) => {
+    if (!passwordChangePending()) signOut(error); // else the change ended the old token: a new one comes
+  });
   let user = session.user;
   try {
     user = await api.get('/api/v2/users/me'); // fresh permissions: roles may have changed since sign-in
@@ -88,6 +103,7 @@ async function openConsole(session) {
   const permissions = new Set(user?.permissions ?? []);
   ctx = {
     api,
+    token: session.token,
     user,
     banner,
     panel,

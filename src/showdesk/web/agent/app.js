@@ -2,6 +2,7 @@
 
 import { clearStaffSession, loadStaffSession } from '/static/staff-session.js';
 import { wireLoginForm } from '/static/login-form.js';
+import { passwordChangePending, wireChangePassword } from '/static/change-password.js';
 import { ErrorBanner } from '/static/banner.js';
 import { AgentConnection } from './connection.js';
 import { PresenceControl } from './presence.js';
@@ -17,6 +18,7 @@ const banner = new ErrorBanner($('[data-testid="error-banner"]'));
 const views = { login: $('#login-view'), desktop: $('#desktop-view') };
 const baseTitle = document.title;
 let connection = null;
+let session = null;
 let photos = null; // the signed-in agent's access to the chats' photos
 
 const login = wireLoginForm($('#login-form'), { banner, onSignedIn: openDesktop });
@@ -63,9 +65,20 @@ $('#sign-out').addEventListener('click', () => {
   showLogin();
 });
 
+// A new password ends every earlier token, this desktop's socket's too: it reconnects with the fresh one.
+wireChangePassword($('[data-testid="change-password"]'), {
+  token: () => session?.token,
+  onChanged: (changed) => openDesktop(changed),
+  onSignedOut: (error) => {
+    clearStaffSession();
+    showLogin(error);
+  },
+});
+
 function showLogin(error) {
   connection?.close();
   connection = null;
+  session = null;
   photos?.forget();
   photos = null;
   annotator.close();
@@ -77,7 +90,8 @@ function showLogin(error) {
   login.focus();
 }
 
-function openDesktop(session) {
+function openDesktop(signedIn) {
+  session = signedIn;
   banner.hide();
   views.login.hidden = true;
   views.desktop.hidden = false;
@@ -85,8 +99,11 @@ function openDesktop(session) {
   connection?.close();
   photos?.forget();
   photos = new StaffPhotos(session.token);
-  connection = new AgentConnection({ token: session.token });
-  const on = (event, fn) => connection.on(event, fn);
+  const conn = new AgentConnection({ token: session.token });
+  connection = conn;
+  // Only the current connection speaks; while a password change is on its way, the old token's end is no sign-out.
+  const replaced = (error) => conn !== connection || (passwordChangePending() && error?.code === 'token_revoked');
+  const on = (event, fn) => conn.on(event, fn);
 
   on('connection', (event) => strip.show(event));
   on('ready', ({ agent, presence: status, interactions, offers: pending }) => {
@@ -122,6 +139,7 @@ function openDesktop(session) {
     board.markEnded(conversationId, by);
   });
   on('error', (error) => {
+    if (replaced(error)) return;
     if (error.ref === 'accept' || error.ref === 'decline') offers.enableAll();
     if (error.ref === 'end') board.enableEndButtons();
     if (error.ref === 'presence') presence.set(presence.status);
@@ -129,10 +147,11 @@ function openDesktop(session) {
     banner.show(error);
   });
   on('signedOut', (error) => {
+    if (replaced(error)) return;
     clearStaffSession();
     showLogin(error);
   });
-  connection.connect();
+  conn.connect();
 }
 
 function applyPresence(status) {

@@ -35,9 +35,20 @@ export function clearStaffSession() {
 
 export async function login(email, password) {
   const body = await request('POST', '/api/v2/auth/login', { body: { email, password } });
+  return keep(body, { name: email, email, roles: [], permissions: [] });
+}
+
+/** A new password for whoever holds `token`. Every earlier token of theirs ends, this one too: the answer's
+ *  fresh token becomes the session. */
+export async function changePassword(token, currentPassword, newPassword) {
+  const body = await request('POST', '/api/v2/auth/password', { token, body: { currentPassword, newPassword } });
+  return keep(body, loadStaffSession()?.user ?? {});
+}
+
+function keep(body, user) {
   const session = {
     token: body.access_token,
-    user: body.user ?? { name: email, email, roles: [], permissions: [] },
+    user: body.user ?? user,
     expiresAt: body.expires_in ? Date.now() + Number(body.expires_in) * 1000 : null,
   };
   try {

@@ -4,6 +4,7 @@
 //
 // Test ids (data-testid), kept stable for tests:
 //   sign-in: login-email, login-password, login-submit, error-banner; shell: signed-in-user, sign-out,
+//     change-password (static/change-password.js),
 //     supervisor-updated, supervisor-forbidden
 //   queues: supervisor-queues, supervisor-queue-row (data-queue-id) with cells queue-name, queue-waiting,
 //     queue-longest-wait, queue-on-queue, queue-available; supervisor-queue-empty
@@ -15,6 +16,7 @@
 //     and data-value (failures also data-cause)
 
 import { apiGet, clearStaffSession, loadStaffSession } from '/static/staff-session.js';
+import { passwordChangePending, wireChangePassword } from '/static/change-password.js';
 import { wireLoginForm } from '/static/login-form.js';
 import { ErrorBanner } from '/static/banner.js';
 import { drawClickToFirstFrame, drawFailures, drawRelayShare } from './charts.js';
@@ -51,6 +53,15 @@ const login = wireLoginForm($('#login-form'), { banner, onSignedIn: (signedIn) =
 
 $('#sign-out').addEventListener('click', () => signOut());
 
+// A new password ends every earlier token: the next refresh uses the fresh one.
+wireChangePassword($('[data-testid="change-password"]'), {
+  token: () => session?.token,
+  onChanged: (changed) => {
+    if (session) session = changed;
+  },
+  onSignedOut: (error) => signOut(error),
+});
+
 function signOut(error) {
   round += 1;
   clearTimeout(timer);
@@ -85,12 +96,17 @@ async function open(signedIn) {
 
 async function refresh(mine) {
   if (mine !== round || !session) return;
+  const token = session.token;
   try {
-    const data = await apiGet(DASHBOARD, session.token);
+    const data = await apiGet(DASHBOARD, token);
     if (mine !== round) return;
     show(data);
   } catch (error) {
     if (mine !== round) return;
+    if (error.status === 401 && (passwordChangePending() || session?.token !== token)) {
+      timer = setTimeout(() => refresh(mine), EVERY_MS); // a password change ended that token: go on with the new one
+      return;
+    }
     if (error.status === 401) {
       signOut(error);
       return;
