@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from showdesk.domain.events import DIRECTORY_TOPIC, QUALITY_TOPIC
 from showdesk.services.access import AccessService
 from showdesk.services.api_clients import ApiClientService
@@ -26,6 +28,8 @@ from showdesk.services.supervisor import SupervisorDashboard
 from showdesk.services.tokens import TokenCodec
 from showdesk.services.turn_servers import TurnServerService
 from showdesk.services.video import VideoService
+
+log = logging.getLogger(__name__)
 
 
 class Services:
@@ -89,7 +93,14 @@ class Services:
         await self.router.start()
 
     async def close(self) -> None:
-        await self.router.close()
-        await self.bus.close()
-        await self.limiter.close()
-        await self.store.close()
+        """Each part closed even when another fails (Redis gone): the store last, committing queued writes."""
+        for part, close in (
+            ("routing", self.router.close),
+            ("bus", self.bus.close),
+            ("limiter", self.limiter.close),
+            ("store", self.store.close),
+        ):
+            try:
+                await close()
+            except Exception as exc:
+                log.warning("closing the %s failed: %s", part, exc)

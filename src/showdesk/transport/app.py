@@ -16,6 +16,7 @@ from showdesk.adapters.clock import SystemClock
 from showdesk.adapters.ice.stun import StunServer, start_stun_responder
 from showdesk.adapters.ice.turn import turn_credentials
 from showdesk.adapters.limits import create_limiter
+from showdesk.adapters.readiness import Readiness
 from showdesk.adapters.storage import open_store
 from showdesk.adapters.storage.private_files import FOLDER_MODE, kept_secret_key, owner_only
 from showdesk.adapters.tls.local_ca import CA_FILE
@@ -36,6 +37,7 @@ from showdesk.transport.local_ca import mount_local_ca
 from showdesk.transport.metrics import Metrics
 from showdesk.transport.photo_cors import PhotoCors
 from showdesk.transport.rate_limits import GuestRateLimits
+from showdesk.transport.readiness import mount_readiness
 from showdesk.transport.rest import api, oauth
 from showdesk.transport.security_headers import SecurityHeaders
 from showdesk.transport.shutdown import ShutdownBudget
@@ -124,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         metrics.watch(services)
         gc_policy.start()
         app.state.services = services
+        app.state.readiness = Readiness(store, settings.redis_url)
         # Retention: purge expired chats now and every hour; a failed run is logged, never fatal.
         retention = asyncio.create_task(services.retention.keep_purging()) if services.retention.enabled else None
         app.state.ready = True
@@ -141,6 +144,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     await gc_policy.stop()
                     if stun is not None:
                         stun.close()
+                    await app.state.readiness.close()
                     await services.close()  # queued message writes are committed, the routing lease released
             except TimeoutError:
                 log.error("the node did not close within --shutdown-timeout; stopping anyway")
@@ -187,5 +191,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     if settings.tls == "self-signed":  # how a phone trusts the local CA (`serve` prints the address)
         mount_local_ca(app, DATA_DIR / "tls" / CA_FILE)
+    mount_readiness(app)
     mount_web(app)
     return app

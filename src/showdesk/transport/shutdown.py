@@ -42,6 +42,10 @@ class ShutdownBudget:
     def for_connections(self) -> float:
         return self.timeout * (1 - _CLOSE_RESERVE)
 
+    @property
+    def stopping(self) -> bool:
+        return self._deadline is not None
+
     def begin(self) -> None:
         if self._deadline is None:
             self._deadline = asyncio.get_running_loop().time() + self.timeout

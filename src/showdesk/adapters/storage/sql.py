@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import event, func, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -51,6 +51,18 @@ def _run_migrations(sync_conn: Connection) -> None:
     command.upgrade(cfg, "head")
 
 
+def migration_revisions() -> tuple[frozenset[str], frozenset[str]]:
+    """The schema revisions this version migrates to (Alembic's heads; one while history is linear), and
+    every revision it knows."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    scripts = ScriptDirectory.from_config(cfg)
+    return frozenset(scripts.get_heads()), frozenset(s.revision for s in scripts.walk_revisions())
+
+
 class SqlStore(SqlConfigStore, SqlRetentionStore, SqlPhotoStore):
     def __init__(self, url: str, secret_key: str | None = None) -> None:
         self.url = url
@@ -72,6 +84,13 @@ class SqlStore(SqlConfigStore, SqlRetentionStore, SqlPhotoStore):
     async def close(self) -> None:
         await self._writer.close()
         await self.engine.dispose()
+
+    async def schema_revisions(self) -> frozenset[str]:
+        """The revisions the database's schema is at (Alembic's version table): one query, so it also says
+        whether the database answers."""
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(text("SELECT version_num FROM alembic_version"))
+            return frozenset(str(row[0]) for row in rows)
 
     async def installation_id(self) -> str:
         async with self.engine.connect() as conn:
