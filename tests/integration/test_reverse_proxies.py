@@ -13,88 +13,22 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import websockets
 
 from showdesk.domain.photos import MAX_PHOTO_BYTES
-from tests.support.backends import POSTGRES_REDIS, unreachable
-from tests.support.proxies import PROXIES, ProxyProcess, unavailable
+from tests.support.proxies import CUSTOMER_ADDRESS, PROXIES, Deployment
 from tests.support.seen_address import THROTTLE_FLAGS, address_seen, staff_client
-from tests.support.server import ServerProcess, free_port
-from tests.support.ws_clients import Agent, Guest
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
-CUSTOMER = "127.0.0.2"
+CUSTOMER = CUSTOMER_ADDRESS
 PHOTO_LIMIT = MAX_PHOTO_BYTES  # --max-upload-bytes by default, and the proxies' body limit
-
-
-class Deployment:
-    """Two nodes and the proxy in front of them."""
-
-    def __init__(self, proxy: ProxyProcess, nodes: list[ServerProcess]) -> None:
-        self.proxy = proxy
-        self.nodes = nodes
-
-    async def agent(self, token: str) -> Agent:
-        agent = Agent(await websockets.connect(f"{self.proxy.ws_base}/ws/v1/agent", ssl=self.proxy.verify))
-        await agent.send(type="auth", token=token)
-        agent.ready = await agent.expect("ready")
-        return agent
-
-    async def customer(self) -> Guest:
-        """A customer's socket from CUSTOMER, on a page the demo deployment allows (the first node's origin)."""
-        url = f"{self.proxy.ws_base}/ws/v1/guest?organizationId=demo&deploymentId=demo-webchat"
-        return Guest(
-            await websockets.connect(
-                url,
-                ssl=self.proxy.verify,
-                origin=self.nodes[0].base,  # type: ignore[arg-type]
-                local_addr=(CUSTOMER, 0),
-            )
-        )
-
-    def login(self, email: str = "agent@demo.local", password: str = "agent") -> str:
-        with self.proxy.client() as client:
-            answer = client.post("/api/v2/auth/login", json={"email": email, "password": password})
-        assert answer.status_code == 200, answer.text
-        return str(answer.json()["access_token"])
-
-
-def start_deployment(name: str, *flags: str) -> tuple[ProxyProcess, list[ServerProcess]]:
-    """Two nodes trusting 127.0.0.1 as their proxy, and `name` in front; the caller cleans up."""
-    reason = unreachable(POSTGRES_REDIS) or unavailable(name)
-    if reason:
-        pytest.skip(reason)
-    port = free_port()
-    node_flags = ("--forwarded-allow-ips", "127.0.0.1", *flags)
-    nodes = [ServerProcess(*node_flags, backend=POSTGRES_REDIS)]
-    try:
-        nodes[0].start()
-        nodes.append(ServerProcess(*node_flags, database_url=nodes[0].database_url, backend=POSTGRES_REDIS).start())
-        proxy = ProxyProcess(name, [n.port for n in nodes], port)
-        try:
-            proxy.start()
-        except BaseException:
-            proxy.cleanup()
-            raise
-    except BaseException:
-        for node in reversed(nodes):
-            node.cleanup()
-        raise
-    return proxy, nodes
-
-
-def stop_deployment(proxy: ProxyProcess, nodes: list[ServerProcess]) -> None:
-    proxy.cleanup()
-    for node in reversed(nodes):
-        node.cleanup()  # the first node drops the database, last
 
 
 @pytest.fixture(scope="module", params=PROXIES)
 def deployment(request: pytest.FixtureRequest) -> Iterator[Deployment]:
-    proxy, nodes = start_deployment(request.param, *THROTTLE_FLAGS, "--agent-grace", "30")
-    yield Deployment(proxy, nodes)
-    stop_deployment(proxy, nodes)
+    made = Deployment.start(request.param, *THROTTLE_FLAGS, "--agent-grace", "30")
+    yield made
+    made.cleanup()
 
 
 async def test_chat_and_resume_through_the_proxy(deployment: Deployment) -> None:

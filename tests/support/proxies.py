@@ -11,11 +11,16 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
+import websockets
 
+from tests.support.backends import POSTGRES_REDIS, unreachable
 from tests.support.certificates import TestCertificates, make_certificates
-from tests.support.server import free_port, stop_process
+from tests.support.server import ServerProcess, free_port, stop_process
+from tests.support.ws_clients import Agent, Guest
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 PROXIES = ("nginx", "caddy")
@@ -42,11 +47,11 @@ def _replace(text: str, old: str, new: str, where: str) -> str:
 class ProxyProcess:
     """`name` (nginx or caddy) on https://127.0.0.1:<port>, in front of the nodes on `node_ports`."""
 
-    def __init__(self, name: str, node_ports: list[int], port: int | None = None) -> None:
+    def __init__(self, name: str, node_ports: list[int]) -> None:
         assert len(node_ports) == 2, "deploy/ shows two nodes"
         self.name = name
         self.node_ports = node_ports
-        self.port = port or free_port()
+        self.port = free_port()
         self.base = f"https://127.0.0.1:{self.port}"
         self.ws_base = f"wss://127.0.0.1:{self.port}"
         self.workdir = Path(tempfile.mkdtemp(prefix=f"showdesk-{name}-"))
@@ -148,3 +153,76 @@ class ProxyProcess:
     def cleanup(self) -> None:
         stop_process(self.proc)
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+CUSTOMER_ADDRESS = "127.0.0.2"  # where customers come from: loopback, but not the proxy's address
+
+
+class Deployment:
+    """Two nodes on PostgreSQL + Redis trusting 127.0.0.1 as their proxy, and `name` (nginx or Caddy) in
+    front of them, as deploy/ shows; clients reach the nodes through the proxy only."""
+
+    def __init__(self, proxy: ProxyProcess, nodes: list[ServerProcess]) -> None:
+        self.proxy = proxy
+        self.nodes = nodes
+
+    @classmethod
+    def start(cls, name: str, *flags: str) -> Deployment:
+        """Skips the test, saying why, where PostgreSQL, Redis or the proxy is not there."""
+        reason = unreachable(POSTGRES_REDIS) or unavailable(name)
+        if reason:
+            pytest.skip(reason)
+        node_flags = ("--forwarded-allow-ips", "127.0.0.1", *flags)
+        nodes: list[ServerProcess] = []
+        try:
+            first = ServerProcess(*node_flags, backend=POSTGRES_REDIS)
+            nodes.append(first)
+            first.start()  # makes the scratch database
+            second = ServerProcess(*node_flags, database_url=first.database_url, backend=POSTGRES_REDIS)
+            nodes.append(second)
+            second.start()
+            made = cls(ProxyProcess(name, [first.port, second.port]), nodes)
+            try:
+                made.proxy.start()
+            except BaseException:
+                made.proxy.cleanup()
+                raise
+        except BaseException:
+            for node in reversed(nodes):
+                node.cleanup()
+            raise
+        return made
+
+    def cleanup(self) -> None:
+        self.proxy.cleanup()
+        for node in reversed(self.nodes):
+            node.cleanup()  # the first node drops the database, last
+
+    async def agent_socket(self) -> Any:
+        return await websockets.connect(f"{self.proxy.ws_base}/ws/v1/agent", ssl=self.proxy.verify)
+
+    async def customer_socket(self) -> Any:
+        """A customer's socket from CUSTOMER_ADDRESS, on a page the demo deployment allows (the first node's
+        origin: the proxy's is not among them)."""
+        url = f"{self.proxy.ws_base}/ws/v1/guest?organizationId=demo&deploymentId=demo-webchat"
+        return await websockets.connect(
+            url,
+            ssl=self.proxy.verify,
+            origin=self.nodes[0].base,  # type: ignore[arg-type]
+            local_addr=(CUSTOMER_ADDRESS, 0),
+        )
+
+    async def agent(self, token: str) -> Agent:
+        agent = Agent(await self.agent_socket())
+        await agent.send(type="auth", token=token)
+        agent.ready = await agent.expect("ready")
+        return agent
+
+    async def customer(self) -> Guest:
+        return Guest(await self.customer_socket())
+
+    def login(self, email: str = "agent@demo.local", password: str = "agent") -> str:
+        with self.proxy.client() as client:
+            answer = client.post("/api/v2/auth/login", json={"email": email, "password": password})
+        assert answer.status_code == 200, answer.text
+        return str(answer.json()["access_token"])
