@@ -50,9 +50,10 @@ def test_nginx_takes_a_photo_waits_out_a_quiet_socket_and_sets_what_showdesk_rea
     assert headers["Upgrade"] == "$http_upgrade"
 
 
-def test_caddy_takes_a_photo_and_passes_no_client_s_forwarded() -> None:
+def test_caddy_takes_a_photo_passes_no_client_s_forwarded_and_asks_readyz() -> None:
     assert _caddy("max_size") == ["15MiB"]
     assert "-Forwarded" in _caddy("header_up")
+    assert _caddy("health_uri") == ["/readyz"]  # not ready (starting, stopping, no database): left out
     [keepalive] = _caddy("keepalive")
     assert _seconds(keepalive) < SETTINGS.keep_alive_timeout
 
