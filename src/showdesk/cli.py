@@ -57,8 +57,8 @@ def _serve(**flags: Any) -> None:
             flag = "--" + str(problem["loc"][0]).replace("_", "-") if problem["loc"] else "a flag"
             typer.echo(f"error: {flag}: {problem['msg']}", err=True)
         raise typer.Exit(2) from exc
-    tls = _prepare_tls(settings)
     check_before_serving(settings)  # --demo on loopback only (else --demo-public); an organization to sign in to
+    tls = _prepare_tls(settings)
     http, ws = protocols(
         ConnectionLimits(
             header_timeout=settings.header_timeout,
