@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from showdesk.config import Settings
-from showdesk.operator_commands import check_before_serving, config_app, config_check, init, user_app
+from showdesk.operator_commands import check_database, config_app, config_check, init, refuse_public_demo, user_app
 
 if TYPE_CHECKING:
     from showdesk.serve_tls import ServedTls
@@ -57,8 +57,9 @@ def _serve(**flags: Any) -> None:
             flag = "--" + str(problem["loc"][0]).replace("_", "-") if problem["loc"] else "a flag"
             typer.echo(f"error: {flag}: {problem['msg']}", err=True)
         raise typer.Exit(2) from exc
-    check_before_serving(settings)  # --demo on loopback only (else --demo-public); an organization to sign in to
+    refuse_public_demo(settings)  # --demo on loopback only, else --demo-public
     tls = _prepare_tls(settings)
+    check_database(settings)  # an organization to sign in to, or the demo's accounts said once
     http, ws = protocols(
         ConnectionLimits(
             header_timeout=settings.header_timeout,

@@ -1,5 +1,5 @@
 """The operator's commands: `showdesk init`, `showdesk user create|set-password|disable`, `showdesk config
-check`, and what `serve` checks before it starts (an organization to sign in to; --demo on loopback only)."""
+check`, and what `serve` checks before it starts (--demo on loopback only; an organization to sign in to)."""
 
 from __future__ import annotations
 
@@ -38,9 +38,8 @@ READ_FROM_HELP = "read the password from this file (its first line), or from std
 
 
 # serve --------------------------------------------------------------------------------------------------
-def check_before_serving(settings: Settings) -> None:
-    """Refuse --demo on a public address without --demo-public; say so once when demo accounts are on; and
-    refuse to start on a database without any organization, saying the command that makes one."""
+def refuse_public_demo(settings: Settings) -> None:
+    """--demo on an address beyond loopback needs --demo-public (exit 2): its passwords are well known."""
     if settings.demo and not settings.demo_public and not loopback_only(settings.host):
         typer.echo(
             f"error: --demo on --host {settings.host} would let anyone who reaches it sign in as admin@demo.local "
@@ -48,6 +47,11 @@ def check_before_serving(settings: Settings) -> None:
             err=True,
         )
         raise typer.Exit(2)
+
+
+def check_database(settings: Settings) -> None:
+    """With --demo, say once which accounts and pages are open; without, refuse a database holding no
+    organization (nobody could sign in), saying the command that makes one (exit 1)."""
     if settings.demo:
         typer.echo(demo_banner(settings))
         return
