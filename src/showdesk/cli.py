@@ -45,6 +45,7 @@ def _serve(**flags: Any) -> None:
     import uvicorn
     from pydantic import ValidationError
 
+    from showdesk.logs import configure_logging
     from showdesk.transport.app import create_app
     from showdesk.transport.connection_limits import ConnectionLimits, protocols
     from showdesk.transport.forwarded import TrustedProxies
@@ -70,12 +71,15 @@ def _serve(**flags: Any) -> None:
         )
     )
     _announce_tls(settings, tls)
+    configure_logging(settings.log_format)  # ShowDesk's lines and uvicorn's, one format on stderr
     app = create_app(settings)
     config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
         log_level="info",
+        log_config=None,  # keep configure_logging's set-up
+        access_log=False,  # transport/request_log.py writes one line per request, with its id and duration
         http=http,
         ws=ws,
         ws_max_size=settings.max_frame_bytes,  # a larger message is refused by the protocol itself (1009)

@@ -183,6 +183,12 @@ class Settings(BaseSettings):
         "(1012) at once, requests and message writes in flight finish, then the process exits",
     )
 
+    log_format: Literal["console", "json"] = Field(
+        default="console",
+        description="how log lines are written to stderr: console (readable key=value) or json (one object per "
+        "line); every request and socket has a line with its request id",
+    )
+
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()
 

@@ -18,6 +18,7 @@ from showdesk.services.ice_servers import Party
 from showdesk.transport.eager import Lane
 from showdesk.transport.frame_fields import check_fields
 from showdesk.transport.own_messages import OwnMessages
+from showdesk.transport.request_log import log_context
 from showdesk.transport.ws_connection import (
     CLOSE_FORBIDDEN,
     CLOSE_TRY_AGAIN,
@@ -231,6 +232,7 @@ async def agent_socket(ws: WebSocket) -> None:
         code = CLOSE_UNAUTHENTICATED if isinstance(exc, Unauthenticated) else CLOSE_FORBIDDEN
         await conn.close(code, exc.code)
         return
+    log_context(ws).socket_event("authenticated", user_id=principal.user.id)
     session = AgentSession(sd, conn, principal, token)
     expiry = asyncio.create_task(session.close_when_token_expires())
     try:

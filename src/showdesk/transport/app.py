@@ -38,6 +38,7 @@ from showdesk.transport.metrics import Metrics
 from showdesk.transport.photo_cors import PhotoCors
 from showdesk.transport.rate_limits import GuestRateLimits
 from showdesk.transport.readiness import mount_readiness
+from showdesk.transport.request_log import RequestLog
 from showdesk.transport.rest import api, oauth
 from showdesk.transport.security_headers import SecurityHeaders
 from showdesk.transport.shutdown import ShutdownBudget
@@ -176,6 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(PhotoCors)
     app.add_middleware(SecurityHeaders, docs_path=app.docs_url)  # every answer, errors too
+    app.add_middleware(RequestLog)  # one line per request and socket, with the client ForwardedHeaders found
     # Outermost: a trusted proxy's client, scheme and host are in the scope before anything reads them.
     app.add_middleware(ForwardedHeaders, proxies=TrustedProxies.parse(settings.forwarded_allow_ips))
     redact_secrets_in_logs()

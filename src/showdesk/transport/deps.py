@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from showdesk.domain.errors import Unauthenticated
 from showdesk.services.access import Principal
 from showdesk.services.container import Services
+from showdesk.transport.request_log import log_context
 
 bearer = HTTPBearer(auto_error=False, description="An access token from POST /api/v2/auth/login")
 
@@ -24,7 +25,9 @@ async def principal(
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("send Authorization: Bearer <access_token>", code="token_missing")
-    return await services(request).access.authenticate(credentials.credentials)
+    found = await services(request).access.authenticate(credentials.credentials)
+    log_context(request).bind(user_id=found.user.id)  # on the request's log line
+    return found
 
 
 ServicesDep = Annotated[Services, Depends(services)]

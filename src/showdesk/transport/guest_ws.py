@@ -19,6 +19,7 @@ from showdesk.transport.frame_fields import check_fields
 from showdesk.transport.guest_presence import GuestPresence
 from showdesk.transport.own_messages import OwnMessages
 from showdesk.transport.rate_limits import GuestRateLimits
+from showdesk.transport.request_log import log_context
 from showdesk.transport.ws_connection import (
     CLOSE_FORBIDDEN,
     CLOSE_REPLACED,
@@ -154,6 +155,7 @@ class GuestSession:
         started = await self.sd.chat.start(deployment, frame.get("displayName"), client_ip(self.conn.ws))
         self.claims = self.sd.chat.read_guest_token(started.token)
         self.token_id = self.claims.jti
+        log_context(self.conn.ws).socket_event("started", conversation_id=started.conversation.id)
         self.presence.opened(started.conversation.id)
         self.presence.joined(started.conversation.id, self)
         await self.subscription.add(conversation_topic(started.conversation.id))
@@ -181,6 +183,7 @@ class GuestSession:
             self.page = await self.sd.chat.page_opened(claims.conversation_id)
         self.claims = claims
         self.token_id = claims.jti
+        log_context(self.conn.ws).socket_event("resumed", conversation_id=claims.conversation_id)
         await self.subscription.add(conversation_topic(claims.conversation_id))  # before reading: no gap
         resumed = await self.sd.chat.resume(claims, frame.get("lastSeq"), self.socket_id)
         conv = resumed.conversation

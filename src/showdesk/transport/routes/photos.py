@@ -19,6 +19,7 @@ from showdesk.domain.photos import MAX_PHOTO_BYTES, Photo
 from showdesk.services.access import Principal
 from showdesk.services.tokens import GuestClaims
 from showdesk.transport.deps import ServicesDep, bearer, services
+from showdesk.transport.request_log import log_context
 from showdesk.transport.schemas import iso
 
 router = APIRouter(prefix="/conversations/{conversation_id}/photos", tags=["photos"])
@@ -36,11 +37,16 @@ async def caller(
         raise Unauthenticated("send Authorization: Bearer <guest or access token>", code="token_missing")
     sd = services(request)
     try:
-        return sd.chat.read_guest_token(credentials.credentials)
+        guest = sd.chat.read_guest_token(credentials.credentials)
     except Unauthenticated as guest_refusal:
         if guest_refusal.code == "token_expired":
             raise
-    return await sd.access.authenticate(credentials.credentials)
+    else:
+        log_context(request).bind(conversation_id=guest.conversation_id)
+        return guest
+    staff = await sd.access.authenticate(credentials.credentials)
+    log_context(request).bind(user_id=staff.user.id)
+    return staff
 
 
 CallerDep = Annotated[Principal | GuestClaims, Depends(caller)]
