@@ -166,6 +166,13 @@ class Settings(BaseSettings):
         "X-Forwarded-For/-Proto/-Host headers give the client's address, scheme and host; default: none, "
         "the headers are ignored",
     )
+    shutdown_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="seconds a node may take to stop on SIGTERM or SIGINT: its sockets are told to reconnect "
+        "(1012) at once, requests and message writes in flight finish, then the process exits",
+    )
 
     @field_validator("forwarded_allow_ips")
     @classmethod
@@ -174,14 +181,6 @@ class Settings(BaseSettings):
 
         TrustedProxies.parse(value)  # a ValueError says which item is wrong
         return value
-
-    shutdown_timeout: float = Field(
-        default=10.0,
-        gt=0,
-        le=600,
-        description="seconds a node may take to stop on SIGTERM or SIGINT: its sockets are told to reconnect "
-        "(1012) at once, requests and message writes in flight finish, then the process exits",
-    )
 
     log_format: Literal["console", "json"] = Field(
         default="console",
