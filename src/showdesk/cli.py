@@ -1,4 +1,5 @@
-"""The `showdesk` command: serve, init, user, config check, flow validate/publish, turn config, doctor, purge."""
+"""The `showdesk` command: serve, init, user, config check, flow validate/publish, turn config, doctor, purge,
+backup, restore."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from showdesk.backup_commands import backup, restore
 from showdesk.config import Settings
 from showdesk.operator_commands import check_database, config_app, config_check, init, refuse_public_demo, user_app
 
@@ -23,6 +25,8 @@ app.add_typer(turn_app, name="turn")
 app.command("init")(init)
 app.add_typer(user_app, name="user")
 app.add_typer(config_app, name="config")
+app.command("backup")(backup)
+app.command("restore")(restore)
 
 
 def _serve_options() -> list[inspect.Parameter]:

@@ -16,11 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from showdesk.adapters.storage import tables as t
 from showdesk.adapters.storage.message_writer import MessageWriter
+from showdesk.adapters.storage.private_files import sqlite_file
 from showdesk.adapters.storage.sealed import NoSecretBox, Sealer, SecretBox
 from showdesk.adapters.storage.sql_config import SqlConfigStore
 from showdesk.adapters.storage.sql_photos import SqlPhotoStore
 from showdesk.adapters.storage.sql_retention import SqlRetentionStore
 from showdesk.adapters.storage.sql_rows import to_entity
+from showdesk.adapters.storage.sqlite_backup import SqliteHold
 from showdesk.domain.conversation import FINAL_STATES, Conversation, ConversationState, Message, NewMessage
 from showdesk.domain.deployments import Deployment
 from showdesk.domain.directory import Organization, Role, User
@@ -76,6 +78,9 @@ class SqlStore(SqlConfigStore, SqlRetentionStore, SqlPhotoStore):
         else:
             self.engine = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
         self._writer = MessageWriter(self.engine, on_connect=_on_sqlite_connect if self.is_sqlite else None)
+        database = sqlite_file(url)
+        # Held while open: `showdesk restore` refuses a database a server or a command is using.
+        self._hold = SqliteHold(database) if database is not None else None
 
     async def migrate(self) -> None:
         async with self.engine.begin() as conn:
@@ -84,6 +89,8 @@ class SqlStore(SqlConfigStore, SqlRetentionStore, SqlPhotoStore):
     async def close(self) -> None:
         await self._writer.close()
         await self.engine.dispose()
+        if self._hold is not None:
+            self._hold.release()
 
     async def schema_revisions(self) -> frozenset[str]:
         """The revisions the database's schema is at (Alembic's version table): one query, so it also says
