@@ -28,6 +28,7 @@ from showdesk.services.ice_servers import IceSettings
 from showdesk.services.settings import ServiceSettings
 from showdesk.transport import agent_ws, guest_ws
 from showdesk.transport.access_log import redact_secrets_in_logs
+from showdesk.transport.api_docs import DOCS_PATH, mount_api_docs
 from showdesk.transport.body_limits import BodyLimit, BodyLimits
 from showdesk.transport.errors import install_error_handlers
 from showdesk.transport.forwarded import ForwardedHeaders, TrustedProxies
@@ -155,7 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # transport/api_docs.py: Swagger UI from ShowDesk itself, not a CDN
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -176,7 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
     )
     app.add_middleware(PhotoCors)
-    app.add_middleware(SecurityHeaders, docs_path=app.docs_url)  # every answer, errors too
+    app.add_middleware(SecurityHeaders, docs_path=DOCS_PATH)  # every answer, errors too
     app.add_middleware(RequestLog)  # one line per request and socket, with the client ForwardedHeaders found
     # Outermost: a trusted proxy's client, scheme and host are in the scope before anything reads them.
     app.add_middleware(ForwardedHeaders, proxies=TrustedProxies.parse(settings.forwarded_allow_ips))
@@ -194,5 +195,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.tls == "self-signed":  # how a phone trusts the local CA (`serve` prints the address)
         mount_local_ca(app, DATA_DIR / "tls" / CA_FILE)
     mount_readiness(app)
+    mount_api_docs(app)
     mount_web(app)
     return app
