@@ -17,6 +17,7 @@ import httpx
 import pytest
 import websockets
 
+from tests.integration.test_video_recovery import _accepted
 from tests.support.server import ServerProcess
 from tests.support.ws_clients import Agent, Guest
 
@@ -120,5 +121,26 @@ async def test_sigterm_tells_sockets_to_reconnect_keeps_every_acked_message_and_
         assert (await agent.expect("message", id=said["id"]))["text"] == "still there after the restart?"
         await guest.close()
         await agent.close()
+    finally:
+        again.cleanup()
+
+
+async def test_a_stopping_node_leaves_live_video_to_the_desktop_that_reconnects(
+    server: ServerProcess, backend: str
+) -> None:
+    guest, agent, cid, session_id, _, _ = await _accepted(server)
+    await agent.send(type="videoStatus", conversationId=cid, sessionId=session_id, state="live", path="direct")
+    await guest.expect("videoStarted")
+    assert server.proc is not None
+    server.proc.send_signal(signal.SIGTERM)
+    assert await asyncio.to_thread(server.proc.wait, SHUTDOWN_TIMEOUT + 5) == 0
+    assert "videoEnd" not in [f["type"] for f in guest.seen + agent.seen]
+
+    again = ServerProcess(database_url=server.database_url, backend=backend).start()  # the node the desktop finds
+    try:
+        headers = {"authorization": f"Bearer {again.login()}"}
+        conversation = httpx.get(f"{again.base}/api/v2/conversations/{cid}", headers=headers).json()
+        video = conversation["videoSessions"][-1]
+        assert (video["id"], video["state"]) == (session_id, "live"), video  # not ended "by the agent"
     finally:
         again.cleanup()

@@ -259,7 +259,10 @@ async def agent_socket(ws: WebSocket) -> None:
         expiry.cancel()
         await session.messages.drain()
         await session.subscription.close()
-        await sd.video.agent_left(principal.user.id)
+        # A node stopping (1012) is no desktop gone: it reconnects to another node at once, and the picture,
+        # browser to browser, goes on meanwhile.
+        if not ws.app.state.shutdown.stopping:
+            await sd.video.agent_left(principal.user.id)
         if session.socket_id is not None:
             try:
                 await sd.router.agent_disconnected(principal.user.id, session.socket_id)
