@@ -262,11 +262,5 @@ async def test_a_rolling_restart_loses_no_message_and_keeps_the_video(deployment
     assert [m["seq"] for m in transcript] == list(range(1, len(transcript) + 1))
     # The video lived through both restarts.
     video = conversation["videoSessions"][-1]
-    if video["state"] == "ended" and video["endedBy"] == "agent" and "videoEnd" not in desk.frames:
-        pytest.xfail(
-            "known: a stopping node ends its agents' live video. The agent socket's close (1012, the graceful "
-            "shutdown) runs VideoService.agent_left, which ends the session (by 'agent') although the desktop "
-            "reconnects at once through the proxy; with agent_left skipped while the node stops, this passes"
-        )
     assert video["state"] == "live", video
     assert "videoEnd" not in guest.frames + desk.frames
