@@ -21,11 +21,11 @@ KEY_SUFFIX = ".key"
 _DATABASE_URL = typer.Option(envvar="SHOWDESK_DATABASE_URL", help="default: SQLite in ./showdesk-data/")
 _POSTGRES_BACKUP = (
     "error: {url} is PostgreSQL: back it up with pg_dump (pg_dump --format=custom --file=showdesk.dump "
-    "DATABASE), and keep the server's secret key with it; see docs/deploy.md"
+    'DATABASE) and keep the secret key with it; see docs/deploy.md, "Backups"'
 )
 _POSTGRES_RESTORE = (
-    "error: {url} is PostgreSQL: restore a pg_dump file with pg_restore (pg_restore --clean --if-exists "
-    "--dbname=DATABASE showdesk.dump) while no node runs; see docs/deploy.md"
+    "error: {url} is PostgreSQL: restore a pg_dump file with pg_restore into a new, empty database while no "
+    'node runs; see docs/deploy.md, "Backups"'
 )
 
 
