@@ -116,16 +116,20 @@ def backup(database: Path, destination: Path) -> Copied:
     if not database.is_file() or database.stat().st_size == 0:
         raise BackupProblem(f"there is no database at {database}")
     partial = destination.with_name(f".{destination.name}.partial")
-    source = sqlite3.connect(database, timeout=BUSY_TIMEOUT)
+    copied = _copy_whole(sqlite3.connect(database, timeout=BUSY_TIMEOUT), partial)
+    os.replace(partial, destination)
+    return copied
+
+
+def _copy_whole(source: sqlite3.Connection, partial: Path) -> Copied:
+    """`_copy` from `source` (closed after) into `partial`, which is removed when the copy fails."""
     try:
-        copied = _copy(source, partial)
+        return _copy(source, partial)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     finally:
         source.close()
-    os.replace(partial, destination)
-    return copied
 
 
 def check_backup(path: Path) -> str:
@@ -156,14 +160,7 @@ def restore(backup_file: Path, database: Path, *, force: bool) -> Copied:
         if database.is_file() and database.stat().st_size > 0 and not force:
             raise BackupProblem(f"{database} exists: restore over it with --force (its chats are then lost)")
         partial = database.with_name(f".{database.name}.restoring")
-        source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
-        try:
-            copied = _copy(source, partial)
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        finally:
-            source.close()
+        copied = _copy_whole(sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True), partial)
         for companion in SQLITE_COMPANIONS:  # the old database's WAL must never be replayed into this one
             database.with_name(database.name + companion).unlink(missing_ok=True)
         os.replace(partial, database)
