@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 
-from showdesk.adapters.storage.sql import SqlStore, migration_revisions
-from showdesk.services.ports import Store
+from showdesk.adapters.storage.sql import migration_revisions
+from showdesk.services.ports import SchemaStore
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class NotReady:
 
 
 class Readiness:
-    def __init__(self, store: Store, redis_url: str | None, timeout: float = CHECK_TIMEOUT) -> None:
+    def __init__(self, store: SchemaStore, redis_url: str | None, timeout: float = CHECK_TIMEOUT) -> None:
         self._store = store
         self._timeout = timeout
         self._redis = (
@@ -58,16 +58,16 @@ class Readiness:
             await self._redis.aclose()
 
     async def _database(self) -> NotReady | None:
-        if not isinstance(self._store, SqlStore):  # a store in memory (tests) always answers
-            return None
-        if self._schema is None:
-            self._schema = await asyncio.to_thread(migration_revisions)  # reads the migration scripts once
-        heads, known = self._schema
         try:
             revisions = await asyncio.wait_for(self._store.schema_revisions(), self._timeout)
         except Exception as exc:
             log.debug("database check failed", exc_info=exc)
             return NotReady("database_unavailable", "the database does not answer")
+        if revisions is None:  # a store with no schema (in memory: tests) always answers
+            return None
+        if self._schema is None:
+            self._schema = await asyncio.to_thread(migration_revisions)  # reads the migration scripts once
+        heads, known = self._schema
         if revisions == heads:
             return None
         found = ", ".join(sorted(revisions)) or "none"

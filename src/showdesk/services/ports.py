@@ -20,24 +20,65 @@ from showdesk.domain.turn_servers import TurnServer
 from showdesk.domain.video import VideoSession
 
 
-class Store(Protocol):
-    async def installation_id(self) -> str: ...  # shared by every node on this database
+class ConversationStore(Protocol):
+    """Chats and their messages."""
+
+    async def get_conversation(self, conversation_id: str) -> Conversation | None:
+        """With its `last_seq` as stored now."""
+        ...
+
+    async def list_open_conversations(self) -> list[Conversation]:
+        """Every conversation not ended or abandoned, the longest waiting (`enqueued_at`) first."""
+        ...
+
+    async def list_agent_conversations(self, agent_id: str) -> list[Conversation]:
+        """The agent's connected conversations, oldest first."""
+        ...
+
+    async def save_conversation(self, conversation: Conversation) -> None:
+        """Insert or update; never moves `last_seq` (only append_message does)."""
+        ...
+
+    async def append_message(self, new: NewMessage) -> tuple[Message, bool]:
+        """Store a message with the next sequence number, in one transaction, and return it.
+
+        A `client_id` the same sender already stored in the conversation returns the stored message
+        and False. Customer and agent messages are refused (`chat_ended`) once the conversation has
+        ended, and an agent's message unless they are the conversation's agent (`not_your_conversation`);
+        the check and the write are one transaction.
+        """
+        ...
+
+    async def list_messages(self, conversation_id: str, after_seq: int = 0, limit: int | None = None) -> list[Message]:
+        """Messages with seq > after_seq, in order; with `limit`, the latest `limit` of them."""
+        ...
+
+
+class DirectoryStore(Protocol):
+    """Organizations, their users (and each user's token version), roles, skills and queues."""
 
     async def get_organization(self, org_id: str) -> Organization | None: ...
     async def save_organization(self, org: Organization) -> None: ...
-    async def list_organizations(self) -> list[Organization]: ...
+    async def list_organizations(self) -> list[Organization]:
+        """By id."""
+        ...
 
     async def get_user(self, user_id: str) -> User | None: ...
     async def get_user_by_email(self, email: str) -> User | None: ...
-    async def list_users(self, org_id: str) -> list[User]: ...
+    async def list_users(self, org_id: str) -> list[User]:
+        """By email."""
+        ...
+
     async def save_user(self, user: User) -> None:
-        """Insert or update; an update never changes `token_version` (only bump_token_version does)."""
+        """Insert or update (`Conflict` when another user has the email); an update never changes
+        `token_version` (only bump_token_version does)."""
         ...
 
     async def bump_token_version(self, user_id: str) -> None:
         """Move the user's token version on by one, in one statement (ends every token they hold)."""
         ...
 
+    # Roles, skills and queues: listed by name; a name taken in the organization is a `Conflict`.
     async def get_role(self, role_id: str) -> Role | None: ...
     async def list_roles(self, org_id: str) -> list[Role]: ...
     async def save_role(self, role: Role) -> None: ...
@@ -52,6 +93,14 @@ class Store(Protocol):
     async def list_queues(self, org_id: str) -> list[Queue]: ...
     async def save_queue(self, queue: Queue) -> None: ...
     async def delete_queue(self, queue_id: str) -> None: ...
+
+
+class ConfigurationStore(Protocol):
+    """What an organization configures: web-chat deployments, flows and their versions, API clients and
+    TURN servers (their secrets given back as they were set); and the installation's id. Listed by name;
+    a flow's, API client's or TURN server's name taken in the organization is a `Conflict`."""
+
+    async def installation_id(self) -> str: ...  # shared by every node on this database
 
     async def get_deployment(self, deployment_id: str) -> Deployment | None: ...
     async def list_deployments(self, org_id: str) -> list[Deployment]: ...
@@ -80,34 +129,9 @@ class Store(Protocol):
     async def save_turn_server(self, server: TurnServer) -> None: ...
     async def delete_turn_server(self, server_id: str) -> None: ...
 
-    async def append_audit(self, entry: AuditEntry) -> None: ...
-    async def list_audit(
-        self, org_id: str, target_type: str | None = None, before_id: str | None = None, limit: int = 50
-    ) -> list[AuditEntry]:
-        """Newest first; `before_id` pages back in time."""
-        ...
 
-    async def get_conversation(self, conversation_id: str) -> Conversation | None: ...
-    async def list_open_conversations(self) -> list[Conversation]: ...
-    async def list_agent_conversations(self, agent_id: str) -> list[Conversation]:
-        """The agent's connected conversations, oldest first."""
-        ...
-
-    async def save_conversation(self, conversation: Conversation) -> None: ...
-
-    async def append_message(self, new: NewMessage) -> tuple[Message, bool]:
-        """Store a message with the next sequence number, in one transaction, and return it.
-
-        A `client_id` the same sender already stored in the conversation returns the stored message
-        and False. Customer and agent messages are refused (`chat_ended`) once the conversation has
-        ended, and an agent's message unless they are the conversation's agent (`not_your_conversation`);
-        the check and the write are one transaction.
-        """
-        ...
-
-    async def list_messages(self, conversation_id: str, after_seq: int = 0, limit: int | None = None) -> list[Message]:
-        """Messages with seq > after_seq, in order; with `limit`, the latest `limit` of them."""
-        ...
+class VideoStore(Protocol):
+    """Video sessions: one a request, kept with its outcome and quality summary."""
 
     async def save_video_session(self, session: VideoSession) -> None: ...
     async def get_video_session(self, session_id: str) -> VideoSession | None: ...
@@ -125,6 +149,10 @@ class Store(Protocol):
 
     async def count_open_video_sessions(self, org_id: str) -> int: ...
 
+
+class PhotoStore(Protocol):
+    """Photos of a chat and their bytes (read only when asked for)."""
+
     async def add_photo(self, photo: Photo, data: bytes) -> tuple[Photo, bool]:
         """Store the photo and its bytes; when its (conversation, request) already has one: that one, False."""
         ...
@@ -135,6 +163,19 @@ class Store(Protocol):
     async def list_photos(self, conversation_id: str) -> list[Photo]:
         """The conversation's photos, oldest first (without their bytes)."""
         ...
+
+
+class AuditStore(Protocol):
+    async def append_audit(self, entry: AuditEntry) -> None: ...
+    async def list_audit(
+        self, org_id: str, target_type: str | None = None, before_id: str | None = None, limit: int = 50
+    ) -> list[AuditEntry]:
+        """Newest first; `before_id` pages back in time."""
+        ...
+
+
+class RetentionStore(Protocol):
+    """Ended chats past their retention period, and their purge."""
 
     async def expired_conversations(
         self, cutoff: datetime, limit: int, organization_id: str | None = None
@@ -152,10 +193,39 @@ class Store(Protocol):
         what was removed, table by table."""
         ...
 
+
+class RevokedTokenStore(Protocol):
+    """Tokens signed out before they expire, by their `jti`."""
+
     async def revoke_token(self, jti: str, expires_at: datetime) -> None: ...
     async def is_token_revoked(self, jti: str) -> bool: ...
 
+
+class SchemaStore(Protocol):
+    """The store as a whole: its schema (for /readyz) and its end."""
+
+    async def schema_revisions(self) -> frozenset[str] | None:
+        """The revisions the database's schema is at (one query, so it also says whether the database
+        answers); None for a store with no schema (in memory)."""
+        ...
+
     async def close(self) -> None: ...
+
+
+class Store(
+    ConversationStore,
+    DirectoryStore,
+    ConfigurationStore,
+    VideoStore,
+    PhotoStore,
+    AuditStore,
+    RetentionStore,
+    RevokedTokenStore,
+    SchemaStore,
+    Protocol,
+):
+    """Every aggregate's port in one: what the wiring hands out. A service that needs only some of them
+    takes those (its constructor shows what it reads and writes)."""
 
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]

@@ -186,5 +186,8 @@ class MemoryStore(MemoryConfigStore, MemoryRetentionStore, MemoryPhotoStore):
     async def is_token_revoked(self, jti: str) -> bool:
         return jti in self._revoked
 
+    async def schema_revisions(self) -> frozenset[str] | None:
+        return None  # no schema: always ready
+
     async def close(self) -> None:
         return None
