@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from showdesk.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, ShowDeskError
+from showdesk.domain.timestamps import wire_time
 
 MAX_MESSAGE_CHARS = 4000
 MAX_CLIENT_ID_CHARS = 64
@@ -106,7 +107,7 @@ class Message:
                 "seq": self.seq,
                 "from": self.sender,
                 "text": self.text,
-                "at": self.created_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                "at": wire_time(self.created_at),
                 "displayName": self.display_name,
                 "clientId": self.client_id,
             }

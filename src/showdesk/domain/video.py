@@ -17,6 +17,7 @@ from typing import Any
 
 from showdesk.domain.errors import Conflict, InvalidInput, ShowDeskError
 from showdesk.domain.quality import DEFAULT_PREFERENCE, PREFERENCES
+from showdesk.domain.timestamps import wire_time
 
 LIVE_VIDEO_FEATURE = "live-video"
 MODES = ("one-way", "two-way")
@@ -173,9 +174,6 @@ class VideoSession:
         self.failure_reason = reason
 
     def to_wire(self) -> dict[str, Any]:
-        def iso(value: datetime | None) -> str | None:
-            return None if value is None else value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
         return {
             "id": self.id,
             "conversationId": self.conversation_id,
@@ -184,11 +182,11 @@ class VideoSession:
             "videoSource": self.video_source,
             "state": self.state,
             "requestedBy": self.requested_by,
-            "requestedAt": iso(self.requested_at),
-            "consentAt": iso(self.consent_at),
+            "requestedAt": wire_time(self.requested_at),
+            "consentAt": wire_time(self.consent_at),
             "consentBy": self.consent_by,
-            "startedAt": iso(self.started_at),
-            "endedAt": iso(self.ended_at),
+            "startedAt": wire_time(self.started_at),
+            "endedAt": wire_time(self.ended_at),
             "endedBy": self.ended_by,
             "durationSeconds": self.duration_seconds,
             "outcome": self.outcome,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from showdesk.domain.timestamps import wire_time
 from showdesk.domain.video import VideoSession
 
 UNKNOWN_CAUSE = "unknown"
@@ -80,15 +81,12 @@ class VideoFigures:
         return self.relay / self.with_path if self.with_path else None
 
     def to_wire(self) -> dict[str, Any]:
-        def iso(value: datetime) -> str:
-            return value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
         def rounded(value: float | None, digits: int = 0) -> float | None:
             return None if value is None else round(value, digits)
 
         return {
-            "from": iso(self.start),
-            "to": iso(self.end),
+            "from": wire_time(self.start),
+            "to": wire_time(self.end),
             "sessions": self.sessions,
             "wentLive": self.went_live,
             "clickToFirstFrameMedianMs": rounded(self.ttff_median_ms),

@@ -16,6 +16,7 @@ from showdesk.domain.permissions import Permission
 from showdesk.domain.quality import QualitySample
 from showdesk.domain.queues import Queue
 from showdesk.domain.routing import Presence, can_take_now, qualifies
+from showdesk.domain.timestamps import wire_time
 from showdesk.domain.video import VideoSession, VideoState
 from showdesk.domain.video_figures import VideoFigures, bucket_starts, video_figures
 from showdesk.services.access import AccessService, Principal
@@ -26,10 +27,6 @@ from showdesk.services.video import VideoService
 
 HOUR = timedelta(hours=1)
 BUCKET = timedelta(minutes=5)
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -82,8 +79,8 @@ class OpenVideo:
             "agentId": s.agent_id,
             "agentName": self.agent_name,
             "state": s.state,
-            "since": _iso(self.since),
-            "requestedAt": _iso(s.requested_at),
+            "since": wire_time(self.since),
+            "requestedAt": wire_time(s.requested_at),
             "path": self.path,
             "quality": self.quality.to_wire() if self.quality else None,
         }
@@ -102,12 +99,12 @@ class Dashboard:
     def to_wire(self) -> dict[str, Any]:
         return {
             "organizationId": self.organization_id,
-            "at": _iso(self.at),
+            "at": wire_time(self.at),
             "queues": [q.to_wire() for q in self.queues],
             "videoSessions": [v.to_wire() for v in self.videos],
             "lastHour": {
-                "from": _iso(self.totals.start),
-                "to": _iso(self.totals.end),
+                "from": wire_time(self.totals.start),
+                "to": wire_time(self.totals.end),
                 "bucketSeconds": int(BUCKET.total_seconds()),
                 "buckets": [b.to_wire() for b in self.buckets],
                 "totals": self.totals.to_wire(),

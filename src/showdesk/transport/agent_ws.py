@@ -12,6 +12,7 @@ from showdesk.domain.errors import Forbidden, ShowDeskError, Unauthenticated
 from showdesk.domain.events import DIRECTORY_TOPIC, agent_topic, conversation_topic
 from showdesk.domain.permissions import Permission
 from showdesk.domain.routing import Presence
+from showdesk.domain.timestamps import wire_time
 from showdesk.services.access import Principal
 from showdesk.services.container import Services
 from showdesk.services.ice_servers import Party
@@ -108,7 +109,7 @@ class AgentSession:
                     "conversationId": conv.id,
                     "customerName": conv.customer_name,
                     "queue": snap["queue"],
-                    "expiresAt": offer.expires_at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                    "expiresAt": wire_time(offer.expires_at),
                     "messages": snap["messages"][-20:],
                 }
             )

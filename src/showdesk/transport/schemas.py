@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from showdesk.domain.conversation import Conversation, Message
 from showdesk.domain.directory import User
+from showdesk.domain.timestamps import wire_time
 
 
-def iso(value: Any) -> str | None:
-    return value.isoformat(timespec="milliseconds").replace("+00:00", "Z") if value else None
+def iso(value: datetime | None) -> str | None:
+    return wire_time(value)
 
 
 class Body(BaseModel):
