@@ -1,14 +1,38 @@
-"""Every event in the catalogue produces a frame whose type is its own and that JSON can carry."""
+"""The event catalogue: built from the event classes (none left out), each class named after its wire type,
+and every event producing a frame of its own type, on its topic, that JSON can carry."""
 
 import dataclasses
+import importlib
+import inspect
 import json
+import pkgutil
 from datetime import UTC, datetime
 
+import pytest
+
+import showdesk.domain
+import showdesk.services
+from showdesk.domain import events
 from showdesk.domain.conversation import Message
-from showdesk.domain.events import CATALOGUE, AgentEvent, ConversationEvent, DirectoryChanged
+from showdesk.domain.events import CATALOGUE, AgentEvent, ConversationEvent, Event, VideoEvent
+
+# Every wire type, written out: a new event (or one lost) shows here, and in docs/protocol.md and the SDK's
+# types (test_events_documented.py).
+WIRE_TYPES = [
+    "message", "routing", "agentJoined", "agentLeft", "chatEnded", "customerPresence",
+    "offer", "offerRevoked", "interaction", "interactionEnded", "presence", "signedOut", "directoryChanged",
+    "videoRequested", "videoStarting", "videoStarted", "videoHeld", "videoResumed", "videoEnd", "videoRetrying",
+    "videoPreference", "videoCamera", "videoPhotoRequested", "videoPhotoFailed", "videoProblem", "videoSignal",
+    "qualitySampled", "customerBack",
+]  # fmt: skip
+
+KINDS = {Event, ConversationEvent, AgentEvent, VideoEvent}  # kinds of events, never published as such
 
 SAMPLE = {
-    "message": Message("m", "c", 1, "customer", None, "Ann", "hi", "k", datetime(2026, 1, 1, tzinfo=UTC)),
+    "conversation_id": "c1",
+    "agent_id": "u1",
+    "user_id": "u1",
+    "message": Message("m", "c1", 1, "customer", None, "Ann", "hi", "k", datetime(2026, 1, 1, tzinfo=UTC)),
     "state": "queued",
     "queue": "Q",
     "position": 1,
@@ -19,32 +43,78 @@ SAMPLE = {
     "customer_name": "Ann",
     "expires_at": "2026-01-01T00:00:00Z",
     "messages": (),
-    "snapshot": {"conversationId": "c", "messages": []},
+    "snapshot": {"conversationId": "c1", "messages": []},
     "status": "on_queue",
-    "conversation_id": "c",
     "session": {"id": "vid_1", "state": "requested"},
     "session_id": "vid_1",
     "to": "agent",
     "signal": {"signal": "offer", "sdp": "v=0"},
     "jti": "t_1",
+    "quality": {"fps": 24},
+    "socket_id": "s_1",
+    "token_id": "t_1",
 }
+
+OWN_TOPICS = {"directoryChanged": "directory", "qualitySampled": "video.quality", "customerBack": "customers.back"}
+
+
+def test_the_catalogue_holds_every_wire_type_once() -> None:
+    assert list(CATALOGUE) == WIRE_TYPES
+    assert all(CATALOGUE[wire_type].type == wire_type for wire_type in WIRE_TYPES)
+
+
+def test_every_event_class_is_in_the_catalogue() -> None:
+    """Found by walking the classes themselves, so an event defined without a wire type shows too."""
+    found: set[type[Event]] = set()
+    waiting: list[type[Event]] = [Event]
+    while waiting:
+        cls = waiting.pop()
+        waiting.extend(cls.__subclasses__())
+        found.add(cls)
+    assert found - KINDS == set(CATALOGUE.values())
+    defined = {cls for _, cls in inspect.getmembers(events, inspect.isclass) if issubclass(cls, Event)}
+    assert defined - KINDS == set(CATALOGUE.values())
+
+
+def test_two_events_cannot_share_a_wire_type() -> None:
+    before = dict(CATALOGUE)
+    with pytest.raises(TypeError, match="share the wire type 'message'"):
+        type("Again", (ConversationEvent,), {"type": "message", "__module__": __name__})
+    assert before == CATALOGUE
+
+
+def _shared_type_names() -> set[str]:
+    """Class names of the domain and the services, which an event's own name must not take."""
+    names: set[str] = set()
+    for package in (showdesk.domain, showdesk.services):
+        for module_info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            module = importlib.import_module(module_info.name)
+            names |= {
+                name for name, cls in inspect.getmembers(module, inspect.isclass) if cls.__module__ == module.__name__
+            }
+    return names
+
+
+def test_each_event_class_is_named_after_its_wire_type() -> None:
+    taken = _shared_type_names()
+    for wire_type, cls in CATALOGUE.items():
+        word = wire_type[0].upper() + wire_type[1:]
+        if cls.__name__ != word:
+            # `Event` only where the word alone already names a type (Message, Presence, the router's Offer).
+            assert cls.__name__ == word + "Event", f"{cls.__name__} sends {wire_type!r}: call it {word}"
+            assert word in taken, f"{cls.__name__}: no other {word} exists, so call it {word}"
 
 
 def test_every_event_frames_as_its_type_on_its_topic() -> None:
-    assert len(CATALOGUE) >= 10
-    for cls in CATALOGUE:
-        kwargs = {f.name: SAMPLE[f.name] for f in dataclasses.fields(cls) if f.name in SAMPLE}
-        if cls is DirectoryChanged:
-            event = cls(user_id="u1")
-            assert event.topic == "directory"
+    for wire_type, cls in CATALOGUE.items():
+        event = cls(**{f.name: SAMPLE[f.name] for f in dataclasses.fields(cls) if f.name in SAMPLE})
+        if wire_type in OWN_TOPICS:
+            assert event.topic == OWN_TOPICS[wire_type]
         elif issubclass(cls, AgentEvent):
-            event = cls("u1", **kwargs)
             assert event.topic == "agent:u1"
         else:
-            assert issubclass(cls, ConversationEvent)
-            kwargs.pop("conversation_id", None)
-            event = cls("c1", **kwargs)
+            assert issubclass(cls, ConversationEvent), cls
             assert event.topic == "conversation:c1"
         frame = event.frame()
-        assert frame["type"] == cls.type
+        assert frame["type"] == wire_type
         assert json.loads(json.dumps(frame)) == frame

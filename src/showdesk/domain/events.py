@@ -1,7 +1,10 @@
 """The typed catalogue of events. Only services publish them; sockets forward `frame()` to screens.
 
 Each event names the topic it belongs to: `conversation:<id>` reaches everyone in a conversation,
-`agent:<id>` reaches one agent's desktops.
+`agent:<id>` reaches one agent's desktops. Each class is named after its wire type (`videoStarted` is
+`VideoStarted`; `Event` is added where the word alone is already a ShowDesk type: `MessageEvent`), and
+every concrete one is in CATALOGUE by its wire type as soon as it is defined; docs/protocol.md and the
+SDK's webchat.d.ts are checked against it (tests/unit/test_events_documented.py).
 """
 
 from __future__ import annotations
@@ -25,9 +28,22 @@ QUALITY_TOPIC = "video.quality"  # every node keeps the latest quality of every 
 CUSTOMERS_TOPIC = "customers.back"  # a customer's socket resumed on some node: others stop waiting for it
 
 
+CATALOGUE: dict[str, type[Event]] = {}
+"""Every concrete event class by its wire type, in the order they are defined."""
+
+
 @dataclass(frozen=True)
 class Event:
-    type: ClassVar[str] = "event"
+    type: ClassVar[str]  # the wire type; only concrete events have one
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        wire_type = cls.__dict__.get("type")
+        if wire_type is None:  # a kind of event (ConversationEvent, VideoEvent, ...), never published as such
+            return
+        if wire_type in CATALOGUE:
+            raise TypeError(f"{cls.__name__} and {CATALOGUE[wire_type].__name__} share the wire type {wire_type!r}")
+        CATALOGUE[wire_type] = cls
 
     @property
     def topic(self) -> str:  # pragma: no cover - every event overrides it
@@ -56,7 +72,7 @@ class AgentEvent(Event):
 
 
 @dataclass(frozen=True)
-class MessagePosted(ConversationEvent):
+class MessageEvent(ConversationEvent):
     type: ClassVar[str] = "message"
     message: Message = field(kw_only=True)
 
@@ -65,7 +81,7 @@ class MessagePosted(ConversationEvent):
 
 
 @dataclass(frozen=True)
-class RoutingChanged(ConversationEvent):
+class Routing(ConversationEvent):
     type: ClassVar[str] = "routing"
     state: str = field(kw_only=True)
     queue: str | None = field(kw_only=True, default=None)
@@ -123,7 +139,7 @@ class ChatEnded(ConversationEvent):
 
 
 @dataclass(frozen=True)
-class CustomerPresenceChanged(ConversationEvent):
+class CustomerPresence(ConversationEvent):
     """Whether the customer is there: `online` (a page of theirs is connected), `away` (none is, for less
     than the grace), `left` (none came back within it, or they ended the chat)."""
 
@@ -135,14 +151,14 @@ class CustomerPresenceChanged(ConversationEvent):
 
 
 @dataclass(frozen=True)
-class OfferMade(AgentEvent):
+class OfferEvent(AgentEvent):
     type: ClassVar[str] = "offer"
     conversation_id: str = field(kw_only=True)
     customer_name: str = field(kw_only=True)
     queue: str = field(kw_only=True)
     expires_at: str = field(kw_only=True)
     messages: tuple[dict[str, Any], ...] = field(kw_only=True, default=())
-    customer: str = field(kw_only=True, default="online")  # CustomerPresenceChanged's status
+    customer: str = field(kw_only=True, default="online")  # CustomerPresence's status
 
     def frame(self) -> dict[str, Any]:
         return {
@@ -167,7 +183,7 @@ class OfferRevoked(AgentEvent):
 
 
 @dataclass(frozen=True)
-class InteractionAssigned(AgentEvent):
+class Interaction(AgentEvent):
     type: ClassVar[str] = "interaction"
     snapshot: dict[str, Any] = field(kw_only=True)
 
@@ -186,7 +202,7 @@ class InteractionEnded(AgentEvent):
 
 
 @dataclass(frozen=True)
-class PresenceChanged(AgentEvent):
+class PresenceEvent(AgentEvent):
     type: ClassVar[str] = "presence"
     status: str = field(kw_only=True)
 
@@ -249,7 +265,7 @@ class VideoStarting(VideoEvent):
 
 
 @dataclass(frozen=True)
-class VideoLive(VideoEvent):
+class VideoStarted(VideoEvent):
     type: ClassVar[str] = "videoStarted"
 
 
@@ -264,7 +280,7 @@ class VideoResumed(VideoEvent):
 
 
 @dataclass(frozen=True)
-class VideoEnded(VideoEvent):
+class VideoEnd(VideoEvent):
     type: ClassVar[str] = "videoEnd"
 
 
@@ -327,36 +343,6 @@ class VideoSignal(ConversationEvent):
             "for": self.to,
             **self.signal,
         }
-
-
-CATALOGUE: tuple[type[Event], ...] = (
-    MessagePosted,
-    RoutingChanged,
-    AgentJoined,
-    AgentLeft,
-    ChatEnded,
-    CustomerPresenceChanged,
-    OfferMade,
-    OfferRevoked,
-    InteractionAssigned,
-    InteractionEnded,
-    PresenceChanged,
-    SignedOut,
-    DirectoryChanged,
-    VideoRequested,
-    VideoStarting,
-    VideoLive,
-    VideoHeld,
-    VideoResumed,
-    VideoEnded,
-    VideoRetrying,
-    VideoProblem,
-    VideoPreference,
-    VideoCamera,
-    VideoPhotoRequested,
-    VideoPhotoFailed,
-    VideoSignal,
-)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from showdesk.domain.conversation import (
 )
 from showdesk.domain.deployments import Deployment
 from showdesk.domain.errors import Conflict, Forbidden, NotFound, ShowDeskError
-from showdesk.domain.events import ChatEnded, CustomerBack, InteractionEnded, RoutingChanged, conversation_topic
+from showdesk.domain.events import ChatEnded, CustomerBack, InteractionEnded, Routing, conversation_topic
 from showdesk.domain.flow import run_flow
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
@@ -142,7 +142,7 @@ class ChatService:
             await self._messages.post_system(
                 conv.id, "This chat is not connected to a queue yet; nobody can answer it. Please try later."
             )
-            await publish(self._bus, RoutingChanged(conv.id, state="no_agent_available", text="No queue"))
+            await publish(self._bus, Routing(conv.id, state="no_agent_available", text="No queue"))
         else:
             await self._router.enqueue(conv)
 

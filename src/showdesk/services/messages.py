@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from showdesk.domain.conversation import Message, NewMessage, Sender, check_client_id, check_message_text
-from showdesk.domain.events import MessagePosted
+from showdesk.domain.events import MessageEvent
 from showdesk.domain.ids import new_id
 from showdesk.services.ports import Bus, Clock, Store
 from showdesk.services.publishing import publish
@@ -43,7 +43,7 @@ class MessageService:
         )
         message, created = await self._store.append_message(new)
         if created:
-            await publish(self._bus, MessagePosted(conversation_id, message=message))
+            await publish(self._bus, MessageEvent(conversation_id, message=message))
         return message
 
     async def post_system(self, conversation_id: str, text: str) -> Message:

@@ -32,12 +32,12 @@ from showdesk.domain.events import (
     AgentJoined,
     AgentLeft,
     ChatEnded,
-    CustomerPresenceChanged,
-    InteractionAssigned,
-    OfferMade,
+    CustomerPresence,
+    Interaction,
+    OfferEvent,
     OfferRevoked,
-    PresenceChanged,
-    RoutingChanged,
+    PresenceEvent,
+    Routing,
 )
 from showdesk.domain.queues import Queue
 from showdesk.domain.routing import (
@@ -235,7 +235,7 @@ class Router:
             if timer is not None:
                 timer.cancel()
             if self._customer.pop(conversation_id, None) is not None:
-                await publish(self._bus, CustomerPresenceChanged(conversation_id, status="online"))
+                await publish(self._bus, CustomerPresence(conversation_id, status="online"))
 
     async def customer_disconnected(self, conversation_id: str, socket_id: str) -> None:
         async with self._lock:
@@ -340,10 +340,10 @@ class Router:
             await publish(
                 self._bus,
                 AgentJoined(conv.id, agent_name=user.name, video=conv.video),
-                RoutingChanged(conv.id, state="connected", queue=queue.name if queue else None),
+                Routing(conv.id, state="connected", queue=queue.name if queue else None),
             )
             snapshot = await self.snapshot(conv)
-            await publish(self._bus, InteractionAssigned(user.id, snapshot=snapshot))
+            await publish(self._bus, Interaction(user.id, snapshot=snapshot))
             await self._tell_presence(agent)
             await self._dispatch()
             return conv
@@ -473,7 +473,7 @@ class Router:
         recent = await self._store.list_messages(conv.id, limit=20)
         await publish(
             self._bus,
-            OfferMade(
+            OfferEvent(
                 agent.user_id,
                 conversation_id=conv.id,
                 customer_name=conv.customer_name,
@@ -540,11 +540,11 @@ class Router:
             text = f"Waiting for an agent in {queue.name}; you are number {position} in line."
         await publish(
             self._bus,
-            RoutingChanged(waiting.conversation_id, state=state, queue=queue.name, position=position, text=text),
+            Routing(waiting.conversation_id, state=state, queue=queue.name, position=position, text=text),
         )
 
     async def _tell_presence(self, agent: AgentAvailability) -> None:
-        await publish(self._bus, PresenceChanged(agent.user_id, status=agent.shown_status))
+        await publish(self._bus, PresenceEvent(agent.user_id, status=agent.shown_status))
 
     async def _agent_gone(self, user_id: str) -> None:
         """The agent's grace period ran out: their interactions go back to the front of the line."""
@@ -587,7 +587,7 @@ class Router:
             return
         del self._pages[conversation_id]
         self._start_customer_grace(conversation_id)
-        await publish(self._bus, CustomerPresenceChanged(conversation_id, status="away"))
+        await publish(self._bus, CustomerPresence(conversation_id, status="away"))
 
     def _start_customer_grace(self, conversation_id: str) -> None:
         self._customer[conversation_id] = "away"
@@ -616,7 +616,7 @@ class Router:
                 return
             if conv.state == ConversationState.CONNECTED.value:
                 self._customer[conversation_id] = "left"
-                await publish(self._bus, CustomerPresenceChanged(conversation_id, status="left"))
+                await publish(self._bus, CustomerPresence(conversation_id, status="left"))
                 return
             await self._abandon(conv)
             await self._dispatch()
@@ -636,8 +636,8 @@ class Router:
         await self._messages.post_system(conv.id, ABANDONED_TEXT)
         await publish(
             self._bus,
-            CustomerPresenceChanged(conv.id, status="left"),
-            RoutingChanged(conv.id, state="abandoned", text=ABANDONED_TEXT),
+            CustomerPresence(conv.id, status="left"),
+            Routing(conv.id, state="abandoned", text=ABANDONED_TEXT),
             ChatEnded(conv.id, by="system"),
         )
         waited = (conv.ended_at - (conv.enqueued_at or conv.created_at)).total_seconds()

@@ -16,16 +16,16 @@ from showdesk.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from showdesk.domain.events import (
     QualitySampled,
     VideoCamera,
-    VideoEnded,
+    VideoEnd,
     VideoEvent,
     VideoHeld,
-    VideoLive,
     VideoPreference,
     VideoProblem,
     VideoRequested,
     VideoResumed,
     VideoRetrying,
     VideoSignal,
+    VideoStarted,
     VideoStarting,
 )
 from showdesk.domain.ids import new_id
@@ -204,7 +204,7 @@ class VideoService:
             if session.state == VideoState.CONNECTING.value:
                 session.went_live(self._clock.now())
                 await self._save(session)
-                await publish(self._bus, VideoLive(conv.id, session=session.to_wire(), text="Video is live."))
+                await publish(self._bus, VideoStarted(conv.id, session=session.to_wire(), text="Video is live."))
             else:
                 await self._save(session)
         elif state == "problem":
@@ -391,7 +391,7 @@ class VideoService:
         await self._messages.post_system(session.conversation_id, text)
         await publish(
             self._bus,
-            VideoEnded(
+            VideoEnd(
                 session.conversation_id, session=session.to_wire(), text=text, extra={"reason": reason or outcome}
             ),
         )
