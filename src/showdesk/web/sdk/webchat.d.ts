@@ -197,8 +197,11 @@ export interface VideoQualitySettings {
 /** `detail` keeps the resolution and drops frames on a slow link; `smooth` keeps the frames. */
 export type VideoPreference = 'detail' | 'smooth';
 
-/** The server's record of one video session (also in `GET /api/v2/conversations/{id}`). */
-export interface VideoSession extends VideoSettings {
+/**
+ * The server's record of one video session (also in `GET /api/v2/conversations/{id}`): the Start Video
+ * settings it was opened with, but `quality` is what the agent received, not the block's quality settings.
+ */
+export interface VideoSession extends Omit<VideoSettings, 'quality'> {
   readonly id: string;
   readonly conversationId: string;
   readonly state: Exclude<VideoStatus, 'idle'>;
