@@ -11,6 +11,7 @@ from fastapi import APIRouter, WebSocket
 
 from showdesk.domain.errors import Conflict, ShowDeskError
 from showdesk.domain.events import conversation_topic
+from showdesk.domain.video import MAX_ICE_RESTARTS
 from showdesk.services.container import Services
 from showdesk.services.ice_servers import Party
 from showdesk.services.tokens import GuestClaims
@@ -119,6 +120,7 @@ class GuestSession:
                     "iceServers": await self.sd.ice.for_party(
                         session, Party.customer(claims.conversation_id), self.host()
                     ),
+                    "maxIceRestarts": MAX_ICE_RESTARTS,  # the SDK asks for no more than the server allows
                 }
             )
         elif kind == "videoDecline":

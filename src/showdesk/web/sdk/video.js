@@ -9,8 +9,6 @@ import { answerPhotoRequest } from './photo.js';
 import { ConnectionWatch } from './connection-watch.js';
 import { cameraError, videoRefusal } from './media-errors.js';
 
-const MAX_ICE_RESTARTS = 3; // the server allows as many per session
-
 // What the customer reads while the connection fights the network (the agent reads its own words).
 const RETRY_WORDS = {
   relay: 'Your network blocks direct video; trying a relay…',
@@ -64,6 +62,7 @@ export class CustomerVideo {
   #iceServers = []; // the server's, for the current session
   #stream = null; // what is being shared, kept across a relay retry
   #attemptNo = 0; // 0: the first connection; 1: the relay retry (signals carry it)
+  #maxIceRestarts = null; // the server's limit per session (videoReady); null: ask, and the server says no
   #watch = null;
   #pc = null;
   #tracks = new Set(); // every track given or taken for the current attempt
@@ -128,9 +127,10 @@ export class CustomerVideo {
     if (cancelled()) return;
     for (const track of stream.getTracks()) this.#tracks.add(track);
     this.localStream = stream;
-    const { sessionId, video, iceServers } = await attempt.ready;
+    const { sessionId, video, iceServers, maxIceRestarts } = await attempt.ready;
     if (cancelled()) return;
     this.session = video;
+    this.#maxIceRestarts = Number.isInteger(maxIceRestarts) ? maxIceRestarts : null;
     this.#stream = stream;
     this.#iceServers = iceServers ?? [];
     this.#attemptNo = 0;
@@ -191,7 +191,8 @@ export class CustomerVideo {
   /** A connection that worked went away: ICE restart, a few times, then give up in words. */
   #connectionLost(sessionId, reason) {
     this.#renewTransport(); // what follows waits for the renewed chat connection, so nothing is lost
-    if ((this.session?.iceRestarts ?? 0) < MAX_ICE_RESTARTS) {
+    const restarts = this.session?.iceRestarts ?? 0;
+    if (this.#maxIceRestarts === null || restarts < this.#maxIceRestarts) {
       this.#send({ type: 'videoRetry', sessionId, how: 'restart', reason });
     } else {
       this.#send({ type: 'videoDecline', sessionId, reason: 'connection_lost' });
