@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from showdesk.adapters.ice.coturn import DENIED_PEER_NETWORKS, coturn_config
+from showdesk.adapters.ice.stun_message import CREATE_PERMISSION, SUCCESS
 from showdesk.adapters.ice.turn import turn_credentials
 from showdesk.adapters.ice.turn_client import TurnClient, TurnRefused
 from tests.support.coturn import (  # noqa: F401 - coturn_fixture provides the `coturn` fixture
@@ -205,7 +206,13 @@ async def test_non_public_ipv4_peers_are_refused_with_403(coturn: CoturnProcess,
 async def test_public_ipv4_peers_are_allowed(coturn: CoturnProcess, peer: str) -> None:
     async with TurnClient(coturn.host, coturn.port, *credentials()) as client:
         await client.allocate()
-        await client.create_permission(peer)
+        granted = await client.create_permission(peer)
+        assert (granted.method, granted.cls) == (CREATE_PERMISSION, SUCCESS)
+        assert granted.integrity_ok(client.key)  # signed with this session's key: coturn's own answer
+        # The same allocation still refuses a private peer: the answer is about the peer, not a blanket yes.
+        with pytest.raises(TurnRefused) as refused:
+            await client.create_permission("10.1.2.3")
+        assert refused.value.code == 403
         await client.release()
 
 

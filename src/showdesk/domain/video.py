@@ -20,8 +20,6 @@ from showdesk.domain.quality import DEFAULT_PREFERENCE, PREFERENCES
 from showdesk.domain.timestamps import wire_time
 
 LIVE_VIDEO_FEATURE = "live-video"
-MODES = ("one-way", "two-way")
-AUDIO_SOURCES = ("none", "microphone")
 
 
 class VideoState(StrEnum):
@@ -262,7 +260,6 @@ def refuse_agent_answer(sdp: object, mode: str) -> ShowDeskError | None:
 
 
 # Camera control on request: the agent asks, the customer's device does what it can, both read it.
-CAMERA_ACTIONS = ("switch", "torch", "zoom")
 
 
 def camera_request(action: object, value: object) -> tuple[str, object]:

@@ -116,10 +116,6 @@ class IceServers:
         session = await self._store.get_video_session(session_id)
         return await self.for_party(session, party, host) if session is not None and session.is_active else []
 
-    @staticmethod
-    def has_relay(ice_servers: list[dict[str, Any]]) -> bool:
-        return any(str(u).startswith(("turn:", "turns:")) for s in ice_servers for u in s.get("urls", []))
-
     async def relay_available(self, organization_id: str) -> bool:
         """Whether any TURN server is set up for this organization (by `serve` flags or the console)."""
         if self._settings.turn_urls and (self._settings.turn_secret or self._settings.turn_username):

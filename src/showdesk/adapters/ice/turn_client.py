@@ -260,10 +260,11 @@ class TurnClient:
         )
         return self.allocation
 
-    async def create_permission(self, peer_ip: str) -> None:
-        """Ask to let `peer_ip` talk to the relay; TurnRefused (e.g. 403 Forbidden) when the server says no."""
+    async def create_permission(self, peer_ip: str) -> StunMessage:
+        """Ask to let `peer_ip` talk to the relay: the server's success answer, or TurnRefused (e.g. 403 Forbidden)
+        when it says no."""
         # XOR-PEER-ADDRESS is encoded per transaction: an IPv6 address is XORed with the transaction id.
-        await self._authenticated(CREATE_PERMISSION, b"", peer_ip=peer_ip)
+        return await self._authenticated(CREATE_PERMISSION, b"", peer_ip=peer_ip)
 
     async def refresh(self, lifetime: int) -> int:
         """Refresh the allocation; lifetime 0 releases it. Returns the lifetime the server granted."""

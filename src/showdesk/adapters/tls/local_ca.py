@@ -10,7 +10,6 @@ trusts it. All four files are owner-only (0600) in an owner-only folder (0700).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import ipaddress
 import os
 import secrets
@@ -102,14 +101,6 @@ def kept_certificate(folder: Path, names: MachineNames, now: dt.datetime | None 
 
 def fingerprint(certificate: x509.Certificate) -> str:
     return ":".join(f"{b:02X}" for b in certificate.fingerprint(hashes.SHA256()))
-
-
-def spki_sha256(certificate: x509.Certificate) -> bytes:
-    """SHA-256 of the certificate's SubjectPublicKeyInfo (what key pinning and Chromium's SPKI list use)."""
-    der = certificate.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return hashlib.sha256(der).digest()
 
 
 def san_of(names: MachineNames) -> list[x509.GeneralName]:
