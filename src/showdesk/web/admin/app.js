@@ -33,11 +33,11 @@
 //   audit: audit-filter, audit-table, audit-row (data-action, data-target), audit-more, audit-empty
 
 import { clearStaffSession, loadStaffSession } from '/static/staff-session.js';
-import { wireLoginForm } from '/static/login-form.js';
+import { loginForm } from '/static/login-form.js';
 import { passwordChangePending, wireChangePassword } from '/static/change-password.js';
 import { ErrorBanner } from '/static/banner.js';
 import { AdminApi } from './api.js';
-import { el } from './dom.js';
+import { el } from '/static/dom.js';
 import { SidePanel } from './panel.js';
 import { SECTIONS } from './sections.js';
 
@@ -52,7 +52,13 @@ const toast = $('[data-testid="status-message"]');
 let ctx = null;
 let mountedKey = null;
 
-const login = wireLoginForm($('#login-form'), { banner, onSignedIn: (session) => openConsole(session) });
+const login = loginForm(views.login, {
+  product: 'Admin',
+  title: 'Sign in to the administration console',
+  demo: [['admin@demo.local', 'admin'], ['architect@demo.local', 'architect', 'for flows']],
+  banner,
+  onSignedIn: (session) => openConsole(session),
+});
 
 $('#sign-out').addEventListener('click', async () => {
   const api = ctx?.api;

@@ -2,7 +2,7 @@
 
 import { describeError } from '/static/error-text.js';
 import { listOf } from './api.js';
-import { el, when } from './dom.js';
+import { el, when } from '/static/dom.js';
 import { changes } from './diff.js';
 
 const PAGE = 50;

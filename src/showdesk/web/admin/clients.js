@@ -2,7 +2,7 @@
 // or rotate, and never again.
 
 import { listOf } from './api.js';
-import { copyText, el, tags, when } from './dom.js';
+import { copyText, el, tags, when } from '/static/dom.js';
 import { checkField, checkList, textField } from './fields.js';
 import { confirmAction } from './panel.js';
 import { ResourceSection } from './resource.js';

@@ -2,7 +2,7 @@
 // snippet to paste into those sites.
 
 import { listOf } from './api.js';
-import { copyText, el, tags } from './dom.js';
+import { copyText, el, tags } from '/static/dom.js';
 import { checkField, linesField, numberField, selectField, textAreaField, textField } from './fields.js';
 import { ResourceSection } from './resource.js';
 

@@ -1,7 +1,7 @@
 // A compact before/after diff of two snapshots: only the fields that changed (nested ones by their
 // path, e.g. definition.blocks.video.mode), the old value struck through, the new one highlighted.
 
-import { el } from './dom.js';
+import { el } from '/static/dom.js';
 
 const SKIP = new Set(['id', 'organizationId', 'updatedAt', 'createdAt']);
 const MAX_TEXT = 90;

@@ -1,7 +1,7 @@
 // Form fields with a label, the control and helper text under it. Each returns {row, ...} where row
 // is the element to place in the form and the rest reads the value back.
 
-import { el, uniqueId } from './dom.js';
+import { el, uniqueId } from '/static/dom.js';
 
 function row(label, control, help, id) {
   return el('div', { class: 'field' },

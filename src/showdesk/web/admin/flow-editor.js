@@ -3,7 +3,7 @@
 
 import { describeError } from '/static/error-text.js';
 import { listOf } from './api.js';
-import { debounce, el, when } from './dom.js';
+import { debounce, el, when } from '/static/dom.js';
 import { drawFlow } from './flow-graph.js';
 import { confirmAction } from './panel.js';
 import { errorBox } from './resource.js';

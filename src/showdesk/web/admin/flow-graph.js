@@ -2,7 +2,7 @@
 // with the exit's name, laid out in layers from the start block down. Blocks with problems are
 // outlined red (error) or amber (warning); exits to blocks that do not exist end in a dashed box.
 
-import { svg } from './dom.js';
+import { svg } from '/static/dom.js';
 
 const EXITS = { startVideo: ['success', 'failure'], message: ['next'], queue: [], disconnect: [] };
 const ANY_EXIT = ['success', 'failure', 'next'];

@@ -2,7 +2,7 @@
 
 import { describeError } from '/static/error-text.js';
 import { listOf } from './api.js';
-import { el, setChildren, when } from './dom.js';
+import { el, setChildren, when } from '/static/dom.js';
 import { EDIT, FlowEditor } from './flow-editor.js';
 import { confirmAction } from './panel.js';
 import { readOnlyNote } from './resource.js';

@@ -1,7 +1,7 @@
 // Licence: the organization's tier, the Live Video feature and how many videos may run at once.
 
 import { describeError } from '/static/error-text.js';
-import { el, setChildren } from './dom.js';
+import { el, setChildren } from '/static/dom.js';
 import { checkField, numberField, selectField } from './fields.js';
 import { errorBox, readOnlyNote } from './resource.js';
 

@@ -1,7 +1,7 @@
 // The side panel where one item is created or edited, and the in-page confirmation dialog
 // (a page dialog rather than window.confirm, so it looks like the console and can be tested).
 
-import { el } from './dom.js';
+import { el } from '/static/dom.js';
 
 export class SidePanel {
   #aside;

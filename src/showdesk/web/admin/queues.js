@@ -1,7 +1,7 @@
 // Queues: where interactions wait, which channels they take, the skills and members that serve them.
 
 import { listOf } from './api.js';
-import { el, tags } from './dom.js';
+import { el, tags } from '/static/dom.js';
 import { checkField, checkList, textField } from './fields.js';
 import { ResourceSection } from './resource.js';
 

@@ -7,7 +7,7 @@
 // `${noun}-cancel`, `${noun}-empty`; shared: `form-error`, `readonly-note`, `status-message`.
 
 import { describeError } from '/static/error-text.js';
-import { el, setChildren } from './dom.js';
+import { el, setChildren } from '/static/dom.js';
 import { confirmAction } from './panel.js';
 
 export function readOnlyNote(permission, what = 'change this') {

@@ -1,7 +1,7 @@
 // Roles: named sets of permissions. Built-in roles are fixed; custom ones can be changed.
 
 import { listOf } from './api.js';
-import { el, tags } from './dom.js';
+import { el, tags } from '/static/dom.js';
 import { checkList, textField } from './fields.js';
 import { ResourceSection } from './resource.js';
 

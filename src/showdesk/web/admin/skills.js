@@ -1,7 +1,7 @@
 // Skills: what queues require and agents hold.
 
 import { listOf } from './api.js';
-import { el, tags } from './dom.js';
+import { el, tags } from '/static/dom.js';
 import { textField } from './fields.js';
 import { ResourceSection } from './resource.js';
 

@@ -2,7 +2,7 @@
 // fails. Secrets are written here but never read back.
 
 import { listOf } from './api.js';
-import { el, tags } from './dom.js';
+import { el, tags } from '/static/dom.js';
 import { checkField, linesField, selectField, textField } from './fields.js';
 import { ResourceSection } from './resource.js';
 

@@ -1,7 +1,7 @@
 // Users: sign-in, roles, skills and video settings. Users are never deleted, only disabled.
 
 import { listOf } from './api.js';
-import { el, tags } from './dom.js';
+import { el, tags } from '/static/dom.js';
 import { checkField, checkList, numberField, selectField, textField } from './fields.js';
 import { confirmAction } from './panel.js';
 import { ResourceSection } from './resource.js';

@@ -1,7 +1,7 @@
 // Agent desktop: sign in, then one agent socket drives presence, offers and the chats on screen.
 
 import { clearStaffSession, loadStaffSession } from '/static/staff-session.js';
-import { wireLoginForm } from '/static/login-form.js';
+import { loginForm } from '/static/login-form.js';
 import { passwordChangePending, wireChangePassword } from '/static/change-password.js';
 import { ErrorBanner } from '/static/banner.js';
 import { AgentConnection } from './connection.js';
@@ -21,7 +21,13 @@ let connection = null;
 let session = null;
 let photos = null; // the signed-in agent's access to the chats' photos
 
-const login = wireLoginForm($('#login-form'), { banner, onSignedIn: openDesktop });
+const login = loginForm(views.login, {
+  product: 'Agent',
+  title: 'Sign in to take chats',
+  demo: [['agent@demo.local', 'agent']],
+  banner,
+  onSignedIn: openDesktop,
+});
 
 const presence = new PresenceControl({
   pill: $('#presence-status'),

@@ -4,6 +4,7 @@
 //   test ids: change-password (the button), current-password, new-password, change-password-submit,
 //   change-password-error, change-password-done
 
+import { el } from './dom.js';
 import { changePassword } from './staff-session.js';
 import { describeError } from './error-text.js';
 
@@ -61,7 +62,7 @@ export function wireChangePassword(button, { token, onChanged, onSignedOut }) {
 function build() {
   const field = (id, label, input, ...more) => el('div', { class: 'field' },
     el('label', { for: id }, label),
-    el('input', { class: 'input', id, 'data-testid': id, type: 'password', required: '', maxlength: '200', ...input }),
+    el('input', { class: 'input', id, testid: id, type: 'password', required: true, maxlength: '200', ...input }),
     ...more);
   const parts = {
     hint: el('p', { class: 'password-dialog__hint' }, 'You stay signed in here; everywhere else you are signed out.'),
@@ -73,14 +74,14 @@ function build() {
           `At least ${MIN_LENGTH} characters; a few unrelated words make one that is easy to remember.`)),
     ],
     error: el('p',
-      { class: 'password-dialog__error', 'data-testid': 'change-password-error', role: 'alert', hidden: '' }),
-    done: el('p', { class: 'password-dialog__done', 'data-testid': 'change-password-done', role: 'status', hidden: '' },
+      { class: 'password-dialog__error', testid: 'change-password-error', role: 'alert', hidden: true }),
+    done: el('p', { class: 'password-dialog__done', testid: 'change-password-done', role: 'status', hidden: true },
       'Your password is changed. Use it the next time you sign in.'),
     cancel: el('button', { class: 'btn btn-secondary', type: 'button' }, 'Cancel'),
-    submit: el('button', { class: 'btn btn-primary', type: 'submit', 'data-testid': 'change-password-submit' },
+    submit: el('button', { class: 'btn btn-primary', type: 'submit', testid: 'change-password-submit' },
       'Change password'),
   };
-  parts.form = el('form', { class: 'password-dialog__form', novalidate: '' },
+  parts.form = el('form', { class: 'password-dialog__form', novalidate: true },
     el('h2', { id: 'password-dialog-title' }, 'Change your password'), parts.hint, ...parts.fields, parts.error,
     parts.done, el('div', { class: 'password-dialog__actions' }, parts.cancel, parts.submit));
   parts.dialog = el('dialog',
@@ -130,11 +131,4 @@ function busy(parts, on) {
   parts.submit.disabled = on;
   if (on) parts.submit.setAttribute('aria-busy', 'true');
   else parts.submit.removeAttribute('aria-busy');
-}
-
-function el(tag, attributes, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  node.append(...children);
-  return node;
 }

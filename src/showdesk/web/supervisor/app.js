@@ -17,7 +17,7 @@
 
 import { apiGet, clearStaffSession, loadStaffSession } from '/static/staff-session.js';
 import { passwordChangePending, wireChangePassword } from '/static/change-password.js';
-import { wireLoginForm } from '/static/login-form.js';
+import { loginForm } from '/static/login-form.js';
 import { ErrorBanner } from '/static/banner.js';
 import { drawClickToFirstFrame, drawFailures, drawRelayShare } from './charts.js';
 import { clock, clockSeconds } from './format.js';
@@ -49,7 +49,13 @@ let round = 0; // each sign-in's refresh loop has its own number; an old loop st
 let timer = null;
 let failing = false; // the banner shows a refresh error (cleared by the next good refresh)
 
-const login = wireLoginForm($('#login-form'), { banner, onSignedIn: (signedIn) => open(signedIn) });
+const login = loginForm(views.login, {
+  product: 'Supervisor',
+  title: 'Sign in to the supervisor dashboard',
+  demo: [['supervisor@demo.local', 'supervisor']],
+  banner,
+  onSignedIn: (signedIn) => open(signedIn),
+});
 
 $('#sign-out').addEventListener('click', () => signOut());
 

@@ -1,7 +1,7 @@
 // The last hour in three small bar charts, one bar per five minutes, drawn as SVG elements (no library,
 // no markup strings). Each figure also carries its totals in data-* attributes and in words.
 
-import { svg, el } from './dom.js';
+import { svg, el } from '/static/dom.js';
 import { cause, clock, millis, percent } from './format.js';
 
 const W = 360;

@@ -1,7 +1,7 @@
 // The queues table and the live video table. Rows are kept by id from one refresh to the next, so a row
 // stays the same element while its numbers change; every cell is text, with the raw number in data-value.
 
-import { el } from './dom.js';
+import { el } from '/static/dom.js';
 import { between, duration } from './format.js';
 
 const QUEUE_CELLS = [

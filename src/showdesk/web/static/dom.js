@@ -1,4 +1,5 @@
-// Building DOM without markup strings: every text goes in through textContent or a text node.
+// Building DOM and SVG without markup strings, for every staff page: every text goes in through textContent
+// or a text node.
 
 const PROPERTIES = new Set([
   'value', 'checked', 'disabled', 'hidden', 'readOnly', 'required', 'multiple', 'selected', 'type',
