@@ -1,35 +1,13 @@
-"""The same checks over every rate-limit backend: memory (a node alone) and Redis (several nodes)."""
+"""The same checks over every rate-limit backend (the `limiter` fixture): memory (a node alone) and Redis
+(several nodes)."""
 
 from __future__ import annotations
-
-import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 
 from showdesk.adapters.limits.memory import MemoryLimiter
 from showdesk.domain.rate_limit import Rule
 from showdesk.services.ports import Limiter
-from tests.support.backends import REDIS_URL
-
-
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
-async def limiter(request: pytest.FixtureRequest) -> AsyncIterator[Limiter]:
-    if request.param == "memory":
-        yield MemoryLimiter()
-        return
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except Exception as exc:
-        pytest.skip(f"no Redis at {REDIS_URL} ({exc}); set SHOWDESK_TEST_REDIS_URL")
-    from showdesk.adapters.limits.redis import RedisLimiter
-
-    found = RedisLimiter(REDIS_URL)
-    await found.bind(f"test-{uuid.uuid4().hex}")
-    yield found
-    await found.close()
 
 
 async def test_a_burst_up_to_the_limit_goes_then_one_waits_for_its_interval(limiter: Limiter) -> None:

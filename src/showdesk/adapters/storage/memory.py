@@ -116,15 +116,19 @@ class MemoryStore(MemoryConfigStore, MemoryRetentionStore, MemoryPhotoStore):
     async def save_flow(self, flow: Flow) -> None:
         self._save(flow, ("name",))
 
-    async def get_conversation(self, conversation_id: str) -> Conversation | None:
-        found = self._get(Conversation, conversation_id)
-        if found is not None:
-            found.last_seq = self._last_seq[conversation_id]
+    def _read(self, conversation: Conversation) -> Conversation:
+        """A copy with its last sequence number as it is now (appends move it, saves never do)."""
+        found = copy.deepcopy(conversation)
+        found.last_seq = self._last_seq.get(conversation.id, 0)
         return found
+
+    async def get_conversation(self, conversation_id: str) -> Conversation | None:
+        found = self._rows[Conversation].get(conversation_id)
+        return self._read(found) if found is not None else None
 
     async def list_open_conversations(self) -> list[Conversation]:
         open_ = [c for c in self._rows[Conversation].values() if c.state not in FINAL_STATES]
-        return [copy.deepcopy(c) for c in sorted(open_, key=lambda c: c.enqueued_at or c.created_at)]
+        return [self._read(c) for c in sorted(open_, key=lambda c: c.enqueued_at or c.created_at)]
 
     async def list_agent_conversations(self, agent_id: str) -> list[Conversation]:
         return [c for c in await self.list_open_conversations() if c.agent_id == agent_id and c.state == "connected"]
@@ -134,16 +138,14 @@ class MemoryStore(MemoryConfigStore, MemoryRetentionStore, MemoryPhotoStore):
 
     async def append_message(self, new: NewMessage) -> tuple[Message, bool]:
         async with self._lock:
-            if new.conversation_id not in self._rows[Conversation]:
-                raise NotFound(f"conversation {new.conversation_id} does not exist")
-            for stored in self._messages[new.conversation_id]:
+            for stored in self._messages.get(new.conversation_id, ()):
                 same_sender = (stored.sender, stored.sender_id) == (new.sender, new.sender_id)
                 if same_sender and stored.client_id == new.client_id:
                     return copy.deepcopy(stored), False
-            conv = self._rows[Conversation][new.conversation_id]
-            refusal = refuse_message(new, conv.state, conv.agent_id)
-            if refusal is not None:
-                raise refusal
+            conv = self._rows[Conversation].get(new.conversation_id)
+            refusal = refuse_message(new, conv.state if conv else None, conv.agent_id if conv else None)
+            if refusal is not None or conv is None:
+                raise refusal or NotFound("conversation not found")
             self._last_seq[new.conversation_id] += 1
             message = new.stored_as(new_id("m"), self._last_seq[new.conversation_id])
             self._messages[new.conversation_id].append(message)
