@@ -445,6 +445,7 @@ export class CustomerVideo {
   #failAttempt(attempt, error) {
     if (attempt !== this.#attempt) return;
     this.#attempt = null;
+    attempt.cancelled = true; // a camera granted after a refusal (the prompt was still up) goes off at once
     this.#teardown();
     this.#setState('failed');
     attempt.reject(error);
