@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from showdesk.adapters.storage.memory import MemoryStore
-from showdesk.adapters.storage.sql import SqlStore, migration_revisions
+from showdesk.adapters.storage.schema_sql import migration_revisions
+from showdesk.adapters.storage.sql import SqlStore
 from showdesk.services.ports import Store
 
 

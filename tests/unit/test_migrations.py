@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, text
 
-from showdesk.adapters.storage.sql import MIGRATIONS
+from showdesk.adapters.storage.schema_sql import MIGRATIONS
 
 
 def _upgrade(conn: object, revision: str) -> None:

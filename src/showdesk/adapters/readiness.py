@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 
-from showdesk.adapters.storage.sql import migration_revisions
+from showdesk.adapters.storage.schema_sql import migration_revisions
 from showdesk.services.ports import SchemaStore
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""The in-memory store's retention: the SQL store's sql_retention, on dictionaries.
+"""The in-memory store's retention: retention_sql.py on dictionaries.
 
 A conversation's records are its messages, its video sessions and its photos, each counted in
 `domain.retention.PurgeCounts`.

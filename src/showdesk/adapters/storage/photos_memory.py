@@ -1,4 +1,4 @@
-"""The in-memory store's photos: the SQL store's sql_photos, on dictionaries."""
+"""The in-memory store's photos: photos_sql.py on a dictionary (one photo per conversation and request)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The SQL store's configuration tables: roles, skills, queues, deployments and flows to delete,
-flow versions, API clients, TURN servers and the audit log."""
+"""The SQL store's configuration: deployments, flows and their versions, API clients, TURN servers (their
+secrets and credentials stored sealed with the server's key, sealed.py), and the installation's id."""
 
 from __future__ import annotations
 
@@ -11,33 +11,39 @@ from showdesk.adapters.storage import tables as t
 from showdesk.adapters.storage.sealed import PREFIX, Sealer
 from showdesk.adapters.storage.sql_rows import SqlRows, to_entity
 from showdesk.domain.api_clients import ApiClient
-from showdesk.domain.audit import AuditEntry
-from showdesk.domain.directory import Role
-from showdesk.domain.flow import FlowVersion
-from showdesk.domain.queues import Skill
+from showdesk.domain.deployments import Deployment
+from showdesk.domain.flow import Flow, FlowVersion
 from showdesk.domain.turn_servers import TurnServer
 
 
-class SqlConfigStore(SqlRows):
-    secrets: Sealer  # TURN servers' secrets and credentials are stored sealed with the server's key
+class SqlConfigurationStore(SqlRows):
+    secrets: Sealer
 
-    async def get_role(self, role_id: str) -> Role | None:
-        return await self._one(t.roles, Role, id=role_id)
+    async def installation_id(self) -> str:
+        async with self.engine.connect() as conn:
+            found = await conn.scalar(select(t.installation.c.value).where(t.installation.c.key == "id"))
+        return str(found)
 
-    async def delete_role(self, role_id: str) -> None:
-        await self._delete(t.roles, id=role_id)
+    async def get_deployment(self, deployment_id: str) -> Deployment | None:
+        return await self._one(t.deployments, Deployment, id=deployment_id)
 
-    async def get_skill(self, skill_id: str) -> Skill | None:
-        return await self._one(t.skills, Skill, id=skill_id)
+    async def list_deployments(self, org_id: str) -> list[Deployment]:
+        return await self._many(t.deployments, Deployment, order="name", organization_id=org_id)
 
-    async def delete_skill(self, skill_id: str) -> None:
-        await self._delete(t.skills, id=skill_id)
-
-    async def delete_queue(self, queue_id: str) -> None:
-        await self._delete(t.queues, id=queue_id)
+    async def save_deployment(self, deployment: Deployment) -> None:
+        await self._save(t.deployments, deployment)
 
     async def delete_deployment(self, deployment_id: str) -> None:
         await self._delete(t.deployments, id=deployment_id)
+
+    async def get_flow(self, flow_id: str) -> Flow | None:
+        return await self._one(t.flows, Flow, id=flow_id)
+
+    async def list_flows(self, org_id: str) -> list[Flow]:
+        return await self._many(t.flows, Flow, order="name", organization_id=org_id)
+
+    async def save_flow(self, flow: Flow) -> None:
+        await self._save(t.flows, flow)
 
     async def delete_flow(self, flow_id: str) -> None:
         async with self.engine.begin() as conn:
@@ -73,6 +79,9 @@ class SqlConfigStore(SqlRows):
     async def save_turn_server(self, server: TurnServer) -> None:
         await self._save(t.turn_servers, self._sealed(server))
 
+    async def delete_turn_server(self, server_id: str) -> None:
+        await self._delete(t.turn_servers, id=server_id)
+
     async def seal_secrets(self) -> int:
         """Seal the TURN secrets stored in plain text before sealing existed; how many rows were."""
         ts = t.turn_servers
@@ -101,23 +110,3 @@ class SqlConfigStore(SqlRows):
         server.secret = self.secrets.open(server.secret, where + "secret")
         server.credential = self.secrets.open(server.credential, where + "credential")
         return server
-
-    async def delete_turn_server(self, server_id: str) -> None:
-        await self._delete(t.turn_servers, id=server_id)
-
-    async def append_audit(self, entry: AuditEntry) -> None:
-        await self._save(t.audit_log, entry)
-
-    async def list_audit(
-        self, org_id: str, target_type: str | None = None, before_id: str | None = None, limit: int = 50
-    ) -> list[AuditEntry]:
-        a = t.audit_log
-        query = select(a).where(a.c.organization_id == org_id)
-        if target_type:
-            query = query.where(a.c.target_type == target_type)
-        if before_id:
-            query = query.where(a.c.id < before_id)
-        query = query.order_by(a.c.id.desc()).limit(limit)
-        async with self.engine.connect() as conn:
-            rows = (await conn.execute(query)).all()
-        return [to_entity(AuditEntry, r) for r in rows]
