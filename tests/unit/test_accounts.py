@@ -8,6 +8,8 @@ import pytest
 from showdesk.domain.errors import Unauthenticated
 from showdesk.domain.rate_limit import RateLimited
 from showdesk.services.access import hash_password
+from showdesk.services.directory import UserChanges
+from showdesk.services.roles import RoleChanges
 from showdesk.services.tokens import TokenCodec
 from tests.support.memory import demo_services
 
@@ -18,15 +20,13 @@ async def test_a_role_edit_ends_only_the_sign_ins_of_those_who_lose_a_permission
     sd, _, _ = await demo_services()
     await sd.start()
     _, admin = await sd.access.login("admin@demo.local", "admin")
-    role = await sd.roles.create_role(admin, {"name": "Lite", "permissions": ["chat:answer", "video:answer"]})
-    only = await sd.directory.create_user(admin, {"email": "only@demo.local", "password": LONG, "roles": ["Lite"]})
-    both = await sd.directory.create_user(
-        admin, {"email": "both@demo.local", "password": LONG, "roles": ["Lite", "Agent"]}
-    )
+    role = await sd.roles.create_role(admin, "Lite", ["chat:answer", "video:answer"])
+    only = await sd.directory.create_user(admin, "only@demo.local", UserChanges(password=LONG, roles=["Lite"]))
+    both = await sd.directory.create_user(admin, "both@demo.local", UserChanges(password=LONG, roles=["Lite", "Agent"]))
     only_token, _ = await sd.access.login(only.email, LONG)
     both_token, _ = await sd.access.login(both.email, LONG)
 
-    await sd.roles.update_role(admin, role.id, {"permissions": ["chat:answer"]})
+    await sd.roles.update_role(admin, role.id, RoleChanges(permissions=["chat:answer"]))
 
     with pytest.raises(Unauthenticated) as ended:
         await sd.access.authenticate(only_token)

@@ -13,6 +13,7 @@ from showdesk.domain.passwords import MIN_PASSWORD_LENGTH
 from showdesk.domain.permissions import BUILT_IN_ROLES
 from showdesk.domain.rate_limit import RateLimited
 from showdesk.services.access import OPERATOR_NAME, verify_password
+from showdesk.services.api_clients import ClientChanges
 from showdesk.services.operator import OperatorCommands
 from tests.support.memory import ManualClock, demo_services
 
@@ -200,7 +201,7 @@ async def test_a_password_change_needs_the_current_one_and_counts_wrong_ones_as_
 async def test_an_api_client_has_no_password_to_change() -> None:
     services, _, _ = await demo_services()
     _, admin = await services.access.login("admin@demo.local", "admin", "10.0.0.1")
-    client, secret = await services.api_clients.create_client(admin, {"name": "ci", "roles": ["Architect"]})
+    client, secret = await services.api_clients.create_client(admin, ClientChanges("ci", ["Architect"]))
     token, _ = await services.api_clients.exchange("client_credentials", client.id, secret, "10.0.0.1")
     as_client = await services.access.authenticate(token)
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
-from showdesk.domain.errors import InvalidInput
 from showdesk.domain.permissions import Permission
 from showdesk.domain.video import LIVE_VIDEO_FEATURE
 
-LICENSE_TIERS = ("CX 1", "CX 2", "CX 3")
-MAX_VIDEO_CONCURRENCY = 10_000
+LicenseTier = Literal["CX 1", "CX 2", "CX 3"]
+LICENSE_TIERS: tuple[LicenseTier, ...] = get_args(LicenseTier)
+MAX_VIDEO_CONCURRENCY = 10_000  # the highest concurrent video limit a licence may set
 MAX_ORGANIZATION_ID = 40
+MAX_CHAT_CAPACITY = 20  # chats an agent may be given at once (User.chat_capacity, from 1)
 
 
 def organization_id_for(name: str) -> str:
@@ -34,19 +36,12 @@ class Organization:
     def has_feature(self, name: str) -> bool:
         return name in self.features
 
-    def license_changed(self, tier: object, live_video: object, limit: object) -> Organization:
-        """The organization with a new licence, checked. Video comes with every CX tier (the guide);
-        the concurrency limit caps how many video sessions may be open at once."""
-        if tier not in LICENSE_TIERS:
-            raise InvalidInput(f"tier must be one of {', '.join(LICENSE_TIERS)}", code="invalid_tier")
-        if not isinstance(live_video, bool):
-            raise InvalidInput("liveVideo must be true or false", code="invalid_input")
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= MAX_VIDEO_CONCURRENCY:
-            raise InvalidInput(
-                f"videoConcurrencyLimit must be a whole number from 0 to {MAX_VIDEO_CONCURRENCY}", code="invalid_limit"
-            )
+    def license_changed(self, tier: str, live_video: bool, limit: int) -> Organization:
+        """The organization with a new licence (`tier` one of LICENSE_TIERS, `limit` 0..MAX_VIDEO_CONCURRENCY).
+        Video comes with every CX tier (the guide); the concurrency limit caps how many video sessions may be
+        open at once."""
         features = [f for f in self.features if f != LIVE_VIDEO_FEATURE] + ([LIVE_VIDEO_FEATURE] if live_video else [])
-        return Organization(self.id, self.name, str(tier), features, limit)
+        return Organization(self.id, self.name, tier, features, limit)
 
 
 @dataclass

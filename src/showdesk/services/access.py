@@ -50,10 +50,8 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def verify_password(stored_hash: str | None, given: object) -> bool:
+def verify_password(stored_hash: str | None, given: str) -> bool:
     """Whether `given` matches; an unknown account is checked against a dummy hash so timing is the same."""
-    if not isinstance(given, str):
-        return False
     try:
         return _hasher.verify(stored_hash or _DUMMY_HASH, given) and stored_hash is not None
     except (VerificationError, InvalidHashError):
@@ -64,7 +62,7 @@ async def hash_password_off_loop(password: str) -> str:
     return await asyncio.get_running_loop().run_in_executor(_hashing, hash_password, password)
 
 
-async def verify_password_off_loop(stored_hash: str | None, given: object) -> bool:
+async def verify_password_off_loop(stored_hash: str | None, given: str) -> bool:
     return await asyncio.get_running_loop().run_in_executor(_hashing, verify_password, stored_hash, given)
 
 
@@ -128,11 +126,9 @@ class AccessService:
         else:
             self._known.clear()
 
-    async def login(self, email: object, password: object, address: str = "unknown") -> tuple[str, Principal]:
+    async def login(self, email: str, password: str, address: str = "unknown") -> tuple[str, Principal]:
         """An access token for email and password, from the client address `address` (which failures count
         against: see SignInLimits)."""
-        if not isinstance(email, str) or not isinstance(password, str):
-            raise Unauthenticated("email and password are required", code="invalid_credentials")
         login = email.strip()
         user = await self._store.get_user_by_email(login)
         if self._sign_in is not None:
@@ -163,7 +159,7 @@ class AccessService:
         )
         return token, await self._principal(user, claims)
 
-    async def confirm_password(self, user: User, given: object, address: str) -> None:
+    async def confirm_password(self, user: User, given: str, address: str) -> None:
         """Refuse unless `given` is `user`'s password: a second proof from someone already signed in (a
         password change), counted and slowed exactly like a sign-in from `address`."""
         if self._sign_in is not None:

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import copy
 import secrets
-from typing import Any
+from dataclasses import dataclass
 
 from showdesk.domain.api_clients import ApiClient
 from showdesk.domain.directory import permissions_of
-from showdesk.domain.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from showdesk.domain.errors import Conflict, InvalidInput, Unauthenticated
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
 from showdesk.services import input as check
 from showdesk.services.access import AccessService, Principal, hash_password_off_loop, verify_password_off_loop
 from showdesk.services.audit import AuditTrail
+from showdesk.services.owned import owned
 from showdesk.services.ports import Bus, Clock, Store
 from showdesk.services.sign_in_limits import SignInLimits
+
+
+@dataclass(frozen=True)
+class ClientChanges:
+    """What to change of an API client (a new one needs a name); None leaves a field as it is."""
+
+    name: str | None = None
+    roles: list[str] | None = None
+    active: bool | None = None
 
 
 class ApiClientService:
@@ -36,13 +46,13 @@ class ApiClientService:
         self._sign_in = sign_in
 
     async def exchange(
-        self, grant_type: object, client_id: object, secret: object, address: str = "unknown"
+        self, grant_type: str, client_id: str, secret: str, address: str = "unknown"
     ) -> tuple[str, int]:
         """OAuth 2 client credentials: a short-lived access token for a client id and its secret. Failures
         from `address` are counted and slowed like people's sign-ins (SignInLimits)."""
         if grant_type != "client_credentials":
             raise InvalidInput("grant_type must be client_credentials", code="unsupported_grant_type")
-        login = client_id if isinstance(client_id, str) else ""
+        login = client_id
         client = await self._store.get_api_client(login) if login else None
         if self._sign_in is not None:
             await self._sign_in.check("client", login, address, client)
@@ -58,22 +68,22 @@ class ApiClientService:
         current = await self._access.require(principal, Permission.OAUTH_CLIENT_EDIT)
         return await self._store.list_api_clients(current.user.organization_id)
 
-    async def create_client(self, principal: Principal, data: dict[str, Any]) -> tuple[ApiClient, str]:
+    async def create_client(self, principal: Principal, settings: ClientChanges) -> tuple[ApiClient, str]:
         """The new client and its secret, which is never shown again."""
         current = await self._access.require(principal, Permission.OAUTH_CLIENT_EDIT)
         org = current.user.organization_id
         secret = _new_secret()
         client = ApiClient(new_id("k"), org, "", await hash_password_off_loop(secret), created_at=self._clock.now())
-        await self._apply(current, client, data, creating=True)
+        await self._apply(current, client, settings, creating=True)
         await self._store.save_api_client(client)
         await self._audit.record(current, "api_client.create", None, client)
         return client, secret
 
-    async def update_client(self, principal: Principal, client_id: str, data: dict[str, Any]) -> ApiClient:
+    async def update_client(self, principal: Principal, client_id: str, changes: ClientChanges) -> ApiClient:
         current = await self._access.require(principal, Permission.OAUTH_CLIENT_EDIT)
         client = await self._client_of(current, client_id)
         before = copy.deepcopy(client)
-        await self._apply(current, client, data, creating=False)
+        await self._apply(current, client, changes, creating=False)
         await self._store.save_api_client(client)
         await self._access.directory_changed(client.id)
         await self._audit.record(current, "api_client.update", before, client)
@@ -105,29 +115,25 @@ class ApiClientService:
         await self._audit.record(current, "api_client.delete", client, None)
 
     async def _client_of(self, current: Principal, client_id: str) -> ApiClient:
-        client = await self._store.get_api_client(client_id)
-        if client is None or client.organization_id != current.user.organization_id:
-            raise NotFound(f"API client {client_id} does not exist", code="client_not_found")
-        return client
+        org = current.user.organization_id
+        return await owned(self._store.get_api_client, client_id, org, "API client", "client_not_found")
 
-    async def _apply(self, current: Principal, client: ApiClient, data: dict[str, Any], creating: bool) -> None:
-        if unknown := sorted(set(data) - {"name", "roles", "active"}):
-            raise InvalidInput(f"unknown field(s): {', '.join(unknown)}", code="invalid_input")
+    async def _apply(self, current: Principal, client: ApiClient, changes: ClientChanges, creating: bool) -> None:
         org = client.organization_id
-        if "name" in data or creating:
-            name = check.name(data.get("name"), "client name")
+        if changes.name is not None or creating:
+            name = check.name(changes.name, "client name")
             if name != client.name and any(c.name == name for c in await self._store.list_api_clients(org)):
                 raise Conflict(f"an API client named '{name}' already exists", code="client_exists")
             client.name = name
-        if "roles" in data:
+        if changes.roles is not None:
             roles = await self._store.list_roles(org)
             had = permissions_of(client.as_user(), roles) if not creating else frozenset()
-            names = check.names(data["roles"], "roles", 20)
+            names = check.names(changes.roles, "roles")
             client.roles = check.known(names, {r.name for r in roles}, "role(s)", "unknown_role")
             granted = permissions_of(client.as_user(), roles) - had
             self._access.refuse_escalation(current, granted, f"give API client '{client.name}' these roles")
-        if "active" in data:
-            client.active = check.flag(data["active"], "active")
+        if changes.active is not None:
+            client.active = changes.active
 
 
 def _new_secret() -> str:

@@ -3,20 +3,43 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from showdesk.domain.deployments import Deployment, normalize_origin
-from showdesk.domain.errors import InvalidInput, NotFound, Unprocessable
+from showdesk.domain.errors import InvalidInput, Unprocessable
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
 from showdesk.domain.quality import quality_problems
 from showdesk.services import input as check
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.audit import AuditTrail
+from showdesk.services.owned import owned
 from showdesk.services.ports import Store
 
-FIELDS = ("name", "flowId", "allowedOrigins", "active", "videoQuality")
 MAX_ORIGINS = 50
+
+
+class Keep(Enum):
+    """Leave the field as it is (where None says "none": no bound flow, no default picture)."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+@dataclass(frozen=True)
+class DeploymentChanges:
+    """What to change of a deployment (a new one needs a name); None leaves a field as it is, except where
+    the field says otherwise."""
+
+    name: str | None = None
+    flow_id: str | Keep | None = KEEP  # None (or ""): bound to no flow
+    allowed_origins: list[str] | None = None
+    active: bool | None = None
+    video_quality: dict[str, Any] | Keep | None = KEEP  # a Start Video block's quality settings; None: none
 
 
 class DeploymentService:
@@ -33,20 +56,22 @@ class DeploymentService:
         current = await self._access.require(principal, Permission.OAUTH_CLIENT_EDIT)
         return await self._deployment_of(current, deployment_id)
 
-    async def create_deployment(self, principal: Principal, data: dict[str, Any]) -> Deployment:
+    async def create_deployment(self, principal: Principal, settings: DeploymentChanges) -> Deployment:
         current = await self._access.require(principal, Permission.OAUTH_CLIENT_EDIT)
         deployment = Deployment(new_id("d"), current.user.organization_id, "")
-        await self._apply(deployment, {"allowedOrigins": [], **data}, creating=True)
+        await self._apply(deployment, settings, creating=True)
         await self._store.save_deployment(deployment)
         await self._audit.record(current, "deployment.create", None, deployment)
         return deployment
 
-    async def update_deployment(self, principal: Principal, deployment_id: str, data: dict[str, Any]) -> Deployment:
+    async def update_deployment(
+        self, principal: Principal, deployment_id: str, changes: DeploymentChanges
+    ) -> Deployment:
         """Change a deployment; new chats see it at once (the origin check reads it at each start)."""
         current = await self._access.require(principal, Permission.OAUTH_CLIENT_EDIT)
         deployment = await self._deployment_of(current, deployment_id)
         before = copy.deepcopy(deployment)
-        await self._apply(deployment, data, creating=False)
+        await self._apply(deployment, changes, creating=False)
         await self._store.save_deployment(deployment)
         await self._audit.record(current, "deployment.update", before, deployment)
         return deployment
@@ -61,37 +86,33 @@ class DeploymentService:
         return {f.id: f.name for f in await self._store.list_flows(org_id)}
 
     async def _deployment_of(self, current: Principal, deployment_id: str) -> Deployment:
-        deployment = await self._store.get_deployment(deployment_id)
-        if deployment is None or deployment.organization_id != current.user.organization_id:
-            raise NotFound(f"deployment {deployment_id} does not exist", code="deployment_not_found")
-        return deployment
+        org = current.user.organization_id
+        return await owned(self._store.get_deployment, deployment_id, org, "deployment", "deployment_not_found")
 
-    async def _apply(self, deployment: Deployment, data: dict[str, Any], creating: bool) -> None:
-        if unknown := sorted(set(data) - set(FIELDS)):
-            raise InvalidInput(f"unknown field(s): {', '.join(unknown)}", code="invalid_input")
-        if "name" in data or creating:
-            deployment.name = check.name(data.get("name"), "deployment name")
-        if "allowedOrigins" in data:
-            origins = check.names(data["allowedOrigins"], "allowedOrigins", MAX_ORIGINS)
+    async def _apply(self, deployment: Deployment, changes: DeploymentChanges, creating: bool) -> None:
+        if changes.name is not None or creating:
+            deployment.name = check.name(changes.name, "deployment name")
+        if changes.allowed_origins is not None:
+            origins = check.names(changes.allowed_origins, "allowedOrigins")
             deployment.allowed_origins = list(dict.fromkeys(normalize_origin(o) for o in origins))
-        if "active" in data:
-            deployment.active = check.flag(data["active"], "active")
-        if "videoQuality" in data:
-            quality = data["videoQuality"]
+        if changes.active is not None:
+            deployment.active = changes.active
+        if changes.video_quality is not KEEP:
+            quality = changes.video_quality
             if problems := quality_problems(quality):
                 raise InvalidInput("videoQuality: " + "; ".join(problems), code="invalid_quality")
             deployment.video_quality = dict(quality) if quality else None
-        if "flowId" in data:
-            flow_id = data["flowId"]
-            if flow_id is None or flow_id == "":
-                deployment.flow_id = None
-                return
-            flow = await self._store.get_flow(str(flow_id))
-            if flow is None or flow.organization_id != deployment.organization_id:
-                raise NotFound(f"flow {flow_id} does not exist", code="flow_not_found")
-            if flow.published_definition is None:
-                raise Unprocessable(
-                    f"flow '{flow.name}' has no published version: publish it before binding a deployment to it",
-                    code="flow_not_published",
-                )
-            deployment.flow_id = flow.id
+        if changes.flow_id is not KEEP:
+            deployment.flow_id = await self._published_flow(deployment.organization_id, changes.flow_id or None)
+
+    async def _published_flow(self, org_id: str, flow_id: str | None) -> str | None:
+        """A flow a deployment may be bound to: one of the organization's, published."""
+        if flow_id is None:
+            return None
+        flow = await owned(self._store.get_flow, flow_id, org_id, "flow", "flow_not_found")
+        if flow.published_definition is None:
+            raise Unprocessable(
+                f"flow '{flow.name}' has no published version: publish it before binding a deployment to it",
+                code="flow_not_published",
+            )
+        return flow.id

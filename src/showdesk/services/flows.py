@@ -12,6 +12,7 @@ from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.audit import AuditTrail
+from showdesk.services.owned import owned
 from showdesk.services.ports import Clock, Store
 
 COMMAND_LINE = ("cli", "Command line")
@@ -138,10 +139,7 @@ class FlowService:
         await self._log(org, _author(principal), "flow.delete", flow, None)
 
     async def _flow_of(self, org_id: str, flow_id: str) -> Flow:
-        flow = await self._store.get_flow(flow_id)
-        if flow is None or flow.organization_id != org_id:
-            raise NotFound(f"flow {flow_id} does not exist", code="flow_not_found")
-        return flow
+        return await owned(self._store.get_flow, flow_id, org_id, "flow", "flow_not_found")
 
     async def _editor(self, principal: Principal, definition: Any) -> str:
         """Web-chat flows need Engagement > Chat > Edit; a Start Video block also Telephony > Video > Edit."""

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
-from showdesk.domain.directory import Organization
-from showdesk.domain.errors import InvalidInput, NotFound
+from showdesk.domain.directory import LicenseTier, Organization
+from showdesk.domain.errors import NotFound
 from showdesk.domain.permissions import Permission
 from showdesk.domain.video import LIVE_VIDEO_FEATURE
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.audit import AuditTrail
 from showdesk.services.ports import Store
+
+
+@dataclass(frozen=True)
+class LicenseChanges:
+    """What to change of the licence; None leaves a field as it is."""
+
+    tier: LicenseTier | None = None
+    live_video: bool | None = None
+    video_concurrency_limit: int | None = None  # 0..MAX_VIDEO_CONCURRENCY
 
 
 class LicenseService:
@@ -25,16 +34,15 @@ class LicenseService:
         org = await self._org(current.user.organization_id)
         return org, await self._store.count_open_video_sessions(org.id)
 
-    async def change(self, principal: Principal, data: dict[str, Any]) -> tuple[Organization, int]:
+    async def change(self, principal: Principal, changes: LicenseChanges) -> tuple[Organization, int]:
         """A lower limit does not end open videos; it refuses new ones until fewer are open."""
         current = await self._access.require(principal, Permission.LICENSE_EDIT)
-        if unknown := sorted(set(data) - {"tier", "liveVideo", "videoConcurrencyLimit"}):
-            raise InvalidInput(f"unknown field(s): {', '.join(unknown)}", code="invalid_input")
         before = await self._org(current.user.organization_id)
+        live_video, limit = changes.live_video, changes.video_concurrency_limit
         after = before.license_changed(
-            data.get("tier", before.license_tier),
-            data.get("liveVideo", before.has_feature(LIVE_VIDEO_FEATURE)),
-            data.get("videoConcurrencyLimit", before.video_concurrency_limit),
+            before.license_tier if changes.tier is None else changes.tier,
+            before.has_feature(LIVE_VIDEO_FEATURE) if live_video is None else live_video,
+            before.video_concurrency_limit if limit is None else limit,
         )
         await self._store.save_organization(after)
         await self._audit.record(current, "license.update", before, after)

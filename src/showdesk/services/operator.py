@@ -14,7 +14,7 @@ from showdesk.domain.video import LIVE_VIDEO_FEATURE
 from showdesk.services import input as check
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.audit import AuditTrail
-from showdesk.services.directory import DirectoryService
+from showdesk.services.directory import DirectoryService, UserChanges
 from showdesk.services.ports import Bus, Clock, Store
 from showdesk.services.roles import ensure_built_in_roles
 from showdesk.services.settings import ServiceSettings
@@ -55,7 +55,7 @@ class OperatorCommands:
         audit = AuditTrail(store, clock, access)
         return cls(store, access, audit, DirectoryService(store, bus, access, audit))
 
-    async def initialize(self, name: object, admin_email: str, password: str | None, force: bool) -> Initialized:
+    async def initialize(self, name: str, admin_email: str, password: str | None, force: bool) -> Initialized:
         """The organization `name` (its id made from the name), the built-in roles and `admin_email` as its
         Administrator, with `password` or a generated one. The same organization and administrator again:
         nothing changes. Anything else already there is refused (Conflict, saying what --force would do)."""
@@ -95,7 +95,7 @@ class OperatorCommands:
             result.done.append(f"created administrator {email} (role Administrator)")
         elif not admin_ok:
             result.password = password or generated_password()
-            change = {"roles": sorted({*found.roles, ADMINISTRATOR}), "active": True, "password": result.password}
+            change = UserChanges(roles=sorted({*found.roles, ADMINISTRATOR}), active=True, password=result.password)
             result.admin = await self._directory.update_user(operator, found.id, change)
             result.done.append(f"made {email} an active Administrator with a new password")
         return result
@@ -123,9 +123,7 @@ class OperatorCommands:
         return Initialized(org, admin, done, None if password else chosen)
 
     async def _new_admin(self, operator: Principal, email: str, password: str) -> User:
-        return await self._directory.create_user(
-            operator, {"email": email, "password": password, "roles": [ADMINISTRATOR]}
-        )
+        return await self._directory.create_user(operator, email, UserChanges(password=password, roles=[ADMINISTRATOR]))
 
     async def create_user(
         self,
@@ -146,10 +144,8 @@ class OperatorCommands:
             granted = [r for r in await self._store.list_roles(org_id) if r.name in held]
             video = any(Permission.VIDEO_ANSWER.value in r.permissions for r in granted)
         chosen = password or generated_password()
-        data = {"email": email, "password": chosen, "roles": roles, "skills": skills or [], "videoEnabled": video}
-        if name:
-            data["name"] = name
-        user = await self._directory.create_user(self._access.operator(org_id), data)
+        settings = UserChanges(name=name, password=chosen, roles=roles, skills=skills or [], video_enabled=video)
+        user = await self._directory.create_user(self._access.operator(org_id), email, settings)
         return Changed(user, True, None if password else chosen)
 
     async def set_password(self, email: str, password: str | None) -> Changed:
@@ -157,7 +153,7 @@ class OperatorCommands:
         user = await self._user(email)
         chosen = password or generated_password()
         changed = await self._directory.update_user(
-            self._access.operator(user.organization_id), user.id, {"password": chosen}
+            self._access.operator(user.organization_id), user.id, UserChanges(password=chosen)
         )
         return Changed(changed, True, None if password else chosen)
 
@@ -167,7 +163,7 @@ class OperatorCommands:
         if not user.active:
             return Changed(user, False)
         changed = await self._directory.update_user(
-            self._access.operator(user.organization_id), user.id, {"active": False}
+            self._access.operator(user.organization_id), user.id, UserChanges(active=False)
         )
         return Changed(changed, True)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import Any
 
-from showdesk.domain.errors import Conflict, InvalidInput, NotFound
+from showdesk.domain.errors import Conflict, InvalidInput
 from showdesk.domain.flow import uses_video
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
@@ -13,9 +14,18 @@ from showdesk.domain.queues import Channel, Queue, Skill
 from showdesk.services import input as check
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.audit import AuditTrail
+from showdesk.services.owned import owned
 from showdesk.services.ports import Bus, Store
 
-QUEUE_FIELDS = ("name", "channels", "requiredSkills", "members")
+
+@dataclass(frozen=True)
+class QueueChanges:
+    """What to change of a queue (a new one needs a name); None leaves a field as it is."""
+
+    name: str | None = None
+    channels: list[str] | None = None  # chat, and video if it takes video; a new queue: chat
+    required_skills: list[str] | None = None
+    members: list[str] | None = None  # user ids or emails
 
 
 class QueueService:
@@ -30,7 +40,7 @@ class QueueService:
         current = await self._access.require(principal, Permission.DIRECTORY_VIEW)
         return await self._store.list_skills(current.user.organization_id)
 
-    async def create_skill(self, principal: Principal, name: object) -> Skill:
+    async def create_skill(self, principal: Principal, name: str) -> Skill:
         current = await self._access.require(principal, Permission.SKILL_EDIT)
         org = current.user.organization_id
         skill_name = check.name(name, "skill name", 100)
@@ -45,9 +55,7 @@ class QueueService:
         """Remove a skill no queue requires; the agents who held it lose it."""
         current = await self._access.require(principal, Permission.SKILL_EDIT)
         org = current.user.organization_id
-        skill = await self._store.get_skill(skill_id)
-        if skill is None or skill.organization_id != org:
-            raise NotFound(f"skill {skill_id} does not exist", code="skill_not_found")
+        skill = await owned(self._store.get_skill, skill_id, org, "skill", "skill_not_found")
         if needing := [q.name for q in await self._store.list_queues(org) if skill.name in q.required_skills]:
             raise Conflict(
                 f"skill '{skill.name}' is required by queue(s) {', '.join(needing)}: remove it there first",
@@ -70,20 +78,20 @@ class QueueService:
         current = await self._access.require(principal, Permission.DIRECTORY_VIEW)
         return await self._queue_of(current, queue_id)
 
-    async def create_queue(self, principal: Principal, data: dict[str, Any]) -> Queue:
+    async def create_queue(self, principal: Principal, settings: QueueChanges) -> Queue:
         current = await self._access.require(principal, Permission.QUEUE_EDIT)
         queue = Queue(new_id("q"), current.user.organization_id, "")
-        await self._apply(queue, {"channels": ["chat"], **data}, creating=True)
+        await self._apply(queue, settings, creating=True)
         await self._store.save_queue(queue)
         await self._audit.record(current, "queue.create", None, queue)
         await self._access.directory_changed()
         return queue
 
-    async def update_queue(self, principal: Principal, queue_id: str, data: dict[str, Any]) -> Queue:
+    async def update_queue(self, principal: Principal, queue_id: str, changes: QueueChanges) -> Queue:
         current = await self._access.require(principal, Permission.QUEUE_EDIT)
         queue = await self._queue_of(current, queue_id)
         before = copy.deepcopy(queue)
-        await self._apply(queue, data, creating=False)
+        await self._apply(queue, changes, creating=False)
         if before.supports(Channel.VIDEO) and not queue.supports(Channel.VIDEO):
             await self._refuse_if_flows_use(queue.organization_id, before.name, "turn off video on", video_only=True)
         await self._store.save_queue(queue)
@@ -102,10 +110,7 @@ class QueueService:
         await self._access.directory_changed()
 
     async def _queue_of(self, current: Principal, queue_id: str) -> Queue:
-        queue = await self._store.get_queue(queue_id)
-        if queue is None or queue.organization_id != current.user.organization_id:
-            raise NotFound(f"queue {queue_id} does not exist", code="queue_not_found")
-        return queue
+        return await owned(self._store.get_queue, queue_id, current.user.organization_id, "queue", "queue_not_found")
 
     async def _refuse_if_flows_use(self, org: str, queue_name: str, doing: str, video_only: bool) -> None:
         """Published flows route by queue name; a change that would strand their interactions is refused."""
@@ -121,21 +126,19 @@ class QueueService:
                 code="queue_in_use",
             )
 
-    async def _apply(self, queue: Queue, data: dict[str, Any], creating: bool) -> None:
-        if unknown := sorted(set(data) - set(QUEUE_FIELDS)):
-            raise InvalidInput(f"unknown field(s): {', '.join(unknown)}", code="invalid_input")
+    async def _apply(self, queue: Queue, changes: QueueChanges, creating: bool) -> None:
         org = queue.organization_id
-        if "name" in data or creating:
-            new_name = check.name(data.get("name"), "queue name")
+        if changes.name is not None or creating:
+            new_name = check.name(changes.name, "queue name")
             if new_name != queue.name:
                 if any(q.name == new_name for q in await self._store.list_queues(org)):
                     raise Conflict(f"queue '{new_name}' already exists", code="queue_exists")
                 if queue.name:
                     await self._refuse_if_flows_use(org, queue.name, "rename", video_only=False)
             queue.name = new_name
-        if "channels" in data:
+        if changes.channels is not None:
             channels = check.known(
-                check.names(data["channels"], "channels", 2),
+                check.names(changes.channels, "channels"),
                 {c.value for c in Channel},
                 "channel(s) (use chat and/or video)",
                 "invalid_channel",
@@ -143,15 +146,15 @@ class QueueService:
             if Channel.CHAT.value not in channels:
                 raise InvalidInput("every queue carries chat: video starts from a chat", code="invalid_channel")
             queue.channels = sorted(channels)
-        if "requiredSkills" in data:
+        if changes.required_skills is not None:
             skills = {s.name for s in await self._store.list_skills(org)}
-            given = check.names(data["requiredSkills"], "requiredSkills", 50)
+            given = check.names(changes.required_skills, "requiredSkills")
             queue.required_skills = check.known(given, skills, "skill(s)", "unknown_skill")
-        if "members" in data:
+        if changes.members is not None:
             users = {u.id: u for u in await self._store.list_users(org)}
             by_email = {u.email: u.id for u in users.values()}
             member_ids = []
-            for m in check.names(data["members"], "members"):
+            for m in check.names(changes.members, "members"):
                 uid = m if m in users else by_email.get(m.lower())
                 if uid is None:
                     raise InvalidInput(f"unknown member '{m}' (give a user id or email)", code="unknown_user")

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from dataclasses import dataclass
 
 from showdesk.domain.directory import Role, permissions_of
-from showdesk.domain.errors import Conflict, InvalidInput, NotFound
+from showdesk.domain.errors import Conflict
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import BUILT_IN_ROLES, DESCRIPTIONS, parse_permissions
 from showdesk.domain.permissions import Permission as P
 from showdesk.services import input as check
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.audit import AuditTrail
+from showdesk.services.owned import owned
 from showdesk.services.ports import Bus, Store
+
+
+@dataclass(frozen=True)
+class RoleChanges:
+    """What to change of a custom role; None leaves a field as it is."""
+
+    name: str | None = None
+    permissions: list[str] | None = None  # permission names (domain.permissions.Permission values)
 
 
 async def ensure_built_in_roles(store: Store, org_id: str) -> None:
@@ -48,34 +57,32 @@ class RoleService:
         users = await self._store.list_users(org)
         return [(r, sum(1 for u in users if r.name in u.roles)) for r in await self._store.list_roles(org)]
 
-    async def create_role(self, principal: Principal, data: dict[str, Any]) -> Role:
+    async def create_role(self, principal: Principal, name: str, permissions: list[str]) -> Role:
         current = await self._access.require(principal, P.ROLE_EDIT)
         org = current.user.organization_id
-        name = check.name(data.get("name"), "role name", 100)
+        name = check.name(name, "role name", 100)
         if any(r.name == name for r in await self._store.list_roles(org)):
             raise Conflict(f"role '{name}' already exists", code="role_exists")
-        role = Role(new_id("r"), org, name, parse_permissions(data.get("permissions", [])), False)
+        role = Role(new_id("r"), org, name, parse_permissions(permissions), False)
         self._access.refuse_escalation(current, _granted(role), f"create role '{name}'")
         await self._store.save_role(role)
         await self._audit.record(current, "role.create", None, role)
         return role
 
-    async def update_role(self, principal: Principal, role_id: str, data: dict[str, Any]) -> Role:
+    async def update_role(self, principal: Principal, role_id: str, changes: RoleChanges) -> Role:
         """Change a custom role; its holders get the new permissions at their next action."""
         current = await self._access.require(principal, P.ROLE_EDIT)
         role = await self._custom_role(current, role_id, "changed")
-        if unknown := sorted(set(data) - {"name", "permissions"}):
-            raise InvalidInput(f"unknown field(s): {', '.join(unknown)}", code="invalid_input")
         before = copy.deepcopy(role)
-        if "name" in data:
-            name = check.name(data["name"], "role name", 100)
+        if changes.name is not None:
+            name = check.name(changes.name, "role name", 100)
             if name != role.name:
                 await self._refuse_if_held(role, "renamed")
                 if any(r.name == name for r in await self._store.list_roles(role.organization_id)):
                     raise Conflict(f"role '{name}' already exists", code="role_exists")
             role.name = name
-        if "permissions" in data:
-            role.permissions = parse_permissions(data["permissions"])
+        if changes.permissions is not None:
+            role.permissions = parse_permissions(changes.permissions)
             self._access.refuse_escalation(current, _granted(role) - _granted(before), f"change role '{role.name}'")
         await self._store.save_role(role)
         await self._end_sessions_of_those_losing(before, role)
@@ -101,9 +108,7 @@ class RoleService:
         await self._audit.record(current, "role.delete", role, None)
 
     async def _custom_role(self, current: Principal, role_id: str, doing: str) -> Role:
-        role = await self._store.get_role(role_id)
-        if role is None or role.organization_id != current.user.organization_id:
-            raise NotFound(f"role {role_id} does not exist", code="role_not_found")
+        role = await owned(self._store.get_role, role_id, current.user.organization_id, "role", "role_not_found")
         if role.built_in:
             raise Conflict(
                 f"'{role.name}' is a built-in role and cannot be {doing}; make a custom role instead",

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 
 from showdesk.domain.audit import AuditEntry
+from showdesk.services.audit import MAX_PAGE
 from showdesk.transport.deps import PrincipalDep, ServicesDep
 from showdesk.transport.schemas import iso
 
@@ -34,7 +35,7 @@ async def list_audit(
     sd: ServicesDep,
     targetType: str | None = Query(default=None, max_length=40),
     before: str | None = Query(default=None, max_length=64, description="page back from this entry id"),
-    limit: int = Query(default=50, ge=1, le=200),
+    limit: int = Query(default=50, ge=1, le=MAX_PAGE),
 ) -> dict[str, Any]:
     entries = await sd.audit.entries_as(who, targetType, before, limit)
     return {"items": [audit_out(e) for e in entries], "next": entries[-1].id if len(entries) == limit else None}

@@ -119,7 +119,7 @@ _TOKEN_BODY = {
 async def token(request: Request, sd: ServicesDep) -> JSONResponse:
     fields = await _token_fields(request)
     access_token, ttl = await sd.api_clients.exchange(
-        fields.get("grant_type"), fields.get("client_id"), fields.get("client_secret"), client_ip(request)
+        _text(fields, "grant_type"), _text(fields, "client_id"), _text(fields, "client_secret"), client_ip(request)
     )
     body = {"access_token": access_token, "token_type": "bearer", "expires_in": ttl}
     return JSONResponse(body, headers={"cache-control": "no-store"})
@@ -149,3 +149,9 @@ async def _token_fields(request: Request) -> dict[str, Any]:
         fields.setdefault("client_id", client_id)
         fields.setdefault("client_secret", secret)
     return fields
+
+
+def _text(fields: dict[str, Any], name: str) -> str:
+    """A field as text; missing or of another kind: empty (refused like a wrong one)."""
+    value = fields.get(name)
+    return value if isinstance(value, str) else ""

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from showdesk.domain.api_clients import ApiClient
+from showdesk.services.api_clients import ClientChanges
 from showdesk.transport.deps import PrincipalDep, ServicesDep
 from showdesk.transport.schemas import Body, iso
 
@@ -18,11 +19,18 @@ class ClientBody(Body):
     name: str = Field(min_length=1, max_length=200)
     roles: list[str] = Field(default_factory=list, max_length=20)
 
+    def settings(self) -> ClientChanges:
+        return ClientChanges(self.name, self.roles)
+
 
 class ClientChange(Body):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     roles: list[str] | None = Field(default=None, max_length=20)
     active: bool | None = None
+
+    def changes(self) -> ClientChanges:
+        """Fields left out, or null, stay as they are."""
+        return ClientChanges(self.name, self.roles, self.active)
 
 
 def client_out(client: ApiClient, secret: str | None = None) -> dict[str, Any]:
@@ -47,13 +55,12 @@ async def list_clients(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any
 
 @router.post("", status_code=201, summary="Create a client; its secret is in this answer and never again")
 async def create_client(body: ClientBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    return client_out(*await sd.api_clients.create_client(who, body.model_dump()))
+    return client_out(*await sd.api_clients.create_client(who, body.settings()))
 
 
 @router.patch("/{client_id}")
 async def update_client(client_id: str, body: ClientChange, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
-    return client_out(await sd.api_clients.update_client(who, client_id, changes))
+    return client_out(await sd.api_clients.update_client(who, client_id, body.changes()))
 
 
 @router.post("/{client_id}/secret", summary="Rotate the secret: the old one and its tokens stop working")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from pydantic import Field
 
 from showdesk.domain.deployments import Deployment, embed_snippet
+from showdesk.services.deployments import KEEP, MAX_ORIGINS, DeploymentChanges
 from showdesk.transport.deps import PrincipalDep, ServicesDep
 from showdesk.transport.schemas import Body
 
@@ -26,17 +27,33 @@ class VideoQualityBody(Body):
 class DeploymentBody(Body):
     name: str = Field(min_length=1, max_length=200)
     flowId: str | None = Field(default=None, max_length=64)
-    allowedOrigins: list[str] = Field(default_factory=list, max_length=50)
+    allowedOrigins: list[str] = Field(default_factory=list, max_length=MAX_ORIGINS)
     videoQuality: VideoQualityBody | None = None
     active: bool = True
+
+    def settings(self) -> DeploymentChanges:
+        quality = self.videoQuality.model_dump() if self.videoQuality else None
+        return DeploymentChanges(self.name, self.flowId, self.allowedOrigins, self.active, quality)
 
 
 class DeploymentChange(Body):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     flowId: str | None = Field(default=None, max_length=64)
-    allowedOrigins: list[str] | None = Field(default=None, max_length=50)
+    allowedOrigins: list[str] | None = Field(default=None, max_length=MAX_ORIGINS)
     videoQuality: VideoQualityBody | None = None
     active: bool | None = None
+
+    def changes(self) -> DeploymentChanges:
+        """Fields left out stay as they are; null does too, except for flowId and videoQuality (none)."""
+        given = self.model_fields_set
+        quality = self.videoQuality.model_dump(exclude_unset=True) if self.videoQuality else None
+        return DeploymentChanges(
+            name=self.name,
+            flow_id=self.flowId if "flowId" in given else KEEP,
+            allowed_origins=self.allowedOrigins,
+            active=self.active,
+            video_quality=quality if "videoQuality" in given else KEEP,
+        )
 
 
 def _server_origin(request: Request, sd: ServicesDep) -> str:
@@ -72,7 +89,7 @@ async def list_deployments(request: Request, who: PrincipalDep, sd: ServicesDep)
 async def create_deployment(
     body: DeploymentBody, request: Request, who: PrincipalDep, sd: ServicesDep
 ) -> dict[str, Any]:
-    return await _one(await sd.deployments.create_deployment(who, body.model_dump()), request, sd)
+    return await _one(await sd.deployments.create_deployment(who, body.settings()), request, sd)
 
 
 @router.get("/{deployment_id}")
@@ -87,9 +104,7 @@ async def get_deployment(deployment_id: str, request: Request, who: PrincipalDep
 async def update_deployment(
     deployment_id: str, body: DeploymentChange, request: Request, who: PrincipalDep, sd: ServicesDep
 ) -> dict[str, Any]:
-    changes = body.model_dump(exclude_unset=True)
-    changes = {k: v for k, v in changes.items() if v is not None or k in ("flowId", "videoQuality")}
-    return await _one(await sd.deployments.update_deployment(who, deployment_id, changes), request, sd)
+    return await _one(await sd.deployments.update_deployment(who, deployment_id, body.changes()), request, sd)
 
 
 @router.delete("/{deployment_id}", status_code=204)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import Field
 
-from showdesk.domain.directory import LICENSE_TIERS, MAX_VIDEO_CONCURRENCY, Organization
+from showdesk.domain.directory import LICENSE_TIERS, MAX_VIDEO_CONCURRENCY, LicenseTier, Organization
 from showdesk.domain.video import LIVE_VIDEO_FEATURE
+from showdesk.services.license import LicenseChanges
 from showdesk.transport.deps import PrincipalDep, ServicesDep
 from showdesk.transport.schemas import Body
 
@@ -16,9 +17,13 @@ router = APIRouter(prefix="/organization/license", tags=["license"])
 
 
 class LicenseBody(Body):
-    tier: Literal["CX 1", "CX 2", "CX 3"] | None = None
+    tier: LicenseTier | None = None
     liveVideo: bool | None = None
     videoConcurrencyLimit: int | None = Field(default=None, ge=0, le=MAX_VIDEO_CONCURRENCY)
+
+    def changes(self) -> LicenseChanges:
+        """Fields left out, or null, stay as they are."""
+        return LicenseChanges(self.tier, self.liveVideo, self.videoConcurrencyLimit)
 
 
 def license_out(org: Organization, open_sessions: int) -> dict[str, Any]:
@@ -40,5 +45,4 @@ async def get_license(who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
 
 @router.put("", summary="Change the tier, turn Live Video on or off, set the concurrent video limit")
 async def put_license(body: LicenseBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
-    return license_out(*await sd.license.change(who, changes))
+    return license_out(*await sd.license.change(who, body.changes()))

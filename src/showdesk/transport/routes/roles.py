@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from showdesk.domain.directory import Role
+from showdesk.services.roles import RoleChanges
 from showdesk.transport.deps import PrincipalDep, ServicesDep
 from showdesk.transport.schemas import Body
 
@@ -22,6 +23,10 @@ class RoleBody(Body):
 class RoleChange(Body):
     name: str | None = Field(default=None, min_length=1, max_length=100)
     permissions: list[str] | None = Field(default=None, max_length=50)
+
+    def changes(self) -> RoleChanges:
+        """Fields left out, or null, stay as they are."""
+        return RoleChanges(self.name, self.permissions)
 
 
 def role_out(role: Role, user_count: int | None = None) -> dict[str, Any]:
@@ -49,13 +54,12 @@ async def list_roles(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]
 
 @router.post("/roles", status_code=201, summary="Create a custom role from permissions")
 async def create_role(body: RoleBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    return role_out(await sd.roles.create_role(who, body.model_dump()), 0)
+    return role_out(await sd.roles.create_role(who, body.name, body.permissions), 0)
 
 
 @router.patch("/roles/{role_id}", summary="Change a custom role (built-in roles are fixed)")
 async def update_role(role_id: str, body: RoleChange, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
-    return role_out(await sd.roles.update_role(who, role_id, changes))
+    return role_out(await sd.roles.update_role(who, role_id, body.changes()))
 
 
 @router.delete("/roles/{role_id}", status_code=204, summary="Delete a custom role nobody holds")

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from showdesk.domain.queues import Queue, Skill
+from showdesk.services.queues import QueueChanges
 from showdesk.transport.deps import PrincipalDep, ServicesDep
 from showdesk.transport.schemas import Body
 
@@ -24,12 +25,19 @@ class QueueBody(Body):
     requiredSkills: list[str] = Field(default_factory=list, max_length=50)
     members: list[str] = Field(default_factory=list, max_length=1000)
 
+    def settings(self) -> QueueChanges:
+        return QueueChanges(self.name, self.channels, self.requiredSkills, self.members)
+
 
 class QueueChange(Body):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     channels: list[str] | None = Field(default=None, max_length=2)
     requiredSkills: list[str] | None = Field(default=None, max_length=50)
     members: list[str] | None = Field(default=None, max_length=1000)
+
+    def changes(self) -> QueueChanges:
+        """Fields left out, or null, stay as they are."""
+        return QueueChanges(self.name, self.channels, self.requiredSkills, self.members)
 
 
 def skill_out(skill: Skill) -> dict[str, Any]:
@@ -79,7 +87,7 @@ async def list_queues(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]
 
 @router.post("/queues", status_code=201)
 async def create_queue(body: QueueBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    return queue_out(await sd.queues.create_queue(who, body.model_dump()), 0)
+    return queue_out(await sd.queues.create_queue(who, body.settings()), 0)
 
 
 @router.get("/queues/{queue_id}")
@@ -90,8 +98,7 @@ async def get_queue(queue_id: str, who: PrincipalDep, sd: ServicesDep) -> dict[s
 
 @router.patch("/queues/{queue_id}", summary="Change a queue's name, channels, required skills or members")
 async def update_queue(queue_id: str, body: QueueChange, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
-    queue = await sd.queues.update_queue(who, queue_id, changes)
+    queue = await sd.queues.update_queue(who, queue_id, body.changes())
     return queue_out(queue, (await _waiting(sd)).get(queue.id, 0))
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from showdesk.domain.turn_servers import TurnServer
+from showdesk.services.turn_servers import TurnServerChanges
 from showdesk.transport.deps import PrincipalDep, ServicesDep
 from showdesk.transport.schemas import Body
 
@@ -23,6 +24,11 @@ class TurnServerBody(Body):
     credential: str = Field(default="", max_length=500)
     active: bool = True
 
+    def settings(self) -> TurnServerChanges:
+        return TurnServerChanges(
+            self.name, self.urls, self.authentication, self.secret, self.username, self.credential, self.active
+        )
+
 
 class TurnServerChange(Body):
     name: str | None = Field(default=None, min_length=1, max_length=200)
@@ -32,6 +38,12 @@ class TurnServerChange(Body):
     username: str | None = Field(default=None, max_length=200)
     credential: str | None = Field(default=None, max_length=500)
     active: bool | None = None
+
+    def changes(self) -> TurnServerChanges:
+        """Fields left out, or null, stay as they are."""
+        return TurnServerChanges(
+            self.name, self.urls, self.authentication, self.secret, self.username, self.credential, self.active
+        )
 
 
 def turn_server_out(server: TurnServer) -> dict[str, Any]:
@@ -53,15 +65,14 @@ async def list_turn_servers(who: PrincipalDep, sd: ServicesDep) -> list[dict[str
 
 @router.post("", status_code=201)
 async def create_turn_server(body: TurnServerBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    return turn_server_out(await sd.turn_servers.create_server(who, body.model_dump()))
+    return turn_server_out(await sd.turn_servers.create_server(who, body.settings()))
 
 
 @router.patch("/{server_id}", summary="Change a TURN server; a secret left out is kept")
 async def update_turn_server(
     server_id: str, body: TurnServerChange, who: PrincipalDep, sd: ServicesDep
 ) -> dict[str, Any]:
-    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
-    return turn_server_out(await sd.turn_servers.update_server(who, server_id, changes))
+    return turn_server_out(await sd.turn_servers.update_server(who, server_id, body.changes()))
 
 
 @router.delete("/{server_id}", status_code=204)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import Field
 
+from showdesk.domain.directory import MAX_CHAT_CAPACITY
+from showdesk.services.directory import UserChanges
 from showdesk.transport.deps import PrincipalDep, ServicesDep
 from showdesk.transport.schemas import Body, user_out
 
@@ -14,6 +16,7 @@ router = APIRouter(tags=["users"])
 
 
 PASSWORD_RULE = "at least 12 characters (checked by the server, with a message saying so)"  # noqa: S105 - words
+ChatCapacity = Annotated[int, Field(ge=1, le=MAX_CHAT_CAPACITY, description="chats the agent may hold at once")]
 
 
 class UserBody(Body):
@@ -25,7 +28,19 @@ class UserBody(Body):
     videoEnabled: bool = False
     defaultCamera: str = Field(default="", max_length=20)
     defaultMicrophone: str = Field(default="", max_length=200)
-    chatCapacity: int = Field(default=3, ge=1, le=20)
+    chatCapacity: ChatCapacity = 3
+
+    def settings(self) -> UserChanges:
+        return UserChanges(
+            name=self.name,
+            password=self.password,
+            roles=self.roles,
+            skills=self.skills,
+            video_enabled=self.videoEnabled,
+            default_camera=self.defaultCamera,
+            default_microphone=self.defaultMicrophone,
+            chat_capacity=self.chatCapacity,
+        )
 
 
 class UserChange(Body):
@@ -38,8 +53,22 @@ class UserChange(Body):
     videoEnabled: bool | None = None
     defaultCamera: str | None = Field(default=None, max_length=20)
     defaultMicrophone: str | None = Field(default=None, max_length=200)
-    chatCapacity: int | None = Field(default=None, ge=1, le=20)
+    chatCapacity: ChatCapacity | None = None
     active: bool | None = None
+
+    def changes(self) -> UserChanges:
+        """Fields left out, or null, stay as they are."""
+        return UserChanges(
+            name=self.name,
+            password=self.password,
+            roles=self.roles,
+            skills=self.skills,
+            video_enabled=self.videoEnabled,
+            default_camera=self.defaultCamera,
+            default_microphone=self.defaultMicrophone,
+            chat_capacity=self.chatCapacity,
+            active=self.active,
+        )
 
 
 class RolesBody(Body):
@@ -59,7 +88,7 @@ async def list_users(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]
 
 @router.post("/users", status_code=201)
 async def create_user(body: UserBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    return user_out(await sd.directory.create_user(who, body.model_dump()))
+    return user_out(await sd.directory.create_user(who, body.email, body.settings()))
 
 
 @router.get("/users/{user_id}")
@@ -69,8 +98,7 @@ async def get_user(user_id: str, who: PrincipalDep, sd: ServicesDep) -> dict[str
 
 @router.patch("/users/{user_id}", summary="Change a user: name, password, roles, skills, video settings, active")
 async def update_user(user_id: str, body: UserChange, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
-    return user_out(await sd.directory.update_user(who, user_id, changes))
+    return user_out(await sd.directory.update_user(who, user_id, body.changes()))
 
 
 @router.post(
