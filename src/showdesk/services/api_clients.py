@@ -15,7 +15,7 @@ from showdesk.services import input as check
 from showdesk.services.access import AccessService, Principal, hash_password_off_loop, verify_password_off_loop
 from showdesk.services.audit import AuditTrail
 from showdesk.services.owned import owned
-from showdesk.services.ports import Bus, Clock, Store
+from showdesk.services.ports import Bus, Clock, OrganizationStore
 from showdesk.services.sign_in_limits import SignInLimits
 
 
@@ -31,7 +31,7 @@ class ClientChanges:
 class ApiClientService:
     def __init__(
         self,
-        store: Store,
+        store: OrganizationStore,
         bus: Bus,
         clock: Clock,
         access: AccessService,

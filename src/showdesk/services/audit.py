@@ -9,13 +9,13 @@ from showdesk.domain.errors import InvalidInput
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
 from showdesk.services.access import AccessService, Principal
-from showdesk.services.ports import Clock, Store
+from showdesk.services.ports import AuditStore, Clock
 
 MAX_PAGE = 200  # entries in one page of the log (`limit`, 1..MAX_PAGE)
 
 
 class AuditTrail:
-    def __init__(self, store: Store, clock: Clock, access: AccessService | None = None) -> None:
+    def __init__(self, store: AuditStore, clock: Clock, access: AccessService | None = None) -> None:
         self._store = store
         self._clock = clock
         self._access = access

@@ -6,11 +6,11 @@ from showdesk.domain.conversation import Conversation, ConversationState
 from showdesk.domain.errors import Conflict, Forbidden, NotFound
 from showdesk.domain.permissions import Permission
 from showdesk.services.access import AccessService, Principal
-from showdesk.services.ports import Store
+from showdesk.services.ports import ConversationStore
 from showdesk.services.tokens import GuestClaims
 
 
-async def agents_conversation(store: Store, principal: Principal, conversation_id: object) -> Conversation:
+async def agents_conversation(store: ConversationStore, principal: Principal, conversation_id: object) -> Conversation:
     """The connected chat `conversation_id` of this agent; NotFound for another organization's."""
     conv = await store.get_conversation(conversation_id) if isinstance(conversation_id, str) else None
     if conv is None or conv.organization_id != principal.user.organization_id:
@@ -22,7 +22,7 @@ async def agents_conversation(store: Store, principal: Principal, conversation_i
     return conv
 
 
-async def customers_conversation(store: Store, claims: GuestClaims) -> Conversation:
+async def customers_conversation(store: ConversationStore, claims: GuestClaims) -> Conversation:
     """The customer's own chat, with an agent in it."""
     conv = await store.get_conversation(claims.conversation_id)
     if conv is None:
@@ -33,7 +33,7 @@ async def customers_conversation(store: Store, claims: GuestClaims) -> Conversat
 
 
 async def readable_conversation(
-    store: Store, access: AccessService, principal: Principal, conversation_id: str
+    store: ConversationStore, access: AccessService, principal: Principal, conversation_id: str
 ) -> Conversation:
     """A chat of the principal's organization that they may read: their own, or any with transcript:view."""
     current = await access.refresh(principal)

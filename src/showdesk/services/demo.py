@@ -8,7 +8,7 @@ from showdesk.domain.ids import new_id
 from showdesk.domain.queues import Queue, Skill
 from showdesk.services.access import hash_password_off_loop
 from showdesk.services.flows import FlowService
-from showdesk.services.ports import Clock, Store
+from showdesk.services.ports import Clock, OrganizationStore
 from showdesk.services.roles import ensure_built_in_roles
 
 ORG_ID = "demo"
@@ -50,7 +50,7 @@ def documented_password(user: User) -> str | None:
     return next((password for email, password, _, _ in DEMO_USERS if email == user.email), None)
 
 
-async def seed_demo(store: Store, clock: Clock, server_origins: list[str]) -> None:
+async def seed_demo(store: OrganizationStore, clock: Clock, server_origins: list[str]) -> None:
     """Create the demo data if absent; make sure this server's own origins may use the demo widget."""
     if await store.get_organization(ORG_ID) is None:
         await store.save_organization(Organization(ORG_ID, "Brightline Kettles (demo)", "CX 3", ["live-video"], 10))

@@ -15,7 +15,7 @@ from showdesk.services.access import AccessService, Principal, hash_password_off
 from showdesk.services.audit import AuditTrail
 from showdesk.services.demo import documented_password
 from showdesk.services.owned import owned
-from showdesk.services.ports import Bus, Store
+from showdesk.services.ports import Bus, DirectoryStore
 
 CAMERAS = ("", "environment", "user")  # browser default, rear, front
 
@@ -36,7 +36,7 @@ class UserChanges:
 
 
 class DirectoryService:
-    def __init__(self, store: Store, bus: Bus, access: AccessService, audit: AuditTrail) -> None:
+    def __init__(self, store: DirectoryStore, bus: Bus, access: AccessService, audit: AuditTrail) -> None:
         self._store = store
         self._bus = bus
         self._access = access

@@ -13,7 +13,7 @@ from showdesk.domain.permissions import Permission
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.audit import AuditTrail
 from showdesk.services.owned import owned
-from showdesk.services.ports import Clock, Store
+from showdesk.services.ports import Clock, OrganizationStore
 
 COMMAND_LINE = ("cli", "Command line")
 
@@ -29,7 +29,11 @@ class FlowRejected(Unprocessable):
 
 class FlowService:
     def __init__(
-        self, store: Store, clock: Clock, access: AccessService | None = None, audit: AuditTrail | None = None
+        self,
+        store: OrganizationStore,
+        clock: Clock,
+        access: AccessService | None = None,
+        audit: AuditTrail | None = None,
     ) -> None:
         self._store = store
         self._clock = clock

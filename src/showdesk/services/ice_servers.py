@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from showdesk.domain.errors import Conflict, Forbidden
 from showdesk.domain.turn_servers import TurnServer
 from showdesk.domain.video import VideoSession
-from showdesk.services.ports import Clock, Store
+from showdesk.services.ports import Clock, ConfigurationStore, VideoStore
 
 
 class MintTurn(Protocol):
@@ -53,8 +53,12 @@ class Party:
         return self.side == "agent" and session.agent_id == self.id
 
 
+class IceStore(ConfigurationStore, VideoStore, Protocol):
+    """The TURN servers of the console, and the video sessions credentials are minted for."""
+
+
 class IceServers:
-    def __init__(self, store: Store, clock: Clock, settings: IceSettings, mint: MintTurn | None = None) -> None:
+    def __init__(self, store: IceStore, clock: Clock, settings: IceSettings, mint: MintTurn | None = None) -> None:
         self._store = store
         self._clock = clock
         self._settings = settings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from showdesk.domain.directory import LicenseTier, Organization
 from showdesk.domain.errors import NotFound
@@ -10,7 +11,7 @@ from showdesk.domain.permissions import Permission
 from showdesk.domain.video import LIVE_VIDEO_FEATURE
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.audit import AuditTrail
-from showdesk.services.ports import Store
+from showdesk.services.ports import DirectoryStore, VideoStore
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,12 @@ class LicenseChanges:
     video_concurrency_limit: int | None = None  # 0..MAX_VIDEO_CONCURRENCY
 
 
+class LicenseStore(DirectoryStore, VideoStore, Protocol):
+    """The organization's licence, and the video sessions open under it."""
+
+
 class LicenseService:
-    def __init__(self, store: Store, access: AccessService, audit: AuditTrail) -> None:
+    def __init__(self, store: LicenseStore, access: AccessService, audit: AuditTrail) -> None:
         self._store = store
         self._access = access
         self._audit = audit

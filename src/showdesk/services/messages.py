@@ -7,12 +7,12 @@ from typing import Any
 from showdesk.domain.conversation import Message, NewMessage, Sender, check_client_id, check_message_text
 from showdesk.domain.events import MessageEvent
 from showdesk.domain.ids import new_id
-from showdesk.services.ports import Bus, Clock, Store
+from showdesk.services.ports import Bus, Clock, ConversationStore
 from showdesk.services.publishing import publish
 
 
 class MessageService:
-    def __init__(self, store: Store, bus: Bus, clock: Clock) -> None:
+    def __init__(self, store: ConversationStore, bus: Bus, clock: Clock) -> None:
         self._store = store
         self._bus = bus
         self._clock = clock

@@ -15,7 +15,7 @@ from showdesk.services import input as check
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.audit import AuditTrail
 from showdesk.services.directory import DirectoryService, UserChanges
-from showdesk.services.ports import Bus, Clock, Store
+from showdesk.services.ports import Bus, Clock, DirectoryStore, Store
 from showdesk.services.roles import ensure_built_in_roles
 from showdesk.services.settings import ServiceSettings
 from showdesk.services.tokens import TokenCodec
@@ -41,7 +41,9 @@ class Changed:
 
 
 class OperatorCommands:
-    def __init__(self, store: Store, access: AccessService, audit: AuditTrail, directory: DirectoryService) -> None:
+    def __init__(
+        self, store: DirectoryStore, access: AccessService, audit: AuditTrail, directory: DirectoryService
+    ) -> None:
         self._store = store
         self._access = access
         self._audit = audit

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Protocol
 
 from showdesk.domain.conversation import Conversation, Message, Sender, check_client_id
 from showdesk.domain.errors import Conflict, Forbidden, NotFound, Unauthenticated
@@ -36,7 +37,7 @@ from showdesk.services.conversation_access import (
     readable_conversation,
 )
 from showdesk.services.messages import MessageService
-from showdesk.services.ports import Bus, Clock, Store
+from showdesk.services.ports import Bus, Clock, ConversationStore, PhotoStore
 from showdesk.services.publishing import publish
 from showdesk.services.tokens import GuestClaims, PhotoRequestClaims, TokenCodec
 from showdesk.services.video import VideoService
@@ -48,10 +49,14 @@ class StoredPhoto:
     message: Message
 
 
+class PhotoRecords(PhotoStore, ConversationStore, Protocol):
+    """A chat's photos, and the chat they belong to."""
+
+
 class PhotoService:
     def __init__(
         self,
-        store: Store,
+        store: PhotoRecords,
         bus: Bus,
         clock: Clock,
         tokens: TokenCodec,

@@ -212,6 +212,10 @@ class SchemaStore(Protocol):
     async def close(self) -> None: ...
 
 
+class OrganizationStore(DirectoryStore, ConfigurationStore, Protocol):
+    """Who works in an organization and what it configures: what the administration services read and write."""
+
+
 class Store(
     ConversationStore,
     DirectoryStore,

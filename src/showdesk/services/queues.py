@@ -15,7 +15,7 @@ from showdesk.services import input as check
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.audit import AuditTrail
 from showdesk.services.owned import owned
-from showdesk.services.ports import Bus, Store
+from showdesk.services.ports import Bus, OrganizationStore
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class QueueChanges:
 
 
 class QueueService:
-    def __init__(self, store: Store, bus: Bus, access: AccessService, audit: AuditTrail) -> None:
+    def __init__(self, store: OrganizationStore, bus: Bus, access: AccessService, audit: AuditTrail) -> None:
         self._store = store
         self._bus = bus
         self._access = access

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from showdesk.domain.retention import PurgeCounts, PurgeRecord, retention_cutoff, retention_period
 from showdesk.services.audit import AuditTrail
-from showdesk.services.ports import Clock, Store
+from showdesk.services.ports import Clock, RetentionStore
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class PurgeResult:
 
 class RetentionService:
     def __init__(
-        self, store: Store, clock: Clock, audit: AuditTrail, keep_days: int = 0, batch_size: int = BATCH_SIZE
+        self, store: RetentionStore, clock: Clock, audit: AuditTrail, keep_days: int = 0, batch_size: int = BATCH_SIZE
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")

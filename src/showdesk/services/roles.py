@@ -14,7 +14,7 @@ from showdesk.services import input as check
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.audit import AuditTrail
 from showdesk.services.owned import owned
-from showdesk.services.ports import Bus, Store
+from showdesk.services.ports import Bus, DirectoryStore, OrganizationStore
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class RoleChanges:
     permissions: list[str] | None = None  # permission names (domain.permissions.Permission values)
 
 
-async def ensure_built_in_roles(store: Store, org_id: str) -> None:
+async def ensure_built_in_roles(store: DirectoryStore, org_id: str) -> None:
     """Every built-in role exists with exactly its defined permissions (they are not editable)."""
     existing = {r.name: r for r in await store.list_roles(org_id)}
     for name, permissions in BUILT_IN_ROLES.items():
@@ -39,7 +39,7 @@ async def ensure_built_in_roles(store: Store, org_id: str) -> None:
 
 
 class RoleService:
-    def __init__(self, store: Store, bus: Bus, access: AccessService, audit: AuditTrail) -> None:
+    def __init__(self, store: OrganizationStore, bus: Bus, access: AccessService, audit: AuditTrail) -> None:
         self._store = store
         self._bus = bus
         self._access = access

@@ -23,7 +23,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from showdesk.domain.conversation import Conversation, ConversationState
 from showdesk.domain.directory import User
@@ -50,7 +50,7 @@ from showdesk.domain.routing import (
     qualifies,
 )
 from showdesk.services.messages import MessageService
-from showdesk.services.ports import Bus, Clock, Store
+from showdesk.services.ports import Bus, Clock, ConversationStore, DirectoryStore
 from showdesk.services.publishing import publish
 from showdesk.services.settings import ServiceSettings
 
@@ -121,9 +121,13 @@ class Lines:
         self.by_queue.clear()
 
 
+class RoutingStore(ConversationStore, DirectoryStore, Protocol):
+    """The chats routed, and the agents and queues they are routed to."""
+
+
 class Router:
     def __init__(
-        self, store: Store, bus: Bus, clock: Clock, messages: MessageService, settings: ServiceSettings
+        self, store: RoutingStore, bus: Bus, clock: Clock, messages: MessageService, settings: ServiceSettings
     ) -> None:
         self._store = store
         self._bus = bus

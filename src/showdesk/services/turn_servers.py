@@ -13,7 +13,7 @@ from showdesk.services import input as check
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.audit import AuditTrail
 from showdesk.services.owned import owned
-from showdesk.services.ports import Store
+from showdesk.services.ports import ConfigurationStore
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class TurnServerChanges:
 
 
 class TurnServerService:
-    def __init__(self, store: Store, access: AccessService, audit: AuditTrail) -> None:
+    def __init__(self, store: ConfigurationStore, access: AccessService, audit: AuditTrail) -> None:
         self._store = store
         self._access = access
         self._audit = audit
