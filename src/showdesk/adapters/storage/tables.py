@@ -174,11 +174,11 @@ video_sessions = Table(
     Column("outcome", String(20), nullable=True),
     Column("failure_reason", String(500), nullable=True),
     Column("path", String(20), nullable=True),
-    Column("relay_retries", Integer, nullable=False, default=0),
-    Column("ice_restarts", Integer, nullable=False, default=0),
-    Column("problems", JSON, nullable=False, default=list),
+    Column("relay_retries", Integer, nullable=False, server_default="0"),
+    Column("ice_restarts", Integer, nullable=False, server_default="0"),
+    Column("problems", JSON, nullable=False, server_default="[]"),
     Column("quality", JSON, nullable=True),
-    Column("preference", String(20), nullable=False, default="detail"),
+    Column("preference", String(20), nullable=False, server_default="detail"),
 )
 
 photos = Table(
