@@ -9,7 +9,7 @@ summary that is stored with the session when it ends.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 from showdesk.domain.errors import InvalidInput
 
@@ -123,9 +123,13 @@ class QualitySummary:
 
 
 # What a Start Video block may ask of the customer's camera and sender ------------------------------
-RESOLUTIONS = ("1920x1080", "1280x720", "960x540", "640x480", "640x360")
-PREFERENCES = ("detail", "smooth")  # keep resolution (read a model number) | keep frame rate (follow motion)
+Resolution = Literal["1920x1080", "1280x720", "960x540", "640x480", "640x360"]
+RESOLUTIONS: tuple[Resolution, ...] = get_args(Resolution)
+Preference = Literal["detail", "smooth"]  # keep resolution (read a model number) | keep frame rate (follow motion)
+PREFERENCES: tuple[Preference, ...] = get_args(Preference)
 DEFAULT_PREFERENCE = "detail"
+FRAME_RATES = (5, 60)  # frames per second, the lowest and highest a block may ask for
+BITRATES_KBPS = (100, 8000)  # the sender's cap, the lowest and highest
 
 
 def quality_problems(raw: object) -> list[str]:
@@ -140,12 +144,12 @@ def quality_problems(raw: object) -> list[str]:
         found.append(f"quality has unknown settings: {', '.join(sorted(map(str, unknown)))}")
     if "resolution" in raw and raw["resolution"] not in RESOLUTIONS:
         found.append(f"quality.resolution must be one of {', '.join(RESOLUTIONS)}")
-    rate = raw.get("frameRate", 30)
-    if isinstance(rate, bool) or not isinstance(rate, int) or not 5 <= rate <= 60:
-        found.append("quality.frameRate must be a whole number of frames per second from 5 to 60")
-    bitrate = raw.get("maxBitrateKbps", 2500)
-    if isinstance(bitrate, bool) or not isinstance(bitrate, int) or not 100 <= bitrate <= 8000:
-        found.append("quality.maxBitrateKbps must be a whole number from 100 to 8000")
+    rate, (slowest, fastest) = raw.get("frameRate", 30), FRAME_RATES
+    if isinstance(rate, bool) or not isinstance(rate, int) or not slowest <= rate <= fastest:
+        found.append(f"quality.frameRate must be a whole number of frames per second from {slowest} to {fastest}")
+    bitrate, (lowest, highest) = raw.get("maxBitrateKbps", 2500), BITRATES_KBPS
+    if isinstance(bitrate, bool) or not isinstance(bitrate, int) or not lowest <= bitrate <= highest:
+        found.append(f"quality.maxBitrateKbps must be a whole number from {lowest} to {highest}")
     if raw.get("preference", DEFAULT_PREFERENCE) not in PREFERENCES:
         found.append(f"quality.preference must be one of {', '.join(PREFERENCES)}")
     return found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 
 from showdesk.transport.routes import (
@@ -19,8 +21,14 @@ from showdesk.transport.routes import (
     turn_servers,
     users,
 )
+from showdesk.transport.views import ErrorView
 
-api = APIRouter(prefix="/api/v2")
+# Every refusal is a 4xx with {code, message} (transport/errors.py), never FastAPI's 422 shape.
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": ErrorView, "description": "Refused: `code` says why, `message` says it in words"}
+}
+
+api = APIRouter(prefix="/api/v2", responses=REFUSALS)
 AREAS = (
     auth,
     users,
@@ -39,4 +47,5 @@ AREAS = (
 for area in AREAS:
     api.include_router(area.router)
 
-oauth = auth.oauth
+oauth = APIRouter(responses=REFUSALS)
+oauth.include_router(auth.oauth)

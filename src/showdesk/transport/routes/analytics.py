@@ -2,13 +2,158 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
+from pydantic import Field
 
+from showdesk.domain.quality import QualitySample
+from showdesk.domain.video_figures import VideoFigures
+from showdesk.services.supervisor import BUCKET, Dashboard, OpenVideo, QueueFigures
 from showdesk.transport.deps import PrincipalDep, ServicesDep
+from showdesk.transport.views import Timestamp, View
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
+
+
+class QueueFiguresView(View):
+    id: str
+    name: str
+    channels: list[str]
+    waiting: int = Field(description="interactions in line, offered ones included")
+    offered: int
+    longestWaitSeconds: float | None
+    agentsOnQueue: int = Field(description="connected, on queue, members holding the queue's skills")
+    agentsAvailable: int = Field(description="of those, free to take an interaction now")
+
+    @classmethod
+    def of(cls, figures: QueueFigures) -> QueueFiguresView:
+        return cls(
+            id=figures.queue.id,
+            name=figures.queue.name,
+            channels=list(figures.queue.channels),
+            waiting=figures.waiting,
+            offered=figures.offered,
+            longestWaitSeconds=figures.longest_wait_seconds,
+            agentsOnQueue=figures.agents_on_queue,
+            agentsAvailable=figures.agents_available,
+        )
+
+
+class QualitySampleView(View):
+    """The latest quality the agent's desktop reported (domain.quality.QualitySample)."""
+
+    width: int
+    height: int
+    fps: float
+    kbps: float
+    lossPercent: float
+    rttMs: float | None
+    path: str | None = Field(description="direct or relay")
+
+    @classmethod
+    def of(cls, sample: QualitySample) -> QualitySampleView:
+        return cls(
+            width=sample.width,
+            height=sample.height,
+            fps=sample.fps,
+            kbps=sample.kbps,
+            lossPercent=sample.loss_percent,
+            rttMs=sample.rtt_ms,
+            path=sample.path,
+        )
+
+
+class OpenVideoView(View):
+    sessionId: str
+    conversationId: str
+    customerName: str | None
+    agentId: str | None
+    agentName: str | None
+    state: str
+    since: Timestamp = Field(description="when the session entered its state")
+    requestedAt: Timestamp
+    path: str | None
+    quality: QualitySampleView | None = Field(description="null before the first sample")
+
+    @classmethod
+    def of(cls, video: OpenVideo) -> OpenVideoView:
+        s = video.session
+        return cls(
+            sessionId=s.id,
+            conversationId=s.conversation_id,
+            customerName=video.customer_name,
+            agentId=s.agent_id,
+            agentName=video.agent_name,
+            state=s.state,
+            since=video.since,
+            requestedAt=s.requested_at,
+            path=video.path,
+            quality=QualitySampleView.of(video.quality) if video.quality else None,
+        )
+
+
+class VideoFiguresView(View):
+    """The video sessions requested from `from` until `to`."""
+
+    from_: Timestamp = Field(alias="from")
+    to: Timestamp
+    sessions: int
+    wentLive: int
+    clickToFirstFrameMedianMs: float | None = Field(description="consent to first frame")
+    clickToFirstFrameP90Ms: float | None
+    failed: int
+    failures: dict[str, int] = Field(description="failure cause: sessions")
+    withPath: int = Field(description="sessions whose path (direct or relay) is known")
+    relay: int
+    relayShare: float | None
+
+    @classmethod
+    def of(cls, figures: VideoFigures) -> VideoFiguresView:
+        median, p90, share = figures.ttff_median_ms, figures.ttff_p90_ms, figures.relay_share
+        return cls(
+            from_=figures.start,
+            to=figures.end,
+            sessions=figures.sessions,
+            wentLive=figures.went_live,
+            clickToFirstFrameMedianMs=None if median is None else round(median, 0),
+            clickToFirstFrameP90Ms=None if p90 is None else round(p90, 0),
+            failed=figures.failed,
+            failures=dict(sorted(figures.failures.items())),
+            withPath=figures.with_path,
+            relay=figures.relay,
+            relayShare=None if share is None else round(share, 4),
+        )
+
+
+class LastHourView(View):
+    from_: Timestamp = Field(alias="from")
+    to: Timestamp
+    bucketSeconds: int
+    buckets: list[VideoFiguresView]
+    totals: VideoFiguresView
+
+
+class DashboardView(View):
+    organizationId: str
+    at: Timestamp
+    queues: list[QueueFiguresView]
+    videoSessions: list[OpenVideoView]
+    lastHour: LastHourView
+
+    @classmethod
+    def of(cls, board: Dashboard) -> DashboardView:
+        return cls(
+            organizationId=board.organization_id,
+            at=board.at,
+            queues=[QueueFiguresView.of(q) for q in board.queues],
+            videoSessions=[OpenVideoView.of(v) for v in board.videos],
+            lastHour=LastHourView(
+                from_=board.totals.start,
+                to=board.totals.end,
+                bucketSeconds=int(BUCKET.total_seconds()),
+                buckets=[VideoFiguresView.of(b) for b in board.buckets],
+                totals=VideoFiguresView.of(board.totals),
+            ),
+        )
 
 
 @router.get(
@@ -22,5 +167,5 @@ router = APIRouter(prefix="/analytics", tags=["analytics"])
         "(consent to first frame, median and 90th percentile in ms), failures by cause, relay share."
     ),
 )
-async def supervisor_dashboard(who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    return (await sd.supervisor.view(who)).to_wire()
+async def supervisor_dashboard(who: PrincipalDep, sd: ServicesDep) -> DashboardView:
+    return DashboardView.of(await sd.supervisor.view(who))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
@@ -13,14 +13,35 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from showdesk.domain.errors import InvalidInput
+from showdesk.services.access import Principal
 from showdesk.transport.client_ip import client_ip
 from showdesk.transport.deps import PrincipalDep, ServicesDep
-from showdesk.transport.schemas import Body, LoginBody, user_out
+from showdesk.transport.views import Body, SignedInUserView, View
 
 router = APIRouter(tags=["auth"])
 oauth = APIRouter(tags=["auth"])
 
 MAX_TOKEN_REQUEST = 4096
+
+
+class LoginBody(Body):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=200)
+
+
+class TokenView(View):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the scheme's name, not a secret
+    expires_in: int = Field(description="seconds")
+
+
+class SignInView(TokenView):
+    user: SignedInUserView
+
+    @classmethod
+    def of(cls, token: str, who: Principal, ttl: int) -> SignInView:
+        user = SignedInUserView.signed_in(who.user, who.permissions)
+        return cls(access_token=token, expires_in=ttl, user=user)
 
 
 @router.post(
@@ -30,14 +51,9 @@ MAX_TOKEN_REQUEST = 4096
     "(`serve --login-failures-per-account`, `--login-failures-per-address`, `--login-failure-window`); past "
     "either, the answer is 429 `rate_limited` with `Retry-After`, whatever the password.",
 )
-async def login(body: LoginBody, request: Request, sd: ServicesDep) -> dict[str, Any]:
+async def login(body: LoginBody, request: Request, sd: ServicesDep) -> SignInView:
     token, who = await sd.access.login(body.email, body.password, client_ip(request))
-    return {
-        "access_token": token,
-        "token_type": "bearer",
-        "expires_in": sd.settings.agent_token_ttl,
-        "user": user_out(who.user, sorted(p.value for p in who.permissions)),
-    }
+    return SignInView.of(token, who, sd.settings.agent_token_ttl)
 
 
 @router.post("/auth/logout", status_code=204, summary="Revoke the access token in use")
@@ -69,16 +85,11 @@ class PasswordChange(Body):
     "access token issued to you until now ends, on every node, and your live agent sockets close with 4401; the "
     "answer, shaped as `/auth/login`'s, holds a fresh token to go on with. API clients: 409 `client_token`.",
 )
-async def change_password(body: PasswordChange, request: Request, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+async def change_password(body: PasswordChange, request: Request, who: PrincipalDep, sd: ServicesDep) -> SignInView:
     token, changed = await sd.directory.change_own_password(
         who, body.currentPassword, body.newPassword, client_ip(request)
     )
-    return {
-        "access_token": token,
-        "token_type": "bearer",
-        "expires_in": sd.settings.agent_token_ttl,
-        "user": user_out(changed.user, sorted(p.value for p in changed.permissions)),
-    }
+    return SignInView.of(token, changed, sd.settings.agent_token_ttl)
 
 
 _TOKEN_BODY = {
@@ -113,6 +124,7 @@ _TOKEN_BODY = {
 
 @oauth.post(
     "/oauth/token",
+    response_model=TokenView,
     openapi_extra=_TOKEN_BODY,
     summary="OAuth 2 client credentials: an API client's id and secret for an access token",
 )
@@ -121,8 +133,8 @@ async def token(request: Request, sd: ServicesDep) -> JSONResponse:
     access_token, ttl = await sd.api_clients.exchange(
         _text(fields, "grant_type"), _text(fields, "client_id"), _text(fields, "client_secret"), client_ip(request)
     )
-    body = {"access_token": access_token, "token_type": "bearer", "expires_in": ttl}
-    return JSONResponse(body, headers={"cache-control": "no-store"})
+    answer = TokenView(access_token=access_token, expires_in=ttl)
+    return JSONResponse(answer.model_dump(), headers={"cache-control": "no-store"})
 
 
 async def _token_fields(request: Request) -> dict[str, Any]:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
 from fastapi import APIRouter, Request
 from pydantic import Field
 
 from showdesk.domain.deployments import Deployment, embed_snippet
+from showdesk.domain.quality import BITRATES_KBPS, FRAME_RATES, Preference, Resolution
 from showdesk.services.deployments import KEEP, MAX_ORIGINS, DeploymentChanges
 from showdesk.transport.deps import PrincipalDep, ServicesDep
-from showdesk.transport.schemas import Body
+from showdesk.transport.views import Body, View, omitted_when_none
 
 router = APIRouter(prefix="/webchat/deployments", tags=["deployments"])
 
@@ -18,10 +17,10 @@ router = APIRouter(prefix="/webchat/deployments", tags=["deployments"])
 class VideoQualityBody(Body):
     """Default picture for video in this deployment's chats; a Start Video block's own settings win."""
 
-    resolution: Literal["1920x1080", "1280x720", "960x540", "640x480", "640x360"] = "1280x720"
-    frameRate: int = Field(default=30, ge=5, le=60)
-    maxBitrateKbps: int = Field(default=2500, ge=100, le=8000)
-    preference: Literal["detail", "smooth"] = "detail"
+    resolution: Resolution = "1280x720"
+    frameRate: int = Field(default=30, ge=FRAME_RATES[0], le=FRAME_RATES[1])
+    maxBitrateKbps: int = Field(default=2500, ge=BITRATES_KBPS[0], le=BITRATES_KBPS[1])
+    preference: Preference = "detail"
 
 
 class DeploymentBody(Body):
@@ -60,40 +59,61 @@ def _server_origin(request: Request, sd: ServicesDep) -> str:
     return sd.settings.public_origin or str(request.base_url).rstrip("/")
 
 
-def _out(deployment: Deployment, origin: str, flows: dict[str, str]) -> dict[str, Any]:
-    return {
-        "id": deployment.id,
-        "name": deployment.name,
-        "flowId": deployment.flow_id,
-        "flowName": flows.get(deployment.flow_id or ""),
-        "allowedOrigins": deployment.allowed_origins,
-        "active": deployment.active,
-        "videoQuality": deployment.video_quality,
-        "snippet": embed_snippet(deployment, origin),
-    }
+class VideoQualityView(View):
+    """The settings as they were given (a change sends only what it changes)."""
+
+    resolution: str | None = Field(default=None, exclude_if=omitted_when_none)
+    frameRate: int | None = Field(default=None, exclude_if=omitted_when_none)
+    maxBitrateKbps: int | None = Field(default=None, exclude_if=omitted_when_none)
+    preference: str | None = Field(default=None, exclude_if=omitted_when_none)
 
 
-async def _one(deployment: Deployment, request: Request, sd: ServicesDep) -> dict[str, Any]:
+class DeploymentView(View):
+    id: str
+    name: str
+    flowId: str | None
+    flowName: str | None
+    allowedOrigins: list[str]
+    active: bool
+    videoQuality: VideoQualityView | None
+    snippet: str = Field(description="the HTML to paste into the site's pages")
+
+    @classmethod
+    def of(cls, deployment: Deployment, origin: str, flows: dict[str, str]) -> DeploymentView:
+        quality = deployment.video_quality
+        return cls(
+            id=deployment.id,
+            name=deployment.name,
+            flowId=deployment.flow_id,
+            flowName=flows.get(deployment.flow_id or ""),
+            allowedOrigins=deployment.allowed_origins,
+            active=deployment.active,
+            videoQuality=VideoQualityView.model_validate(quality) if quality is not None else None,
+            snippet=embed_snippet(deployment, origin),
+        )
+
+
+async def _one(deployment: Deployment, request: Request, sd: ServicesDep) -> DeploymentView:
     flows = await sd.deployments.flow_names(deployment.organization_id)
-    return _out(deployment, _server_origin(request, sd), flows)
+    return DeploymentView.of(deployment, _server_origin(request, sd), flows)
 
 
 @router.get("")
-async def list_deployments(request: Request, who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]:
+async def list_deployments(request: Request, who: PrincipalDep, sd: ServicesDep) -> list[DeploymentView]:
     deployments = await sd.deployments.list_deployments(who)
     flows = await sd.deployments.flow_names(who.user.organization_id)
-    return [_out(d, _server_origin(request, sd), flows) for d in deployments]
+    return [DeploymentView.of(d, _server_origin(request, sd), flows) for d in deployments]
 
 
 @router.post("", status_code=201)
 async def create_deployment(
     body: DeploymentBody, request: Request, who: PrincipalDep, sd: ServicesDep
-) -> dict[str, Any]:
+) -> DeploymentView:
     return await _one(await sd.deployments.create_deployment(who, body.settings()), request, sd)
 
 
 @router.get("/{deployment_id}")
-async def get_deployment(deployment_id: str, request: Request, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+async def get_deployment(deployment_id: str, request: Request, who: PrincipalDep, sd: ServicesDep) -> DeploymentView:
     return await _one(await sd.deployments.get_deployment(who, deployment_id), request, sd)
 
 
@@ -103,7 +123,7 @@ async def get_deployment(deployment_id: str, request: Request, who: PrincipalDep
 )
 async def update_deployment(
     deployment_id: str, body: DeploymentChange, request: Request, who: PrincipalDep, sd: ServicesDep
-) -> dict[str, Any]:
+) -> DeploymentView:
     return await _one(await sd.deployments.update_deployment(who, deployment_id, body.changes()), request, sd)
 
 

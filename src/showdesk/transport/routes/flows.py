@@ -6,12 +6,13 @@ import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
+from pydantic import Field
 
 from showdesk.domain.errors import InvalidInput, TooLarge
 from showdesk.domain.flow import Flow, FlowVersion, Problem
 from showdesk.transport.deps import PrincipalDep, ServicesDep
 from showdesk.transport.flow_document import read_flow_document
-from showdesk.transport.schemas import iso
+from showdesk.transport.views import ProblemView, Timestamp, View
 
 router = APIRouter(prefix="/flows", tags=["flows"])
 
@@ -26,34 +27,62 @@ _FLOW_BODY = {
 }
 
 
-def problem_out(problem: Problem) -> dict[str, str]:
-    return {"severity": problem.severity, "block": problem.block, "message": problem.message}
+class FlowView(View):
+    id: str
+    name: str
+    type: str
+    version: int = Field(description="the newest saved version")
+    publishedVersion: int | None
+    definition: dict[str, Any] = Field(description="the newest version's document")
+    publishedDefinition: dict[str, Any] | None = Field(description="the document new chats run")
+    updatedAt: Timestamp | None
+
+    @classmethod
+    def of(cls, flow: Flow) -> FlowView:
+        return cls(
+            id=flow.id,
+            name=flow.name,
+            type=flow.type,
+            version=flow.version,
+            publishedVersion=flow.published_version,
+            definition=flow.definition,
+            publishedDefinition=flow.published_definition,
+            updatedAt=flow.updated_at,
+        )
 
 
-def flow_out(flow: Flow, problems: list[Problem] | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": flow.id,
-        "name": flow.name,
-        "type": flow.type,
-        "version": flow.version,
-        "publishedVersion": flow.published_version,
-        "definition": flow.definition,
-        "publishedDefinition": flow.published_definition,
-        "updatedAt": iso(flow.updated_at),
-    }
-    if problems is not None:
-        out["problems"] = [problem_out(p) for p in problems]
-    return out
+class CheckedFlowView(FlowView):
+    """A flow just saved or published, with every problem its document has."""
+
+    problems: list[ProblemView]
+
+    @classmethod
+    def checked(cls, flow: Flow, problems: list[Problem]) -> CheckedFlowView:
+        return cls(**dict(FlowView.of(flow)), problems=[ProblemView.of(p) for p in problems])
 
 
-def version_out(flow: Flow, version: FlowVersion) -> dict[str, Any]:
-    return {
-        "version": version.version,
-        "definition": version.definition,
-        "createdAt": iso(version.created_at),
-        "createdBy": version.created_by,
-        "published": version.version == flow.published_version,
-    }
+class FlowVersionView(View):
+    version: int
+    definition: dict[str, Any]
+    createdAt: Timestamp
+    createdBy: str
+    published: bool = Field(description="whether this is the version new chats run")
+
+    @classmethod
+    def of(cls, flow: Flow, version: FlowVersion) -> FlowVersionView:
+        return cls(
+            version=version.version,
+            definition=version.definition,
+            createdAt=version.created_at,
+            createdBy=version.created_by,
+            published=version.version == flow.published_version,
+        )
+
+
+class ValidationView(View):
+    valid: bool = Field(description="no errors (warnings may remain)")
+    definition: dict[str, Any] | None = Field(description="the document as read; null when it could not be read")
+    problems: list[ProblemView]
 
 
 async def flow_document(request: Request) -> Any:
@@ -71,16 +100,16 @@ async def flow_document(request: Request) -> Any:
 
 
 @router.get("")
-async def list_flows(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]:
-    return [flow_out(f) for f in await sd.flows.list_as(who)]
+async def list_flows(who: PrincipalDep, sd: ServicesDep) -> list[FlowView]:
+    return [FlowView.of(f) for f in await sd.flows.list_as(who)]
 
 
 @router.post(
     "", status_code=201, openapi_extra=_FLOW_BODY, summary="Save a flow (YAML text or JSON) as a new draft version"
 )
-async def save_flow(request: Request, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+async def save_flow(request: Request, who: PrincipalDep, sd: ServicesDep) -> CheckedFlowView:
     flow, problems = await sd.flows.save_as(who, await flow_document(request))
-    return flow_out(flow, problems)
+    return CheckedFlowView.checked(flow, problems)
 
 
 @router.post(
@@ -88,37 +117,37 @@ async def save_flow(request: Request, who: PrincipalDep, sd: ServicesDep) -> dic
     openapi_extra=_FLOW_BODY,
     summary="Check a flow without saving it: every problem, naming its block (live validation)",
 )
-async def validate_flow(request: Request, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+async def validate_flow(request: Request, who: PrincipalDep, sd: ServicesDep) -> ValidationView:
     try:
         definition = await flow_document(request)
     except InvalidInput as exc:
-        problems = await sd.flows.unreadable_as(who, exc.message)
-        return {"valid": False, "definition": None, "problems": [problem_out(p) for p in problems]}
+        unreadable = await sd.flows.unreadable_as(who, exc.message)
+        return ValidationView(valid=False, definition=None, problems=[ProblemView.of(p) for p in unreadable])
     problems = await sd.flows.validate_as(who, definition)
-    return {
-        "valid": not any(p.severity == "error" for p in problems),
-        "definition": definition if isinstance(definition, dict) else None,
-        "problems": [problem_out(p) for p in problems],
-    }
+    return ValidationView(
+        valid=not any(p.severity == "error" for p in problems),
+        definition=definition if isinstance(definition, dict) else None,
+        problems=[ProblemView.of(p) for p in problems],
+    )
 
 
 @router.get("/{flow_id}")
-async def get_flow(flow_id: str, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    return flow_out(await sd.flows.get_as(who, flow_id))
+async def get_flow(flow_id: str, who: PrincipalDep, sd: ServicesDep) -> FlowView:
+    return FlowView.of(await sd.flows.get_as(who, flow_id))
 
 
 @router.get("/{flow_id}/versions", summary="Every saved version, oldest first")
-async def list_versions(flow_id: str, who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]:
+async def list_versions(flow_id: str, who: PrincipalDep, sd: ServicesDep) -> list[FlowVersionView]:
     flow, versions = await sd.flows.versions_as(who, flow_id)
-    return [version_out(flow, v) for v in versions]
+    return [FlowVersionView.of(flow, v) for v in versions]
 
 
 @router.post("/{flow_id}/publish", summary="Publish the newest version, or ?version=N")
 async def publish_flow(
     flow_id: str, who: PrincipalDep, sd: ServicesDep, version: int | None = Query(default=None, ge=1)
-) -> dict[str, Any]:
+) -> CheckedFlowView:
     flow, problems = await sd.flows.publish_as(who, flow_id, version)
-    return flow_out(flow, problems)
+    return CheckedFlowView.checked(flow, problems)
 
 
 @router.delete("/{flow_id}", status_code=204, summary="Delete a flow no deployment uses")

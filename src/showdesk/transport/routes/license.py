@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from pydantic import Field
 
@@ -11,7 +9,7 @@ from showdesk.domain.directory import LICENSE_TIERS, MAX_VIDEO_CONCURRENCY, Lice
 from showdesk.domain.video import LIVE_VIDEO_FEATURE
 from showdesk.services.license import LicenseChanges
 from showdesk.transport.deps import PrincipalDep, ServicesDep
-from showdesk.transport.schemas import Body
+from showdesk.transport.views import Body, View
 
 router = APIRouter(prefix="/organization/license", tags=["license"])
 
@@ -26,23 +24,33 @@ class LicenseBody(Body):
         return LicenseChanges(self.tier, self.liveVideo, self.videoConcurrencyLimit)
 
 
-def license_out(org: Organization, open_sessions: int) -> dict[str, Any]:
-    return {
-        "organizationId": org.id,
-        "organizationName": org.name,
-        "tier": org.license_tier,
-        "liveVideo": org.has_feature(LIVE_VIDEO_FEATURE),
-        "videoConcurrencyLimit": org.video_concurrency_limit,
-        "openVideoSessions": open_sessions,
-        "tiers": list(LICENSE_TIERS),
-    }
+class LicenseView(View):
+    organizationId: str
+    organizationName: str
+    tier: str
+    liveVideo: bool
+    videoConcurrencyLimit: int
+    openVideoSessions: int = Field(description="video sessions open right now")
+    tiers: list[str] = Field(description="every tier there is")
+
+    @classmethod
+    def of(cls, org: Organization, open_sessions: int) -> LicenseView:
+        return cls(
+            organizationId=org.id,
+            organizationName=org.name,
+            tier=org.license_tier,
+            liveVideo=org.has_feature(LIVE_VIDEO_FEATURE),
+            videoConcurrencyLimit=org.video_concurrency_limit,
+            openVideoSessions=open_sessions,
+            tiers=list(LICENSE_TIERS),
+        )
 
 
 @router.get("", summary="Tier, Live Video, the concurrent video limit and how many videos are open")
-async def get_license(who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    return license_out(*await sd.license.current(who))
+async def get_license(who: PrincipalDep, sd: ServicesDep) -> LicenseView:
+    return LicenseView.of(*await sd.license.current(who))
 
 
 @router.put("", summary="Change the tier, turn Live Video on or off, set the concurrent video limit")
-async def put_license(body: LicenseBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    return license_out(*await sd.license.change(who, body.changes()))
+async def put_license(body: LicenseBody, who: PrincipalDep, sd: ServicesDep) -> LicenseView:
+    return LicenseView.of(*await sd.license.change(who, body.changes()))

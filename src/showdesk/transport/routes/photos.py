@@ -9,10 +9,11 @@ customer's photo request goes in `X-Photo-Request` (a URL's query string ends up
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
+from pydantic import Field
 
 from showdesk.domain.errors import TooLarge, Unauthenticated
 from showdesk.domain.photos import MAX_PHOTO_BYTES, Photo
@@ -20,7 +21,7 @@ from showdesk.services.access import Principal
 from showdesk.services.tokens import GuestClaims
 from showdesk.transport.deps import ServicesDep, bearer, services
 from showdesk.transport.request_log import log_context
-from showdesk.transport.schemas import iso
+from showdesk.transport.views import MessageView, PhotoAttachmentView, Timestamp, View
 
 router = APIRouter(prefix="/conversations/{conversation_id}/photos", tags=["photos"])
 
@@ -52,8 +53,18 @@ async def caller(
 CallerDep = Annotated[Principal | GuestClaims, Depends(caller)]
 
 
-def photo_out(photo: Photo) -> dict[str, Any]:
-    return {**photo.attachment(), "createdAt": iso(photo.created_at), "createdBy": photo.created_by}
+class PhotoView(PhotoAttachmentView):
+    createdAt: Timestamp
+    createdBy: str = Field(description="customer or agent")
+
+    @classmethod
+    def of(cls, photo: Photo) -> PhotoView:
+        return cls(**photo.attachment(), createdAt=photo.created_at, createdBy=photo.created_by)
+
+
+class UploadedView(View):
+    photo: PhotoView
+    message: MessageView = Field(description="the chat message that carries the photo")
 
 
 async def _body(request: Request) -> bytes:
@@ -91,7 +102,7 @@ async def upload_photo(
     annotates: Annotated[str | None, Query(max_length=64)] = None,
     client_id: Annotated[str | None, Query(alias="clientId", max_length=64)] = None,
     caption: Annotated[str | None, Query(max_length=500)] = None,
-) -> dict[str, Any]:
+) -> UploadedView:
     content_type = request.headers.get("content-type")
     if isinstance(who, GuestClaims):
         if who.conversation_id != conversation_id:
@@ -102,16 +113,16 @@ async def upload_photo(
         stored = await sd.photos.agent_annotation(
             who, conversation_id, annotates, client_id, caption, content_type, await _body(request)
         )
-    return {"photo": photo_out(stored.photo), "message": stored.message.to_wire()}
+    return UploadedView(photo=PhotoView.of(stored.photo), message=MessageView.of(stored.message))
 
 
 @router.get("", summary="The chat's photos, oldest first")
-async def list_photos(conversation_id: str, who: CallerDep, sd: ServicesDep) -> list[dict[str, Any]]:
+async def list_photos(conversation_id: str, who: CallerDep, sd: ServicesDep) -> list[PhotoView]:
     if isinstance(who, GuestClaims):
         photos = await sd.photos.list_for_customer(who, conversation_id)
     else:
         photos = await sd.photos.list_for_staff(who, conversation_id)
-    return [photo_out(p) for p in photos]
+    return [PhotoView.of(p) for p in photos]
 
 
 @router.get(

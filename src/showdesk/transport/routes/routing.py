@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from pydantic import Field
 
 from showdesk.domain.queues import Queue, Skill
 from showdesk.services.queues import QueueChanges
 from showdesk.transport.deps import PrincipalDep, ServicesDep
-from showdesk.transport.schemas import Body
+from showdesk.transport.views import Body, View
 
 router = APIRouter(prefix="/routing", tags=["routing"])
 
@@ -40,21 +38,33 @@ class QueueChange(Body):
         return QueueChanges(self.name, self.channels, self.requiredSkills, self.members)
 
 
-def skill_out(skill: Skill) -> dict[str, Any]:
-    return {"id": skill.id, "name": skill.name}
+class SkillView(View):
+    id: str
+    name: str
+
+    @classmethod
+    def of(cls, skill: Skill) -> SkillView:
+        return cls(id=skill.id, name=skill.name)
 
 
-def queue_out(queue: Queue, waiting: int | None = None) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "id": queue.id,
-        "name": queue.name,
-        "channels": queue.channels,
-        "requiredSkills": queue.required_skills,
-        "members": queue.members,
-    }
-    if waiting is not None:
-        out["waiting"] = waiting
-    return out
+class QueueView(View):
+    id: str
+    name: str
+    channels: list[str]
+    requiredSkills: list[str]
+    members: list[str] = Field(description="user ids")
+    waiting: int = Field(description="interactions waiting in the queue now, offered ones included")
+
+    @classmethod
+    def of(cls, queue: Queue, waiting: int) -> QueueView:
+        return cls(
+            id=queue.id,
+            name=queue.name,
+            channels=queue.channels,
+            requiredSkills=queue.required_skills,
+            members=queue.members,
+            waiting=waiting,
+        )
 
 
 async def _waiting(sd: ServicesDep) -> dict[str, int]:
@@ -65,13 +75,13 @@ async def _waiting(sd: ServicesDep) -> dict[str, int]:
 
 
 @router.get("/skills")
-async def list_skills(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]:
-    return [skill_out(s) for s in await sd.queues.list_skills(who)]
+async def list_skills(who: PrincipalDep, sd: ServicesDep) -> list[SkillView]:
+    return [SkillView.of(s) for s in await sd.queues.list_skills(who)]
 
 
 @router.post("/skills", status_code=201)
-async def create_skill(body: SkillBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    return skill_out(await sd.queues.create_skill(who, body.name))
+async def create_skill(body: SkillBody, who: PrincipalDep, sd: ServicesDep) -> SkillView:
+    return SkillView.of(await sd.queues.create_skill(who, body.name))
 
 
 @router.delete("/skills/{skill_id}", status_code=204, summary="Delete a skill no queue requires")
@@ -80,26 +90,26 @@ async def delete_skill(skill_id: str, who: PrincipalDep, sd: ServicesDep) -> Non
 
 
 @router.get("/queues", summary="Queues, with how many interactions wait in each")
-async def list_queues(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]:
+async def list_queues(who: PrincipalDep, sd: ServicesDep) -> list[QueueView]:
     waiting = await _waiting(sd)
-    return [queue_out(q, waiting.get(q.id, 0)) for q in await sd.queues.list_queues(who)]
+    return [QueueView.of(q, waiting.get(q.id, 0)) for q in await sd.queues.list_queues(who)]
 
 
 @router.post("/queues", status_code=201)
-async def create_queue(body: QueueBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    return queue_out(await sd.queues.create_queue(who, body.settings()), 0)
+async def create_queue(body: QueueBody, who: PrincipalDep, sd: ServicesDep) -> QueueView:
+    return QueueView.of(await sd.queues.create_queue(who, body.settings()), 0)
 
 
 @router.get("/queues/{queue_id}")
-async def get_queue(queue_id: str, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+async def get_queue(queue_id: str, who: PrincipalDep, sd: ServicesDep) -> QueueView:
     queue = await sd.queues.get_queue(who, queue_id)
-    return queue_out(queue, (await _waiting(sd)).get(queue.id, 0))
+    return QueueView.of(queue, (await _waiting(sd)).get(queue.id, 0))
 
 
 @router.patch("/queues/{queue_id}", summary="Change a queue's name, channels, required skills or members")
-async def update_queue(queue_id: str, body: QueueChange, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+async def update_queue(queue_id: str, body: QueueChange, who: PrincipalDep, sd: ServicesDep) -> QueueView:
     queue = await sd.queues.update_queue(who, queue_id, body.changes())
-    return queue_out(queue, (await _waiting(sd)).get(queue.id, 0))
+    return QueueView.of(queue, (await _waiting(sd)).get(queue.id, 0))
 
 
 @router.delete("/queues/{queue_id}", status_code=204, summary="Delete a queue nothing routes to and nobody waits in")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import Field
@@ -10,7 +10,7 @@ from pydantic import Field
 from showdesk.domain.turn_servers import TurnServer
 from showdesk.services.turn_servers import TurnServerChanges
 from showdesk.transport.deps import PrincipalDep, ServicesDep
-from showdesk.transport.schemas import Body
+from showdesk.transport.views import Body, View
 
 router = APIRouter(prefix="/telephony/turn-servers", tags=["turn servers"])
 
@@ -46,33 +46,43 @@ class TurnServerChange(Body):
         )
 
 
-def turn_server_out(server: TurnServer) -> dict[str, Any]:
-    return {
-        "id": server.id,
-        "name": server.name,
-        "urls": server.urls,
-        "authentication": server.authentication,
-        "username": server.username,
-        "secretSet": bool(server.secret or server.credential),
-        "active": server.active,
-    }
+class TurnServerView(View):
+    id: str
+    name: str
+    urls: list[str]
+    authentication: str
+    username: str
+    secretSet: bool = Field(description="whether a secret or credential is set (they are never sent back)")
+    active: bool
+
+    @classmethod
+    def of(cls, server: TurnServer) -> TurnServerView:
+        return cls(
+            id=server.id,
+            name=server.name,
+            urls=server.urls,
+            authentication=server.authentication,
+            username=server.username,
+            secretSet=bool(server.secret or server.credential),
+            active=server.active,
+        )
 
 
 @router.get("")
-async def list_turn_servers(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]:
-    return [turn_server_out(s) for s in await sd.turn_servers.list_servers(who)]
+async def list_turn_servers(who: PrincipalDep, sd: ServicesDep) -> list[TurnServerView]:
+    return [TurnServerView.of(s) for s in await sd.turn_servers.list_servers(who)]
 
 
 @router.post("", status_code=201)
-async def create_turn_server(body: TurnServerBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    return turn_server_out(await sd.turn_servers.create_server(who, body.settings()))
+async def create_turn_server(body: TurnServerBody, who: PrincipalDep, sd: ServicesDep) -> TurnServerView:
+    return TurnServerView.of(await sd.turn_servers.create_server(who, body.settings()))
 
 
 @router.patch("/{server_id}", summary="Change a TURN server; a secret left out is kept")
 async def update_turn_server(
     server_id: str, body: TurnServerChange, who: PrincipalDep, sd: ServicesDep
-) -> dict[str, Any]:
-    return turn_server_out(await sd.turn_servers.update_server(who, server_id, body.changes()))
+) -> TurnServerView:
+    return TurnServerView.of(await sd.turn_servers.update_server(who, server_id, body.changes()))
 
 
 @router.delete("/{server_id}", status_code=204)

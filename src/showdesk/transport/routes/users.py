@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import Field
@@ -10,7 +10,7 @@ from pydantic import Field
 from showdesk.domain.directory import MAX_CHAT_CAPACITY
 from showdesk.services.directory import UserChanges
 from showdesk.transport.deps import PrincipalDep, ServicesDep
-from showdesk.transport.schemas import Body, user_out
+from showdesk.transport.views import Body, SignedInUserView, UserView
 
 router = APIRouter(tags=["users"])
 
@@ -76,29 +76,29 @@ class RolesBody(Body):
 
 
 @router.get("/users/me", summary="The signed-in user and their permissions")
-async def me(who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
+async def me(who: PrincipalDep, sd: ServicesDep) -> SignedInUserView:
     current = await sd.access.refresh(who)
-    return user_out(current.user, sorted(p.value for p in current.permissions))
+    return SignedInUserView.signed_in(current.user, current.permissions)
 
 
 @router.get("/users")
-async def list_users(who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]:
-    return [user_out(u) for u in await sd.directory.list_users(who)]
+async def list_users(who: PrincipalDep, sd: ServicesDep) -> list[UserView]:
+    return [UserView.of(u) for u in await sd.directory.list_users(who)]
 
 
 @router.post("/users", status_code=201)
-async def create_user(body: UserBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    return user_out(await sd.directory.create_user(who, body.email, body.settings()))
+async def create_user(body: UserBody, who: PrincipalDep, sd: ServicesDep) -> UserView:
+    return UserView.of(await sd.directory.create_user(who, body.email, body.settings()))
 
 
 @router.get("/users/{user_id}")
-async def get_user(user_id: str, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    return user_out(await sd.directory.get_user(who, user_id))
+async def get_user(user_id: str, who: PrincipalDep, sd: ServicesDep) -> UserView:
+    return UserView.of(await sd.directory.get_user(who, user_id))
 
 
 @router.patch("/users/{user_id}", summary="Change a user: name, password, roles, skills, video settings, active")
-async def update_user(user_id: str, body: UserChange, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    return user_out(await sd.directory.update_user(who, user_id, body.changes()))
+async def update_user(user_id: str, body: UserChange, who: PrincipalDep, sd: ServicesDep) -> UserView:
+    return UserView.of(await sd.directory.update_user(who, user_id, body.changes()))
 
 
 @router.post(
@@ -113,5 +113,5 @@ async def sign_out_user(user_id: str, who: PrincipalDep, sd: ServicesDep) -> Non
 
 
 @router.put("/users/{user_id}/roles", summary="Replace a user's roles")
-async def set_user_roles(user_id: str, body: RolesBody, who: PrincipalDep, sd: ServicesDep) -> dict[str, Any]:
-    return user_out(await sd.directory.set_user_roles(who, user_id, body.roles))
+async def set_user_roles(user_id: str, body: RolesBody, who: PrincipalDep, sd: ServicesDep) -> UserView:
+    return UserView.of(await sd.directory.set_user_roles(who, user_id, body.roles))

@@ -1,0 +1,258 @@
+"""The REST API's JSON, declared once: request bodies derive from `Body`, answers are `View`s (FastAPI's
+response models, so /openapi.json describes every answer and the server keeps to it). A view is made from
+the domain object (`UserView.of(user)`); its field names are the wire's (camelCase).
+
+Here are the shapes several areas share (users, messages and their photos, conversations, video sessions,
+errors); each area's own are in its module in routes/. A message and a video session look the same in a
+REST answer and in a socket frame: `MessageView` and `VideoSessionView` are that shape
+(tests/unit/test_views.py holds the domain's frame dicts to them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+from showdesk.domain.conversation import Conversation, Message
+from showdesk.domain.directory import User
+from showdesk.domain.flow import Problem
+from showdesk.domain.permissions import Permission
+from showdesk.domain.timestamps import wire_time
+from showdesk.domain.video import VideoSession
+
+
+class Body(BaseModel):
+    """What a request may send: a field the API does not know is refused (400, naming it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class View(BaseModel):
+    """What an answer holds. Fields named like Python keywords (`from`) carry the wire name as alias."""
+
+    model_config = ConfigDict(extra="forbid", serialize_by_alias=True, validate_by_name=True)
+
+
+# A moment as every answer writes it (domain.timestamps.wire_time).
+Timestamp = Annotated[
+    datetime, PlainSerializer(wire_time, return_type=str), WithJsonSchema({"type": "string", "format": "date-time"})
+]
+
+
+def omitted_when_none(value: object) -> bool:
+    return value is None
+
+
+class ProblemView(View):
+    """What is wrong with a flow (domain.flow.Problem)."""
+
+    severity: str = Field(description="error or warning")
+    block: str = Field(description="the block's name, or flow for the whole document")
+    message: str
+
+    @classmethod
+    def of(cls, problem: Problem) -> ProblemView:
+        return cls(severity=problem.severity, block=problem.block, message=problem.message)
+
+
+class ErrorView(View):
+    """Every refusal: a 4xx with a code to branch on and a sentence a person can act on."""
+
+    code: str
+    message: str
+    retryAfterMs: int | None = Field(default=None, exclude_if=omitted_when_none, description="429: when to retry")
+    problems: list[ProblemView] | None = Field(
+        default=None, exclude_if=omitted_when_none, description="a flow refused: every problem, naming its block"
+    )
+
+
+class UserView(View):
+    id: str
+    organizationId: str
+    email: str
+    name: str
+    roles: list[str]
+    skills: list[str]
+    videoEnabled: bool
+    defaultCamera: str
+    defaultMicrophone: str
+    chatCapacity: int
+    active: bool
+    demo: bool = Field(description="a demo data account (CONTRACT §2): its documented password is short")
+
+    @classmethod
+    def of(cls, user: User) -> UserView:
+        return cls(
+            id=user.id,
+            organizationId=user.organization_id,
+            email=user.email,
+            name=user.name,
+            roles=user.roles,
+            skills=user.skills,
+            videoEnabled=user.video_enabled,
+            defaultCamera=user.default_camera,
+            defaultMicrophone=user.default_microphone,
+            chatCapacity=user.chat_capacity,
+            active=user.active,
+            demo=user.demo,
+        )
+
+
+class SignedInUserView(UserView):
+    """The signed-in user, with every permission their roles grant."""
+
+    permissions: list[str]
+
+    @classmethod
+    def signed_in(cls, user: User, permissions: frozenset[Permission]) -> SignedInUserView:
+        return cls(**dict(UserView.of(user)), permissions=sorted(p.value for p in permissions))
+
+
+class PhotoAttachmentView(View):
+    """A photo as its message carries it (domain.photos.Photo.attachment)."""
+
+    id: str
+    kind: str = Field(description="capture (the customer's) or annotation (the agent's marked-up copy)")
+    contentType: str
+    width: int
+    height: int
+    size: int
+    url: str
+    annotates: str | None = Field(default=None, exclude_if=omitted_when_none, description="the photo marked up")
+
+
+class MessageView(View):
+    id: str
+    seq: int
+    from_: str = Field(alias="from", description="customer, agent or system")
+    text: str
+    at: Timestamp
+    displayName: str
+    clientId: str
+    photo: PhotoAttachmentView | None = Field(default=None, exclude_if=omitted_when_none)
+
+    @classmethod
+    def of(cls, message: Message) -> MessageView:
+        photo = PhotoAttachmentView.model_validate(message.attachment) if message.attachment is not None else None
+        return cls(
+            id=message.id,
+            seq=message.seq,
+            from_=message.sender,
+            text=message.text,
+            at=message.created_at,
+            displayName=message.display_name,
+            clientId=message.client_id,
+            photo=photo,
+        )
+
+
+class QualitySummaryView(View):
+    """Every quality sample of a session folded into one (domain.quality.QualitySummary), kept when it ends."""
+
+    samples: int
+    fpsAverage: float
+    fpsMin: float | None
+    kbpsAverage: float
+    kbpsMin: float | None
+    lossMaxPercent: float
+    rttAverageMs: float | None
+    relayShare: float
+    resolution: str = Field(description="the one most seen, WxH")
+    resolutions: dict[str, int] = Field(description="WxH: samples")
+
+
+class VideoSessionView(View):
+    id: str
+    conversationId: str
+    mode: str
+    audioSource: str
+    videoSource: str
+    state: str
+    requestedBy: str = Field(description="customer, or the agent's user id")
+    requestedAt: Timestamp
+    consentAt: Timestamp | None
+    consentBy: str | None
+    startedAt: Timestamp | None
+    endedAt: Timestamp | None
+    endedBy: str | None
+    durationSeconds: float | None
+    outcome: str | None
+    failureReason: str | None
+    path: str | None = Field(description="direct or relay, as the agent's desktop saw it")
+    relayRetries: int
+    iceRestarts: int
+    problems: list[str]
+    quality: QualitySummaryView | None
+    preference: str
+
+    @classmethod
+    def of(cls, session: VideoSession) -> VideoSessionView:
+        s = session
+        quality = QualitySummaryView.model_validate(s.quality) if s.quality is not None else None
+        return cls(
+            id=s.id,
+            conversationId=s.conversation_id,
+            mode=s.mode,
+            audioSource=s.audio_source,
+            videoSource=s.video_source,
+            state=s.state,
+            requestedBy=s.requested_by,
+            requestedAt=s.requested_at,
+            consentAt=s.consent_at,
+            consentBy=s.consent_by,
+            startedAt=s.started_at,
+            endedAt=s.ended_at,
+            endedBy=s.ended_by,
+            durationSeconds=s.duration_seconds,
+            outcome=s.outcome,
+            failureReason=s.failure_reason,
+            path=s.path,
+            relayRetries=s.relay_retries,
+            iceRestarts=s.ice_restarts,
+            problems=list(s.problems),
+            quality=quality,
+            preference=s.preference,
+        )
+
+
+class RoutingStateView(View):
+    state: str = Field(description="as routing holds it now (queued, offered, connected, ...)")
+    queueId: str | None
+    agentId: str | None
+
+
+class ConversationView(View):
+    id: str
+    organizationId: str
+    deploymentId: str
+    customerName: str
+    state: str
+    routing: RoutingStateView
+    video: dict[str, Any] | None = Field(description="the Start Video block's settings; null: not video-capable")
+    createdAt: Timestamp
+    connectedAt: Timestamp | None
+    endedAt: Timestamp | None
+    endedBy: str | None
+    endReason: str | None
+    lastSeq: int
+    videoSessions: list[VideoSessionView]
+
+    @classmethod
+    def of(cls, conv: Conversation, routing_state: str | None, sessions: list[VideoSession]) -> ConversationView:
+        return cls(
+            id=conv.id,
+            organizationId=conv.organization_id,
+            deploymentId=conv.deployment_id,
+            customerName=conv.customer_name,
+            state=conv.state,
+            routing=RoutingStateView(state=routing_state or conv.state, queueId=conv.queue_id, agentId=conv.agent_id),
+            video=conv.video,
+            createdAt=conv.created_at,
+            connectedAt=conv.connected_at,
+            endedAt=conv.ended_at,
+            endedBy=conv.ended_by,
+            endReason=conv.end_reason,
+            lastSeq=conv.last_seq,
+            videoSessions=[VideoSessionView.of(s) for s in sessions],
+        )
