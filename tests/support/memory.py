@@ -2,27 +2,82 @@
 
 from __future__ import annotations
 
+import asyncio
+import heapq
+import itertools
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from showdesk.adapters.bus.memory import MemoryBus
+from showdesk.adapters.clock import TaskTimer
 from showdesk.adapters.limits.memory import MemoryLimiter
 from showdesk.adapters.storage.memory import MemoryStore
 from showdesk.services.container import Services
 from showdesk.services.demo import seed_demo
 from showdesk.services.settings import ServiceSettings
 
+EPSILON = 1e-9  # run_for(0.09) then run_for(0.01) reaches what is due at 0.1, float sums notwithstanding
+
 
 class ManualClock:
+    """A clock the test moves. `advance` only moves it (dates); `run_for` moves it step by step and lets what
+    falls due on the way (sleeps, timers: offers' timeouts, graces, cooldowns) run in order, each at its time."""
+
     def __init__(self) -> None:
         self.current = datetime.now(UTC)  # tokens are checked against real time
+        self._elapsed = 0.0
+        self._due: list[tuple[float, int, asyncio.Future[None]]] = []  # (when, order, the sleep it ends)
+        self._order = itertools.count()
 
     def now(self) -> datetime:
         return self.current
 
+    def monotonic(self) -> float:
+        return self._elapsed
+
     def advance(self, seconds: float) -> None:
-        self.current += timedelta(seconds=seconds)
+        """Move the date and time on (or back), waking nothing: see `run_for`."""
+        self._move_to(self._elapsed + seconds)
+
+    def sleep(self, seconds: float) -> asyncio.Future[None]:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._due, (self._elapsed + max(seconds, 0.0), next(self._order), done))
+        return done
+
+    def call_later(self, seconds: float, work: Callable[[], Awaitable[None]]) -> TaskTimer:
+        due = self.sleep(seconds)  # counted from now, not from when the timer's task first runs
+        return TaskTimer(lambda: due, work)
+
+    async def run_for(self, seconds: float) -> None:
+        """Move time on by `seconds`: each sleep and timer that falls due on the way ends at its own time, and
+        what it starts runs before time moves further."""
+        end = self._elapsed + seconds
+        await settle()
+        while self._due and self._due[0][0] <= end + EPSILON:
+            at, _, done = heapq.heappop(self._due)
+            if done.done():  # cancelled
+                continue
+            self._move_to(max(at, self._elapsed))
+            done.set_result(None)
+            await settle()
+        self._move_to(max(end, self._elapsed))
+        await settle()
+
+    def pending(self) -> int:
+        """Sleeps and timers not due yet."""
+        return sum(1 for _, _, done in self._due if not done.done())
+
+    def _move_to(self, elapsed: float) -> None:
+        self.current += timedelta(seconds=elapsed - self._elapsed)
+        self._elapsed = elapsed
+
+
+async def settle(rounds: int = 50) -> None:
+    """Let every task that can go on without waiting for time or I/O do so (in-memory services only)."""
+    for _ in range(rounds):
+        await asyncio.sleep(0)  # a turn of the event loop, not a wait
 
 
 class Recorder:

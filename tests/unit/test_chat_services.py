@@ -1,20 +1,12 @@
 """Chat, routing and delivery rules, on the in-memory store and bus."""
 
-import asyncio
-
 import pytest
 
 from showdesk.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from showdesk.domain.routing import Presence
+from showdesk.services.commands import PostMessage
 from showdesk.services.container import Services
 from tests.support.memory import demo_services
-
-
-async def eventually(check, timeout: float = 2.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not check():
-        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.01)
 
 
 async def agent(sd: Services, email: str):
@@ -62,7 +54,9 @@ async def test_unanswered_offer_times_out_and_moves_to_the_next_agent() -> None:
     conv, _ = await start_chat(sd)
     assert rec.of(f"agent:{dana.id}", "offer")[0]["conversationId"] == conv.id
     assert not rec.of(f"agent:{sam.id}", "offer")
-    await eventually(lambda: rec.of(f"agent:{sam.id}", "offer"))
+    await clock.run_for(0.29)
+    assert not rec.of(f"agent:{sam.id}", "offer")  # Dana's offer still stands ...
+    await clock.run_for(0.01)  # ... until it times out
     assert rec.of(f"agent:{dana.id}", "offerRevoked")[0]["reason"] == "timeout"
     assert rec.of(f"agent:{dana.id}", "presence")[-1]["status"] == "not_responding"
     assert rec.of(f"agent:{sam.id}", "offer")[0]["conversationId"] == conv.id
@@ -111,7 +105,7 @@ async def test_resume_gives_exactly_what_was_missed_or_says_resync() -> None:
 
 
 async def test_vanished_agent_loses_the_interaction_to_the_queue_and_the_customer_is_told() -> None:
-    sd, rec, _ = await demo_services(agent_grace=0.1)
+    sd, rec, clock = await demo_services(agent_grace=0.1)
     dana, sam = await agent(sd, "agent@demo.local"), await agent(sd, "agent2@demo.local")
     socket = await sd.router.agent_connected(dana)
     await sd.router.set_presence(dana, Presence.ON_QUEUE)
@@ -122,14 +116,16 @@ async def test_vanished_agent_loses_the_interaction_to_the_queue_and_the_custome
     await sd.router.set_presence(sam, Presence.ON_QUEUE)
     await rec.watch(f"agent:{sam.id}")
     await sd.router.agent_disconnected(dana.id, socket)
-    await asyncio.sleep(0.25)
+    await clock.run_for(0.09)
+    assert not rec.of(f"conversation:{conv.id}", "agentLeft")  # within the grace
+    await clock.run_for(0.01)
     assert rec.of(f"conversation:{conv.id}", "agentLeft")[0]["reason"] == "disconnected"
     assert any("was disconnected" in m.text for m in await sd.store.list_messages(conv.id))
     assert rec.of(f"agent:{sam.id}", "offer")[0]["conversationId"] == conv.id
 
 
 async def test_agent_back_within_grace_keeps_the_interaction() -> None:
-    sd, rec, _ = await demo_services(agent_grace=0.2)
+    sd, rec, clock = await demo_services(agent_grace=0.2)
     dana = await agent(sd, "agent@demo.local")
     socket = await sd.router.agent_connected(dana)
     await sd.router.set_presence(dana, Presence.ON_QUEUE)
@@ -137,9 +133,9 @@ async def test_agent_back_within_grace_keeps_the_interaction() -> None:
     await rec.watch(f"conversation:{conv.id}")
     await sd.router.accept(dana, conv.id)
     await sd.router.agent_disconnected(dana.id, socket)
-    await asyncio.sleep(0.05)
+    await clock.run_for(0.15)
     await sd.router.agent_connected(dana)
-    await asyncio.sleep(0.3)
+    await clock.run_for(1.0)
     assert not rec.of(f"conversation:{conv.id}", "agentLeft")
     assert (await sd.store.get_conversation(conv.id)).agent_id == dana.id  # type: ignore[union-attr]
 
@@ -151,16 +147,16 @@ async def test_permission_removed_mid_session_stops_the_next_action() -> None:
     await sd.router.set_presence(principal.user, Presence.ON_QUEUE)
     conv, _ = await start_chat(sd)
     await sd.router.accept(principal.user, conv.id)
-    await sd.chat.agent_message(principal, conv.id, "a1", "hello")
+    await sd.chat.agent_message(principal, PostMessage("a1", "hello", conv.id))
     await sd.start()  # subscribes the access cache to directory changes
     _, admin = await sd.access.login("admin@demo.local", "admin")
     await sd.directory.set_user_roles(admin, principal.user.id, [])
     with pytest.raises(Unauthenticated) as ended:  # a lost permission also ends the sign-in
-        await sd.chat.agent_message(principal, conv.id, "a2", "still here?")
+        await sd.chat.agent_message(principal, PostMessage("a2", "still here?", conv.id))
     assert ended.value.code == "token_revoked"
     _, again = await sd.access.login("agent@demo.local", "agent")
     with pytest.raises(Forbidden):
-        await sd.chat.agent_message(again, conv.id, "a2", "still here?")
+        await sd.chat.agent_message(again, PostMessage("a2", "still here?", conv.id))
 
 
 async def test_ending_frees_capacity_and_tells_both_sides() -> None:

@@ -12,6 +12,7 @@ from showdesk.services.access import Principal
 from showdesk.services.container import Services
 from showdesk.services.photos import PhotoRequestRefused
 from showdesk.services.tokens import GuestClaims
+from showdesk.transport.frames import agent_command
 from tests.support.images import encoded
 from tests.support.memory import ManualClock, Recorder, demo_services
 from tests.unit.test_chat_services import start_chat
@@ -33,7 +34,8 @@ async def live_chat(sd: Services) -> tuple[str, GuestClaims, Principal]:
     agent = await login(sd, "agent@demo.local", "agent")
     session = await sd.video.agent_request(agent, conv.id)
     await sd.video.customer_accept(claims, session.id)
-    await sd.video.agent_status(agent, {"conversationId": conv.id, "sessionId": session.id, "state": "live"})
+    live = {"type": "videoStatus", "conversationId": conv.id, "sessionId": session.id, "state": "live"}
+    await sd.video.agent_status(agent, agent_command(live))
     return conv.id, claims, agent
 
 

@@ -111,8 +111,10 @@ class WatchedStore(MemoryStore):
         return await super().delete_conversations(conversation_ids)
 
 
-def retention(store: MemoryStore, days: int = DAYS, batch_size: int = 500) -> RetentionService:
-    clock = ManualClock()
+def retention(
+    store: MemoryStore, days: int = DAYS, batch_size: int = 500, clock: ManualClock | None = None
+) -> RetentionService:
+    clock = clock or ManualClock()
     clock.current = NOW
     return RetentionService(store, clock, AuditTrail(store, clock), keep_days=days, batch_size=batch_size)
 
@@ -251,12 +253,14 @@ async def test_a_failing_batch_still_records_what_earlier_batches_removed() -> N
 async def test_the_server_job_purges_at_start_and_survives_a_failed_run(caplog: pytest.LogCaptureFixture) -> None:
     store = WatchedStore(fail_find_call=1)
     chats = await seed_chats(store, NOW)
-    job = asyncio.create_task(retention(store).keep_purging(every=0.01))
+    clock = ManualClock()
+    job = asyncio.create_task(retention(store, clock=clock).keep_purging(every=3600))
     try:
-        for _ in range(200):
-            if await store.get_conversation(chats.expired[0].id) is None:
-                break
-            await asyncio.sleep(0.01)
+        await clock.run_for(0)  # the first run, at start: it fails
+        assert await store.get_conversation(chats.expired[0].id) is not None
+        await clock.run_for(3599)
+        assert await store.get_conversation(chats.expired[0].id) is not None
+        await clock.run_for(1)  # the next, on time
     finally:
         job.cancel()
         with pytest.raises(asyncio.CancelledError):

@@ -17,7 +17,8 @@ from showdesk.services.container import Services
 from showdesk.services.demo import seed_demo
 from showdesk.services.settings import ServiceSettings
 from tests.support.memory import ManualClock, Recorder
-from tests.unit.test_chat_services import agent, eventually, start_chat
+from tests.support.waiting import eventually
+from tests.unit.test_chat_services import agent, start_chat
 
 TTL = 0.3
 
@@ -54,6 +55,7 @@ class BookLease:
 
 
 async def two_nodes() -> tuple[Services, Services, Recorder, LeaseBook]:
+    """Two nodes on one manual clock (`first.clock`) for routing's timers; the leases run on real time."""
     store, bus, clock, book = MemoryStore(), MemoryBus(), ManualClock(), LeaseBook()
     await seed_demo(store, clock, ["http://shop.test"])
     settings = ServiceSettings(secret_key="cluster-test-secret-" + "x" * 32, agent_grace=0.2)
@@ -136,7 +138,11 @@ async def test_the_sockets_of_a_node_whose_heart_stopped_are_let_go_and_its_agen
     await other.router.accept(dana, conv.id)
     await other.router.close()  # node 2 stops without a word: its heart no longer beats, nobody closed its sockets
 
-    await eventually(lambda: bool(rec.of(f"conversation:{conv.id}", "agentLeft")), timeout=3)
+    await eventually(lambda: not leader.router.local.agents[dana.id].connected, timeout=3)  # let go of, ...
+    assert not rec.of(f"conversation:{conv.id}", "agentLeft")
+    clock = leader.clock
+    assert isinstance(clock, ManualClock)
+    await clock.run_for(0.2)  # ... and back in line once her grace is over
     assert rec.of(f"conversation:{conv.id}", "agentLeft")[0]["reason"] == "disconnected"
     assert [w.conversation_id for w in (await leader.router.view()).waiting] == [conv.id]
     await leader.close()

@@ -3,15 +3,13 @@ back keeps their place), and the desktop hears whether the customer is there."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from showdesk.domain.directory import User
 from showdesk.domain.routing import Presence
 from showdesk.services.container import Services
 from tests.support.memory import Recorder, demo_services
-from tests.unit.test_chat_services import agent, eventually, start_chat
+from tests.unit.test_chat_services import agent, start_chat
 
 
 async def dana_on_queue(sd: Services, rec: Recorder) -> User:
@@ -30,8 +28,10 @@ async def test_a_lone_agent_s_decline_does_not_strand_the_chat() -> None:
     assert [o["conversationId"] for o in rec.of(f"agent:{dana.id}", "offer")] == [conv.id]
     await sd.router.decline(dana, conv.id)
     assert len(rec.of(f"agent:{dana.id}", "offer")) == 1  # not straight back to the one who declined
-    clock.advance(0.3)  # the cooldown has passed ...
-    await eventually(lambda: len(rec.of(f"agent:{dana.id}", "offer")) == 2)  # ... and it comes back by itself
+    await clock.run_for(0.19)
+    assert len(rec.of(f"agent:{dana.id}", "offer")) == 1
+    await clock.run_for(0.01)  # the cooldown has passed ...
+    assert len(rec.of(f"agent:{dana.id}", "offer")) == 2  # ... and it comes back by itself
     assert rec.of(f"agent:{dana.id}", "offer")[1]["conversationId"] == conv.id
 
 
@@ -60,7 +60,7 @@ async def test_an_agent_who_went_off_queue_with_an_offer_gets_it_again_when_back
 
 
 async def test_a_waiting_customer_gone_past_the_grace_leaves_the_line_as_abandoned() -> None:
-    sd, rec, _ = await demo_services(customer_grace=0.2)
+    sd, rec, clock = await demo_services(customer_grace=0.2)
     conv, _ = await start_chat(sd)
     await rec.watch(f"conversation:{conv.id}")
     page = await sd.chat.page_opened(conv.id)
@@ -71,8 +71,10 @@ async def test_a_waiting_customer_gone_past_the_grace_leaves_the_line_as_abandon
         stored = await sd.store.get_conversation(conv.id)
         return stored.state if stored else None
 
+    await clock.run_for(0.19)
     assert await state() == "queued"
-    await eventually(lambda: rec.of(f"conversation:{conv.id}", "chatEnded"))
+    await clock.run_for(0.01)
+    assert rec.of(f"conversation:{conv.id}", "chatEnded")
     stored = await sd.store.get_conversation(conv.id)
     assert stored is not None
     assert (stored.state, stored.end_reason, stored.ended_by) == ("abandoned", "abandoned", "system")
@@ -84,7 +86,7 @@ async def test_a_waiting_customer_gone_past_the_grace_leaves_the_line_as_abandon
 
 
 async def test_a_customer_back_within_the_grace_keeps_their_place() -> None:
-    sd, rec, _ = await demo_services(customer_grace=0.3)
+    sd, rec, clock = await demo_services(customer_grace=0.3)
     first, _ = await start_chat(sd, "Ann")
     second, _ = await start_chat(sd, "Bob")
     pages = {c.id: await sd.chat.page_opened(c.id) for c in (first, second)}
@@ -92,9 +94,7 @@ async def test_a_customer_back_within_the_grace_keeps_their_place() -> None:
     await sd.chat.page_opened(first.id)  # ... and is back
     dana = await agent(sd, "agent@demo.local")
     await rec.watch(f"agent:{dana.id}")
-    import asyncio
-
-    await asyncio.sleep(0.5)  # past the grace: Ann is still in line, at the front
+    await clock.run_for(0.5)  # past the grace: Ann is still in line, at the front
     assert (await sd.store.get_conversation(first.id)).state == "queued"  # type: ignore[union-attr]
     await sd.router.agent_connected(dana)
     await sd.router.set_presence(dana, Presence.ON_QUEUE)
@@ -103,7 +103,7 @@ async def test_a_customer_back_within_the_grace_keeps_their_place() -> None:
 
 
 async def test_the_agent_of_a_connected_chat_sees_the_customer_away_then_left_then_back() -> None:
-    sd, rec, _ = await demo_services(customer_grace=0.2)
+    sd, rec, clock = await demo_services(customer_grace=0.2)
     dana = await agent(sd, "agent@demo.local")
     await sd.router.agent_connected(dana)
     await sd.router.set_presence(dana, Presence.ON_QUEUE)
@@ -114,7 +114,8 @@ async def test_the_agent_of_a_connected_chat_sees_the_customer_away_then_left_th
     await sd.chat.page_closed(conv.id, page)
     statuses = lambda: [f["status"] for f in rec.of(f"conversation:{conv.id}", "customerPresence")]  # noqa: E731
     assert statuses() == ["away"]
-    await eventually(lambda: statuses() == ["away", "left"])
+    await clock.run_for(0.2)
+    assert statuses() == ["away", "left"]
     stored = await sd.store.get_conversation(conv.id)
     assert stored is not None and stored.state == "connected"  # the agent decides; the chat is kept
     snapshot = await sd.router.snapshot(stored)
@@ -135,7 +136,7 @@ async def test_positions_are_the_place_in_line(line: int) -> None:
 
 
 async def test_a_chat_back_in_line_without_its_customer_is_abandoned_too() -> None:
-    sd, rec, _ = await demo_services(agent_grace=0.1, customer_grace=0.2)
+    sd, rec, clock = await demo_services(agent_grace=0.1, customer_grace=0.2)
     dana = await dana_on_queue(sd, rec)
     conv, _ = await start_chat(sd)
     page = await sd.chat.page_opened(conv.id)
@@ -148,8 +149,7 @@ async def test_a_chat_back_in_line_without_its_customer_is_abandoned_too() -> No
         assert stored is not None
         return stored.state
 
-    for _ in range(100):
-        if await state() == "abandoned":
-            break
-        await asyncio.sleep(0.05)
+    await clock.run_for(0.1)  # the agent's grace: the chat goes back in line, its customer's grace starts again
+    assert await state() == "queued"
+    await clock.run_for(0.2)
     assert await state() == "abandoned"  # back in line, then out of it: nobody is there to answer

@@ -13,6 +13,7 @@ from showdesk.domain.routing import Presence
 from showdesk.domain.video import VideoSession
 from showdesk.domain.video_figures import bucket_starts, percentile, video_figures
 from showdesk.services.supervisor import BUCKET, HOUR
+from showdesk.transport.frames import agent_command
 from tests.support.memory import demo_services
 from tests.unit.test_chat_services import agent, start_chat
 
@@ -118,12 +119,12 @@ async def test_queues_open_sessions_and_their_quality() -> None:
     await sd.store.save_video_session(live)
     await sd.store.save_video_session(_session(2, clock.now(), ttff=500, org="other"))
     _, principal = await sd.access.login("agent@demo.local", "agent")
-    status = {"conversationId": conv.id, "sessionId": live.id}
-    await sd.video.agent_status(principal, {**status, "state": "live", "path": "direct"})
+    status = {"type": "videoStatus", "conversationId": conv.id, "sessionId": live.id}
+    await sd.video.agent_status(principal, agent_command({**status, "state": "live", "path": "direct"}))
     [row] = (await sd.supervisor.figures("demo")).to_wire()["videoSessions"]
     assert row["state"] == "live" and row["path"] == "direct" and row["quality"] is None
     sample = {"width": 320, "height": 240, "fps": 24, "kbps": 350, "lossPercent": 0.5, "rttMs": 3, "path": "relay"}
-    await sd.video.agent_status(principal, {**status, "state": "quality", "quality": sample})
+    await sd.video.agent_status(principal, agent_command({**status, "state": "quality", "quality": sample}))
     [row] = (await sd.supervisor.figures("demo")).to_wire()["videoSessions"]
     assert row["sessionId"] == live.id and row["customerName"] == "Ann" and row["agentName"] == dana.name
     assert row["state"] == "live" and row["path"] == "relay"  # the latest sample's path wins over the record's

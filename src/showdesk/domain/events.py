@@ -155,7 +155,7 @@ class OfferEvent(AgentEvent):
     type: ClassVar[str] = "offer"
     conversation_id: str = field(kw_only=True)
     customer_name: str = field(kw_only=True)
-    queue: str = field(kw_only=True)
+    queue: str | None = field(kw_only=True)  # None: the queue was removed since
     expires_at: str = field(kw_only=True)
     messages: tuple[dict[str, Any], ...] = field(kw_only=True, default=())
     customer: str = field(kw_only=True, default="online")  # CustomerPresence's status

@@ -22,6 +22,8 @@ from showdesk.domain.permissions import Permission
 from showdesk.domain.quality import quality_settings
 from showdesk.domain.rate_limit import RateLimited, Rule
 from showdesk.services.access import AccessService, Principal
+from showdesk.services.commands import PostMessage
+from showdesk.services.conversation_access import readable_conversation
 from showdesk.services.messages import MessageService
 from showdesk.services.ports import Bus, Clock, Limiter, Store, Subscription
 from showdesk.services.publishing import publish
@@ -92,7 +94,14 @@ class ChatService:
             )
         return deployment
 
-    async def start(self, deployment: Deployment, display_name: object, client_address: str) -> StartedChat:
+    async def origin_allowed(self, conversation_id: str, origin: str) -> bool:
+        """Whether a page of `origin` may use this chat from another site (the SDK's photo requests): one of
+        the allowed origins of the chat's deployment, while that deployment is active."""
+        conv = await self._store.get_conversation(conversation_id)
+        deployment = await self._store.get_deployment(conv.deployment_id) if conv is not None else None
+        return deployment is not None and deployment.active and deployment.allows_origin(origin)
+
+    async def start(self, deployment: Deployment, display_name: str | None, client_address: str) -> StartedChat:
         """Create the conversation (nothing is announced yet): the caller subscribes, then calls begin.
 
         How many chats may start is limited per client address and per deployment, so nobody fills the
@@ -146,15 +155,15 @@ class ChatService:
         else:
             await self._router.enqueue(conv)
 
-    def read_guest_token(self, token: object) -> GuestClaims:
+    def read_guest_token(self, token: str | None) -> GuestClaims:
         return self._tokens.read_guest(token)
 
-    async def resume(self, claims: GuestClaims, last_seq: object, socket_id: str = "") -> Resumed:
+    async def resume(self, claims: GuestClaims, last_seq: int, socket_id: str = "") -> Resumed:
         """The chat from `last_seq` on, for the customer's socket `socket_id`, which replaces any older one
         of the same guest token on every node (`CustomerBack`)."""
         conv = await self._conversation(claims.conversation_id)
         await publish(self._bus, CustomerBack(conv.id, socket_id=socket_id, token_id=claims.jti))
-        after = last_seq if isinstance(last_seq, int) and last_seq >= 0 else 0
+        after = max(last_seq, 0)
         missed = conv.last_seq - after
         if missed > self._settings.resume_window:
             latest = await self._store.list_messages(conv.id, limit=self._settings.resume_window)
@@ -179,7 +188,7 @@ class ChatService:
         except ShowDeskError as exc:
             log.warning("routing not told of closed customer page of %s: %s", conversation_id, exc.message)
 
-    async def guest_message(self, claims: GuestClaims, client_id: object, text: object) -> Message:
+    async def guest_message(self, claims: GuestClaims, client_id: str | None, text: str | None) -> Message:
         # The store refuses a message to an ended chat in the same transaction that would store it.
         return await self._messages.post(
             claims.conversation_id, Sender.CUSTOMER, None, claims.display_name, client_id, text
@@ -189,23 +198,22 @@ class ChatService:
         await self.end(claims.conversation_id, by="customer")
 
     # agents -----------------------------------------------------------------------------------------
-    async def agent_message(
-        self, principal: Principal, conversation_id: object, client_id: object, text: object
-    ) -> Message:
+    async def agent_message(self, principal: Principal, post: PostMessage) -> Message:
         current = await self._access.require(principal, Permission.CHAT_ANSWER)
-        if not isinstance(conversation_id, str) or not conversation_id:
+        conversation_id, client_id, text = post.conversation_id, post.client_id, post.text
+        if not conversation_id:
             raise NotFound("conversationId is required", code="conversation_not_found")
         # The store checks, in the transaction that stores it, that this agent has this open conversation.
         return await self._messages.post(
             conversation_id, Sender.AGENT, current.user.id, current.user.name, client_id, text
         )
 
-    async def agent_end(self, principal: Principal, conversation_id: object) -> None:
+    async def agent_end(self, principal: Principal, conversation_id: str | None) -> None:
         current = await self._access.require(principal, Permission.CHAT_ANSWER)
         conv = await self._agent_conversation(current, conversation_id)
         await self.end(conv.id, by="agent")
 
-    async def accept(self, principal: Principal, conversation_id: object, follow: Subscription) -> Conversation:
+    async def accept(self, principal: Principal, conversation_id: str | None, follow: Subscription) -> Conversation:
         """The agent takes the interaction offered to them; `follow` (their socket) hears the chat from then on.
 
         Who may follow is decided before `follow` subscribes: the chat must be offered to this agent right
@@ -213,7 +221,7 @@ class ChatService:
         on its way.
         """
         current = await self._access.require(principal, Permission.CHAT_ANSWER)
-        conv = await self._store.get_conversation(conversation_id) if isinstance(conversation_id, str) else None
+        conv = await self._store.get_conversation(conversation_id) if conversation_id is not None else None
         if conv is None or conv.organization_id != current.user.organization_id:
             raise NotFound("conversationId names no interaction offered to you", code="conversation_not_found")
         theirs = conv.agent_id == current.user.id and conv.state == ConversationState.CONNECTED.value
@@ -229,6 +237,15 @@ class ChatService:
             if not theirs:
                 await follow.remove(topic)
             raise
+
+    async def readable(self, principal: Principal, conversation_id: str) -> Conversation:
+        """A chat of the principal's organization they may read: their own, or any with transcript:view."""
+        return await readable_conversation(self._store, self._access, principal, conversation_id)
+
+    async def transcript(self, principal: Principal, conversation_id: str) -> list[Message]:
+        """The stored transcript of a chat the principal may read, in order."""
+        conv = await self.readable(principal, conversation_id)
+        return await self._store.list_messages(conv.id)
 
     async def agent_interactions(self, principal: Principal) -> list[Conversation]:
         return await self._store.list_agent_conversations(principal.user.id)
@@ -261,8 +278,8 @@ class ChatService:
             raise NotFound(f"conversation {conversation_id} does not exist", code="conversation_not_found")
         return conv
 
-    async def _agent_conversation(self, principal: Principal, conversation_id: object) -> Conversation:
-        if not isinstance(conversation_id, str):
+    async def _agent_conversation(self, principal: Principal, conversation_id: str | None) -> Conversation:
+        if conversation_id is None:
             raise NotFound("conversationId is required", code="conversation_not_found")
         conv = await self._store.get_conversation(conversation_id)
         if conv is None or conv.organization_id != principal.user.organization_id:

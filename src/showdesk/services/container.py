@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from showdesk.domain.events import DIRECTORY_TOPIC, QUALITY_TOPIC
+from showdesk.domain.events import CUSTOMERS_TOPIC, DIRECTORY_TOPIC, QUALITY_TOPIC
 from showdesk.services.access import AccessService
 from showdesk.services.api_clients import ApiClientService
 from showdesk.services.audit import AuditTrail
@@ -12,11 +12,12 @@ from showdesk.services.chat import ChatService
 from showdesk.services.deployments import DeploymentService
 from showdesk.services.directory import DirectoryService
 from showdesk.services.flows import FlowService
+from showdesk.services.guest_presence import GuestPresence
 from showdesk.services.ice_servers import IceServers, IceSettings, MintTurn
 from showdesk.services.license import LicenseService
 from showdesk.services.messages import MessageService
 from showdesk.services.photos import PhotoService
-from showdesk.services.ports import Bus, Clock, Lease, Limiter, Store
+from showdesk.services.ports import Bus, Clock, Handler, Lease, Limiter, Store, Subscription
 from showdesk.services.queues import QueueService
 from showdesk.services.retention import RetentionService
 from showdesk.services.roles import RoleService
@@ -67,6 +68,7 @@ class Services:
         self.chat = ChatService(
             store, bus, clock, tokens, self.messages, self.router, self.access, settings, self.video, limiter
         )
+        self.guest_presence = GuestPresence(clock, self.chat, self.video)
         self.photos = PhotoService(
             store, bus, clock, tokens, self.messages, self.access, self.video, max_pixels=settings.max_photo_pixels
         )
@@ -91,10 +93,17 @@ class Services:
         self._quality_watch = self.bus.subscribe(self.video.on_quality_sampled)
         await self._quality_watch.add(QUALITY_TOPIC)
         await self.router.start()
+        self._customers_watch = self.bus.subscribe(self.guest_presence.on_customer_back)
+        await self._customers_watch.add(CUSTOMERS_TOPIC)
+
+    def subscribe(self, deliver: Handler) -> Subscription:
+        """A socket's feed: `deliver` hears every event of the topics added to it (a conversation, an agent)."""
+        return self.bus.subscribe(deliver)
 
     async def close(self) -> None:
         """Each part closed even when another fails (Redis gone): the store last, committing queued writes."""
         for part, close in (
+            ("customer presence", self.guest_presence.close),
             ("routing", self.router.close),
             ("bus", self.bus.close),
             ("limiter", self.limiter.close),

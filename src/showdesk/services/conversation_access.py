@@ -10,9 +10,11 @@ from showdesk.services.ports import ConversationStore
 from showdesk.services.tokens import GuestClaims
 
 
-async def agents_conversation(store: ConversationStore, principal: Principal, conversation_id: object) -> Conversation:
+async def agents_conversation(
+    store: ConversationStore, principal: Principal, conversation_id: str | None
+) -> Conversation:
     """The connected chat `conversation_id` of this agent; NotFound for another organization's."""
-    conv = await store.get_conversation(conversation_id) if isinstance(conversation_id, str) else None
+    conv = await store.get_conversation(conversation_id) if conversation_id is not None else None
     if conv is None or conv.organization_id != principal.user.organization_id:
         raise NotFound("conversationId names no chat of yours", code="conversation_not_found")
     if conv.agent_id != principal.user.id:

@@ -23,8 +23,8 @@ class MessageService:
         sender: Sender,
         sender_id: str | None,
         display_name: str,
-        client_id: object,
-        text: object,
+        client_id: str | None,
+        text: str | None,
         attachment: dict[str, Any] | None = None,
     ) -> Message:
         """Store the message (once per client id) and announce it; returns the stored message.

@@ -75,7 +75,7 @@ class PhotoService:
         self._video = video
         self._max_pixels = max_pixels
 
-    async def agent_request(self, principal: Principal, conversation_id: object) -> PhotoRequestClaims:
+    async def agent_request(self, principal: Principal, conversation_id: str | None) -> PhotoRequestClaims:
         """The agent presses Capture photo: the customer's device is asked for a full-resolution still."""
         current = await self._access.require(principal, Permission.VIDEO_ANSWER)
         conv = await agents_conversation(self._store, current, conversation_id)
@@ -92,7 +92,7 @@ class PhotoService:
         return claims
 
     async def customer_upload(
-        self, claims: GuestClaims, request: object, content_type: str | None, data: bytes
+        self, claims: GuestClaims, request: str | None, content_type: str | None, data: bytes
     ) -> StoredPhoto:
         """The customer's device sends the photo the agent asked for; once per request."""
         conv = await self._store.get_conversation(claims.conversation_id)
@@ -115,10 +115,10 @@ class PhotoService:
         )
         return StoredPhoto(stored, message)
 
-    async def customer_failed(self, claims: GuestClaims, request_id: object, reason: object) -> None:
+    async def customer_failed(self, claims: GuestClaims, request_id: str | None, reason: str | None) -> None:
         """The customer's device could not take or send the photo: both sides read why."""
         conv = await customers_conversation(self._store, claims)
-        if not isinstance(request_id, str) or not request_id:
+        if not request_id:
             raise NotFound("requestId names no photo request", code="photo_request_not_found")
         text = photo_failure_text(reason)
         sessions = await self._video.sessions(conv.id)  # the video may have ended since the request
@@ -126,24 +126,24 @@ class PhotoService:
             raise NotFound("there is no video in this chat to take a photo from", code="video_not_found")
         session = sessions[-1]
         await self._messages.post_system(conv.id, text)
-        known = reason if isinstance(reason, str) and reason in PHOTO_FAILURES else "capture_failed"
+        known = reason if reason is not None and reason in PHOTO_FAILURES else "capture_failed"
         extra = {"requestId": request_id, "reason": known}
         await publish(self._bus, VideoPhotoFailed(conv.id, session=session.to_wire(), text=text, extra=extra))
 
     async def agent_annotation(
         self,
         principal: Principal,
-        conversation_id: object,
-        annotates: object,
-        client_id: object,
-        caption: object,
+        conversation_id: str | None,
+        annotates: str | None,
+        client_id: str | None,
+        caption: str | None,
         content_type: str | None,
         data: bytes,
     ) -> StoredPhoto:
         """The agent's marked-up copy of a photo of this chat, sent into the chat with an optional caption."""
         current = await self._access.require(principal, Permission.CHAT_ANSWER)
         conv = await agents_conversation(self._store, current, conversation_id)
-        original = await self._store.get_photo(annotates) if isinstance(annotates, str) else None
+        original = await self._store.get_photo(annotates) if annotates is not None else None
         if original is None or original.conversation_id != conv.id:
             raise NotFound("annotates names no photo of this chat", code="photo_not_found")
         key = f"annotation:{check_client_id(client_id)}"
@@ -230,7 +230,7 @@ class PhotoService:
     async def _readable(self, principal: Principal, conversation_id: str) -> Conversation:
         return await readable_conversation(self._store, self._access, principal, conversation_id)
 
-    def _request(self, request: object, conversation_id: str) -> PhotoRequestClaims:
+    def _request(self, request: str | None, conversation_id: str) -> PhotoRequestClaims:
         try:
             asked = self._tokens.read_photo_request(request)
         except Unauthenticated as exc:

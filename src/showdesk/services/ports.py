@@ -282,5 +282,36 @@ class Limiter(Protocol):
     async def close(self) -> None: ...
 
 
+class Timer(Protocol):
+    """Work a clock runs once, after a delay (`Clock.call_later`)."""
+
+    @property
+    def fired(self) -> bool:
+        """Its delay has passed and its work has begun."""
+        ...
+
+    def cancel(self) -> None:
+        """It never runs, or its work stops where it is; cancelled from within its own work, nothing happens."""
+        ...
+
+    async def stop(self) -> None:
+        """Cancel it, and return once its work has stopped."""
+        ...
+
+
 class Clock(Protocol):
+    """Time for the services: what time it is, and waiting. The system's in production; tests move theirs."""
+
     def now(self) -> datetime: ...
+
+    def monotonic(self) -> float:
+        """Seconds on a clock that never jumps (for measuring delays, not for dates)."""
+        ...
+
+    def sleep(self, seconds: float) -> Awaitable[None]:
+        """Wait `seconds` (counted from this call)."""
+        ...
+
+    def call_later(self, seconds: float, work: Callable[[], Awaitable[None]]) -> Timer:
+        """Run `work` in a task of its own once `seconds` have passed (counted from this call)."""
+        ...

@@ -12,7 +12,6 @@ Each organization that lost anything gets one audit entry per run (actor Retenti
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -110,4 +109,4 @@ class RetentionService:
                     )
             except Exception:
                 log.exception("retention: the purge failed; trying again in %.0f s", every)
-            await asyncio.sleep(every)
+            await self._clock.sleep(every)

@@ -49,8 +49,9 @@ from showdesk.domain.routing import (
     declined_lately,
     qualifies,
 )
+from showdesk.domain.timestamps import wire_time
 from showdesk.services.messages import MessageService
-from showdesk.services.ports import Bus, Clock, ConversationStore, DirectoryStore
+from showdesk.services.ports import Bus, Clock, ConversationStore, DirectoryStore, Timer
 from showdesk.services.publishing import publish
 from showdesk.services.settings import ServiceSettings
 
@@ -61,6 +62,7 @@ ABANDONED_TEXT = "This chat was closed because you were away while waiting in li
 # if it still holds: an agent who goes off queue for a moment does not make a thousand customers read
 # "no agent is available", then "waiting" again.
 LINE_NEWS_DELAY = 2.0
+OFFER_MESSAGES = 20  # the latest messages of a chat its offer shows the agent
 NO_AGENT_TEXT = (
     "No agent is available right now. You keep your place in line and will be connected as soon as an agent is free."
 )
@@ -71,7 +73,7 @@ class Offer:
     conversation_id: str
     agent_id: str
     expires_at: datetime
-    timer: asyncio.Task[None] | None = None
+    timer: Timer | None = None
 
 
 @dataclass
@@ -140,18 +142,18 @@ class Router:
         self.lines = Lines()
         self._arrivals = itertools.count()
         self.offers: dict[str, Offer] = {}  # conversation id -> offer
-        self._grace: dict[str, asyncio.Task[None]] = {}
+        self._grace: dict[str, Timer] = {}  # agent id -> their grace, counting down
         # Asked right before each offer: with several nodes, "does this node still hold the routing lease?",
         # so a node that stalled past its lease never offers what the next routing node may have offered.
         self.may_offer: Callable[[], bool] = lambda: True
         self._sockets: dict[str, set[str]] = {}  # agent id -> ids of their open sockets
         self._pages: dict[str, set[str]] = {}  # conversation id -> ids of the customer's open sockets
-        self._away: dict[str, asyncio.Task[None]] = {}  # conversation id -> the customer's grace, counting down
+        self._away: dict[str, Timer] = {}  # conversation id -> the customer's grace, counting down
         self._customer: dict[str, str] = {}  # conversation id -> away | left (online when absent)
         self._told_queues: dict[str, tuple[bool, bool]] = {}  # queue id -> (nobody for chat, for video) told
-        self._to_retell: dict[str, float] = {}  # queue id -> (loop) time its line last changed, until told
+        self._to_retell: dict[str, float] = {}  # queue id -> (monotonic) time its line last changed, until told
         self._teller: asyncio.Task[None] | None = None
-        self._timers: set[asyncio.Task[None]] = set()  # decline cooldowns
+        self._timers: set[Timer] = set()  # decline cooldowns
         self.abandoned = 0  # chats this router ended as abandoned (a counter for /metrics)
 
     # life cycle -------------------------------------------------------------------------------------
@@ -177,12 +179,12 @@ class Router:
     async def close(self) -> None:
         timers = [*self._grace.values(), *self._away.values(), *self._timers]
         timers += [o.timer for o in self.offers.values() if o.timer]
+        for timer in timers:
+            await timer.stop()
         if self._teller is not None:
-            timers.append(self._teller)
-        for task in timers:
-            task.cancel()
+            self._teller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await task
+                await self._teller
 
     async def forget(self) -> None:
         """Another node routes now: drop the lines, offers, agents and their timers (storage keeps the truth)."""
@@ -432,7 +434,7 @@ class Router:
                 self._line_changed(queue_id)
 
     def _line_changed(self, queue_id: str) -> None:
-        self._to_retell[queue_id] = asyncio.get_running_loop().time()
+        self._to_retell[queue_id] = self._clock.monotonic()
         if self._teller is None or self._teller.done():
             self._teller = asyncio.create_task(self._tell_lines())
 
@@ -440,11 +442,11 @@ class Router:
         """Tell every waiting customer of a changed line where they stand, once the change has held for
         LINE_NEWS_DELAY (a line whose agents come and go faster is told when it settles). In a task of its
         own, one customer at a time: a line of thousands is told without holding anyone's action up."""
-        loop = asyncio.get_running_loop()
+        clock = self._clock
         while self._to_retell:
-            settled = [q for q, at in self._to_retell.items() if loop.time() - at >= LINE_NEWS_DELAY]
+            settled = [q for q, at in self._to_retell.items() if clock.monotonic() - at >= LINE_NEWS_DELAY]
             if not settled:
-                await asyncio.sleep(LINE_NEWS_DELAY - (loop.time() - min(self._to_retell.values())) + 0.01)
+                await clock.sleep(LINE_NEWS_DELAY - (clock.monotonic() - min(self._to_retell.values())) + 0.01)
                 continue
             for queue_id in settled:
                 self._to_retell.pop(queue_id, None)
@@ -474,18 +476,19 @@ class Router:
         self.offers[conv.id] = offer
         agent.offered = conv.id
         offer.timer = self._later(self._settings.offer_timeout, self._offer_timed_out, conv.id, agent.user_id)
-        recent = await self._store.list_messages(conv.id, limit=20)
-        await publish(
-            self._bus,
-            OfferEvent(
-                agent.user_id,
-                conversation_id=conv.id,
-                customer_name=conv.customer_name,
-                queue=queue.name,
-                expires_at=expires.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                messages=tuple(m.to_wire() for m in recent),
-                customer=self.customer_status(conv.id),
-            ),
+        await publish(self._bus, await self.offer_event(offer, conv, queue.name, self.customer_status(conv.id)))
+
+    async def offer_event(self, offer: Offer, conv: Conversation, queue: str | None, customer: str) -> OfferEvent:
+        """The offer as its agent sees it: who, which queue, until when, and the chat's latest messages."""
+        recent = await self._store.list_messages(conv.id, limit=OFFER_MESSAGES)
+        return OfferEvent(
+            offer.agent_id,
+            conversation_id=conv.id,
+            customer_name=conv.customer_name,
+            queue=queue,
+            expires_at=wire_time(offer.expires_at),
+            messages=tuple(m.to_wire() for m in recent),
+            customer=customer,
         )
 
     async def _withdraw_offer(self, conversation_id: str, reason: str, cool_down: bool = False) -> None:
@@ -502,6 +505,7 @@ class Router:
         if waiting is not None and cool_down:
             waiting.declined_at[offer.agent_id] = self._clock.now()
             self._timers.add(self._later(self._settings.decline_cooldown, self._cooled_down))
+            self._timers = {t for t in self._timers if not t.fired}  # those whose cooldown is over
         conv = await self._conversation(conversation_id)
         if conv.state == ConversationState.OFFERED.value:
             conv.move_to(ConversationState.QUEUED)
@@ -509,7 +513,6 @@ class Router:
         await publish(self._bus, OfferRevoked(offer.agent_id, conversation_id=conversation_id, reason=reason))
 
     async def _cooled_down(self) -> None:
-        self._timers.discard(asyncio.current_task())
         async with self._lock:
             await self._dispatch()
 
@@ -604,15 +607,16 @@ class Router:
         self._pages.pop(conversation_id, None)
         self._customer.pop(conversation_id, None)
         timer = self._away.pop(conversation_id, None)
-        if timer is not None and timer is not asyncio.current_task():
-            timer.cancel()
+        if timer is not None:
+            timer.cancel()  # unless it is what runs now (Timer.cancel)
 
     async def _customer_gone(self, conversation_id: str) -> None:
         """No page of the customer's came back within the grace: a waiting chat leaves the line as
         abandoned; the agent of a connected one sees that the customer has left."""
         async with self._lock:
-            if self._away.get(conversation_id) is not asyncio.current_task() or self._pages.get(conversation_id):
-                return
+            timer = self._away.get(conversation_id)
+            if timer is None or not timer.fired or self._pages.get(conversation_id):
+                return  # the customer came back (a newer grace, not yet over, may be counting down)
             del self._away[conversation_id]
             conv = await self._store.get_conversation(conversation_id)
             if conv is None or conv.is_ended:
@@ -669,17 +673,13 @@ class Router:
             old.cancel()
         self._grace[user_id] = self._later(self._settings.agent_grace, self._agent_gone, user_id)
 
-    def _later(self, delay: float, fn: Callable[..., Coroutine[Any, Any, None]], *args: Any) -> asyncio.Task[None]:
-        async def run() -> None:
-            await asyncio.sleep(delay)
-            await fn(*args)
-
-        return asyncio.create_task(run())
+    def _later(self, delay: float, fn: Callable[..., Coroutine[Any, Any, None]], *args: Any) -> Timer:
+        return self._clock.call_later(delay, lambda: fn(*args))
 
     @staticmethod
     def _cancel_timer(offer: Offer) -> None:
-        if offer.timer is not None and offer.timer is not asyncio.current_task():
-            offer.timer.cancel()
+        if offer.timer is not None:
+            offer.timer.cancel()  # unless it is what runs now (Timer.cancel)
         offer.timer = None
 
     async def _conversation(self, conversation_id: str) -> Conversation:

@@ -31,10 +31,12 @@ from showdesk.domain import errors
 from showdesk.domain.conversation import Conversation
 from showdesk.domain.directory import User
 from showdesk.domain.errors import NotFound, ShowDeskError, Unavailable
+from showdesk.domain.events import OfferEvent
 from showdesk.domain.routing import Presence
 from showdesk.services.ports import Bus, Lease, Store
 from showdesk.services.routing import Offer, Router
-from showdesk.services.routing_view import RoutingView, offer_from_wire, offer_to_wire
+from showdesk.services.routing_calls import CALLS
+from showdesk.services.routing_view import RoutingView
 
 log = logging.getLogger(__name__)
 
@@ -141,67 +143,50 @@ class ClusterRouter:
 
     # customers --------------------------------------------------------------------------------------
     async def enqueue(self, conv: Conversation) -> None:
-        if self.leading:
-            return await self.local.enqueue(conv)
-        await self._ask("enqueue", conversationId=conv.id)
+        await self._call("enqueue", conv)
 
     async def conversation_ended(self, conversation_id: str) -> None:
-        if self.leading:
-            return await self.local.conversation_ended(conversation_id)
-        await self._ask("conversation_ended", conversationId=conversation_id)
+        await self._call("conversation_ended", conversation_id)
 
     async def customer_connected(self, conversation_id: str) -> str:
         """A customer's socket opened on this node for their chat; the answer names it for `customer_disconnected`."""
         socket_id = f"{self.node_id}/{uuid.uuid4().hex[:12]}"
         self._pages[socket_id] = conversation_id
-        await self._page_opened(conversation_id, socket_id)
+        await self._call("customer_connected", conversation_id, socket_id)
         return socket_id
 
     async def customer_disconnected(self, conversation_id: str, socket_id: str) -> None:
         self._pages.pop(socket_id, None)
-        if self.leading:
-            return await self.local.customer_disconnected(conversation_id, socket_id)
-        await self._ask("customer_disconnected", conversationId=conversation_id, socketId=socket_id)
+        await self._call("customer_disconnected", conversation_id, socket_id)
 
     async def routing_state(self, conversation_id: str) -> str | None:
-        if self.leading:
-            return self.local.routing_state(conversation_id)
-        state = await self._ask("routing_state", conversationId=conversation_id)
-        return str(state) if state is not None else None
+        state: str | None = await self._call("routing_state", conversation_id)
+        return state
 
     # agents -----------------------------------------------------------------------------------------
     async def agent_connected(self, user: User) -> str:
         """An agent's socket opened on this node; the answer names it for `agent_disconnected`."""
         socket_id = f"{self.node_id}/{uuid.uuid4().hex[:12]}"
         self._sockets[socket_id] = user.id
-        await self._socket_opened(user, socket_id)
+        await self._call("agent_connected", user, socket_id)
         return socket_id
 
     async def agent_disconnected(self, user_id: str, socket_id: str) -> None:
         self._sockets.pop(socket_id, None)
         if user_id not in self._sockets.values():
             self._chosen.pop(user_id, None)
-        if self.leading:
-            return await self.local.agent_disconnected(user_id, socket_id)
-        await self._ask("agent_disconnected", userId=user_id, socketId=socket_id)
+        await self._call("agent_disconnected", user_id, socket_id)
 
     async def set_presence(self, user: User, presence: Presence) -> None:
         self._chosen[user.id] = presence
-        if self.leading:
-            await self.local.set_presence(user, presence)
-            return
-        await self._ask("set_presence", userId=user.id, presence=presence.value)
+        await self._call("set_presence", user, presence)
 
     async def accept(self, user: User, conversation_id: str) -> Conversation:
-        if self.leading:
-            return await self.local.accept(user, conversation_id)
-        await self._ask("accept", userId=user.id, conversationId=conversation_id)
-        return await self._conversation(conversation_id)
+        conv: Conversation = await self._call("accept", user, conversation_id)
+        return conv
 
     async def decline(self, user: User, conversation_id: str) -> None:
-        if self.leading:
-            return await self.local.decline(user, conversation_id)
-        await self._ask("decline", userId=user.id, conversationId=conversation_id)
+        await self._call("decline", user, conversation_id)
 
     async def on_directory_changed(self, frame: dict[str, Any]) -> None:
         """Every node hears of the change on the bus; the one routing acts on it."""
@@ -209,59 +194,49 @@ class ClusterRouter:
             await self.local.on_directory_changed(frame)
 
     async def status_of(self, user_id: str) -> str:
-        if self.leading:
-            return self.local.status_of(user_id)
-        return str(await self._ask("status_of", userId=user_id))
+        status: str = await self._call("status_of", user_id)
+        return status
 
     async def pending_offers(self, user_id: str) -> list[Offer]:
-        if self.leading:
-            return self.local.pending_offers(user_id)
-        return [offer_from_wire(o) for o in await self._ask("pending_offers", userId=user_id)]
+        offers: list[Offer] = await self._call("pending_offers", user_id)
+        return offers
+
+    async def offers_for(self, user_id: str) -> list[OfferEvent]:
+        """The offers waiting for this agent's answer, as their `offer` events showed them (for a desktop that
+        connects while they wait)."""
+        events = []
+        for offer in await self.pending_offers(user_id):
+            conv = await self.conversation(offer.conversation_id)
+            queue = await self._store.get_queue(conv.queue_id or "")
+            customer: str = await self._call("customer_status", conv.id)
+            events.append(await self.local.offer_event(offer, conv, queue.name if queue else None, customer))
+        return events
 
     async def view(self) -> RoutingView:
-        if self.leading:
-            return RoutingView.of(self.local)
-        return RoutingView.from_wire(await self._ask("view"))
+        view: RoutingView = await self._call("view")
+        return view
 
     async def snapshot(self, conv: Conversation) -> dict[str, Any]:
         snapshot = await self.local.snapshot(conv)  # read from storage: the same on every node ...
         if not self.leading:  # ... but for whether the customer is there, which the routing node knows
-            snapshot["customer"] = str(await self._ask("customer_status", conversationId=conv.id))
+            snapshot["customer"] = await self._call("customer_status", conv.id)
         return snapshot
+
+    # the call, wherever routing is ----------------------------------------------------------------
+    async def _call(self, name: str, *values: Any) -> Any:
+        """Routing call `name` (routing_calls.CALLS): on this node's Router when it routes, else asked of the
+        node that does, its answer read back."""
+        call = CALLS[name]
+        if self.leading:
+            return await call.run_on(self.local, values)
+        return await call.answer.read(await self._ask(name, **call.send_args(values)), self)
 
     # the leader's side ------------------------------------------------------------------------------
     async def _serve(self, op: str, args: dict[str, Any]) -> Any:
-        if op == "enqueue":
-            return await self.local.enqueue(await self._conversation(args["conversationId"]))
-        if op == "conversation_ended":
-            return await self.local.conversation_ended(args["conversationId"])
-        if op == "routing_state":
-            return self.local.routing_state(args["conversationId"])
-        if op == "agent_connected":
-            await self.local.agent_connected(await self._user(args["userId"]), args["socketId"])
-            return None
-        if op == "agent_disconnected":
-            return await self.local.agent_disconnected(args["userId"], args["socketId"])
-        if op == "set_presence":
-            await self.local.set_presence(await self._user(args["userId"]), Presence(args["presence"]))
-            return None
-        if op == "accept":
-            return (await self.local.accept(await self._user(args["userId"]), args["conversationId"])).id
-        if op == "decline":
-            return await self.local.decline(await self._user(args["userId"]), args["conversationId"])
-        if op == "customer_connected":
-            return await self.local.customer_connected(args["conversationId"], args["socketId"])
-        if op == "customer_disconnected":
-            return await self.local.customer_disconnected(args["conversationId"], args["socketId"])
-        if op == "customer_status":
-            return self.local.customer_status(args["conversationId"])
-        if op == "status_of":
-            return self.local.status_of(args["userId"])
-        if op == "pending_offers":
-            return [offer_to_wire(o) for o in self.local.pending_offers(args["userId"])]
-        if op == "view":
-            return RoutingView.of(self.local).to_wire()
-        raise errors.InvalidInput(f"routing has no call named {op!r}", code="unknown_call")
+        call = CALLS.get(op)
+        if call is None:
+            raise errors.InvalidInput(f"routing has no call named {op!r}", code="unknown_call")
+        return await call.serve(self.local, args, self)
 
     async def _on_call(self, frame: dict[str, Any]) -> None:
         # answered in a task of its own, so the bus goes on delivering while routing works
@@ -372,11 +347,11 @@ class ClusterRouter:
         of its customers' sockets."""
         try:
             for socket_id, conversation_id in list(self._pages.items()):
-                await self._page_opened(conversation_id, socket_id)
+                await self._call("customer_connected", conversation_id, socket_id)
             for socket_id, user_id in list(self._sockets.items()):
                 user = await self._store.get_user(user_id)
                 if user is not None:
-                    await self._socket_opened(user, socket_id)
+                    await self._call("agent_connected", user, socket_id)
             for user_id, presence in list(self._chosen.items()):
                 user = await self._store.get_user(user_id)
                 if user is not None:
@@ -384,37 +359,25 @@ class ClusterRouter:
         except ShowDeskError as exc:
             log.warning("could not tell the routing node of this node's agents: %s", exc.message)
 
-    async def _socket_opened(self, user: User, socket_id: str) -> None:
-        if self.leading:
-            await self.local.agent_connected(user, socket_id)
-            return
-        await self._ask("agent_connected", userId=user.id, socketId=socket_id)
-
-    async def _page_opened(self, conversation_id: str, socket_id: str) -> None:
-        if self.leading:
-            await self.local.customer_connected(conversation_id, socket_id)
-            return
-        await self._ask("customer_connected", conversationId=conversation_id, socketId=socket_id)
-
     async def _let_go_of_dead_nodes(self) -> None:
         others = self.local.socket_nodes() - {self.node_id}
         for node in others - await self._lease.alive(others):
             agents = await self.local.node_gone(node)
             log.warning("node %s stopped answering; its agents' sockets are closed: %s", node, agents)
 
-    # helpers ----------------------------------------------------------------------------------------
+    # helpers (also what routing calls read ids back with: routing_calls.Lookups) -------------------
     def _spawn(self, work: Awaitable[None]) -> None:
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _conversation(self, conversation_id: str) -> Conversation:
+    async def conversation(self, conversation_id: str) -> Conversation:
         conv = await self._store.get_conversation(conversation_id)
         if conv is None:
             raise NotFound(f"conversation {conversation_id} does not exist", code="conversation_not_found")
         return conv
 
-    async def _user(self, user_id: str) -> User:
+    async def user(self, user_id: str) -> User:
         user = await self._store.get_user(user_id)
         if user is None:
             raise NotFound(f"user {user_id} does not exist", code="user_not_found")

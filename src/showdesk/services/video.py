@@ -37,7 +37,6 @@ from showdesk.domain.video import (
     RELAY,
     VideoSession,
     VideoState,
-    camera_request,
     camera_request_text,
     camera_result_text,
     refuse_agent_answer,
@@ -51,16 +50,23 @@ from showdesk.domain.video_words import (
     PREFERENCE_TEXT,
     RETRY_CAUSES,
     RETRY_TEXT,
-    failure_code,
 )
 from showdesk.services.access import AccessService, Principal
+from showdesk.services.commands import (
+    AdjustCamera,
+    DeclineVideo,
+    ReportCameraResult,
+    ReportVideoStatus,
+    RetryVideo,
+    SendSignal,
+    accepted,
+)
 from showdesk.services.conversation_access import agents_conversation, customers_conversation
 from showdesk.services.ice_servers import IceServers
 from showdesk.services.messages import MessageService
 from showdesk.services.ports import Bus, Clock, Store
 from showdesk.services.publishing import publish
 from showdesk.services.tokens import GuestClaims
-from showdesk.services.video_signals import checked_signal
 
 MAX_CACHED_SESSIONS = 10_000
 SAMPLE_FRESH = timedelta(seconds=30)  # a live session's quality older than this is not shown
@@ -111,7 +117,7 @@ class VideoService:
         self._pruned = clock.now()
 
     # starting ---------------------------------------------------------------------------------------
-    async def agent_request(self, principal: Principal, conversation_id: object) -> VideoSession:
+    async def agent_request(self, principal: Principal, conversation_id: str | None) -> VideoSession:
         current = await self._access.require(principal, Permission.VIDEO_ANSWER)
         conv = await self._agents_conversation(current, conversation_id)
         session = await self._open(conv, requested_by=current.user.id, agent_id=current.user.id)
@@ -127,40 +133,41 @@ class VideoService:
         session = await self._open(conv, requested_by="customer", agent_id=conv.agent_id)
         return await self._consented(session, claims.display_name)
 
-    async def customer_accept(self, claims: GuestClaims, session_id: object) -> VideoSession:
+    async def customer_accept(self, claims: GuestClaims, session_id: str | None) -> VideoSession:
         conv = await self._customers_conversation(claims)
         session = await self._session(conv.id, session_id)
         if session.state != VideoState.REQUESTED.value:
             raise Conflict("this video request was already answered", code="video_state")
         return await self._consented(session, claims.display_name)
 
-    async def customer_decline(self, claims: GuestClaims, session_id: object, reason: object = None) -> None:
+    async def customer_decline(self, claims: GuestClaims, decline: DeclineVideo) -> None:
         conv = await self._customers_conversation(claims)
-        session = await self._session(conv.id, session_id)
-        code = reason if isinstance(reason, str) and reason in FAILURE_TEXT else None
+        session = await self._session(conv.id, decline.session_id)
+        code = decline.reason if decline.reason in FAILURE_TEXT else None
         outcome = "failed" if code else "declined"
         text = FAILURE_TEXT.get(code or "", "The customer declined video. The chat goes on.")
         await self._finish(session, by="customer", outcome=outcome, reason=code, text=text)
 
-    async def customer_retry(self, claims: GuestClaims, session_id: object, how: object, reason: object) -> None:
+    async def customer_retry(self, claims: GuestClaims, retry: RetryVideo) -> None:
         """The customer's side could not connect (relay) or lost the connection (restart) and tries again.
 
         Both sides are told in words and given fresh ICE servers with their own copy of the event. With no
         relay configured, a relay retry cannot help: the session fails at once, saying why.
         """
         conv = await self._customers_conversation(claims)
-        session = await self._session(conv.id, session_id)
-        session.retry(str(how))  # refuses what the rules do not allow, before anything else happens
+        session = await self._session(conv.id, retry.session_id)
+        how = retry.how or ""
+        session.retry(how)  # refuses what the rules do not allow, before anything else happens
         if how == RELAY and not await self.ice.relay_available(session.organization_id):
             await self._finish(
                 session, by="customer", outcome="failed", reason="no_relay", text=FAILURE_TEXT["no_relay"]
             )
             return
         await self._save(session)
-        self.stats.retries[str(how)] += 1
-        text = RETRY_TEXT[str(how)]
+        self.stats.retries[how] += 1
+        text = RETRY_TEXT[how]
         await self._messages.post_system(conv.id, text)
-        cause = reason if reason in RETRY_CAUSES else None
+        cause = retry.reason if retry.reason in RETRY_CAUSES else None
         await publish(
             self._bus, VideoRetrying(conv.id, session=session.to_wire(), text=text, extra={"how": how, "cause": cause})
         )
@@ -169,35 +176,38 @@ class VideoService:
     # The hot path of a video start: an offer, an answer and a dozen candidates each way. An open
     # session belongs to a connected chat (ending the chat ends it), so the session alone says who
     # may signal, and this node's copy of it saves two reads per frame.
-    async def customer_signal(self, claims: GuestClaims, frame: dict[str, Any]) -> None:
-        session = await self._session(claims.conversation_id, frame.get("sessionId"))
-        signal = checked_signal(frame, allowed=("offer", "candidate"))
+    async def customer_signal(self, claims: GuestClaims, sent: SendSignal) -> None:
+        session = await self._session(claims.conversation_id, sent.session_id)
+        signal = accepted(sent.signal)
         if session.state not in (VideoState.CONNECTING.value, VideoState.LIVE.value, VideoState.HELD.value):
             raise Conflict("video has not been accepted yet", code="video_state")
-        await publish(self._bus, VideoSignal(session.conversation_id, session_id=session.id, to="agent", signal=signal))
+        await publish(
+            self._bus, VideoSignal(session.conversation_id, session_id=session.id, to="agent", signal=signal.to_wire())
+        )
 
-    async def agent_signal(self, principal: Principal, frame: dict[str, Any]) -> None:
+    async def agent_signal(self, principal: Principal, sent: SendSignal) -> None:
         current = await self._access.require(principal, Permission.VIDEO_ANSWER)
-        session = await self._session(str(frame.get("conversationId")), frame.get("sessionId"))
+        session = await self._session(sent.conversation_id or "", sent.session_id)
         if session.agent_id != current.user.id or not session.is_open:
             raise Forbidden("this video session is not yours to answer", code="not_your_conversation")
-        signal = checked_signal(frame, allowed=("answer", "candidate"))
-        if signal["signal"] == "answer":
-            refusal = refuse_agent_answer(signal.get("sdp"), session.mode)
+        signal = accepted(sent.signal)
+        if signal.kind == "answer":
+            refusal = refuse_agent_answer(signal.sdp, session.mode)
             if refusal is not None:
                 raise refusal
         await publish(
-            self._bus, VideoSignal(session.conversation_id, session_id=session.id, to="customer", signal=signal)
+            self._bus,
+            VideoSignal(session.conversation_id, session_id=session.id, to="customer", signal=signal.to_wire()),
         )
 
     # while it runs ----------------------------------------------------------------------------------
-    async def agent_status(self, principal: Principal, frame: dict[str, Any]) -> None:
+    async def agent_status(self, principal: Principal, status: ReportVideoStatus) -> None:
         """The agent desktop reports what it sees: the first frame (live, direct or relay) or a failure."""
         current = await self._access.require(principal, Permission.VIDEO_ANSWER)
-        conv = await self._agents_conversation(current, frame.get("conversationId"))
-        session = await self._session(conv.id, frame.get("sessionId"))
-        state = frame.get("state")
-        path = frame.get("path")
+        conv = await self._agents_conversation(current, status.conversation_id)
+        session = await self._session(conv.id, status.session_id)
+        state = status.state
+        path = status.path
         if path in ("direct", "relay"):
             session.path = path
         if state == "live":
@@ -208,13 +218,13 @@ class VideoService:
             else:
                 await self._save(session)
         elif state == "problem":
-            await self._picture_problem(session, frame.get("cause"))
+            await self._picture_problem(session, status.cause or "")
         elif state == "quality":
-            sample = parse_quality(frame.get("quality"))
+            sample = accepted(status.quality)
             if session.state in (VideoState.LIVE.value, VideoState.HELD.value):
                 await publish(self._bus, QualitySampled(session.id, quality=sample.to_wire()))
         elif state == "failed":
-            reason = failure_code(frame.get("reason") or "ice_failed")
+            reason = status.failure
             await self._finish(session, by="agent", outcome="failed", reason=reason, text=FAILURE_TEXT[reason])
         else:
             raise InvalidInput("state must be live, quality, problem or failed", code="invalid_video_status")
@@ -238,57 +248,57 @@ class VideoService:
             self._pruned = now
             self._quality = {sid: kept for sid, kept in self._quality.items() if kept[0] >= now - SUMMARY_KEPT}
 
-    async def _picture_problem(self, session: VideoSession, cause: object) -> None:
+    async def _picture_problem(self, session: VideoSession, cause: str) -> None:
         """A connected session whose picture does not come, or comes black: both sides are told once."""
-        if not session.note_problem(str(cause)):
+        if not session.note_problem(cause):
             return
         await self._save(session)
-        self.stats.problems[str(cause)] += 1
-        text = PICTURE_PROBLEMS[str(cause)]
+        self.stats.problems[cause] += 1
+        text = PICTURE_PROBLEMS[cause]
         await self._messages.post_system(session.conversation_id, text)
         await publish(
             self._bus,
             VideoProblem(session.conversation_id, session=session.to_wire(), text=text, extra={"cause": cause}),
         )
 
-    async def agent_preference(self, principal: Principal, conversation_id: object, preference: object) -> None:
+    async def agent_preference(self, principal: Principal, conversation_id: str | None, preference: str | None) -> None:
         """Detail (keep resolution, fewer frames) or smooth (keep frames, lower resolution): the customer's
         sender follows at once."""
         current = await self._access.require(principal, Permission.VIDEO_ANSWER)
         conv = await self._agents_conversation(current, conversation_id)
         session = await self.open_session(conv.id)
-        session.prefer(str(preference))
+        session.prefer(preference or "")
         await self._save(session)
         text = PREFERENCE_TEXT[session.preference]
         await publish(self._bus, VideoPreference(conv.id, session=session.to_wire(), text=text))
 
-    async def agent_camera(self, principal: Principal, conversation_id: object, action: object, value: object) -> None:
+    async def agent_camera(self, principal: Principal, adjust: AdjustCamera) -> None:
         """Ask the customer's device to switch camera, light the torch or zoom; logged in the transcript."""
         current = await self._access.require(principal, Permission.VIDEO_ANSWER)
-        conv = await self._agents_conversation(current, conversation_id)
+        conv = await self._agents_conversation(current, adjust.conversation_id)
         session = await self.open_session(conv.id)
         if session.state not in (VideoState.LIVE.value, VideoState.HELD.value):
             raise Conflict("the camera can be adjusted once the video is live", code="video_state")
-        checked_action, checked_value = camera_request(action, value)
-        text = camera_request_text(current.user.name, checked_action, checked_value)
+        request = accepted(adjust.request)
+        text = camera_request_text(current.user.name, request.action, request.value)
         await self._messages.post_system(conv.id, text)
         await publish(
             self._bus,
             VideoCamera(
-                conv.id, session=session.to_wire(), text=text, extra={"action": checked_action, "value": checked_value}
+                conv.id, session=session.to_wire(), text=text, extra={"action": request.action, "value": request.value}
             ),
         )
 
-    async def customer_camera_result(self, claims: GuestClaims, frame: dict[str, Any]) -> None:
+    async def customer_camera_result(self, claims: GuestClaims, result: ReportCameraResult) -> None:
         """What the customer's device did with a camera request, in the transcript for both sides."""
         conv = await self._customers_conversation(claims)
-        session = await self._session(conv.id, frame.get("sessionId"))
-        action, value = camera_request(frame.get("action"), frame.get("value"))
-        text = camera_result_text(action, value, frame.get("ok") is True, frame.get("reason"))
+        session = await self._session(conv.id, result.session_id)
+        request = accepted(result.request)
+        text = camera_result_text(request.action, request.value, result.ok, result.reason)
         if session.is_active:
             await self._messages.post_system(conv.id, text)
 
-    async def hold(self, principal: Principal, conversation_id: object, held: bool) -> VideoSession:
+    async def hold(self, principal: Principal, conversation_id: str | None, held: bool) -> VideoSession:
         current = await self._access.require(principal, Permission.VIDEO_HOLD)
         conv = await self._agents_conversation(current, conversation_id)
         session = await self.open_session(conv.id)
@@ -303,13 +313,13 @@ class VideoService:
         return session
 
     # ending -----------------------------------------------------------------------------------------
-    async def agent_end(self, principal: Principal, conversation_id: object) -> None:
+    async def agent_end(self, principal: Principal, conversation_id: str | None) -> None:
         current = await self._access.require(principal, Permission.VIDEO_ANSWER)
         conv = await self._agents_conversation(current, conversation_id)
         session = await self.open_session(conv.id)
         await self._finish(session, by="agent", outcome="completed", text="The agent ended the video.")
 
-    async def customer_stop(self, claims: GuestClaims, reason: object = None) -> None:
+    async def customer_stop(self, claims: GuestClaims, reason: str | None = None) -> None:
         conv = await self._customers_conversation(claims)
         session = await self.open_session(conv.id)
         text = LEFT_PAGE if reason == "page_left" else "The customer stopped the video."
@@ -414,8 +424,8 @@ class VideoService:
             while len(self._cached) > MAX_CACHED_SESSIONS:  # sessions left open (a node stopped) stay no longer
                 self._cached.pop(next(iter(self._cached)))
 
-    async def _session(self, conversation_id: str, session_id: object) -> VideoSession:
-        if not isinstance(session_id, str):
+    async def _session(self, conversation_id: str, session_id: str | None) -> VideoSession:
+        if session_id is None:
             session = None
         else:
             session = self._cached.get(session_id) or await self._store.get_video_session(session_id)
@@ -433,7 +443,7 @@ class VideoService:
     async def _customers_conversation(self, claims: GuestClaims) -> Conversation:
         return await customers_conversation(self._store, claims)
 
-    async def _agents_conversation(self, principal: Principal, conversation_id: object) -> Conversation:
+    async def _agents_conversation(self, principal: Principal, conversation_id: str | None) -> Conversation:
         return await agents_conversation(self._store, principal, conversation_id)
 
     @staticmethod

@@ -1,44 +1,39 @@
-"""WebRTC signaling frames as the server relays them: an offer, an answer or an ICE candidate, checked
-for shape and size and stripped of anything else, with the attempt they belong to."""
+"""WebRTC signaling as the server relays it: an offer, an answer or an ICE candidate, reduced to what the
+other side needs, with the attempt it belongs to. Read from a frame (shape and size checked) by
+`transport/frames.py`; which kinds each side may send is said here."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from showdesk.domain.errors import InvalidInput
-
 MAX_SIGNAL_CHARS = 20_000  # an SDP or a candidate; a real offer is a few kB
+MAX_CANDIDATE_CHARS = 2000
+MAX_ATTEMPT = 10  # a video's connection attempts (ICE restarts and the relay retry) a signal may name
+CUSTOMER_SIGNALS = ("offer", "candidate")  # the customer's side sends the picture: it offers
+AGENT_SIGNALS = ("answer", "candidate")
 
 
-def checked_signal(frame: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
-    """The WebRTC signal of a frame, checked and reduced to what the other side needs."""
-    kind = frame.get("signal")
-    if kind not in allowed:
-        raise InvalidInput(f"signal must be one of {', '.join(allowed)}", code="invalid_signal")
-    attempt = frame.get("attempt", 0)
-    if not isinstance(attempt, int) or isinstance(attempt, bool) or not 0 <= attempt <= 10:
-        raise InvalidInput("attempt must be a small whole number", code="invalid_signal")
-    return {**_signal_body(frame, kind), "attempt": attempt}
+@dataclass(frozen=True)
+class IceCandidate:
+    candidate: str
+    sdp_mid: str | None
+    sdp_mline_index: int | None
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"candidate": self.candidate, "sdpMid": self.sdp_mid, "sdpMLineIndex": self.sdp_mline_index}
 
 
-def _signal_body(frame: dict[str, Any], kind: str) -> dict[str, Any]:
-    if kind == "candidate":
-        candidate = frame.get("candidate")
-        if candidate is not None and not isinstance(candidate, dict):
-            raise InvalidInput("candidate must be an RTCIceCandidateInit object or null", code="invalid_signal")
-        if candidate is not None:
-            text = candidate.get("candidate", "")
-            if not isinstance(text, str) or len(text) > 2000:
-                raise InvalidInput("candidate.candidate must be a short string", code="invalid_signal")
-            candidate = {
-                "candidate": text,
-                "sdpMid": candidate.get("sdpMid") if isinstance(candidate.get("sdpMid"), str) else None,
-                "sdpMLineIndex": candidate.get("sdpMLineIndex")
-                if isinstance(candidate.get("sdpMLineIndex"), int)
-                else None,
-            }
-        return {"signal": kind, "candidate": candidate}
-    sdp = frame.get("sdp")
-    if not isinstance(sdp, str) or not sdp.startswith("v=0") or len(sdp) > MAX_SIGNAL_CHARS:
-        raise InvalidInput("sdp must be an SDP string (starting with v=0)", code="invalid_sdp")
-    return {"signal": kind, "sdp": sdp}
+@dataclass(frozen=True)
+class Signal:
+    kind: str  # offer, answer or candidate
+    attempt: int
+    sdp: str | None = None  # an offer's or an answer's
+    candidate: IceCandidate | None = None  # a candidate's; None: the end of candidates
+
+    def to_wire(self) -> dict[str, Any]:
+        if self.kind == "candidate":
+            body: dict[str, Any] = {"signal": self.kind, "candidate": self.candidate and self.candidate.to_wire()}
+        else:
+            body = {"signal": self.kind, "sdp": self.sdp}
+        return {**body, "attempt": self.attempt}

@@ -11,13 +11,29 @@ from fastapi import APIRouter, WebSocket
 from showdesk.domain.errors import Forbidden, ShowDeskError, Unauthenticated
 from showdesk.domain.events import DIRECTORY_TOPIC, agent_topic, conversation_topic
 from showdesk.domain.permissions import Permission
-from showdesk.domain.routing import Presence
-from showdesk.domain.timestamps import wire_time
 from showdesk.services.access import Principal
+from showdesk.services.commands import (
+    AcceptOffer,
+    AdjustCamera,
+    AgentCommand,
+    DeclineOffer,
+    EndChat,
+    EndVideo,
+    HoldVideo,
+    Ping,
+    PostMessage,
+    PreferVideo,
+    ReportVideoStatus,
+    RequestPhoto,
+    RequestVideo,
+    SendSignal,
+    SetPresence,
+)
 from showdesk.services.container import Services
 from showdesk.services.ice_servers import Party
 from showdesk.transport.eager import Lane
 from showdesk.transport.frame_fields import check_fields
+from showdesk.transport.frames import agent_command
 from showdesk.transport.own_messages import OwnMessages
 from showdesk.transport.request_log import log_context
 from showdesk.transport.ws_connection import (
@@ -32,7 +48,6 @@ gateway = APIRouter()
 log = logging.getLogger(__name__)
 
 AUTH_TIMEOUT = 10.0
-_PRESENCE = {"on_queue": Presence.ON_QUEUE, "off_queue": Presence.OFF_QUEUE}
 
 
 class AgentSession:
@@ -43,7 +58,7 @@ class AgentSession:
         self.token = token  # checked again when the directory changes or a token is signed out
         self.own = OwnMessages("agent")
         self.messages = Lane(self.report)  # chat messages: stored in frame order, acked as they commit
-        self.subscription = sd.bus.subscribe(self.deliver)
+        self.subscription = sd.subscribe(self.deliver)
         self.socket_id: str | None = None  # routing's name for this socket, once counted
 
     async def deliver(self, frame: dict[str, Any]) -> None:
@@ -100,19 +115,7 @@ class AgentSession:
         for conv in await self.sd.chat.agent_interactions(self.principal):
             await self.subscription.add(conversation_topic(conv.id))
             interactions.append(await self.sd.router.snapshot(conv))
-        offers = []
-        for offer in await self.sd.router.pending_offers(user.id):
-            conv = await self.sd.chat.conversation(offer.conversation_id)
-            snap = await self.sd.router.snapshot(conv)
-            offers.append(
-                {
-                    "conversationId": conv.id,
-                    "customerName": conv.customer_name,
-                    "queue": snap["queue"],
-                    "expiresAt": wire_time(offer.expires_at),
-                    "messages": snap["messages"][-20:],
-                }
-            )
+        offers = [_without_type(offer.frame()) for offer in await self.sd.router.offers_for(user.id)]
         self.conn.send(
             {
                 "type": "ready",
@@ -131,57 +134,50 @@ class AgentSession:
         )
 
     async def handle(self, frame: dict[str, Any]) -> None:
-        kind = frame["type"]
         check_fields(frame)
+        command = agent_command(frame)
         sd = self.sd
-        if kind == "ping":
+        if isinstance(command, Ping):
             self.conn.send({"type": "pong"})
             return
-        if kind.startswith("video"):
-            await self.video(kind, frame)
+        if not isinstance(command, SetPresence | AcceptOffer | DeclineOffer | PostMessage | EndChat):
+            await self.video(command)
             return
-        if kind not in ("presence", "accept", "decline", "message", "end"):
-            raise ShowDeskError(f"unknown frame type '{kind}'", code="unknown_type")
         # Read fresh in frame order (a reader waits here on a cold cache, so frames never overtake).
         current = await sd.access.require(self.principal, Permission.CHAT_ANSWER)
         self.principal = current
-        if kind == "message":
-            self.own.sending(frame.get("clientId"))
-            await self.messages.submit(self.post(current, frame), ref=frame.get("clientId") or kind)
-        elif kind == "presence":
-            status = frame.get("status")
-            presence = _PRESENCE.get(status) if isinstance(status, str) else None
-            if presence is None:
+        if isinstance(command, PostMessage):
+            self.own.sending(command.client_id)
+            await self.messages.submit(self.post(current, command), ref=command.client_id or frame["type"])
+        elif isinstance(command, SetPresence):
+            if command.presence is None:
                 raise ShowDeskError("status must be on_queue or off_queue", code="invalid_presence")
-            await sd.router.set_presence(current.user, presence)
-        elif kind == "accept":  # the service decides first; this socket follows the chat only if it may
-            await sd.chat.accept(current, frame.get("conversationId"), self.subscription)
-        elif kind == "decline":
-            await sd.router.decline(current.user, str(frame.get("conversationId", "")))
-        elif kind == "end":
-            await sd.chat.agent_end(current, frame.get("conversationId"))
-
-    async def video(self, kind: str, frame: dict[str, Any]) -> None:
-        video = self.sd.video
-        conversation_id = frame.get("conversationId")
-        if kind == "videoRequest":
-            await video.agent_request(self.principal, conversation_id)
-        elif kind == "videoSignal":
-            await video.agent_signal(self.principal, frame)
-        elif kind == "videoStatus":
-            await video.agent_status(self.principal, frame)
-        elif kind == "videoCamera":
-            await video.agent_camera(self.principal, conversation_id, frame.get("action"), frame.get("value"))
-        elif kind == "videoPreference":
-            await video.agent_preference(self.principal, conversation_id, frame.get("preference"))
-        elif kind == "videoPhoto":
-            await self.sd.photos.agent_request(self.principal, conversation_id)
-        elif kind in ("videoHold", "videoResume"):
-            await video.hold(self.principal, conversation_id, held=kind == "videoHold")
-        elif kind == "videoEnd":
-            await video.agent_end(self.principal, conversation_id)
+            await sd.router.set_presence(current.user, command.presence)
+        elif isinstance(command, AcceptOffer):  # the service decides first; this socket follows the chat only if it may
+            await sd.chat.accept(current, command.conversation_id, self.subscription)
+        elif isinstance(command, DeclineOffer):
+            await sd.router.decline(current.user, command.conversation_id or "")
         else:
-            raise ShowDeskError(f"unknown frame type '{kind}'", code="unknown_type")
+            await sd.chat.agent_end(current, command.conversation_id)
+
+    async def video(self, command: AgentCommand) -> None:
+        video, principal = self.sd.video, self.principal
+        if isinstance(command, RequestVideo):
+            await video.agent_request(principal, command.conversation_id)
+        elif isinstance(command, SendSignal):
+            await video.agent_signal(principal, command)
+        elif isinstance(command, ReportVideoStatus):
+            await video.agent_status(principal, command)
+        elif isinstance(command, AdjustCamera):
+            await video.agent_camera(principal, command)
+        elif isinstance(command, PreferVideo):
+            await video.agent_preference(principal, command.conversation_id, command.preference)
+        elif isinstance(command, RequestPhoto):
+            await self.sd.photos.agent_request(principal, command.conversation_id)
+        elif isinstance(command, HoldVideo):
+            await video.hold(principal, command.conversation_id, held=command.held)
+        elif isinstance(command, EndVideo):
+            await video.agent_end(principal, command.conversation_id)
 
     def report(self, exc: BaseException, ref: Any) -> None:
         if isinstance(exc, ShowDeskError):
@@ -190,11 +186,9 @@ class AgentSession:
             log.error("posting a message failed", exc_info=exc)
             self.conn.send_error(ShowDeskError("the message could not be posted", code="internal"), ref=ref)
 
-    async def post(self, current: Principal, frame: dict[str, Any]) -> None:
+    async def post(self, current: Principal, command: PostMessage) -> None:
         # Started at once by the lane, so the writer's queue sees the frames in order.
-        message = await self.sd.chat.agent_message(
-            current, frame.get("conversationId"), frame.get("clientId"), frame.get("text")
-        )
+        message = await self.sd.chat.agent_message(current, command)
         self.conn.send(
             {
                 "type": "ack",
@@ -205,6 +199,10 @@ class AgentSession:
                 "message": message.to_wire(),
             }
         )
+
+
+def _without_type(frame: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in frame.items() if name != "type"}
 
 
 async def _authenticate(sd: Services, conn: Connection) -> tuple[Principal, str]:

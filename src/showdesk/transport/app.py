@@ -21,7 +21,6 @@ from showdesk.adapters.storage import open_store
 from showdesk.adapters.storage.private_files import FOLDER_MODE, kept_secret_key, owner_only
 from showdesk.adapters.tls.local_ca import CA_FILE
 from showdesk.config import DATA_DIR, Settings
-from showdesk.domain.events import CUSTOMERS_TOPIC
 from showdesk.services.container import Services
 from showdesk.services.demo import seed_demo
 from showdesk.services.ice_servers import IceSettings
@@ -33,7 +32,6 @@ from showdesk.transport.body_limits import BodyLimit, BodyLimits
 from showdesk.transport.errors import install_error_handlers
 from showdesk.transport.forwarded import ForwardedHeaders, TrustedProxies
 from showdesk.transport.gc_policy import GcPolicy
-from showdesk.transport.guest_presence import GuestPresence
 from showdesk.transport.local_ca import mount_local_ca
 from showdesk.transport.metrics import Metrics
 from showdesk.transport.photo_cors import PhotoCors
@@ -124,7 +122,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.demo:
             await seed_demo(store, services.clock, settings.own_origins())
         await services.start()
-        await services.bus.subscribe(app.state.guest_presence.on_customer_back).add(CUSTOMERS_TOPIC)
         metrics.watch(services)
         gc_policy.start()
         app.state.services = services
@@ -142,7 +139,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                         retention.cancel()
                         with contextlib.suppress(asyncio.CancelledError):
                             await retention
-                    app.state.guest_presence.cancel()
                     await gc_policy.stop()
                     if stun is not None:
                         stun.close()
@@ -162,7 +158,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = metrics
-    app.state.guest_presence = GuestPresence()
     app.state.guest_limits = GuestRateLimits(settings.guest_message_rate, settings.guest_frame_rate)
     app.state.ready = False
     app.state.shutdown = ShutdownBudget(settings.shutdown_timeout)

@@ -12,12 +12,27 @@ from fastapi import APIRouter, WebSocket
 from showdesk.domain.errors import Conflict, ShowDeskError
 from showdesk.domain.events import conversation_topic
 from showdesk.domain.video import MAX_ICE_RESTARTS
+from showdesk.services.commands import (
+    DeclineVideo,
+    EndChat,
+    GuestCommand,
+    Ping,
+    PostMessage,
+    ReportCameraResult,
+    ReportPhotoFailed,
+    ResumeChat,
+    RetryVideo,
+    SendSignal,
+    StartChat,
+    StartVideo,
+    StopVideo,
+)
 from showdesk.services.container import Services
 from showdesk.services.ice_servers import Party
 from showdesk.services.tokens import GuestClaims
 from showdesk.transport.client_ip import client_ip
 from showdesk.transport.frame_fields import check_fields
-from showdesk.transport.guest_presence import GuestPresence
+from showdesk.transport.frames import guest_command, unknown_type
 from showdesk.transport.own_messages import OwnMessages
 from showdesk.transport.rate_limits import GuestRateLimits
 from showdesk.transport.request_log import log_context
@@ -34,11 +49,8 @@ log = logging.getLogger(__name__)
 
 
 class GuestSession:
-    def __init__(
-        self, sd: Services, conn: Connection, deployment_id: str, presence: GuestPresence, limits: GuestRateLimits
-    ) -> None:
+    def __init__(self, sd: Services, conn: Connection, deployment_id: str, limits: GuestRateLimits) -> None:
         self.sd = sd
-        self.presence = presence
         self.limits = limits
         self.conn = conn
         self.deployment_id = deployment_id
@@ -48,7 +60,7 @@ class GuestSession:
         self.token_id = ""  # the guest token's id, once the socket carries a chat
         self.closing: asyncio.Task[None] | None = None
         self.own = OwnMessages("customer")
-        self.subscription = sd.bus.subscribe(self.deliver)
+        self.subscription = sd.subscribe(self.deliver)
 
     async def replaced(self) -> None:
         """A newer socket of the same guest (another tab, or a reconnect while this one hung) took over:
@@ -72,28 +84,31 @@ class GuestSession:
         check_fields(frame)
         if kind.startswith("video") and self.claims is not None:  # messages have a limit of their own
             self.limits.check_frame(self.claims.conversation_id)  # before it is stored or relayed
-        if kind == "ping":
+        command = guest_command(frame)
+        if isinstance(command, Ping):
             self.conn.send({"type": "pong"})
-        elif kind == "start":
-            await self.start(frame)
-        elif kind == "resume":
-            await self.resume(frame)
-        elif kind == "message":
+        elif isinstance(command, StartChat):
+            await self.start(command)
+        elif isinstance(command, ResumeChat):
+            await self.resume(command)
+        elif isinstance(command, PostMessage):
             claims = self.require_chat()
             self.limits.check_message(claims.conversation_id)
-            self.own.sending(frame.get("clientId"))
+            self.own.sending(command.client_id)
             # One conversation per guest socket, typed by a person: awaiting the commit here costs
             # nothing in order or speed, and saves a task per message (agent sockets pipeline theirs).
-            await self.post(claims, frame)
-        elif kind == "end":
+            await self.post(claims, command)
+        elif isinstance(command, EndChat):
             await self.sd.chat.guest_end(self.require_chat())
-        elif kind.startswith("video"):
-            await self.video(kind, frame)
+        elif command is not None:
+            await self.video(command)
         else:
-            raise ShowDeskError(f"unknown frame type '{kind}'", code="unknown_type")
+            if kind.startswith("video"):
+                self.require_chat()
+            raise unknown_type(kind)
 
-    async def post(self, claims: GuestClaims, frame: dict[str, Any]) -> None:
-        message = await self.sd.chat.guest_message(claims, frame.get("clientId"), frame.get("text"))
+    async def post(self, claims: GuestClaims, command: PostMessage) -> None:
+        message = await self.sd.chat.guest_message(claims, command.client_id, command.text)
         self.conn.send(
             {
                 "type": "ack",
@@ -104,13 +119,14 @@ class GuestSession:
             }
         )
 
-    async def video(self, kind: str, frame: dict[str, Any]) -> None:
+    async def video(self, command: GuestCommand) -> None:
         claims = self.require_chat()
         video = self.sd.video
-        if kind == "videoStart":  # accept the agent's request, or start video unasked
-            session_id = frame.get("sessionId")
+        if isinstance(command, StartVideo):  # accept the agent's request, or start video unasked
             session = (
-                await video.customer_accept(claims, session_id) if session_id else await video.customer_offer(claims)
+                await video.customer_accept(claims, command.session_id)
+                if command.answers_request
+                else await video.customer_offer(claims)
             )
             self.conn.send(
                 {
@@ -123,20 +139,18 @@ class GuestSession:
                     "maxIceRestarts": MAX_ICE_RESTARTS,  # the SDK asks for no more than the server allows
                 }
             )
-        elif kind == "videoDecline":
-            await video.customer_decline(claims, frame.get("sessionId"), frame.get("reason"))
-        elif kind == "videoSignal":
-            await video.customer_signal(claims, frame)
-        elif kind == "videoStop":
-            await video.customer_stop(claims, frame.get("reason"))
-        elif kind == "videoCameraResult":
-            await video.customer_camera_result(claims, frame)
-        elif kind == "videoPhotoFailed":
-            await self.sd.photos.customer_failed(claims, frame.get("requestId"), frame.get("reason"))
-        elif kind == "videoRetry":
-            await video.customer_retry(claims, frame.get("sessionId"), frame.get("how"), frame.get("reason"))
-        else:
-            raise ShowDeskError(f"unknown frame type '{kind}'", code="unknown_type")
+        elif isinstance(command, DeclineVideo):
+            await video.customer_decline(claims, command)
+        elif isinstance(command, SendSignal):
+            await video.customer_signal(claims, command)
+        elif isinstance(command, StopVideo):
+            await video.customer_stop(claims, command.reason)
+        elif isinstance(command, ReportCameraResult):
+            await video.customer_camera_result(claims, command)
+        elif isinstance(command, ReportPhotoFailed):
+            await self.sd.photos.customer_failed(claims, command.request_id, command.reason)
+        elif isinstance(command, RetryVideo):
+            await video.customer_retry(claims, command)
 
     def host(self) -> str:
         return self.conn.ws.url.hostname or "127.0.0.1"
@@ -146,7 +160,7 @@ class GuestSession:
             raise Conflict("start or resume a chat first", code="no_chat")
         return self.claims
 
-    async def start(self, frame: dict[str, Any]) -> None:
+    async def start(self, command: StartChat) -> None:
         if self.claims is not None:
             raise Conflict("this socket already carries a chat", code="already_started")
         deployment = await self.sd.chat.check_origin(
@@ -154,14 +168,12 @@ class GuestSession:
             self.deployment_id,
             self.conn.ws.headers.get("origin"),
         )
-        started = await self.sd.chat.start(deployment, frame.get("displayName"), client_ip(self.conn.ws))
+        started = await self.sd.chat.start(deployment, command.display_name, client_ip(self.conn.ws))
         self.claims = self.sd.chat.read_guest_token(started.token)
         self.token_id = self.claims.jti
         log_context(self.conn.ws).socket_event("started", conversation_id=started.conversation.id)
-        self.presence.opened(started.conversation.id)
-        self.presence.joined(started.conversation.id, self)
         await self.subscription.add(conversation_topic(started.conversation.id))
-        self.page = await self.sd.chat.page_opened(started.conversation.id)
+        self.page = await self.sd.guest_presence.opened(started.conversation.id, self)
         self.conn.send(
             {
                 "type": "started",
@@ -173,21 +185,19 @@ class GuestSession:
         )
         await self.sd.chat.begin(started)
 
-    async def resume(self, frame: dict[str, Any]) -> None:
-        claims = self.sd.chat.read_guest_token(frame.get("token"))
+    async def resume(self, command: ResumeChat) -> None:
+        claims = self.sd.chat.read_guest_token(command.token)
         if claims.deployment_id != self.deployment_id:
             raise ShowDeskError("this token belongs to another deployment", code="token_invalid")
         if self.claims is not None and self.claims.conversation_id != claims.conversation_id:
             raise Conflict("this socket already carries another chat", code="already_started")
         if self.claims is None:
-            self.presence.opened(claims.conversation_id)
-            self.presence.joined(claims.conversation_id, self)
-            self.page = await self.sd.chat.page_opened(claims.conversation_id)
+            self.page = await self.sd.guest_presence.opened(claims.conversation_id, self)
         self.claims = claims
         self.token_id = claims.jti
         log_context(self.conn.ws).socket_event("resumed", conversation_id=claims.conversation_id)
         await self.subscription.add(conversation_topic(claims.conversation_id))  # before reading: no gap
-        resumed = await self.sd.chat.resume(claims, frame.get("lastSeq"), self.socket_id)
+        resumed = await self.sd.chat.resume(claims, command.last_seq, self.socket_id)
         conv = resumed.conversation
         request = await self.sd.video.pending_request(conv.id)
         self.conn.send(
@@ -218,8 +228,7 @@ async def guest_socket(ws: WebSocket) -> None:
         conn.send_error(exc)
         await conn.close(CLOSE_FORBIDDEN, exc.code)
         return
-    state = ws.app.state
-    session = GuestSession(sd, conn, ws.query_params.get("deploymentId", ""), state.guest_presence, state.guest_limits)
+    session = GuestSession(sd, conn, ws.query_params.get("deploymentId", ""), ws.app.state.guest_limits)
     try:
         async for frame in conn.frames():
             try:
@@ -236,7 +245,5 @@ async def guest_socket(ws: WebSocket) -> None:
     finally:
         await session.subscription.close()
         if session.claims is not None:  # the page went away, unless it comes back on a new socket soon
-            session.presence.left(session.claims.conversation_id, session)
-            session.presence.closed(session.claims.conversation_id, sd.video.customer_left)
-            await sd.chat.page_closed(session.claims.conversation_id, session.page)
+            await sd.guest_presence.closed(session.claims.conversation_id, session, session.page)
         await conn.shutdown()

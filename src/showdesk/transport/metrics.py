@@ -123,9 +123,7 @@ class SupervisorCollector(Collector):
 
     async def refresh(self) -> None:
         async with self._lock:
-            dashboards = []
-            for org in await self._services.store.list_organizations():
-                dashboards.append(await self._services.supervisor.figures(org.id, names=False))
+            dashboards = await self._services.supervisor.every_organization()
             recent: set[str] = set()
             for board in dashboards:
                 for session in board.recent:

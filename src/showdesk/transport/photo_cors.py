@@ -56,9 +56,7 @@ class PhotoCors:
         sd: Services | None = getattr(scope["app"].state, "services", None)
         if sd is None:
             return False
-        conv = await sd.store.get_conversation(conversation_id)
-        deployment = await sd.store.get_deployment(conv.deployment_id) if conv is not None else None
-        return deployment is not None and deployment.active and deployment.allows_origin(origin)
+        return await sd.chat.origin_allowed(conversation_id, origin)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

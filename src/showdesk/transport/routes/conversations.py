@@ -7,7 +7,6 @@ from typing import Any
 from fastapi import APIRouter
 
 from showdesk.domain.conversation import Conversation
-from showdesk.services.conversation_access import readable_conversation
 from showdesk.transport.deps import PrincipalDep, ServicesDep
 from showdesk.transport.schemas import conversation_out, message_out
 
@@ -15,7 +14,7 @@ router = APIRouter(prefix="/conversations", tags=["conversations"])
 
 
 async def _readable_conversation(conversation_id: str, who: PrincipalDep, sd: ServicesDep) -> Conversation:
-    return await readable_conversation(sd.store, sd.access, who, conversation_id)
+    return await sd.chat.readable(who, conversation_id)
 
 
 @router.get("/{conversation_id}")
@@ -28,5 +27,4 @@ async def get_conversation(conversation_id: str, who: PrincipalDep, sd: Services
 
 @router.get("/{conversation_id}/messages", summary="The stored transcript, in order")
 async def get_messages(conversation_id: str, who: PrincipalDep, sd: ServicesDep) -> list[dict[str, Any]]:
-    conv = await _readable_conversation(conversation_id, who, sd)
-    return [message_out(m) for m in await sd.store.list_messages(conv.id)]
+    return [message_out(m) for m in await sd.chat.transcript(who, conversation_id)]

@@ -1,0 +1,40 @@
+"""Waiting on a condition rather than for a while: a check polled until it holds, or a failure saying what
+did not happen. The only fixed pauses the tests need are the polling intervals here."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+
+async def eventually(
+    check: Callable[[], Any | Awaitable[Any]], timeout: float = 2.0, what: str = "condition", every: float = 0.01
+) -> Any:
+    """The first true answer of `check()` (a plain or an async function), polled every `every` seconds;
+    AssertionError naming `what` once `timeout` seconds have passed without one."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        answer = check()
+        if inspect.isawaitable(answer):
+            answer = await answer
+        if answer:
+            return answer
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what} (last: {answer!r})")
+        await asyncio.sleep(every)  # the polling interval
+
+
+def wait_until(check: Callable[[], Any], timeout: float = 15.0, what: str = "condition", every: float = 0.1) -> Any:
+    """`eventually` for code outside an event loop (processes starting, a browser page)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = check()
+        if answer:
+            return answer
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what} (last: {answer!r})")
+        time.sleep(every)  # the polling interval
