@@ -183,3 +183,30 @@ async def test_a_node_that_stops_hands_routing_on_at_once_not_at_the_next_renewa
     await eventually(lambda: other.router.leading, timeout=1)
     assert [w.conversation_id for w in (await other.router.view()).waiting] == [conv.id]
     await other.close()
+
+
+async def test_every_routing_call_crosses_the_bus_and_answers_as_the_router_does() -> None:
+    leader, other, rec, _ = await two_nodes()
+    dana = await agent(other, "agent@demo.local")
+    await rec.watch(f"agent:{dana.id}")
+    socket = await other.router.agent_connected(dana)
+    await other.router.set_presence(dana, Presence.ON_QUEUE)
+    conv, _ = await start_chat(other)
+    page = await other.router.customer_connected(conv.id)
+    assert leader.router.local.customer_status(conv.id) == "online"
+    await other.router.customer_disconnected(conv.id, page)
+    assert leader.router.local.customer_status(conv.id) == "away"
+    assert (await other.router.snapshot(conv))["customer"] == "away"  # customer_status, from the routing node
+    [offered] = await other.router.offers_for(dana.id)
+    assert offered.frame() == {**rec.of(f"agent:{dana.id}", "offer")[0], "customer": "away"}  # as it is now
+    await other.router.decline(dana, conv.id)
+    assert rec.of(f"agent:{dana.id}", "offerRevoked")[0]["reason"] == "declined"
+    await other.router.conversation_ended(conv.id)
+    assert await other.router.routing_state(conv.id) is None
+    await other.router.agent_disconnected(dana.id, socket)
+    assert not leader.router.local.agents[dana.id].connected  # her grace began on the routing node
+    with pytest.raises(Exception) as unknown:
+        await other.router._ask("no_such_call")
+    assert getattr(unknown.value, "code", None) == "unknown_call"
+    await other.router.close()
+    await leader.close()
