@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from typing import Any
 
 import pytest
 
 from showdesk.domain.errors import Forbidden
 from showdesk.domain.routing import Presence
 from showdesk.domain.video import VideoSession
-from showdesk.domain.video_figures import bucket_starts, percentile, video_figures
-from showdesk.services.supervisor import BUCKET, HOUR
+from showdesk.domain.video_figures import VideoFigures, bucket_starts, percentile, video_figures
+from showdesk.services.supervisor import BUCKET, HOUR, Dashboard
 from showdesk.transport.frames import agent_command
+from showdesk.transport.routes.analytics import DashboardView, VideoFiguresView
 from tests.support.memory import demo_services
 from tests.unit.test_chat_services import agent, start_chat
 
@@ -67,14 +69,14 @@ def test_each_session_counts_in_the_bucket_of_its_request() -> None:
         _session(7, first - timedelta(seconds=1), ttff=99, path="relay"),  # before the hour: left out
     ]
     buckets, total = video_figures(sessions, starts, BUCKET)
-    one, three = buckets[0].to_wire(), buckets[2].to_wire()
+    one, three = wire(buckets[0]), wire(buckets[2])
     assert one["sessions"] == 3 and one["wentLive"] == 2
     assert one["clickToFirstFrameMedianMs"] == 800 and one["clickToFirstFrameP90Ms"] == 1200
     assert one["failures"] == {"ice_failed": 1} and one["relayShare"] == 0.5
     assert three["failures"] == {"ice_failed": 1, "no_relay": 1} and three["relayShare"] == 0.5
     assert three["wentLive"] == 1 and three["clickToFirstFrameMedianMs"] == three["clickToFirstFrameP90Ms"] == 400
-    assert buckets[1].to_wire()["sessions"] == 0 and buckets[1].to_wire()["relayShare"] is None
-    totals = total.to_wire()
+    assert wire(buckets[1])["sessions"] == 0 and wire(buckets[1])["relayShare"] is None
+    totals = wire(total)
     assert totals["sessions"] == 6 and totals["wentLive"] == 3 and totals["failed"] == 3
     assert totals["clickToFirstFrameMedianMs"] == 800 and totals["clickToFirstFrameP90Ms"] == 1200
     assert totals["failures"] == {"ice_failed": 2, "no_relay": 1}
@@ -88,7 +90,7 @@ async def test_the_dashboard_needs_the_analytics_permission() -> None:
         await sd.supervisor.view(agent_principal)
     assert refused.value.code == "permission_denied" and "analytics:dashboard:view" in refused.value.message
     _, supervisor = await sd.access.login("supervisor@demo.local", "supervisor")
-    board = (await sd.supervisor.view(supervisor)).to_wire()
+    board = shown(await sd.supervisor.view(supervisor))
     assert {q["name"] for q in board["queues"]} == {"Video Troubleshooting", "General Chat"}
     assert board["videoSessions"] == [] and len(board["lastHour"]["buckets"]) == 12
 
@@ -121,13 +123,22 @@ async def test_queues_open_sessions_and_their_quality() -> None:
     _, principal = await sd.access.login("agent@demo.local", "agent")
     status = {"type": "videoStatus", "conversationId": conv.id, "sessionId": live.id}
     await sd.video.agent_status(principal, agent_command({**status, "state": "live", "path": "direct"}))
-    [row] = (await sd.supervisor.figures("demo")).to_wire()["videoSessions"]
+    [row] = shown(await sd.supervisor.figures("demo"))["videoSessions"]
     assert row["state"] == "live" and row["path"] == "direct" and row["quality"] is None
     sample = {"width": 320, "height": 240, "fps": 24, "kbps": 350, "lossPercent": 0.5, "rttMs": 3, "path": "relay"}
     await sd.video.agent_status(principal, agent_command({**status, "state": "quality", "quality": sample}))
-    [row] = (await sd.supervisor.figures("demo")).to_wire()["videoSessions"]
+    [row] = shown(await sd.supervisor.figures("demo"))["videoSessions"]
     assert row["sessionId"] == live.id and row["customerName"] == "Ann" and row["agentName"] == dana.name
     assert row["state"] == "live" and row["path"] == "relay"  # the latest sample's path wins over the record's
     assert row["quality"] == sample
     await sd.video.agent_end(principal, conv.id)
-    assert (await sd.supervisor.figures("demo")).to_wire()["videoSessions"] == []
+    assert shown(await sd.supervisor.figures("demo"))["videoSessions"] == []
+
+
+def wire(figures: VideoFigures) -> dict[str, Any]:
+    return VideoFiguresView.of(figures).model_dump(mode="json")
+
+
+def shown(board: Dashboard) -> dict[str, Any]:
+    """The dashboard as GET /api/v2/analytics/supervisor answers it."""
+    return DashboardView.of(board).model_dump(mode="json")

@@ -12,9 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from showdesk.domain.timestamps import wire_time
 from showdesk.domain.video import VideoSession
 
 UNKNOWN_CAUSE = "unknown"
@@ -79,24 +77,6 @@ class VideoFigures:
     def relay_share(self) -> float | None:
         """Sessions through the relay among those whose path is known; None when none is."""
         return self.relay / self.with_path if self.with_path else None
-
-    def to_wire(self) -> dict[str, Any]:
-        def rounded(value: float | None, digits: int = 0) -> float | None:
-            return None if value is None else round(value, digits)
-
-        return {
-            "from": wire_time(self.start),
-            "to": wire_time(self.end),
-            "sessions": self.sessions,
-            "wentLive": self.went_live,
-            "clickToFirstFrameMedianMs": rounded(self.ttff_median_ms),
-            "clickToFirstFrameP90Ms": rounded(self.ttff_p90_ms),
-            "failed": self.failed,
-            "failures": dict(sorted(self.failures.items())),
-            "withPath": self.with_path,
-            "relay": self.relay,
-            "relayShare": rounded(self.relay_share, 4),
-        }
 
 
 def bucket_starts(now: datetime, span: timedelta, bucket: timedelta) -> list[datetime]:

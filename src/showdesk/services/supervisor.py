@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from showdesk.domain.permissions import Permission
 from showdesk.domain.quality import QualitySample
 from showdesk.domain.queues import Queue
 from showdesk.domain.routing import Presence, can_take_now, qualifies
-from showdesk.domain.timestamps import wire_time
 from showdesk.domain.video import VideoSession, VideoState
 from showdesk.domain.video_figures import VideoFigures, bucket_starts, video_figures
 from showdesk.services.access import AccessService, Principal
@@ -38,18 +36,6 @@ class QueueFigures:
     agents_on_queue: int  # connected, on queue, members holding the queue's skills (busy ones too)
     agents_available: int  # of those, free to take an interaction now
 
-    def to_wire(self) -> dict[str, Any]:
-        return {
-            "id": self.queue.id,
-            "name": self.queue.name,
-            "channels": list(self.queue.channels),
-            "waiting": self.waiting,
-            "offered": self.offered,
-            "longestWaitSeconds": self.longest_wait_seconds,
-            "agentsOnQueue": self.agents_on_queue,
-            "agentsAvailable": self.agents_available,
-        }
-
 
 @dataclass(frozen=True)
 class OpenVideo:
@@ -70,21 +56,6 @@ class OpenVideo:
         """direct or relay: the latest sample's, else the record's (the path reported with the first frame)."""
         return (self.quality.path if self.quality else None) or self.session.path
 
-    def to_wire(self) -> dict[str, Any]:
-        s = self.session
-        return {
-            "sessionId": s.id,
-            "conversationId": s.conversation_id,
-            "customerName": self.customer_name,
-            "agentId": s.agent_id,
-            "agentName": self.agent_name,
-            "state": s.state,
-            "since": wire_time(self.since),
-            "requestedAt": wire_time(s.requested_at),
-            "path": self.path,
-            "quality": self.quality.to_wire() if self.quality else None,
-        }
-
 
 @dataclass(frozen=True)
 class Dashboard:
@@ -95,21 +66,6 @@ class Dashboard:
     buckets: list[VideoFigures]
     totals: VideoFigures
     recent: list[VideoSession]  # the records the hour's figures were made of
-
-    def to_wire(self) -> dict[str, Any]:
-        return {
-            "organizationId": self.organization_id,
-            "at": wire_time(self.at),
-            "queues": [q.to_wire() for q in self.queues],
-            "videoSessions": [v.to_wire() for v in self.videos],
-            "lastHour": {
-                "from": wire_time(self.totals.start),
-                "to": wire_time(self.totals.end),
-                "bucketSeconds": int(BUCKET.total_seconds()),
-                "buckets": [b.to_wire() for b in self.buckets],
-                "totals": self.totals.to_wire(),
-            },
-        }
 
 
 class SupervisorDashboard:

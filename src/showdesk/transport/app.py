@@ -183,10 +183,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(agent_ws.gateway)
     metrics.mount(app)
 
-    @app.get("/healthz", tags=["ops"], summary="200 once the node is ready")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
-
     if settings.tls == "self-signed":  # how a phone trusts the local CA (`serve` prints the address)
         mount_local_ca(app, DATA_DIR / "tls" / CA_FILE)
     mount_readiness(app)

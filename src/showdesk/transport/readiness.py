@@ -1,6 +1,6 @@
 """/readyz: 200 when this node can serve (the database answers with this version's schema, Redis answers
 when configured, and the node is not stopping), else 503 `{code, message}` saying what is wrong. For
-reverse proxies' and orchestrators' health checks; `/healthz` only says the process is up."""
+reverse proxies' and orchestrators' health checks; `/healthz` (here too) only says the process is up."""
 
 from __future__ import annotations
 
@@ -13,6 +13,11 @@ from pydantic import BaseModel
 from showdesk import __version__
 from showdesk.adapters.readiness import NotReady, Readiness
 from showdesk.transport.errors import error_body
+
+
+class Healthy(BaseModel):
+    status: str = "ok"
+    version: str
 
 
 class Ready(BaseModel):
@@ -31,6 +36,10 @@ NOT_READY_CODES = (
 
 
 def mount_readiness(app: FastAPI) -> None:
+    @app.get("/healthz", tags=["ops"], summary="200 once the node is ready")
+    async def healthz() -> Healthy:
+        return Healthy(version=__version__)
+
     @app.get(
         "/readyz",
         tags=["ops"],
