@@ -74,6 +74,27 @@ def test_a_user_gets_video_settings_and_a_disabled_user_is_signed_out(server: Se
     assert admin("PATCH", f"/users/{user['id']}", 400, {"defaultCamera": "left"})["code"] == "invalid_input"
 
 
+def test_a_field_the_api_does_not_know_or_a_value_out_of_range_is_refused_by_name(admin: Api) -> None:
+    me = admin("GET", "/users/me", 200)
+    for method, path, body in [
+        ("POST", "/users", {"email": f"{name('x')}@demo.local", "password": "correct-horse-1", "nickname": "X"}),
+        ("PATCH", f"/users/{me['id']}", {"nickname": "X"}),
+        ("POST", "/authorization/roles", {"name": name("Role"), "nickname": "X"}),
+        ("POST", "/routing/queues", {"name": name("Queue"), "nickname": "X"}),
+        ("POST", "/webchat/deployments", {"name": name("Site"), "nickname": "X"}),
+        ("PATCH", "/webchat/deployments/demo-webchat", {"videoQuality": {"nickname": "X"}}),
+        ("POST", "/oauth/clients", {"name": name("Client"), "nickname": "X"}),
+        ("POST", "/telephony/turn-servers", {"name": name("Turn"), "urls": ["turn:t.example:3478"], "nickname": "X"}),
+        ("PUT", "/organization/license", {"nickname": "X"}),
+    ]:
+        refused = admin(method, path, 400, body)
+        assert refused["code"] == "invalid_input" and "nickname" in refused["message"], (path, refused)
+    for capacity in (0, 21):
+        refused = admin("PATCH", f"/users/{me['id']}", 400, {"chatCapacity": capacity})
+        assert refused["code"] == "invalid_input" and refused["message"].startswith("chatCapacity: ")
+    assert admin("GET", "/users/me", 200)["chatCapacity"] == me["chatCapacity"]
+
+
 def test_queues_that_published_flows_route_video_to_are_protected(admin: Api) -> None:
     queues = {q["name"]: q for q in admin("GET", "/routing/queues", 200)}
     video = queues["Video Troubleshooting"]
