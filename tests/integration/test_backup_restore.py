@@ -22,6 +22,7 @@ from tests.integration.test_photos_api import _asked
 from tests.integration.test_turn_secrets_at_rest import add_turn_servers, assert_relays_work
 from tests.support.images import encoded
 from tests.support.server import ServerProcess
+from tests.support.waiting import eventually
 
 KEPT_KEY = {"SHOWDESK_SECRET_KEY": ""}  # the server makes and keeps its key in showdesk-data/, as it does by default
 
@@ -53,13 +54,12 @@ async def test_a_backup_during_a_burst_restores_every_acked_message_the_photo_an
 
         customer, staff = Writer(guest.ws, None), Writer(agent.ws, cid)
         tasks = [asyncio.create_task(w) for w in (customer.read(), staff.read(), customer.write(), staff.write())]
-        while len(customer.acked) + len(staff.acked) < 100:
-            await asyncio.sleep(0.01)
+        await eventually(lambda: len(customer.acked) + len(staff.acked) >= 100, timeout=30)
         acked_before = {**customer.acked, **staff.acked}
         made = await asyncio.to_thread(showdesk, "backup", str(tmp_path / "nightly.db"), "--database-url",
                                        live.database_url, cwd=live.workdir)  # fmt: skip
-        while len(customer.acked) + len(staff.acked) < len(acked_before) + 100:  # writes went on meanwhile
-            await asyncio.sleep(0.01)
+        more = len(acked_before) + 100  # writes went on meanwhile
+        await eventually(lambda: len(customer.acked) + len(staff.acked) >= more, timeout=30)
         await guest.close()
         await agent.close()
         await asyncio.gather(*tasks)

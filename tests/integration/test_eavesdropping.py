@@ -13,6 +13,7 @@ import pytest
 from tests.integration.test_video_signaling import _connected
 from tests.support.orgs import add_organization
 from tests.support.server import ServerProcess
+from tests.support.waiting import eventually
 from tests.support.ws_clients import Agent
 
 RIVAL_EMAIL, RIVAL_PASSWORD = "eve@rival.test", "rival-password-1"
@@ -26,32 +27,41 @@ def server(backend: str) -> Iterator[ServerProcess]:
     proc.cleanup()
 
 
-async def _listen(intruder: Agent, heard: list[dict[str, Any]]) -> None:
-    while True:
-        heard.append(json.loads(await intruder.ws.recv()))
+class Intruder:
+    """An agent of someone else's chat, asking to take it again each time the last ask was answered."""
 
+    def __init__(self, agent: Agent) -> None:
+        self.agent = agent
+        self.heard: list[dict[str, Any]] = []
+        self.answered = asyncio.Event()
 
-async def _keep_accepting(intruder: Agent, conversation_id: str, stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        await intruder.send(type="accept", conversationId=conversation_id)
-        await asyncio.sleep(0.002)
+    async def listen(self) -> None:
+        while True:
+            frame = json.loads(await self.agent.ws.recv())
+            self.heard.append(frame)
+            if frame["type"] == "error" and frame.get("ref") == "accept":
+                self.answered.set()
+
+    async def keep_accepting(self, conversation_id: str, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self.answered.clear()
+            await self.agent.send(type="accept", conversationId=conversation_id)
+            await asyncio.wait_for(self.answered.wait(), 5)
 
 
 async def test_agents_looping_accept_on_someone_else_s_chat_receive_none_of_it(server: ServerProcess) -> None:
     guest, agent, cid = await _connected(server)
     intruders = [
-        await Agent.connect(server.ws_base, server.login("agent2@demo.local")),  # same organization
-        await Agent.connect(server.ws_base, server.login(RIVAL_EMAIL, RIVAL_PASSWORD)),  # another one
+        Intruder(await Agent.connect(server.ws_base, server.login("agent2@demo.local"))),  # same organization
+        Intruder(await Agent.connect(server.ws_base, server.login(RIVAL_EMAIL, RIVAL_PASSWORD))),  # another one
     ]
-    heard: list[list[dict[str, Any]]] = [[], []]
     stop = asyncio.Event()
-    tasks = [asyncio.create_task(_listen(i, h)) for i, h in zip(intruders, heard, strict=True)]
-    tasks += [asyncio.create_task(_keep_accepting(i, cid, stop)) for i in intruders]
+    tasks = [asyncio.create_task(i.listen()) for i in intruders]
+    accepting = [asyncio.create_task(i.keep_accepting(cid, stop)) for i in intruders]
     try:
         secrets = [f"card 4111-1111-1111-{1000 + n}" for n in range(20)]
         for text in secrets:
             await guest.say(text)
-            await asyncio.sleep(0.01)
         for text in secrets:
             await agent.expect("message", timeout=5, text=text)
         await agent.send(type="videoRequest", conversationId=cid)
@@ -70,17 +80,20 @@ async def test_agents_looping_accept_on_someone_else_s_chat_receive_none_of_it(s
         await agent.expect("message")
     finally:
         stop.set()
-        await asyncio.sleep(0.3)  # what was in flight to the intruders arrives
+        await asyncio.gather(*accepting)
+        for intruder in intruders:  # all the server sent them is here once a pong is: it comes after it
+            await intruder.agent.send(type="ping")
+            await eventually(lambda i=intruder: any(f["type"] == "pong" for f in i.heard), what="the pong")
         for task in tasks:
             task.cancel()
-    for frames in heard:
+    for frames in (i.heard for i in intruders):
         refusals = [f for f in frames if f["type"] == "error" and f.get("ref") == "accept"]
         assert len(refusals) >= 20, "the intruder's accepts were answered"
         leaked = [f for f in frames if f["type"] != "error" and cid in json.dumps(f)]
         leaked += [f for f in frames if any(s in json.dumps(f) for s in ("4111", "iceServers", "sdp"))]
         assert leaked == [], f"frames of someone else's chat reached an intruder: {leaked[:3]}"
     for intruder in intruders:
-        await intruder.close()
+        await intruder.agent.close()
     await guest.send(type="end")
     await agent.expect("interactionEnded")
     await guest.close()

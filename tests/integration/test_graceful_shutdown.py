@@ -19,6 +19,7 @@ import websockets
 
 from tests.integration.test_video_recovery import _accepted
 from tests.support.server import ServerProcess
+from tests.support.waiting import eventually
 from tests.support.ws_clients import Agent, Guest
 
 SHUTDOWN_TIMEOUT = 5.0
@@ -34,17 +35,22 @@ def server(backend: str) -> Iterator[ServerProcess]:
     proc.cleanup()
 
 
+WINDOW = 10  # messages a side has written and not yet seen acknowledged
+
+
 class Writer:
-    """One side writing a message every few milliseconds without waiting for acks, reading what comes."""
+    """One side writing without pause, a few messages ahead of their acks, reading what comes."""
 
     def __init__(self, ws: Any, conversation_id: str | None) -> None:
         self.ws = ws
         self.conversation_id = conversation_id
         self.acked: dict[str, dict[str, Any]] = {}  # client id -> the stored message its ack carried
         self.closed = asyncio.Event()
+        self.room = asyncio.Semaphore(WINDOW)  # taken by each message written, given back by its ack
 
     async def write(self) -> None:
         while not self.closed.is_set():
+            await self.room.acquire()
             frame = {"type": "message", "clientId": uuid.uuid4().hex, "text": f"line {uuid.uuid4().hex[:8]}"}
             if self.conversation_id is not None:
                 frame["conversationId"] = self.conversation_id
@@ -52,7 +58,6 @@ class Writer:
                 await self.ws.send(json.dumps(frame))
             except websockets.ConnectionClosed:
                 return
-            await asyncio.sleep(0.003)
 
     async def read(self) -> None:
         try:
@@ -60,10 +65,12 @@ class Writer:
                 frame = json.loads(raw)
                 if frame["type"] == "ack":
                     self.acked[frame["clientId"]] = frame["message"]
+                    self.room.release()
         except websockets.ConnectionClosed:
             pass
         finally:
             self.closed.set()
+            self.room.release()  # a writer waiting for room sees the socket closed
 
     @property
     def close_code(self) -> int | None:
@@ -82,8 +89,7 @@ async def test_sigterm_tells_sockets_to_reconnect_keeps_every_acked_message_and_
     cid = await agent.take_next()
     customer, staff = Writer(guest.ws, None), Writer(agent.ws, cid)
     tasks = [asyncio.create_task(w) for w in (customer.read(), staff.read(), customer.write(), staff.write())]
-    while len(customer.acked) < 30 or len(staff.acked) < 30:
-        await asyncio.sleep(0.01)
+    await eventually(lambda: len(customer.acked) >= 30 and len(staff.acked) >= 30, timeout=20)
 
     assert server.proc is not None
     signalled = time.monotonic()

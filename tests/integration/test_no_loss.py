@@ -15,6 +15,7 @@ import pytest
 import websockets
 
 from tests.support.server import ServerProcess
+from tests.support.waiting import eventually
 
 PER_SIDE = 500
 KILL_AFTER_ACKS = 300
@@ -125,8 +126,7 @@ async def test_kill_9_under_load_loses_nothing_and_stores_nothing_twice(server: 
     # Both sides fire everything; the server is killed once some of it is acknowledged.
     pumps = [asyncio.create_task(_pump(guest)), asyncio.create_task(_pump(agent))]
     await asyncio.gather(_send_all(guest, None), _send_all(agent, cid))
-    while len(guest.acked) + len(agent.acked) < KILL_AFTER_ACKS:
-        await asyncio.sleep(0.005)
+    await eventually(lambda: len(guest.acked) + len(agent.acked) >= KILL_AFTER_ACKS, timeout=30, every=0.005)
     server.stop(kill=True)
     await asyncio.gather(*pumps)
     acked_before_kill = {**guest.acked, **agent.acked}
@@ -140,13 +140,15 @@ async def test_kill_9_under_load_loses_nothing_and_stores_nothing_twice(server: 
     pumps = [asyncio.create_task(_pump(guest, done[0])), asyncio.create_task(_pump(agent, done[1]))]
     await asyncio.gather(_send_all(guest, None), _send_all(agent, cid))
     await asyncio.wait_for(asyncio.gather(*(d.wait() for d in done)), 60)
-    await asyncio.sleep(0.5)  # the last pushes of the other side's messages
+    staff = {"authorization": f"Bearer {server.login('supervisor@demo.local', 'supervisor')}"}
+    stored = httpx.get(f"{server.base}/api/v2/conversations/{cid}/messages", headers=staff).json()
+    every_id = {m["id"] for m in stored}
+    # the last pushes of the other side's messages
+    await eventually(lambda: set(guest.seen) >= every_id and set(agent.seen) >= every_id, timeout=10)
     await guest.ws.close()
     await agent.ws.close()
     await asyncio.gather(*pumps)
 
-    staff = {"authorization": f"Bearer {server.login('supervisor@demo.local', 'supervisor')}"}
-    stored = httpx.get(f"{server.base}/api/v2/conversations/{cid}/messages", headers=staff).json()
     chat = [m for m in stored if m["from"] != "system"]
     texts = [m["text"] for m in chat]
     expected = sorted([*guest.texts.values(), *agent.texts.values()])

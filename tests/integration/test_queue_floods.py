@@ -4,8 +4,6 @@ back keeps their place), and the agent sees whether the customer is there. On a 
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +11,7 @@ import httpx
 import pytest
 
 from tests.support.server import ServerProcess
+from tests.support.waiting import eventually
 from tests.support.ws_clients import Agent, Guest
 
 GRACE = 1.5
@@ -40,13 +39,6 @@ def _conversation(server: ServerProcess, cid: str) -> dict[str, Any]:
     found = httpx.get(f"{server.base}/api/v2/conversations/{cid}", headers={"authorization": f"Bearer {token}"})
     found.raise_for_status()
     return dict(found.json())
-
-
-async def _wait_for(check: Any, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "not in time"
-        await asyncio.sleep(0.1)
 
 
 async def test_chats_started_too_fast_are_refused_per_address_and_per_deployment(
@@ -82,16 +74,17 @@ async def test_a_customer_gone_from_the_line_is_abandoned_and_one_back_keeps_the
     stayer = await Guest.connect(server.ws_base, server.base, from_address="127.0.0.22")
     started = await stayer.start("Sue")
     stay_cid = started["conversationId"]
-    await leaver.close()  # the page is gone ...
-    await stayer.close()  # ... and this one only reloads:
+    await stayer.close()  # this one only reloads ...
     stayer = await Guest.connect(server.ws_base, server.base, from_address="127.0.0.22")
     await stayer.send(type="resume", token=started["token"], lastSeq=0)
     await stayer.expect("resumed")
-    await _wait_for(lambda: _conversation(server, left_cid)["state"] == "abandoned", timeout=GRACE + 8)
+    await leaver.close()  # ... and this page is gone, after the other one's dropped
+    abandoned = lambda: _conversation(server, left_cid)["state"] == "abandoned"  # noqa: E731
+    await eventually(abandoned, timeout=GRACE + 8, what="the chat abandoned", every=0.1)
     gone = _conversation(server, left_cid)
     assert (gone["endedBy"], gone["endReason"]) == ("system", "abandoned") and gone["endedAt"]
     assert "showdesk_conversations_abandoned_total 1.0" in server.metrics()
-    await asyncio.sleep(GRACE)
+    # The reloaded page's socket dropped first: had it not come back, its grace would be over by now.
     assert _conversation(server, stay_cid)["state"] == "queued"  # still in line
     agent = await Agent.connect(server.ws_base, server.login())
     for left_over in agent.ready["interactions"]:  # type: ignore[attr-defined]

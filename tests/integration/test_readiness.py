@@ -5,7 +5,6 @@ is, and 200 again once it is back. /healthz stays 200 throughout: the process is
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from sqlalchemy.engine import make_url
 from tests.support.backends import POSTGRES_REDIS, REDIS_URL, ScratchDatabase, unreachable
 from tests.support.server import ServerProcess
 from tests.support.tcp_relay import TcpRelay
+from tests.support.waiting import wait_until
 
 
 def _readyz(server: ServerProcess) -> httpx.Response:
@@ -25,13 +25,12 @@ def _readyz(server: ServerProcess) -> httpx.Response:
 
 
 def _eventually_not_ready(server: ServerProcess, code: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 10
-    while True:
+    def refused() -> dict[str, Any] | None:
         answer = _readyz(server)
-        if answer.status_code == 503 and answer.json()["code"] == code:
-            return dict(answer.json())
-        assert time.monotonic() < deadline, f"still {answer.status_code} {answer.text}"
-        time.sleep(0.2)
+        return dict(answer.json()) if answer.status_code == 503 and answer.json()["code"] == code else None
+
+    found: dict[str, Any] = wait_until(refused, 10, f"/readyz saying {code}", every=0.2)
+    return found
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ tells a good setup from each broken one in words."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import socket
@@ -30,6 +29,7 @@ from tests.support.coturn import (  # noqa: F401 - coturn_fixture provides the `
     turnserver_or_skip,
 )
 from tests.support.server import ServerProcess
+from tests.support.waiting import eventually
 
 REQUIRED_DIRECTIVES = [
     "use-auth-secret",
@@ -116,15 +116,16 @@ async def test_ephemeral_credentials_allocate_and_release(coturn: CoturnProcess)
         assert await client.refresh(100_000) == 3600  # capped at coturn's max-allocate-lifetime
         await client.release()
         # coturn drops a released allocation at its next one-second timer tick; then nothing is left to permit on.
-        for _ in range(30):
-            await asyncio.sleep(0.1)
+
+        async def gone() -> bool:
             try:
                 await client.create_permission("11.0.0.1")
-            except TurnRefused as gone:
-                assert gone.code in (400, 437)  # coturn 4.6 answers 400 Bad Request; RFC 8656 says 437
-                break
-        else:
-            pytest.fail("the allocation was still there 3 s after Refresh(lifetime=0)")
+            except TurnRefused as refused:
+                assert refused.code in (400, 437)  # coturn 4.6 answers 400 Bad Request; RFC 8656 says 437
+                return True
+            return False
+
+        await eventually(gone, timeout=3, what="the allocation gone after Refresh(lifetime=0)", every=0.1)
 
 
 async def test_ephemeral_credentials_allocate_over_tcp_too(coturn: CoturnProcess) -> None:

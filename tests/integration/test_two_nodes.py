@@ -15,8 +15,10 @@ import httpx
 import pytest
 import websockets
 
+from tests.integration.test_video_recovery import _graces_over
 from tests.support.backends import POSTGRES_REDIS, unreachable
 from tests.support.server import ServerProcess
+from tests.support.waiting import eventually
 from tests.support.ws_clients import Agent, Guest
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -222,17 +224,17 @@ async def test_quality_reported_on_one_node_is_seen_and_stored_from_the_other(no
     sample = {"width": 640, "height": 360, "fps": 12.0, "kbps": 300.0, "lossPercent": 0.5, "rttMs": 40.0}
     await dana.send(**status, state="quality", quality={**sample, "path": "relay"})
 
-    for _ in range(50):  # the sample crosses Redis to node A
-        rows = _dashboard(a)["videoSessions"]
-        if rows and rows[0].get("quality"):
-            break
-        await asyncio.sleep(0.1)
+    def sampled(fps: float) -> list[dict[str, Any]] | None:  # the sample crossed Redis to node A
+        rows: list[dict[str, Any]] = _dashboard(a)["videoSessions"]
+        return rows if rows and (rows[0].get("quality") or {}).get("fps") == fps else None
+
+    rows = await eventually(lambda: sampled(sample["fps"]), timeout=5, what="the sample on node A", every=0.1)
     assert rows[0]["sessionId"] == session_id and rows[0]["state"] == "live"
     assert rows[0]["quality"] == {**sample, "path": "relay"}
 
     # The customer stops the video on node A: the session's stored summary has the samples sent to node B.
     await dana.send(**status, state="quality", quality={**sample, "fps": 8.0, "path": "relay"})
-    await asyncio.sleep(0.5)  # the second sample crosses Redis too
+    await eventually(lambda: sampled(8.0), timeout=5, what="the second sample on node A", every=0.1)
     await guest.send(type="videoStop")
     assert (await guest.expect("videoEnd"))["video"]["quality"]["samples"] == 2
     staff = {"authorization": f"Bearer {a.login('supervisor@demo.local', 'supervisor')}"}
@@ -258,10 +260,11 @@ async def test_a_customer_whose_socket_moves_to_the_other_node_keeps_the_video(n
 
     # The chat socket drops without the page leaving (a network change), and the SDK's next try is node B.
     await guest.close()
+    _, back_before, _ = a.grace_outcomes()
     back = Guest(await _reconnect_guest(b, a.base))
     await back.send(type="resume", token=started["token"], lastSeq=0)
     await back.expect("resumed")
-    await asyncio.sleep(6.5)  # past node A's 5 s grace for the dropped socket
+    await eventually(lambda: _graces_over(a, back_before + 1), timeout=12, what="node A's grace over", every=0.1)
 
     staff = {"authorization": f"Bearer {a.login('supervisor@demo.local', 'supervisor')}"}
     record = httpx.get(f"{a.base}/api/v2/conversations/{cid}", headers=staff).json()["videoSessions"][-1]

@@ -13,7 +13,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ import pytest
 from showdesk.adapters.ice.coturn import coturn_config
 from showdesk.adapters.ice.stun import binding_request, parse_binding_response
 from tests.support.server import stop_process
+from tests.support.waiting import wait_until
 
 SECRET = "coturn-test-secret-" + "s" * 16
 
@@ -101,15 +101,19 @@ class CoturnProcess:
         cmd += ["--db", str(self.workdir / "turndb")]
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"turnserver exited early ({self.proc.returncode}):\n{self.server_log()}")
-            if self.answers_stun():
-                return self
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"turnserver did not answer STUN in {timeout} s:\n{self.server_log()}")
+        proc = self.proc
+
+        def answering() -> bool:
+            if proc.poll() is not None:
+                raise RuntimeError(f"turnserver exited early ({proc.returncode}):\n{self.server_log()}")
+            return self.answers_stun()
+
+        try:
+            wait_until(answering, timeout, "STUN")
+        except AssertionError:
+            self.stop()
+            raise RuntimeError(f"turnserver did not answer STUN in {timeout} s:\n{self.server_log()}") from None
+        return self
 
     def answers_stun(self) -> bool:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET

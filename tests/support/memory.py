@@ -17,6 +17,7 @@ from showdesk.adapters.storage.memory import MemoryStore
 from showdesk.services.container import Services
 from showdesk.services.demo import seed_demo
 from showdesk.services.settings import ServiceSettings
+from tests.support.waiting import settle
 
 EPSILON = 1e-9  # run_for(0.09) then run_for(0.01) reaches what is due at 0.1, float sums notwithstanding
 
@@ -72,12 +73,6 @@ class ManualClock:
     def _move_to(self, elapsed: float) -> None:
         self.current += timedelta(seconds=elapsed - self._elapsed)
         self._elapsed = elapsed
-
-
-async def settle(rounds: int = 50) -> None:
-    """Let every task that can go on without waiting for time or I/O do so (in-memory services only)."""
-    for _ in range(rounds):
-        await asyncio.sleep(0)  # a turn of the event loop, not a wait
 
 
 class Recorder:

@@ -9,7 +9,6 @@ import shutil
 import ssl
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import websockets
 from tests.support.backends import POSTGRES_REDIS, unreachable
 from tests.support.certificates import TestCertificates, make_certificates
 from tests.support.server import ServerProcess, free_port, stop_process
+from tests.support.waiting import wait_until
 from tests.support.ws_clients import Agent, Guest
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -134,18 +134,23 @@ class ProxyProcess:
         env["XDG_CONFIG_HOME"] = str(self.workdir / "config")
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(command, cwd=self.workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 15
+        proc = self.proc
         with self.client() as client:
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
+
+            def answering() -> bool:
+                if proc.poll() is not None:
                     raise RuntimeError(f"{self.name} exited early:\n{self.proxy_log()}")
                 try:
-                    if client.get("/healthz", timeout=1).status_code == 200:
-                        return self
+                    return client.get("/healthz", timeout=1).status_code == 200
                 except httpx.HTTPError:
-                    pass
-                time.sleep(0.1)
-        raise RuntimeError(f"{self.name} not answering through to a node in 15 s:\n{self.proxy_log()}")
+                    return False
+
+            try:
+                wait_until(answering, 15, "/healthz through the proxy")
+            except AssertionError:
+                said = self.proxy_log()
+                raise RuntimeError(f"{self.name} not answering through to a node in 15 s:\n{said}") from None
+        return self
 
     def proxy_log(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""

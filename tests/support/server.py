@@ -9,12 +9,12 @@ import ssl
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
 
 from tests.support.backends import POSTGRES_REDIS, REDIS_URL, SQLITE_MEMORY, ScratchDatabase
+from tests.support.waiting import wait_until
 
 METRICS_TOKEN = "integration-metrics-token-" + "m" * 16
 
@@ -98,17 +98,21 @@ class ServerProcess:
         ]
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(cmd, cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
+        proc = self.proc
+
+        def answering() -> bool:
+            if proc.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{self.log.read_text()}")
             try:  # readiness only: whether the certificate is trusted is for the tests to check
-                if httpx.get(self.base + "/healthz", timeout=1, verify=False).status_code == 200:  # noqa: S501
-                    return self
+                return httpx.get(self.base + "/healthz", timeout=1, verify=False).status_code == 200  # noqa: S501
             except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server not ready in 15 s:\n{self.log.read_text()}")
+                return False
+
+        try:
+            wait_until(answering, 15, "/healthz")
+        except AssertionError:
+            raise RuntimeError(f"server not ready in 15 s:\n{self.log.read_text()}") from None
+        return self
 
     @property
     def verify(self) -> ssl.SSLContext | bool:
@@ -148,3 +152,14 @@ class ServerProcess:
         r = httpx.get(self.base + "/metrics", headers=headers, timeout=10, verify=self.verify)
         r.raise_for_status()
         return r.text
+
+    def grace_outcomes(self) -> tuple[int, int, int]:
+        """This node's dropped customer sockets: (graces counting down, ended with the customer back, gone)."""
+        found = {"counting": 0.0, "back": 0.0, "gone": 0.0}
+        for line in self.metrics().splitlines():
+            if line.startswith("showdesk_customer_graces_counting "):
+                found["counting"] = float(line.rsplit(" ", 1)[1])
+            for outcome in ("back", "gone"):
+                if line.startswith(f'showdesk_customer_graces_total{{outcome="{outcome}"}} '):
+                    found[outcome] = float(line.rsplit(" ", 1)[1])
+        return int(found["counting"]), int(found["back"]), int(found["gone"])

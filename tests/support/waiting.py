@@ -1,5 +1,6 @@
 """Waiting on a condition rather than for a while: a check polled until it holds, or a failure saying what
-did not happen. The only fixed pauses the tests need are the polling intervals here."""
+did not happen; and `settle`, for what must not happen: every task that can go on without waiting for time
+or I/O has, before the test looks. The only fixed pauses the tests need are the polling intervals here."""
 
 from __future__ import annotations
 
@@ -26,6 +27,13 @@ async def eventually(
         if loop.time() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what} (last: {answer!r})")
         await asyncio.sleep(every)  # the polling interval
+
+
+async def settle(rounds: int = 50) -> None:
+    """Let every task that can go on without waiting for time or I/O do so (frames queued in memory, timers a
+    manual clock released, a lane's completions): before asserting that something did not happen."""
+    for _ in range(rounds):
+        await asyncio.sleep(0)  # one turn of the event loop, not a wait for time
 
 
 def wait_until(check: Callable[[], Any], timeout: float = 15.0, what: str = "condition", every: float = 0.1) -> Any:

@@ -9,6 +9,7 @@ import orjson
 
 from showdesk.transport import ws_connection
 from showdesk.transport.ws_connection import Connection
+from tests.support.waiting import eventually, settle
 
 
 class SlowSocket:
@@ -44,12 +45,12 @@ async def test_frames_behind_a_waiting_write_keep_their_order() -> None:
     sock.room.clear()
     for kind in ("2", "3", "4"):
         conn.send({"type": kind})
-    await asyncio.sleep(0.01)
+    await settle()
     assert [f["type"] for f in sock.sent] == ["1"]
     sock.room.set()
-    await asyncio.sleep(0.01)
+    await eventually(lambda: len(sock.sent) == 4)
     conn.send({"type": "5"})
-    await asyncio.sleep(0.01)
+    await eventually(lambda: len(sock.sent) == 5)
     assert [f["type"] for f in sock.sent] == ["1", "2", "3", "4", "5"]
 
 
@@ -61,6 +62,6 @@ async def test_a_reader_too_slow_for_its_outbox_is_dropped(monkeypatch: Any) -> 
     sock.room.clear()
     for i in range(5):
         conn.send({"type": str(i)})
-    await asyncio.sleep(0.01)
+    await eventually(lambda: sock.closed_with is not None)
     assert conn.closed and sock.closed_with == 1013
     await conn.shutdown()

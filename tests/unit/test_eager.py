@@ -9,6 +9,7 @@ import pytest
 
 from showdesk.transport import eager
 from showdesk.transport.eager import Lane
+from tests.support.waiting import settle
 
 
 async def test_a_coroutine_that_never_waits_finishes_inside_start() -> None:
@@ -55,10 +56,14 @@ async def test_the_futures_error_is_raised_inside_the_paused_coroutine() -> None
 async def test_bare_yields_and_several_waits_are_followed() -> None:
     steps: list[int] = []
 
+    loop = asyncio.get_running_loop()
+
     async def work() -> None:
         for i in range(3):
-            await asyncio.sleep(0)
-            await asyncio.sleep(0.001)
+            await asyncio.sleep(0)  # the bare yield this test is about
+            later: asyncio.Future[None] = loop.create_future()
+            loop.call_soon(later.set_result, None)
+            await later  # a wait on a future, resolved on the loop's next turn
             steps.append(i)
 
     paused = eager.start(work())
@@ -69,17 +74,18 @@ async def test_bare_yields_and_several_waits_are_followed() -> None:
 
 async def test_cancelling_the_finishing_task_cancels_the_paused_coroutine() -> None:
     cleaned: list[str] = []
+    never: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     async def work() -> None:
         try:
-            await asyncio.sleep(30)
+            await never
         finally:
             cleaned.append("cleaned")
 
     paused = eager.start(work())
     assert paused is not None
     task = asyncio.create_task(eager.finish(paused))
-    await asyncio.sleep(0.01)
+    await settle()  # the finishing task waits on the paused coroutine's future
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -106,7 +112,7 @@ async def test_a_lane_finishes_in_start_order_and_reports_errors_by_ref() -> Non
     futures[2].set_result("ok")
     futures[1].set_result("fail")
     futures[3].set_result("ok")
-    await asyncio.sleep(0.01)
+    await settle()
     assert finished == []
     futures[0].set_result("ok")
     await lane.drain()
@@ -137,7 +143,7 @@ async def test_a_full_lane_makes_the_submitter_wait_for_room() -> None:
     await lane.submit(work(), ref=1)
     await lane.submit(work(), ref=2)
     third = asyncio.create_task(lane.submit(work(), ref=3))
-    await asyncio.sleep(0.01)
+    await settle()
     assert not third.done()
     gate.set_result(None)
     await asyncio.wait_for(third, 1)

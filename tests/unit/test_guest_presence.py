@@ -44,9 +44,11 @@ async def test_a_dropped_socket_s_video_ends_after_the_grace_in_words() -> None:
     await sd.guest_presence.closed(conv_id, socket, page)
     await clock.run_for(VIDEO_GRACE_SECONDS - 0.1)
     assert await video_state(sd, conv_id) == "live"
+    assert sd.guest_presence.counting == 1
     await clock.run_for(0.1)
     assert await video_state(sd, conv_id) == "ended"
     assert rec.of(f"conversation:{conv_id}", "videoEnd")[-1]["text"] == LEFT_PAGE
+    assert (sd.guest_presence.counting, sd.guest_presence.outcomes) == (0, {"gone": 1})
 
 
 async def test_a_socket_back_on_this_node_within_the_grace_keeps_the_video() -> None:
@@ -68,6 +70,7 @@ async def test_a_resume_on_another_node_within_the_grace_keeps_the_video() -> No
     await sd.chat.resume(claims, 0, "node-b/s2")  # the page's next socket, on another node: CustomerBack
     await clock.run_for(VIDEO_GRACE_SECONDS)
     assert await video_state(sd, conv_id) == "live"
+    assert (sd.guest_presence.counting, sd.guest_presence.outcomes) == (0, {"back": 1})
 
 
 async def test_a_resume_before_the_drop_does_not_keep_a_later_drop_s_video() -> None:

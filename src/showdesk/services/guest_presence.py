@@ -51,6 +51,8 @@ class GuestPresence:
         self._sockets: dict[str, set[CustomerSocket]] = {}  # conversation id -> its customer's sockets here
         self._timers: set[Timer] = set()
         self._back: dict[str, float] = {}  # conversation id -> when its customer last resumed on any node
+        self.counting = 0  # graces counting down on this node, or deciding (for /metrics, and tests' waits)
+        self.outcomes: Counter[str] = Counter()  # how graces ended: back (a socket of the chat came back) | gone
 
     async def opened(self, conversation_id: str, socket: CustomerSocket) -> str | None:
         """`socket` carries the customer's chat now (a newer one of the same guest may replace it); routing's
@@ -71,6 +73,7 @@ class GuestPresence:
         if self._open[conversation_id] <= 0:
             del self._open[conversation_id]
             closed_at = self._clock.monotonic()
+            self.counting += 1
             self._timers = {t for t in self._timers if not t.fired}
             self._timers.add(self._clock.call_later(self._grace, lambda: self._after_grace(conversation_id, closed_at)))
         await self._chat.page_closed(conversation_id, page)
@@ -88,11 +91,15 @@ class GuestPresence:
             self._back = {cid: at for cid, at in self._back.items() if now - at < 2 * self._grace}
 
     async def _after_grace(self, conversation_id: str, closed_at: float) -> None:
-        if self._back.get(conversation_id, float("-inf")) > closed_at:
-            return  # resumed on a node, maybe another one: its video goes on there
-        if self._open[conversation_id] <= 0:
+        try:
+            if self._back.get(conversation_id, float("-inf")) > closed_at or self._open[conversation_id] > 0:
+                self.outcomes["back"] += 1  # resumed on a node, maybe another one: its video goes on there
+                return
             self._open.pop(conversation_id, None)
+            self.outcomes["gone"] += 1
             await self._video.customer_left(conversation_id)
+        finally:
+            self.counting -= 1
 
     async def close(self) -> None:
         for timer in list(self._timers):

@@ -101,6 +101,28 @@ class VideoCollector(Collector):
         yield retries
 
 
+class CustomerSocketCollector(Collector):
+    """The grace a dropped customer socket's video gets on this node (services/guest_presence.py): how many
+    are counting down, and how they ended (the customer back, on any node, or gone)."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    def collect(self) -> Iterator[Metric]:
+        presence = self._services.guest_presence
+        counting = GaugeMetricFamily(
+            "showdesk_customer_graces_counting", "Dropped customer sockets whose video waits for the page to return"
+        )
+        counting.add_metric([], presence.counting)
+        yield counting
+        ended = CounterMetricFamily(
+            "showdesk_customer_graces", "Graces of dropped customer sockets, by how they ended", labels=["outcome"]
+        )
+        for outcome in ("back", "gone"):
+            ended.add_metric([outcome], presence.outcomes[outcome])
+        yield ended
+
+
 class SupervisorCollector(Collector):
     """The supervisor dashboard's figures for every organization, read just before each scrape (the store
     is async, a collector is not).
@@ -243,6 +265,7 @@ class Metrics:
         self.routing = RoutingCollector(services)
         self.registry.register(self.routing)
         self.registry.register(VideoCollector(services))
+        self.registry.register(CustomerSocketCollector(services))
         self.supervisor = SupervisorCollector(services, self.click_to_first_frame)
         self.registry.register(self.supervisor)
 
