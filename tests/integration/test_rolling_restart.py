@@ -1,9 +1,10 @@
 """A rolling restart behind deploy/'s nginx: two nodes on PostgreSQL + Redis, a customer and an agent
-chatting through the proxy without pause (each side writing, and behaving as the SDK does: when its
-socket closes it reconnects through the proxy at once, resumes, and sends again what was not
-acknowledged), and a live video session. Node 1 is stopped (SIGTERM), started again and awaited, then
-node 2. Afterwards: no message lost (every acknowledged message is in the stored transcript, once), none
-twice, each side has received every message of the other, and the video session is still live."""
+chatting through the proxy without pause (each side answering every line of the other at once, and
+behaving as the SDK does: when its socket closes it reconnects through the proxy at once, resumes, and
+sends again what was not acknowledged), and a live video session. Node 1 is stopped (SIGTERM), started
+again and awaited, then node 2. Afterwards: no message lost (every acknowledged message is in the stored
+transcript, once), none twice, each side has received every message of the other, and the video session
+is still live."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import asyncio
 import contextlib
 import json
 import signal
-import time
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
@@ -21,15 +21,15 @@ import httpx
 import pytest
 import websockets
 
+from tests.integration.test_video_recovery import _graces_over
 from tests.support.proxies import Deployment
 from tests.support.server import ServerProcess
+from tests.support.waiting import eventually, wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 SHUTDOWN_TIMEOUT = 5.0
-GUEST_GRACE = 5.0  # seconds a dropped customer socket's video waits for it (transport/guest_presence.py)
 WINDOW = 10  # messages a side may have written and not yet seen acknowledged
-PACE = 0.05  # seconds between two messages of a side
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def deployment() -> Iterator[Deployment]:
 
 
 class Side:
-    """One side of the chat, writing without pause and reconnecting as the SDK does."""
+    """One side of the chat, answering each line of the other at once, and reconnecting as the SDK does."""
 
     def __init__(self, role: str, open_socket: Callable[[], Awaitable[Any]]) -> None:
         self.role = role  # "customer" or "agent": the `from` of this side's messages
@@ -58,6 +58,8 @@ class Side:
         self.closes: list[int | None] = []  # the close code of each socket that ended under this side
         self.frames: list[str] = []  # the type of every frame that came
         self.stopped = asyncio.Event()
+        self.written = 0  # lines this side wrote
+        self.news = asyncio.Event()  # set when a frame came: maybe a line to answer, maybe an ack
 
     @property
     def last_seq(self) -> int:
@@ -76,7 +78,13 @@ class Side:
         elif message["from"] != "system":
             self.received[message["id"]] = message
 
+    @property
+    def to_answer(self) -> int:
+        """Lines of the other side not answered yet (the customer speaks first)."""
+        return len(self.received) + (1 if self.role == "customer" else 0) - self.written
+
     def handle(self, frame: dict[str, Any]) -> None:
+        self.news.set()
         self.frames.append(frame["type"])
         if frame["type"] == "ack":
             message = frame["message"]
@@ -127,16 +135,15 @@ class Side:
             self.ws = await self._reconnect()
 
     async def _reconnect(self) -> Any:
-        deadline = time.monotonic() + 20
-        while True:
+        async def connected() -> Any:
             try:
                 ws = await self.open_socket()
                 await self.hello(ws)
                 return ws
             except (OSError, websockets.InvalidStatus, websockets.ConnectionClosed, TimeoutError):
-                if time.monotonic() > deadline:
-                    raise
-                await asyncio.sleep(0.05)
+                return None  # the proxy has no node for it yet: again, as the SDK does
+
+        return await eventually(connected, timeout=20, what=f"the {self.role}'s socket back", every=0.05)
 
     async def _converse(self, ws: Any) -> None:
         reader = asyncio.create_task(self._read(ws))
@@ -150,26 +157,33 @@ class Side:
                         with contextlib.suppress(asyncio.CancelledError, websockets.ConnectionClosed):
                             await reader
                         return
-                elif len(self.unacked) < WINDOW:
+                elif self.to_answer > 0 and len(self.unacked) < WINDOW:
                     client_id = uuid.uuid4().hex
-                    self.unacked[client_id] = f"{self.role} line {len(self.acked) + len(self.unacked)}"
+                    self.unacked[client_id] = f"{self.role} line {self.written}"
+                    self.written += 1
                     await ws.send(self._frame(client_id, self.unacked[client_id]))
-                await asyncio.sleep(PACE)
+                    continue
+                await self._news(reader)
         except websockets.ConnectionClosed:
             pass  # the reader ends too, and says how
         await reader  # raises ConnectionClosed: the socket ended
+
+    async def _news(self, reader: asyncio.Task[None]) -> None:
+        """Until a frame comes (a line to answer, an ack), the socket ends, or the side is told to stop."""
+        self.news.clear()
+        waits = [asyncio.ensure_future(self.news.wait())]
+        if not self.stopped.is_set():
+            waits.append(asyncio.ensure_future(self.stopped.wait()))
+        try:
+            await asyncio.wait([reader, *waits], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
 
     async def _read(self, ws: Any) -> None:
         async for raw in ws:
             self.handle(json.loads(raw))
         raise ws.close_exc  # closed normally: the same ConnectionClosed, for run() to reconnect
-
-
-async def _until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, what
-        await asyncio.sleep(0.02)
 
 
 def _restart(node: ServerProcess) -> None:
@@ -178,12 +192,8 @@ def _restart(node: ServerProcess) -> None:
     node.proc.send_signal(signal.SIGTERM)
     assert node.proc.wait(SHUTDOWN_TIMEOUT + 5) == 0, node.server_log()[-3000:]
     node.start()  # waits for /healthz
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:  # and for /readyz where the node has one
-        if httpx.get(f"{node.base}/readyz", timeout=2).status_code in (200, 404):
-            return
-        time.sleep(0.05)
-    raise AssertionError("the node never became ready")
+    ready = lambda: httpx.get(f"{node.base}/readyz", timeout=2).status_code in (200, 404)  # noqa: E731
+    wait_until(ready, 10, "the node ready", every=0.05)  # and for /readyz where the node has one
 
 
 async def test_a_rolling_restart_loses_no_message_and_keeps_the_video(deployment: Deployment) -> None:
@@ -215,10 +225,11 @@ async def test_a_rolling_restart_loses_no_message_and_keeps_the_video(deployment
     async def flowing(after: int = 20) -> None:
         """Until both sides have had `after` more messages acknowledged."""
         marks = (len(guest.acked), len(desk.acked))
-        await _until(
+        await eventually(
             lambda: len(guest.acked) >= marks[0] + after and len(desk.acked) >= marks[1] + after,
             20,
             f"messages stopped: {len(guest.acked)}/{len(desk.acked)} acked, closes {guest.closes}/{desk.closes}",
+            every=0.02,
         )
 
     try:
@@ -226,10 +237,9 @@ async def test_a_rolling_restart_loses_no_message_and_keeps_the_video(deployment
         for node in deployment.nodes:  # node 1, then node 2
             await loop.run_in_executor(None, _restart, node)
             await flowing()
-        # The last socket that moved did so during node 2's stop: past the customer's grace from then,
-        # a video that the move would have ended has ended.
-        last_move = time.monotonic()
-        await _until(lambda: time.monotonic() - last_move > GUEST_GRACE + 1, 10, "")
+        # The last socket that moved did so during node 2's stop (whose own graces stopped with it): once no
+        # dropped socket's grace counts down on either node, a video that a move would have ended has ended.
+        await eventually(lambda: all(_graces_over(n, 0) for n in deployment.nodes), 12, "the graces", every=0.1)
     finally:
         guest.stopped.set()
         desk.stopped.set()
@@ -238,14 +248,18 @@ async def test_a_rolling_restart_loses_no_message_and_keeps_the_video(deployment
     # Both sockets were moved by the restarts (each told 1012), and came back through the proxy.
     assert 1012 in guest.closes and 1012 in desk.closes, (guest.closes, desk.closes)
     # Each side has every message of the other.
-    await _until(
+    await eventually(
         lambda: (
             set(guest.received) >= {m["id"] for m in desk.acked.values()}
             and set(desk.received) >= {m["id"] for m in guest.acked.values()}
         ),
         10,
         "a side is missing messages of the other",
+        every=0.02,
     )
+    # nginx lets a node it found down rest for fail_timeout (5 s): its staff pages come back once it serves again.
+    with deployment.proxy.client() as proxy:
+        wait_until(lambda: proxy.get("/readyz").status_code == 200, 10, "the proxy serving again", every=0.1)
     staff = {"authorization": f"Bearer {deployment.login('supervisor@demo.local', 'supervisor')}"}
     with deployment.proxy.client(headers=staff) as client:
         transcript = client.get(f"/api/v2/conversations/{cid}/messages").json()
