@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.support.server import ServerProcess
+from tests.support.waiting import wait_until
+
+__all__ = ["AgentPage", "CustomerPage", "end_open_chats", "open_contexts", "wait_until"]
 
 if TYPE_CHECKING:
     from tests.e2e.conftest import Contexts
-
-
-def wait_until(check: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
-    """Poll a check from the test (the agent desktop's CSP rules out wait_for_function's string eval)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what} (last: {value!r})")
-        time.sleep(0.2)
 
 
 def open_contexts(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Contexts]:

@@ -3,7 +3,6 @@ video session's record keeps a summary of them."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
@@ -13,6 +12,7 @@ from tests.e2e.conftest import Contexts
 from tests.e2e.media import shows_picture, watch_media
 from tests.e2e.pages import AgentPage, CustomerPage, wait_until
 from tests.support.server import ServerProcess
+from tests.support.waiting import sampled
 from tests.support.y4m import CUSTOMER_PICTURE
 
 # What the agent's own browser says about the received video, read beside the panel.
@@ -65,18 +65,19 @@ def test_the_quality_panel_agrees_with_getstats_and_the_record_keeps_a_summary(
     wait_until(lambda: shows_picture(panel.get_by_test_id("remote-video"), CUSTOMER_PICTURE), what="the picture")
     quality = panel.get_by_test_id("quality-panel")
     expect(quality).to_be_visible()
-    time.sleep(3)  # the frame rate settles
-
-    first = wait_until(lambda: _received(agent_page), what="the agent's getStats")
-    values = _panel_values(panel)
+    # The browser has a frame rate once a second of frames is in, the panel once it has sampled twice.
+    wait_until(
+        lambda: (_received(agent_page) or {}).get("fps") and _panel_values(panel)["fps"] not in ("", "0"),
+        what="a frame rate in getStats and on the panel",
+    )
     # The panel's bitrate is a 1-second window; this static picture sends a few kbit/s with a keyframe
     # now and then, so one window can be half or twice another. Its windows over 4 s are set against
     # the bytes received over the same 4 s.
-    panel_kbps = []
-    for _ in range(4):
-        time.sleep(1)
-        panel_kbps.append(float(_panel_values(panel)["bitrate"]))
-    second = wait_until(lambda: _received(agent_page), what="the agent's getStats again")
+    readings = sampled(lambda: (_received(agent_page), _panel_values(panel)), 4, 1.0)
+    first, values = readings[0]
+    second = readings[-1][0]
+    assert first is not None and second is not None, readings
+    panel_kbps = [float(shown["bitrate"]) for _, shown in readings[1:]]
     measured_kbps = (second["bytes"] - first["bytes"]) * 8 / (second["at"] - first["at"])  # bits/ms = kbit/s
 
     assert values["resolution"] == f"{first['width']}x{first['height']}" == "320x240"

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -15,6 +14,7 @@ from tests.e2e.media import camera_calls, rtp_totals, shows_picture, track_state
 from tests.e2e.pages import AgentPage, CustomerPage, end_open_chats, open_contexts, wait_until
 from tests.support.chromium import FAKE_MEDIA
 from tests.support.server import ServerProcess
+from tests.support.waiting import sampled
 from tests.support.y4m import AGENT_PICTURE, CUSTOMER_PICTURE, write_quadrants
 
 
@@ -88,6 +88,17 @@ def _ask_and_accept(customer: CustomerPage, panel) -> None:  # type: ignore[no-u
     page.get_by_test_id("video-accept").click()
 
 
+def _frames_stopped(page: Page) -> Callable[[], bool]:
+    """A check that holds once the count of decoded frames is the same as at the check before."""
+    seen: list[int] = []
+
+    def stopped() -> bool:
+        seen.append(rtp_totals(page)["framesDecoded"])
+        return len(seen) > 1 and seen[-1] == seen[-2]
+
+    return stopped
+
+
 def test_the_agent_sees_the_customers_camera_holds_it_and_ends_it(
     video_server: ServerProcess, customers: Contexts, agents: Contexts
 ) -> None:
@@ -109,10 +120,8 @@ def test_the_agent_sees_the_customers_camera_holds_it_and_ends_it(
     panel.get_by_test_id("video-hold").click()
     expect(panel.get_by_test_id("video-status")).to_have_text("held")
     expect(customer.page.get_by_test_id("video-status")).to_have_text("held")
-    time.sleep(1.0)  # frames already on the wire arrive
-    before = rtp_totals(agent.page)["framesDecoded"]
-    time.sleep(2.0)
-    after = rtp_totals(agent.page)["framesDecoded"]
+    wait_until(_frames_stopped(agent.page), what="the frames already on the wire to arrive")
+    before, after = sampled(lambda: rtp_totals(agent.page)["framesDecoded"], 1, 2.0)
     assert after - before <= 1, f"{after - before} frames decoded while held"
 
     panel.get_by_test_id("video-resume").click()

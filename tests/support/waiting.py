@@ -1,6 +1,7 @@
 """Waiting on a condition rather than for a while: a check polled until it holds, or a failure saying what
-did not happen; and `settle`, for what must not happen: every task that can go on without waiting for time
-or I/O has, before the test looks. The only fixed pauses the tests need are the polling intervals here."""
+did not happen; `settle`, for what must not happen: every task that can go on without waiting for time or
+I/O has, before the test looks; and `sampled`, readings a set time apart, for a rate (frames, bytes) that
+only time can measure. The fixed pauses here are the polling intervals and that measuring window."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import asyncio
 import inspect
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 async def eventually(
@@ -46,3 +49,14 @@ def wait_until(check: Callable[[], Any], timeout: float = 15.0, what: str = "con
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what} (last: {answer!r})")
         time.sleep(every)  # the polling interval
+
+
+def sampled(read: Callable[[], T], count: int, every: float) -> list[T]:
+    """`count + 1` readings of `read()`, the first at once, then one every `every` seconds: what a rate (frames
+    decoded, bytes received), or its absence while video is held, is measured over. Not a wait for something
+    to happen: a rate is a difference over time, so the window itself is the measurement."""
+    readings = [read()]
+    for _ in range(count):
+        time.sleep(every)  # the measuring window
+        readings.append(read())
+    return readings
