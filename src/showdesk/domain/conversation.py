@@ -131,18 +131,7 @@ class NewMessage:
     attachment: dict[str, Any] | None = None
 
     def stored_as(self, message_id: str, seq: int) -> Message:
-        return Message(
-            id=message_id,
-            conversation_id=self.conversation_id,
-            seq=seq,
-            sender=self.sender,
-            sender_id=self.sender_id,
-            display_name=self.display_name,
-            text=self.text,
-            client_id=self.client_id,
-            created_at=self.created_at,
-            attachment=self.attachment,
-        )
+        return Message(id=message_id, seq=seq, **vars(self))
 
 
 def refuse_message(new: NewMessage, state: str | None, agent_id: str | None) -> ShowDeskError | None:

@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import fields
 
 from fastapi import FastAPI
 
@@ -72,6 +73,13 @@ async def _start_stun(host: str, port: int) -> StunServer | None:
         return None
 
 
+def service_settings_from(settings: Settings, key: str) -> ServiceSettings:
+    """The services' settings: each of ServiceSettings' fields that the node's Settings also declares, by name
+    (the rest keep ServiceSettings' defaults)."""
+    given = {f.name: getattr(settings, f.name) for f in fields(ServiceSettings) if f.name in Settings.model_fields}
+    return ServiceSettings(**{**given, "secret_key": key})
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     metrics = Metrics(settings.metrics_token)
@@ -85,22 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         key = secret_key(settings)
         # A SQLite file is made owner-only (in an owner-only folder if new); TURN secrets are sealed with the key.
         store = await open_store(url, key)
-        service_settings = ServiceSettings(
-            secret_key=key,
-            offer_timeout=settings.offer_timeout,
-            agent_grace=settings.agent_grace,
-            customer_grace=settings.customer_grace,
-            decline_cooldown=settings.decline_cooldown,
-            chat_starts_per_address=settings.chat_starts_per_address,
-            chat_starts_per_deployment=settings.chat_starts_per_deployment,
-            public_origin=settings.public_origin,
-            retention_days=settings.retention_days,
-            max_photo_pixels=settings.max_photo_pixels,
-            agent_token_ttl=settings.agent_token_ttl,
-            login_failures_per_account=settings.login_failures_per_account,
-            login_failures_per_address=settings.login_failures_per_address,
-            login_failure_window=settings.login_failure_window,
-        )
+        service_settings = service_settings_from(settings, key)
         stun = await _start_stun(settings.host, settings.stun_port)
         ice = IceSettings(
             stun_port=stun.port if stun is not None else 0,

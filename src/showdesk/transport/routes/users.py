@@ -31,16 +31,7 @@ class UserBody(Body):
     chatCapacity: ChatCapacity = 3
 
     def settings(self) -> UserChanges:
-        return UserChanges(
-            name=self.name,
-            password=self.password,
-            roles=self.roles,
-            skills=self.skills,
-            video_enabled=self.videoEnabled,
-            default_camera=self.defaultCamera,
-            default_microphone=self.defaultMicrophone,
-            chat_capacity=self.chatCapacity,
-        )
+        return user_changes(self)
 
 
 class UserChange(Body):
@@ -58,17 +49,22 @@ class UserChange(Body):
 
     def changes(self) -> UserChanges:
         """Fields left out, or null, stay as they are."""
-        return UserChanges(
-            name=self.name,
-            password=self.password,
-            roles=self.roles,
-            skills=self.skills,
-            video_enabled=self.videoEnabled,
-            default_camera=self.defaultCamera,
-            default_microphone=self.defaultMicrophone,
-            chat_capacity=self.chatCapacity,
-            active=self.active,
-        )
+        return user_changes(self, active=self.active)
+
+
+def user_changes(body: UserBody | UserChange, active: bool | None = None) -> UserChanges:
+    """The fields a new user's body and a change's body share, as the service takes them."""
+    return UserChanges(
+        name=body.name,
+        password=body.password,
+        roles=body.roles,
+        skills=body.skills,
+        video_enabled=body.videoEnabled,
+        default_camera=body.defaultCamera,
+        default_microphone=body.defaultMicrophone,
+        chat_capacity=body.chatCapacity,
+        active=active,
+    )
 
 
 class RolesBody(Body):
