@@ -236,6 +236,11 @@ class DirectoryChanged(Event):
         return {"type": self.type, "userId": self.user_id}
 
 
+# What a staff socket hears to ask whether it may stay open (a token signed out, a user or role changed);
+# never sent on to the desktop.
+ACCESS_EVENTS = frozenset({SignedOut.type, DirectoryChanged.type})
+
+
 @dataclass(frozen=True)
 class VideoEvent(ConversationEvent):
     """A video session changed; both sides get the session as it is now and, when useful, words."""

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket
 
 from showdesk.domain.errors import Forbidden, ShowDeskError, Unauthenticated
-from showdesk.domain.events import DIRECTORY_TOPIC, agent_topic, conversation_topic
+from showdesk.domain.events import ACCESS_EVENTS, DIRECTORY_TOPIC, agent_topic, conversation_topic
 from showdesk.domain.permissions import Permission
 from showdesk.services.access import Principal
 from showdesk.services.commands import (
@@ -63,7 +63,7 @@ class AgentSession:
 
     async def deliver(self, frame: dict[str, Any]) -> None:
         kind = frame.get("type")
-        if kind in ("directoryChanged", "signedOut"):  # not for the desktop: may this socket stay open?
+        if kind in ACCESS_EVENTS:  # not for the desktop: may this socket stay open?
             await self.still_allowed(frame)
             return
         # Follow the agent's interactions: their chat reaches every desktop the agent has open.
