@@ -21,8 +21,13 @@ FRAMEWORKS = {
 COMPOSITION_ROOT = "transport/app.py"
 SOCKET_FACING_SERVICES = (
     *("chat.py", "video.py", "photos.py", "routing.py", "routing_cluster.py", "messages.py"),
-    *("conversation_access.py", "video_signals.py", "guest_presence.py", "commands.py"),
+    *("conversation_access.py", "video_signals.py", "guest_presence.py", "commands.py", "access.py", "tokens.py"),
 )
+# Waiting and measuring time in a service goes through the Clock port, so tests can move a manual clock.
+REAL_TIME_CALLS = {("asyncio", "sleep"), ("time", "monotonic"), ("time", "time"), ("time", "sleep")}
+# ... but for the routing lease: it is renewed against the lease's own time to live, which Redis counts in
+# real time, so its renewal and freshness are real time too (a manual clock would let it lapse unseen).
+REAL_TIME_ALLOWED = {"routing_cluster.py"}
 
 
 def modules(layer: str) -> list[Path]:
@@ -103,6 +108,20 @@ def object_parameters(path: Path) -> list[str]:
     return found
 
 
+def real_time(path: Path) -> list[str]:
+    """Calls that wait or read time without the Clock (`asyncio.sleep(0)`, a turn of the loop, is not a wait)."""
+    found = []
+    for node in ast.walk(parsed(path)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        owner = node.func.value
+        if isinstance(owner, ast.Name) and (owner.id, node.func.attr) in REAL_TIME_CALLS:
+            bare_yield = [ast.dump(a) for a in node.args] == [ast.dump(ast.Constant(0))]
+            if not bare_yield:
+                found.append(f"{where(path, node.lineno)} calls {owner.id}.{node.func.attr}")
+    return found
+
+
 def test_the_domain_imports_only_the_standard_library_and_itself() -> None:
     assert [b for path in modules("domain") for b in domain_breaks(path)] == []
 
@@ -113,6 +132,11 @@ def test_services_import_no_adapter_transport_or_framework() -> None:
 
 def test_no_route_or_socket_reaches_the_store_or_the_bus() -> None:
     assert [b for path in modules("transport") for b in transport_breaks(path)] == []
+
+
+def test_services_wait_and_read_time_through_the_clock() -> None:
+    paths = [path for path in modules("services") if path.name not in REAL_TIME_ALLOWED]
+    assert [b for path in paths for b in real_time(path)] == []
 
 
 def test_the_services_the_sockets_call_take_typed_values() -> None:
@@ -134,6 +158,8 @@ def test_the_services_the_sockets_call_take_typed_values() -> None:
         ("async def read(sd):\n    return await sd.store.get_conversation('c')\n", transport_breaks),
         ("def feed(sd, deliver):\n    return sd.bus.subscribe(deliver)\n", transport_breaks),
         ("async def post(self, text: object) -> None: ...\n", object_parameters),
+        ("import asyncio\nasync def later():\n    await asyncio.sleep(5)\n", real_time),
+        ("import time\ndef fresh(until):\n    return time.monotonic() < until\n", real_time),
     ],
 )
 def test_each_rule_catches_a_module_that_breaks_it(

@@ -184,7 +184,7 @@ class AccessService:
         if self._bus is not None:
             await publish(self._bus, SignedOut(principal.user.id, jti=principal.claims.jti))
 
-    async def authenticate(self, token: object) -> Principal:
+    async def authenticate(self, token: str) -> Principal:
         """The principal behind an access token, read fresh: disabled users and revoked tokens fail."""
         claims = self._tokens.read_agent(token)
         if await self._store.is_token_revoked(claims.jti):

@@ -53,8 +53,8 @@ class TokenCodec:
     def _encode(self, claims: dict[str, Any]) -> str:
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
-    def _decode(self, token: object, kind: str) -> dict[str, Any]:
-        if not isinstance(token, str) or not token:
+    def _decode(self, token: str | None, kind: str) -> dict[str, Any]:
+        if not token:
             raise Unauthenticated("a token is required", code="token_missing")
         try:
             claims: dict[str, Any] = jwt.decode(
@@ -90,7 +90,7 @@ class TokenCodec:
             body["ver"] = token_version
         return self._encode(body), claims
 
-    def read_agent(self, token: object) -> AgentClaims:
+    def read_agent(self, token: str | None) -> AgentClaims:
         c = self._decode(token, "agent")
         generation = c.get("cli")
         expires = datetime.fromtimestamp(c["exp"]).astimezone()
@@ -117,7 +117,7 @@ class TokenCodec:
             }
         )
 
-    def read_guest(self, token: object) -> GuestClaims:
+    def read_guest(self, token: str | None) -> GuestClaims:
         c = self._decode(token, "guest")
         return GuestClaims(c["sub"], c["org"], c["dep"], c["name"], c["jti"])
 
@@ -136,6 +136,6 @@ class TokenCodec:
         }
         return self._encode(body), claims
 
-    def read_photo_request(self, token: object) -> PhotoRequestClaims:
+    def read_photo_request(self, token: str | None) -> PhotoRequestClaims:
         c = self._decode(token, "photo")
         return PhotoRequestClaims(c["jti"], c["sub"], c["vid"], c["agt"])

@@ -101,7 +101,7 @@ class AgentSession:
     async def close_when_token_expires(self) -> None:
         """A live socket lasts no longer than its token: then an error frame in words, and 4401."""
         left = (self.principal.claims.expires_at - self.sd.clock.now()).total_seconds()
-        await asyncio.sleep(max(left, 0.0))
+        await self.sd.clock.sleep(max(left, 0.0))
         expired = Unauthenticated("your sign-in has expired; sign in again to go on", code="token_expired")
         self.conn.send_error(expired, ref="auth")
         await self.conn.close(CLOSE_UNAUTHENTICATED, expired.code)
@@ -215,8 +215,10 @@ async def _authenticate(sd: Services, conn: Connection) -> tuple[Principal, str]
     if first.get("type") != "auth":
         raise Unauthenticated("the first frame must be {type: auth, token}", code="auth_required")
     token = first.get("token")
+    if not isinstance(token, str) or not token:
+        raise Unauthenticated("a token is required", code="token_missing")
     principal = await sd.access.authenticate(token)
-    return await sd.access.require(principal, Permission.CHAT_ANSWER), str(token)
+    return await sd.access.require(principal, Permission.CHAT_ANSWER), token
 
 
 @gateway.websocket("/ws/v1/agent")
