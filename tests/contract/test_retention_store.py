@@ -118,6 +118,7 @@ async def test_the_run_is_audited_per_organization_and_a_second_run_purges_nothi
         "messages": mine.messages,
         "videoSessions": mine.video_sessions,
         "photos": mine.photos,
+        "handoffs": mine.handoffs,
     }
     [other] = await store.list_audit(OTHER_ORG, target_type="retention")
     assert other.after is not None and other.after["conversations"] == expected(chats, OTHER_ORG).conversations

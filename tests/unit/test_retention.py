@@ -165,6 +165,7 @@ async def test_each_organization_that_lost_anything_gets_one_audit_entry_with_th
         "messages": sum(c.messages for c in mine),
         "videoSessions": sum(c.video_sessions for c in mine),
         "photos": sum(c.photos for c in mine),
+        "handoffs": 0,
     }
     [other] = await store.list_audit(OTHER_ORG, target_type="retention")
     assert other.after is not None and other.after["conversations"] == 1

@@ -39,6 +39,12 @@ class Conflict(ShowDeskError):
     code = "conflict"
 
 
+class Gone(ShowDeskError):
+    """Something that existed and cannot be used any more (a hand-off link already used, or expired)."""
+
+    code = "gone"
+
+
 class TooLarge(InvalidInput):
     """More bytes than ShowDesk accepts for the thing sent (a photo over the size limit)."""
 

@@ -51,6 +51,7 @@ class PurgeCounts:
     messages: int = 0
     video_sessions: int = 0
     photos: int = 0
+    handoffs: int = 0
 
     def __add__(self, other: PurgeCounts) -> PurgeCounts:
         return PurgeCounts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})

@@ -92,6 +92,7 @@ class VideoSession:
     preference: str = (
         DEFAULT_PREFERENCE  # detail: keep the resolution | smooth: keep the frame rate (the agent's toggle)
     )
+    device: str | None = None  # phone | tablet | computer: the kind of browser that sends the video
 
     @property
     def is_open(self) -> bool:
@@ -114,10 +115,11 @@ class VideoSession:
             raise Conflict(f"the video session is {current.value} and cannot become {target.value}", code="video_state")
         self.state = target.value
 
-    def consent(self, who: str, at: datetime) -> None:
+    def consent(self, who: str, at: datetime, device: str | None = None) -> None:
         self.move_to(VideoState.CONNECTING)
         self.consent_at = at
         self.consent_by = who
+        self.device = device
 
     def went_live(self, at: datetime) -> None:
         """First frame seen, or resumed from hold; the start time is the first of these."""
@@ -195,6 +197,7 @@ class VideoSession:
             "problems": list(self.problems),
             "quality": self.quality,
             "preference": self.preference,
+            "device": self.device,
         }
 
 

@@ -84,6 +84,7 @@ class ResumeChat:
 class StartVideo:
     session_id: str | None
     answers_request: bool  # the frame names a session: the agent's request is accepted, else video starts unasked
+    device: str | None = None  # phone | tablet | computer, as the customer's browser says (anything else: None)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from showdesk.domain.conversation import Conversation, Message, NewMessage
 from showdesk.domain.deployments import Deployment
 from showdesk.domain.directory import Organization, Role, User
 from showdesk.domain.flow import Flow, FlowVersion
+from showdesk.domain.handoff import Handoff
 from showdesk.domain.photos import Photo
 from showdesk.domain.queues import Queue, Skill
 from showdesk.domain.rate_limit import Rule
@@ -189,8 +190,8 @@ class RetentionStore(Protocol):
         ...
 
     async def delete_conversations(self, conversation_ids: Sequence[str]) -> PurgeCounts:
-        """The conversations and every record of theirs (messages, video sessions, photos), in one transaction;
-        what was removed, table by table."""
+        """The conversations and every record of theirs (messages, video sessions, photos, hand-offs), in one
+        transaction; what was removed, table by table."""
         ...
 
 
@@ -199,6 +200,22 @@ class RevokedTokenStore(Protocol):
 
     async def revoke_token(self, jti: str, expires_at: datetime) -> None: ...
     async def is_token_revoked(self, jti: str) -> bool: ...
+
+
+class HandoffStore(Protocol):
+    """Hand-offs of a chat to another device, by the digest of their code (`domain.handoff`)."""
+
+    async def save_handoff(self, handoff: Handoff) -> None: ...
+    async def get_handoff(self, handoff_id: str) -> Handoff | None: ...
+
+    async def redeem_handoff(self, handoff_id: str, now: datetime, device: str) -> bool:
+        """Marks it redeemed by a `device` if it was neither redeemed nor expired at `now`, in one step: of two
+        redemptions at once, one is True and the other False."""
+        ...
+
+    async def count_handoffs(self, conversation_id: str) -> int:
+        """Hand-offs made for the chat, redeemed or not."""
+        ...
 
 
 class SchemaStore(Protocol):
@@ -225,6 +242,7 @@ class Store(
     AuditStore,
     RetentionStore,
     RevokedTokenStore,
+    HandoffStore,
     SchemaStore,
     Protocol,
 ):

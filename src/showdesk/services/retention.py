@@ -2,7 +2,7 @@
 
 The purge goes in batches of at most `batch_size` conversations, each batch (per organization) one
 store transaction that removes the conversations' records and then the conversations. A conversation's
-records are whatever the stores list as such (messages, video sessions, photos); a later table of
+records are whatever the stores list as such (messages, video sessions, photos, hand-offs); a later table of
 them is added to that list in the stores and to `PurgeCounts`, and is purged here with no change to
 this service.
 

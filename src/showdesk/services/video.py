@@ -125,20 +125,22 @@ class VideoService:
         await publish(self._bus, VideoRequested(conv.id, session=session.to_wire(), text=self._consent_text(session)))
         return session
 
-    async def customer_offer(self, claims: GuestClaims) -> VideoSession:
+    async def customer_offer(self, claims: GuestClaims, device: str | None = None) -> VideoSession:
         """The customer starts video themselves: the request and the consent are one tap."""
         conv = await self._customers_conversation(claims)
         if not await self._access.user_may(conv.agent_id, Permission.VIDEO_ANSWER):
             raise Conflict("the agent in this chat cannot take video", code="no_agent_video")
         session = await self._open(conv, requested_by="customer", agent_id=conv.agent_id)
-        return await self._consented(session, claims.display_name)
+        return await self._consented(session, claims.display_name, device)
 
-    async def customer_accept(self, claims: GuestClaims, session_id: str | None) -> VideoSession:
+    async def customer_accept(
+        self, claims: GuestClaims, session_id: str | None, device: str | None = None
+    ) -> VideoSession:
         conv = await self._customers_conversation(claims)
         session = await self._session(conv.id, session_id)
         if session.state != VideoState.REQUESTED.value:
             raise Conflict("this video request was already answered", code="video_state")
-        return await self._consented(session, claims.display_name)
+        return await self._consented(session, claims.display_name, device)
 
     async def customer_decline(self, claims: GuestClaims, decline: DeclineVideo) -> None:
         conv = await self._customers_conversation(claims)
@@ -379,8 +381,8 @@ class VideoService:
         await self._save(session)
         return session
 
-    async def _consented(self, session: VideoSession, who: str) -> VideoSession:
-        session.consent(who, self._clock.now())
+    async def _consented(self, session: VideoSession, who: str, device: str | None = None) -> VideoSession:
+        session.consent(who, self._clock.now(), device)
         await self._save(session)
         # ShowDesk's own words: the customer's typed name is kept as who consented, not put in its voice.
         await self._messages.post_system(session.conversation_id, "The customer started sharing their camera.")

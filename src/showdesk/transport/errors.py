@@ -21,6 +21,7 @@ STATUS: dict[type[e.ShowDeskError], int] = {  # the first kind that matches deci
     e.Forbidden: 403,
     e.NotFound: 404,
     e.Conflict: 409,
+    e.Gone: 410,
     e.Unprocessable: 422,
     e.Unavailable: 503,
 }

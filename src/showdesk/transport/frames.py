@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from showdesk.domain.errors import InvalidInput, ShowDeskError
+from showdesk.domain.handoff import known_device
 from showdesk.domain.quality import QualitySample, parse_quality
 from showdesk.domain.routing import Presence
 from showdesk.domain.video import camera_request
@@ -139,7 +140,7 @@ GUEST_FRAMES: dict[str, Callable[[Frame], GuestCommand]] = {
     "resume": lambda f: ResumeChat(text(f, "token"), _last_seq(f)),
     "message": lambda f: PostMessage(text(f, "clientId"), text(f, "text")),
     "end": lambda f: EndChat(),
-    "videoStart": lambda f: StartVideo(text(f, "sessionId"), bool(f.get("sessionId"))),
+    "videoStart": lambda f: StartVideo(text(f, "sessionId"), bool(f.get("sessionId")), known_device(text(f, "device"))),
     "videoDecline": lambda f: DeclineVideo(text(f, "sessionId"), text(f, "reason")),
     "videoSignal": lambda f: _signal(f, CUSTOMER_SIGNALS),
     "videoStop": lambda f: StopVideo(text(f, "reason")),

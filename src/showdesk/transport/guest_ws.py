@@ -124,9 +124,9 @@ class GuestSession:
         video = self.sd.video
         if isinstance(command, StartVideo):  # accept the agent's request, or start video unasked
             session = (
-                await video.customer_accept(claims, command.session_id)
+                await video.customer_accept(claims, command.session_id, command.device)
                 if command.answers_request
-                else await video.customer_offer(claims)
+                else await video.customer_offer(claims, command.device)
             )
             self.conn.send(
                 {

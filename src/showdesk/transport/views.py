@@ -185,6 +185,7 @@ class VideoSessionView(View):
     problems: list[str]
     quality: QualitySummaryView | None
     preference: str
+    device: str | None = Field(description="phone, tablet or computer: the kind of browser sending the video")
 
     @classmethod
     def of(cls, session: VideoSession) -> VideoSessionView:
@@ -213,6 +214,7 @@ class VideoSessionView(View):
             problems=list(s.problems),
             quality=quality,
             preference=s.preference,
+            device=s.device,
         )
 
 

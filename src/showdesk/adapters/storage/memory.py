@@ -13,6 +13,7 @@ from showdesk.adapters.storage.audit_memory import MemoryAuditStore
 from showdesk.adapters.storage.configuration_memory import MemoryConfigurationStore
 from showdesk.adapters.storage.conversations_memory import MemoryConversationStore
 from showdesk.adapters.storage.directory_memory import MemoryDirectoryStore
+from showdesk.adapters.storage.handoffs_memory import MemoryHandoffStore
 from showdesk.adapters.storage.photos_memory import MemoryPhotoStore
 from showdesk.adapters.storage.retention_memory import MemoryRetentionStore
 from showdesk.adapters.storage.tokens_memory import MemoryRevokedTokenStore
@@ -33,6 +34,7 @@ class MemoryStore(
     MemoryAuditStore,
     MemoryRetentionStore,
     MemoryRevokedTokenStore,
+    MemoryHandoffStore,
 ):
     def __init__(self) -> None:
         self._rows: defaultdict[type[Any], dict[str, Any]] = defaultdict(dict)

@@ -1,6 +1,6 @@
 """The in-memory store's retention: retention_sql.py on dictionaries.
 
-A conversation's records are its messages, its video sessions and its photos, each counted in
+A conversation's records are its messages, its video sessions, its photos and its hand-offs, each counted in
 `domain.retention.PurgeCounts`.
 """
 
@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from showdesk.domain.conversation import Conversation, Message
+from showdesk.domain.handoff import Handoff
 from showdesk.domain.photos import Photo
 from showdesk.domain.retention import PurgeCounts, is_expired
 from showdesk.domain.video import VideoSession
@@ -43,6 +44,7 @@ class MemoryRetentionStore:
             messages=sum(len(self._messages.get(i, [])) for i in ids),
             video_sessions=sum(1 for v in self._rows[VideoSession].values() if v.conversation_id in ids),
             photos=sum(1 for p, _ in self._photos.values() if p.conversation_id in ids),
+            handoffs=sum(1 for h in self._rows[Handoff].values() if h.conversation_id in ids),
         )
 
     async def delete_conversations(self, conversation_ids: Sequence[str]) -> PurgeCounts:
@@ -58,4 +60,13 @@ class MemoryRetentionStore:
         photos = [p.id for p, _ in self._photos.values() if p.conversation_id in ids]
         for photo_id in photos:
             del self._photos[photo_id]
-        return PurgeCounts(conversations=len(ids), messages=messages, video_sessions=len(sessions), photos=len(photos))
+        handoffs = [h.id for h in self._rows[Handoff].values() if h.conversation_id in ids]
+        for handoff_id in handoffs:
+            del self._rows[Handoff][handoff_id]
+        return PurgeCounts(
+            conversations=len(ids),
+            messages=messages,
+            video_sessions=len(sessions),
+            photos=len(photos),
+            handoffs=len(handoffs),
+        )

@@ -21,7 +21,7 @@ from showdesk.domain.conversation import FINAL_STATES
 from showdesk.domain.retention import PurgeCounts
 
 # Deleted before the conversations they belong to (the foreign keys point at them).
-CONVERSATION_RECORDS: tuple[Table, ...] = (t.messages, t.video_sessions, t.photos)
+CONVERSATION_RECORDS: tuple[Table, ...] = (t.messages, t.video_sessions, t.photos, t.handoffs)
 
 
 def _expired(cutoff: datetime, organization_id: str | None) -> list[ColumnElement[bool]]:

@@ -14,6 +14,7 @@ from showdesk.adapters.storage.audit_sql import SqlAuditStore
 from showdesk.adapters.storage.configuration_sql import SqlConfigurationStore
 from showdesk.adapters.storage.conversations_sql import SqlConversationStore
 from showdesk.adapters.storage.directory_sql import SqlDirectoryStore
+from showdesk.adapters.storage.handoffs_sql import SqlHandoffStore
 from showdesk.adapters.storage.message_writer import MessageWriter
 from showdesk.adapters.storage.photos_sql import SqlPhotoStore
 from showdesk.adapters.storage.private_files import sqlite_file
@@ -44,6 +45,7 @@ class SqlStore(
     SqlAuditStore,
     SqlRetentionStore,
     SqlRevokedTokenStore,
+    SqlHandoffStore,
     SqlSchema,
 ):
     def __init__(self, url: str, secret_key: str | None = None) -> None:

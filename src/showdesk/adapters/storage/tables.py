@@ -179,6 +179,7 @@ video_sessions = Table(
     Column("problems", JSON, nullable=False, server_default="[]"),
     Column("quality", JSON, nullable=True),
     Column("preference", String(20), nullable=False, server_default="detail"),
+    Column("device", String(20), nullable=True),  # phone | tablet | computer: the sending browser's kind
 )
 
 photos = Table(
@@ -199,6 +200,19 @@ photos = Table(
     Column("annotates", String(64), nullable=True),
     Column("data", LargeBinary, nullable=False),  # the image as uploaded; read only by the photo's own route
     UniqueConstraint("conversation_id", "request_id"),  # one photo per request: an upload retried stores nothing new
+)
+
+handoffs = Table(
+    "handoffs",
+    metadata,
+    Column("id", String(64), primary_key=True),  # the SHA-256 of the code; the code itself is never stored
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), nullable=False, index=True),
+    Column("organization_id", String(64), ForeignKey("organizations.id"), nullable=False),
+    Column("deployment_id", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("redeemed_at", DateTime(timezone=True), nullable=True),
+    Column("device", String(20), nullable=True),
 )
 
 revoked_tokens = Table(
