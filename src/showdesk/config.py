@@ -96,6 +96,18 @@ class Settings(BaseSettings):
         description="largest photo, in pixels (width x height); a larger one is refused (413) so a small file "
         "cannot make the agent's browser decode a huge picture",
     )
+    handoff_ttl: int = Field(
+        default=600,
+        ge=30,
+        le=86400,
+        description="seconds a hand-off link (a customer's chat moved to their phone) may be redeemed, once",
+    )
+    handoffs_per_chat: int = Field(
+        default=10,
+        ge=1,
+        le=1000,
+        description="hand-off links one chat may make; the next is refused (409 handoff_limit)",
+    )
     metrics_token: str | None = Field(
         default=None,
         description="bearer token that may read /metrics (besides staff and API clients holding metrics:view); "

@@ -19,7 +19,7 @@ from showdesk.domain.events import CATALOGUE, AgentEvent, ConversationEvent, Eve
 # Every wire type, written out: a new event (or one lost) shows here, and in docs/protocol.md and the SDK's
 # types (test_events_documented.py).
 WIRE_TYPES = [
-    "message", "routing", "agentJoined", "agentLeft", "chatEnded", "customerPresence",
+    "message", "routing", "agentJoined", "agentLeft", "chatEnded", "customerPresence", "handoff", "phoneSuggested",
     "offer", "offerRevoked", "interaction", "interactionEnded", "presence", "signedOut", "directoryChanged",
     "videoRequested", "videoStarting", "videoStarted", "videoHeld", "videoResumed", "videoEnd", "videoRetrying",
     "videoPreference", "videoCamera", "videoPhotoRequested", "videoPhotoFailed", "videoProblem", "videoSignal",
@@ -53,6 +53,8 @@ SAMPLE = {
     "quality": {"fps": 24},
     "socket_id": "s_1",
     "token_id": "t_1",
+    "device": "phone",
+    "device_id": "d_1",
 }
 
 OWN_TOPICS = {"directoryChanged": "directory", "qualitySampled": "video.quality", "customerBack": "customers.back"}

@@ -96,7 +96,7 @@ def test_every_frame_type_of_the_protocol_has_a_reader() -> None:
     }
     assert set(AGENT_FRAMES) == {
         *("ping", "presence", "accept", "decline", "message", "end", "videoRequest", "videoSignal", "videoStatus"),
-        *("videoCamera", "videoPreference", "videoPhoto", "videoHold", "videoResume", "videoEnd"),
+        *("videoCamera", "videoPreference", "videoPhoto", "videoHold", "videoResume", "videoEnd", "suggestPhone"),
     }
 
 

@@ -151,6 +151,37 @@ class CustomerPresence(ConversationEvent):
 
 
 @dataclass(frozen=True)
+class HandoffEvent(ConversationEvent):
+    """Another device of the customer's (a redeemed hand-off) connected to the chat: the first device says
+    "Continue on your phone"; the device itself knows its own `deviceId` and ignores it."""
+
+    type: ClassVar[str] = "handoff"
+    state: str = field(kw_only=True)  # opened
+    device: str = field(kw_only=True)  # phone | tablet | computer
+    device_id: str = field(kw_only=True)
+
+    def frame(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "conversationId": self.conversation_id,
+            "state": self.state,
+            "device": self.device,
+            "deviceId": self.device_id,
+        }
+
+
+@dataclass(frozen=True)
+class PhoneSuggested(ConversationEvent):
+    """The agent suggests the customer use their phone's camera (the widget offers its hand-off)."""
+
+    type: ClassVar[str] = "phoneSuggested"
+    text: str = field(kw_only=True)
+
+    def frame(self) -> dict[str, Any]:
+        return {"type": self.type, "conversationId": self.conversation_id, "text": self.text}
+
+
+@dataclass(frozen=True)
 class OfferEvent(AgentEvent):
     type: ClassVar[str] = "offer"
     conversation_id: str = field(kw_only=True)

@@ -141,6 +141,13 @@ class RequestVideo:
 
 
 @dataclass(frozen=True)
+class SuggestPhone:
+    """The agent suggests the customer show things with their phone's camera (a hand-off)."""
+
+    conversation_id: str | None
+
+
+@dataclass(frozen=True)
 class ReportVideoStatus:
     """What the agent's desktop sees: `live` (with the media path), a picture `problem` (its cause), a
     `quality` sample, or `failed` (the failure, one of FAILURE_TEXT's codes)."""
@@ -204,6 +211,7 @@ AgentCommand = (
     | PostMessage
     | EndChat
     | RequestVideo
+    | SuggestPhone
     | SendSignal
     | ReportVideoStatus
     | AdjustCamera

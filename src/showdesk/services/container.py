@@ -13,6 +13,7 @@ from showdesk.services.deployments import DeploymentService
 from showdesk.services.directory import DirectoryService
 from showdesk.services.flows import FlowService
 from showdesk.services.guest_presence import GuestPresence
+from showdesk.services.handoffs import HandoffService
 from showdesk.services.ice_servers import IceServers, IceSettings, MintTurn
 from showdesk.services.license import LicenseService
 from showdesk.services.messages import MessageService
@@ -69,6 +70,7 @@ class Services:
             store, bus, clock, tokens, self.messages, self.router, self.access, settings, self.video, limiter
         )
         self.guest_presence = GuestPresence(clock, self.chat, self.video)
+        self.handoffs = HandoffService(store, bus, clock, tokens, self.messages, self.access, settings)
         self.photos = PhotoService(
             store, bus, clock, tokens, self.messages, self.access, self.video, max_pixels=settings.max_photo_pixels
         )

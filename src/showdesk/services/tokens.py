@@ -42,6 +42,13 @@ class GuestClaims:
     deployment_id: str
     display_name: str
     jti: str
+    device_id: str = ""  # a device the chat was handed off to (a redeemed hand-off's token); "" for the first
+    device: str = ""  # that device's kind: phone | tablet | computer
+
+    @property
+    def handed_off(self) -> bool:
+        """A token a hand-off gave another device of the customer's (its pages may be ShowDesk's own)."""
+        return bool(self.device_id)
 
 
 class TokenCodec:
@@ -102,24 +109,34 @@ class TokenCodec:
         )
 
     def guest_token(
-        self, conversation_id: str, org_id: str, deployment_id: str, display_name: str, now: datetime, ttl: int
+        self,
+        conversation_id: str,
+        org_id: str,
+        deployment_id: str,
+        display_name: str,
+        now: datetime,
+        ttl: int,
+        device: tuple[str, str] | None = None,
     ) -> str:
-        return self._encode(
-            {
-                "kind": "guest",
-                "sub": conversation_id,
-                "org": org_id,
-                "dep": deployment_id,
-                "name": display_name,
-                "jti": new_id("g"),
-                "iat": now,
-                "exp": now + timedelta(seconds=ttl),
-            }
-        )
+        """A customer's token for their chat; with `device` (a hand-off's id and kind), one of that device's."""
+        body: dict[str, Any] = {
+            "kind": "guest",
+            "sub": conversation_id,
+            "org": org_id,
+            "dep": deployment_id,
+            "name": display_name,
+            "jti": new_id("g"),
+            "iat": now,
+            "exp": now + timedelta(seconds=ttl),
+        }
+        if device is not None:
+            body["dev"], body["dvk"] = device
+        return self._encode(body)
 
     def read_guest(self, token: str | None) -> GuestClaims:
         c = self._decode(token, "guest")
-        return GuestClaims(c["sub"], c["org"], c["dep"], c["name"], c["jti"])
+        device_id, device = str(c.get("dev", "")), str(c.get("dvk", ""))  # a hand-off's device
+        return GuestClaims(c["sub"], c["org"], c["dep"], c["name"], c["jti"], device_id, device)
 
     def photo_request_token(
         self, conversation_id: str, session_id: str, agent_id: str, now: datetime, ttl: int

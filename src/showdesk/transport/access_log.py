@@ -28,18 +28,20 @@ SECRET_PARAMETERS = (
     "caption",
 )
 _VALUE = re.compile(rf"([?&](?:{'|'.join(SECRET_PARAMETERS)})=)[^&#\s\"']*", re.IGNORECASE)
+# A hand-off's one-time code travels in its path: the phone's page (/h/<code>) and its redemption.
+_HANDOFF_CODE = re.compile(r"(/h/|/webchat/handoffs/)[A-Za-z0-9_-]+")
 LOGGERS = ("uvicorn.access", "uvicorn.error")
 
 
 def redact(text: str) -> str:
-    return _VALUE.sub(r"\1" + REDACTED, text)
+    return _HANDOFF_CODE.sub(r"\1" + REDACTED, _VALUE.sub(r"\1" + REDACTED, text))
 
 
 class RedactSecrets(logging.Filter):
     """Replaces secret query values in a record's message and arguments; drops nothing."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) and "=" in record.msg:
+        if isinstance(record.msg, str) and ("=" in record.msg or "/h" in record.msg):
             record.msg = redact(record.msg)
         if isinstance(record.args, tuple):
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)

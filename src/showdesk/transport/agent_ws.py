@@ -28,6 +28,7 @@ from showdesk.services.commands import (
     RequestVideo,
     SendSignal,
     SetPresence,
+    SuggestPhone,
 )
 from showdesk.services.container import Services
 from showdesk.services.ice_servers import Party
@@ -164,6 +165,8 @@ class AgentSession:
         video, principal = self.sd.video, self.principal
         if isinstance(command, RequestVideo):
             await video.agent_request(principal, command.conversation_id)
+        elif isinstance(command, SuggestPhone):
+            await self.sd.handoffs.suggest_phone(principal, command.conversation_id)
         elif isinstance(command, SendSignal):
             await video.agent_signal(principal, command)
         elif isinstance(command, ReportVideoStatus):

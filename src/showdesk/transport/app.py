@@ -33,6 +33,8 @@ from showdesk.transport.body_limits import BodyLimit, BodyLimits
 from showdesk.transport.errors import install_error_handlers
 from showdesk.transport.forwarded import ForwardedHeaders, TrustedProxies
 from showdesk.transport.gc_policy import GcPolicy
+from showdesk.transport.handoff_cors import HandoffCors
+from showdesk.transport.handoff_page import mount_handoff_page
 from showdesk.transport.local_ca import mount_local_ca
 from showdesk.transport.metrics import Metrics
 from showdesk.transport.photo_cors import PhotoCors
@@ -165,6 +167,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
     )
     app.add_middleware(PhotoCors)
+    app.add_middleware(HandoffCors)  # outside BodyLimit too: a refused hand-off's words reach the SDK
     app.add_middleware(SecurityHeaders, docs_path=DOCS_PATH)  # every answer, errors too
     app.add_middleware(RequestLog)  # one line per request and socket, with the client ForwardedHeaders found
     # Outermost: a trusted proxy's client, scheme and host are in the scope before anything reads them.
@@ -180,5 +183,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         mount_local_ca(app, DATA_DIR / "tls" / CA_FILE)
     mount_readiness(app)
     mount_api_docs(app)
+    mount_handoff_page(app)
     mount_web(app)
     return app

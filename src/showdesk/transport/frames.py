@@ -41,6 +41,7 @@ from showdesk.services.commands import (
     StartChat,
     StartVideo,
     StopVideo,
+    SuggestPhone,
 )
 from showdesk.services.video_signals import (
     AGENT_SIGNALS,
@@ -159,6 +160,7 @@ AGENT_FRAMES: dict[str, Callable[[Frame], AgentCommand]] = {
     "message": lambda f: PostMessage(text(f, "clientId"), text(f, "text"), text(f, "conversationId")),
     "end": lambda f: EndChat(text(f, "conversationId")),
     "videoRequest": lambda f: RequestVideo(text(f, "conversationId")),
+    "suggestPhone": lambda f: SuggestPhone(text(f, "conversationId")),
     "videoSignal": lambda f: _signal(f, AGENT_SIGNALS),
     "videoStatus": _video_status,
     "videoCamera": lambda f: AdjustCamera(text(f, "conversationId"), _camera_request(f)),

@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket
 
-from showdesk.domain.errors import Conflict, ShowDeskError
+from showdesk.domain.errors import Conflict, Forbidden, ShowDeskError
 from showdesk.domain.events import conversation_topic
 from showdesk.domain.video import MAX_ICE_RESTARTS
 from showdesk.services.commands import (
@@ -34,6 +34,7 @@ from showdesk.transport.client_ip import client_ip
 from showdesk.transport.frame_fields import check_fields
 from showdesk.transport.frames import guest_command, unknown_type
 from showdesk.transport.own_messages import OwnMessages
+from showdesk.transport.own_origin import is_own_origin
 from showdesk.transport.rate_limits import GuestRateLimits
 from showdesk.transport.request_log import log_context
 from showdesk.transport.ws_connection import (
@@ -49,8 +50,13 @@ log = logging.getLogger(__name__)
 
 
 class GuestSession:
-    def __init__(self, sd: Services, conn: Connection, deployment_id: str, limits: GuestRateLimits) -> None:
+    def __init__(
+        self, sd: Services, conn: Connection, deployment_id: str, limits: GuestRateLimits, handoff_only: bool = False
+    ) -> None:
         self.sd = sd
+        # A page of ShowDesk's own (the phone's /h/<code>), not of the deployment's site: it may only resume a
+        # chat with a hand-off's token (docs/security.md).
+        self.handoff_only = handoff_only
         self.limits = limits
         self.conn = conn
         self.deployment_id = deployment_id
@@ -189,6 +195,11 @@ class GuestSession:
         claims = self.sd.chat.read_guest_token(command.token)
         if claims.deployment_id != self.deployment_id:
             raise ShowDeskError("this token belongs to another deployment", code="token_invalid")
+        if self.handoff_only and not claims.handed_off:
+            raise Forbidden(
+                "this page may only continue a chat handed off from another device", code="origin_not_allowed"
+            )
+        joined = self.claims is None
         if self.claims is not None and self.claims.conversation_id != claims.conversation_id:
             raise Conflict("this socket already carries another chat", code="already_started")
         if self.claims is None:
@@ -213,6 +224,8 @@ class GuestSession:
                 "videoRequest": request.to_wire() if request is not None else None,
             }
         )
+        if joined:  # a hand-off's device: the customer's other device hears it joined
+            await self.sd.handoffs.device_joined(claims)
 
 
 @gateway.websocket("/ws/v1/guest")
@@ -220,15 +233,20 @@ async def guest_socket(ws: WebSocket) -> None:
     sd: Services = ws.app.state.services
     conn = Connection(ws, ws.app.state.settings.idle_timeout, ws.app.state.settings.max_frame_bytes)
     await conn.open()
+    origin = ws.headers.get("origin")
+    handoff_only = False
     try:
-        await sd.chat.check_origin(
-            ws.query_params.get("organizationId"), ws.query_params.get("deploymentId"), ws.headers.get("origin")
-        )
+        await sd.chat.check_origin(ws.query_params.get("organizationId"), ws.query_params.get("deploymentId"), origin)
     except ShowDeskError as exc:
-        conn.send_error(exc)
-        await conn.close(CLOSE_FORBIDDEN, exc.code)
-        return
-    session = GuestSession(sd, conn, ws.query_params.get("deploymentId", ""), ws.app.state.guest_limits)
+        own = exc.code == "origin_not_allowed" and is_own_origin(ws, origin, sd.settings.public_origin)
+        if not own:
+            conn.send_error(exc)
+            await conn.close(CLOSE_FORBIDDEN, exc.code)
+            return
+        handoff_only = True
+    session = GuestSession(
+        sd, conn, ws.query_params.get("deploymentId", ""), ws.app.state.guest_limits, handoff_only=handoff_only
+    )
     try:
         async for frame in conn.frames():
             try:

@@ -71,7 +71,7 @@ def log_context(conn: HTTPConnection) -> LogContext:
 def _path(scope: Scope) -> str:
     query = scope.get("query_string", b"")
     path: str = scope.get("path", "")
-    return redact(f"{path}?{query.decode('latin-1')}") if query else path
+    return redact(f"{path}?{query.decode('latin-1')}") if query else redact(path)
 
 
 def _with_id(message: Message, request_id: str) -> Message:

@@ -14,6 +14,7 @@ from showdesk.transport.routes import (
     conversations,
     deployments,
     flows,
+    handoffs,
     license,
     photos,
     roles,
@@ -42,6 +43,7 @@ AREAS = (
     audit,
     conversations,
     photos,
+    handoffs,
     analytics,
 )
 for area in AREAS:

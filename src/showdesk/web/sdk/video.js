@@ -59,6 +59,7 @@ export class CustomerVideo {
   #renewTransport; // the chat's socket may have died with the old network too
   #uploadPhoto; // (request, blob) => the server's {photo, message}
   #settingsOf; // the Start Video block's settings (mode, sources, quality) of this chat
+  #deviceOf; // () => the kind of device this browser is, or null
   #iceServers = []; // the server's, for the current session
   #stream = null; // what is being shared, kept across a relay retry
   #attemptNo = 0; // 0: the first connection; 1: the relay retry (signals carry it)
@@ -73,8 +74,9 @@ export class CustomerVideo {
   #ended = new Set(); // session ids whose end was already reported
 
   constructor({ send, emit, iceServers = [], iceTransportPolicy = 'all', renewTransport = () => {},
-                settings = () => null, uploadPhoto = null }) {
+                settings = () => null, uploadPhoto = null, device = () => null }) {
     this.#renewTransport = renewTransport;
+    this.#deviceOf = device;
     this.#uploadPhoto = uploadPhoto;
     this.#settingsOf = settings;
     this.#send = send;
@@ -102,7 +104,9 @@ export class CustomerVideo {
     attempt.ready.catch(() => {});
     this.#attempt = attempt;
     // Ask the server while the camera prompt is up: both are needed, neither waits for the other.
-    this.#send(sessionId ? { type: 'videoStart', sessionId } : { type: 'videoStart' });
+    const frame = sessionId ? { type: 'videoStart', sessionId } : { type: 'videoStart' };
+    const device = this.#deviceOf(); // phone | tablet | computer: the agent sees which device sends
+    this.#send(device ? { ...frame, device } : frame);
     this.#run(attempt, media).catch((error) => this.#failAttempt(attempt, error));
     return done;
   }

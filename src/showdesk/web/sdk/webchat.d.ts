@@ -230,6 +230,21 @@ export interface VideoSession extends Omit<VideoSettings, 'quality'> {
   readonly preference: VideoPreference;
   /** What the agent received, summarized when the session ended (null before, or with no samples). */
   readonly quality: Readonly<Record<string, unknown>> | null;
+  /** The kind of browser sending the video (null from SDKs that do not say). */
+  readonly device: DeviceKind | null;
+}
+
+/** What kind of device a browser is (User-Agent Client Hints' `mobile`, else the user agent). */
+export type DeviceKind = 'phone' | 'tablet' | 'computer';
+
+/** A one-time link that opens the chat on another device. */
+export interface Handoff {
+  /** `<ShowDesk's public origin>/h/<code>`: valid once, until `expiresAt`. */
+  readonly url: string;
+  /** ISO 8601 time. */
+  readonly expiresAt: string;
+  /** `url` as an SVG QR code (markup made by the server: insert it as an image, e.g. a data: URL). */
+  readonly qrSvg: string;
 }
 
 export interface StartVideoOptions {
@@ -334,6 +349,10 @@ export interface ChatEventMap {
   videoState: { state: VideoStatus; previous: VideoStatus };
   /** Two-way only: the agent's picture and sound (also `remoteVideoStream`). */
   remoteStream: { stream: MediaStream };
+  /** The customer's other device redeemed a hand-off link and joined: "Continue on your phone". */
+  handoff: { state: 'opened'; device: DeviceKind };
+  /** The agent suggests showing things with the phone's camera (offer `createHandoff`); `text` says so. */
+  phoneSuggested: { text: string };
 }
 
 export type ChatEventName = keyof ChatEventMap;
@@ -367,6 +386,16 @@ export interface Chat {
   startChat(options?: { displayName?: string }): Promise<StartResult>;
   /** Resumes the saved chat only; rejects with `no_saved_session` or `chat_ended`. */
   resumeChat(): Promise<StartResult>;
+  /** A one-time link (and its QR code) that opens this chat on another device; both stay in the chat. */
+  createHandoff(): Promise<Handoff>;
+  /** The hand-off link alone, for a site that sends it by its own means (SMS, e-mail). */
+  createHandoffLink(): Promise<string>;
+  /**
+   * Instead of `startChat`: redeem a hand-off code from the customer's other device and join that chat
+   * here. Rejects with a `ChatError` whose `code` is `handoff_used`, `handoff_expired` or
+   * `handoff_not_found` and whose `message` is a sentence to show.
+   */
+  continueHandoff(code: string): Promise<StartResult>;
   /** Resolves once the server stored the message; resent with the same clientId after reconnects. */
   sendText(text: string): Promise<SendResult>;
   /** Ends the chat for everyone; resolves on `chatEnded`. */

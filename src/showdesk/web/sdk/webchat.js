@@ -8,6 +8,7 @@ import { ChatError, errorForCloseCode } from './errors.js';
 import { videoRefusal } from './media-errors.js';
 import { CustomerVideo, defaultConstraints } from './video.js';
 import { uploadPhoto } from './photo.js';
+import { createHandoff, deviceIdOf, deviceKind, redeemHandoff } from './handoff.js';
 import { Conversation } from './conversation.js';
 import { Outbox } from './outbox.js';
 import { cleanDisplayName, newClientId, normalizeConfig } from './config.js';
@@ -68,6 +69,7 @@ export class WebChat extends Emitter {
       renewTransport: () => this.#socket?.renew('network changed'),
       settings: () => this.#videoSettings ?? null,
       uploadPhoto: (request, blob) => this.#uploadPhoto(request, blob),
+      device: deviceKind,
     });
     if (typeof window !== 'undefined') {
       // Leaving the page turns the camera off, whatever the page does next (bfcache, unload, close).
@@ -154,6 +156,43 @@ export class WebChat extends Emitter {
     }
     this.#displayName = name;
     return this.#open(saved, { fallbackToStart: true });
+  }
+
+  /**
+   * A one-time link that opens this chat on another device (a phone): `{ url, expiresAt, qrSvg }`. The link
+   * works once, for a few minutes; both devices then stay in the chat.
+   */
+  createHandoff() {
+    if (!this.#token || !this.#conversation.isActive) {
+      return Promise.reject(new ChatError('chat_not_active', 'Start the chat first, then move it to your phone.'));
+    }
+    return createHandoff({ server: this.#server, token: this.#token });
+  }
+
+  /** The hand-off link only (for a site that sends it by SMS or e-mail itself). */
+  async createHandoffLink() {
+    return (await this.createHandoff()).url;
+  }
+
+  /**
+   * Instead of startChat: redeem a hand-off code made on the customer's other device and join that chat
+   * here (its transcript arrives as `message` events). Rejects with `handoff_used`, `handoff_expired` or
+   * `handoff_not_found`, each with a sentence to show.
+   */
+  continueHandoff(code) {
+    if (this.#opening) return this.#opening.promise;
+    if (this.#conversation.isActive) {
+      return Promise.reject(new ChatError('chat_active', 'This page already holds a chat.'));
+    }
+    const opening = redeemHandoff({ server: this.#server, code }).then((redeemed) => {
+      this.#displayName = redeemed.displayName ?? '';
+      return this.#open({ token: redeemed.token, conversationId: redeemed.conversationId },
+        { fallbackToStart: false });
+    });
+    const pending = { promise: opening, resolve: () => {}, reject: () => {}, fallbackToStart: false };
+    this.#opening = pending;
+    opening.catch(() => { if (this.#opening === pending) this.#opening = null; });
+    return opening;
   }
 
   /** Resume the saved chat only; rejects with `no_saved_session` or `chat_ended`. */
@@ -325,6 +364,11 @@ export class WebChat extends Emitter {
         return this.#conversation.onAgentJoined(frame);
       case 'agentLeft': return this.#conversation.onAgentLeft(frame);
       case 'chatEnded': return this.#finish(frame.by ?? 'system');
+      case 'handoff':
+        // The device that joined is told too: only the customer's other device says "Continue on your phone".
+        if (frame.deviceId && frame.deviceId === deviceIdOf(this.#token)) return undefined;
+        return this.emit('handoff', { state: frame.state, device: frame.device });
+      case 'phoneSuggested': return this.emit('phoneSuggested', { text: frame.text });
       case 'error': return this.#onServerError(frame);
       default: return undefined; // newer servers may send more; ignoring keeps old pages working
     }
