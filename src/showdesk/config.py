@@ -98,7 +98,7 @@ class Settings(BaseSettings):
     )
     handoff_ttl: int = Field(
         default=600,
-        ge=30,
+        ge=1,
         le=86400,
         description="seconds a hand-off link (a customer's chat moved to their phone) may be redeemed, once",
     )
