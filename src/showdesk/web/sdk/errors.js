@@ -1,6 +1,8 @@
 // Errors the SDK hands to callers: `code` is the server's (or the SDK's) machine-readable code,
 // `message` the words to show, `ref` the frame or clientId the server was answering.
 
+import { errorWords } from './words.js';
+
 export class ChatError extends Error {
   constructor(code, message, { name = 'ChatError', ref = null, closeCode = null } = {}) {
     super(message || code);
@@ -20,10 +22,10 @@ export class ChatError extends Error {
 /** Used when a socket closed with a protocol close code but no `error` frame explained why. */
 export function errorForCloseCode(code, reason) {
   const known = {
-    4401: ['not_authenticated', 'The chat session is no longer valid.'],
-    4403: ['forbidden', 'The server refused this chat.'],
-    4409: ['session_replaced', 'This chat was opened in another window or tab.'],
+    4401: 'not_authenticated',
+    4403: 'forbidden',
+    4409: 'session_replaced',
   }[code];
-  const [errorCode, message] = known ?? ['connection_failed', 'Could not reach the chat server.'];
-  return new ChatError(errorCode, reason || message, { closeCode: code });
+  const errorCode = known ?? 'connection_failed';
+  return new ChatError(errorCode, reason || errorWords(errorCode), { closeCode: code });
 }

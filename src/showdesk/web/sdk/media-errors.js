@@ -1,6 +1,7 @@
 // Camera errors in the names and codes of the SDK contract, with words that tell a person what to do.
 
 import { ChatError } from './errors.js';
+import { errorWords } from './words.js';
 
 // Older browsers used other names for the same failures; the contract speaks the standard ones.
 const STANDARD_NAME = {
@@ -19,13 +20,10 @@ const CODE_FOR_NAME = {
   OverconstrainedError: 'constraints_unsatisfiable',
 };
 
-export const CAMERA_WORDS = {
-  camera_denied: 'The camera is blocked for this site. To share it, allow the camera: tap the camera '
-    + 'or lock icon next to the address, choose Allow, then press Start video again.',
-  camera_missing: 'No camera was found on this device. You can keep chatting, or join from a phone.',
-  camera_busy: 'The camera is in use by another app. Close that app (or its tab) and try again.',
-  constraints_unsatisfiable: 'This camera cannot give the picture we asked for. Try again with another camera.',
-};
+/** The words for a camera failure, in the browser's language (sdk/words.js). */
+export const CAMERA_WORDS = Object.freeze(Object.fromEntries(
+  ['camera_denied', 'camera_missing', 'camera_busy', 'constraints_unsatisfiable'].map((code) => [code, errorWords(code)]),
+));
 
 /** A getUserMedia failure as a ChatError: `name` the browser's (standard) name, `code` ours. */
 export function cameraError(error) {
@@ -39,5 +37,5 @@ export function cameraError(error) {
 
 /** The server (or the SDK) refused video: `VideoUnavailableError` with the server's code and words. */
 export function videoRefusal(code, message) {
-  return new ChatError(code, message || 'Video is not available.', { name: 'VideoUnavailableError' });
+  return new ChatError(code, message || errorWords('video_not_allowed'), { name: 'VideoUnavailableError' });
 }

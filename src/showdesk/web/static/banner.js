@@ -6,9 +6,12 @@ export class ErrorBanner {
   #element;
   #title;
   #detail;
+  #describe;
 
-  constructor(element) {
+  /** `describe` turns an error into `{title, detail}` (default: describeError); `dismiss` names the close button. */
+  constructor(element, { describe = describeError, dismiss = 'Dismiss' } = {}) {
     this.#element = element;
+    this.#describe = describe;
     element.replaceChildren();
     const text = document.createElement('div');
     text.className = 'banner__text';
@@ -19,7 +22,7 @@ export class ErrorBanner {
     const close = document.createElement('button');
     close.type = 'button';
     close.className = 'banner__close';
-    close.setAttribute('aria-label', 'Dismiss');
+    close.setAttribute('aria-label', dismiss);
     close.addEventListener('click', () => this.hide());
     element.append(text, close);
     element.setAttribute('role', 'alert');
@@ -29,7 +32,7 @@ export class ErrorBanner {
 
   /** Show an error: an Error/ChatError/ApiError, a server `error` frame, or plain words. */
   show(error) {
-    const { title, detail } = describeError(error);
+    const { title, detail } = this.#describe(error);
     this.#title.textContent = title;
     this.#detail.textContent = detail;
     this.#detail.hidden = !detail;

@@ -6,11 +6,13 @@
 import { photoFigure } from './chat-photo.js';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const ENGLISH = { you: 'You', agent: 'Agent', customer: 'Customer', sending: 'Sending…', notSent: 'Not sent' };
 
 export class ChatLog {
   #list;
   #self;
   #photos;
+  #words;
   #byId = new Map();
 
   /**
@@ -18,11 +20,13 @@ export class ChatLog {
    * @param {{self: 'customer'|'agent', photos?: {load: (photo) => Promise<string>,
    *   actions?: {label: string, testId: string, run: (photo, message) => void}[]}}} options
    *   whose messages are "mine" on this screen; how photos are loaded (object URLs) and what can be done with one
+   * @param {{words?: (key: string) => string}} [options] the screen's words for "You", "Sending…" and the like
    */
-  constructor(list, { self, photos = null }) {
+  constructor(list, { self, photos = null, words = null }) {
     this.#list = list;
     this.#self = self;
     this.#photos = photos;
+    this.#words = (key) => (words ? words(key) : ENGLISH[key]);
   }
 
   get element() { return this.#list; }
@@ -66,7 +70,7 @@ export class ChatLog {
         item.classList.remove('msg--pending');
         item.classList.add('msg--failed');
         delete item.dataset.pendingText;
-        item.querySelector('.msg__meta').textContent = `Not sent${reason ? ` — ${reason}` : ''}`;
+        item.querySelector('.msg__meta').textContent = `${this.#words('notSent')}${reason ? ` — ${reason}` : ''}`;
       },
     };
   }
@@ -90,7 +94,7 @@ export class ChatLog {
 
   #build(message) {
     const item = this.#buildText(message);
-    if (message.photo && this.#photos) item.append(photoFigure(message, this.#photos));
+    if (message.photo && this.#photos) item.append(photoFigure(message, this.#photos, this.#words));
     return item;
   }
 
@@ -101,7 +105,7 @@ export class ChatLog {
     item.dataset.from = from;
     const meta = document.createElement('span');
     meta.className = 'msg__meta';
-    meta.textContent = describeSender(from, displayName, at, this.#self);
+    meta.textContent = describeSender(from, displayName, at, this.#self, this.#words);
     const body = document.createElement('p');
     body.className = 'msg__text';
     body.textContent = text ?? '';
@@ -115,7 +119,7 @@ export class ChatLog {
     item.classList.remove('msg--pending');
     delete item.dataset.pendingText;
     const meta = item.querySelector('.msg__meta');
-    meta.textContent = describeSender(item.dataset.from, null, at, this.#self);
+    meta.textContent = describeSender(item.dataset.from, null, at, this.#self, this.#words);
   }
 
   /** Our own message arrived from the server: reuse the bubble shown while it was pending. */
@@ -148,8 +152,8 @@ export class ChatLog {
   }
 }
 
-function describeSender(from, displayName, at, self) {
-  const who = from === self ? 'You' : displayName || (from === 'agent' ? 'Agent' : 'Customer');
-  const when = at ? timeFormat.format(new Date(at)) : 'Sending…';
+function describeSender(from, displayName, at, self, words) {
+  const who = from === self ? words('you') : displayName || words(from === 'agent' ? 'agent' : 'customer');
+  const when = at ? timeFormat.format(new Date(at)) : words('sending');
   return from === 'system' || from === 'notice' ? '' : `${who} · ${when}`;
 }

@@ -2,23 +2,30 @@
 // saves the file, and whatever the screen lets one do with it (the agent: mark it up).
 
 const sizeFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+const ENGLISH = {
+  photoAlt: 'Photo of the product', markedPhotoAlt: 'The agent’s marked-up photo', download: 'Download',
+  photoMissing: 'The photo could not be loaded',
+};
 
-/** `message.photo` as a `<figure>`; the image arrives when `photos.load` resolves to its URL. */
-export function photoFigure(message, photos) {
+/**
+ * `message.photo` as a `<figure>`; the image arrives when `photos.load` resolves to its URL.
+ * `words(key)` gives the screen's words (default English).
+ */
+export function photoFigure(message, photos, words = (key) => ENGLISH[key]) {
   const { photo } = message;
   const figure = document.createElement('figure');
   figure.className = 'msg__photo';
   figure.dataset.photoId = photo.id;
   const img = document.createElement('img');
   img.dataset.testid = 'chat-photo';
-  img.alt = photo.kind === 'annotation' ? 'The agent’s marked-up photo' : 'Photo of the product';
+  img.alt = words(photo.kind === 'annotation' ? 'markedPhotoAlt' : 'photoAlt');
   img.width = photo.width;
   img.height = photo.height;
   img.decoding = 'async';
   const caption = document.createElement('figcaption');
   const download = document.createElement('a');
   download.dataset.testid = 'photo-download';
-  download.textContent = `Download (${photo.width} × ${photo.height}, ${describeSize(photo.size)})`;
+  download.textContent = `${words('download')} (${photo.width} × ${photo.height}, ${describeSize(photo.size)})`;
   download.download = `${photo.kind}-${photo.id}.${extension(photo.contentType)}`;
   download.hidden = true;
   caption.append(download);
@@ -40,7 +47,7 @@ export function photoFigure(message, photos) {
     for (const button of caption.querySelectorAll('button')) button.disabled = false;
   }, (error) => {
     figure.classList.add('msg__photo--missing');
-    img.alt = `The photo could not be loaded${error?.message ? `: ${error.message}` : ''}`;
+    img.alt = `${words('photoMissing').replace(/\.$/, '')}${error?.message ? `: ${error.message}` : ''}`;
   });
   return figure;
 }
