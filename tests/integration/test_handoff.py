@@ -245,3 +245,21 @@ async def test_a_link_past_its_time_is_refused_in_words(short_lived: ServerProce
 
     assert expired == {"code": "handoff_expired", "message": EXPIRED}
     await laptop.close()
+
+
+async def test_the_chat_s_agent_suggests_the_phone_and_only_they_may(server: ServerProcess, dana: Agent) -> None:
+    laptop = await Guest.connect(server.ws_base, server.base)
+    await laptop.start("Ann")
+    conversation_id = await dana.take_next()
+    sam = await Agent.connect(server.ws_base, server.login("agent2@demo.local"))
+
+    await dana.send(type="suggestPhone", conversationId=conversation_id)
+    suggested = await laptop.expect("phoneSuggested")
+    line = await laptop.expect("message", text=suggested["text"])
+    await sam.send(type="suggestPhone", conversationId=conversation_id)
+    refused = await sam.expect("error")
+
+    assert "phone's camera" in suggested["text"] and line["from"] == "system"
+    assert refused["code"] == "not_your_conversation"
+    for socket in (laptop, sam):
+        await socket.close()

@@ -17,6 +17,9 @@ const RETRY_WORDS = {
   restart: "The customer's network changed; reconnecting…",
 };
 
+// Which device sends the video (the session's `device`), as the pane says it.
+const DEVICE_WORDS = { phone: 'phone', tablet: 'tablet', computer: 'computer' };
+
 const STATE_WORDS = {
   idle: '',
   requested: 'Waiting for the customer to share their camera…',
@@ -85,6 +88,8 @@ export class VideoPane {
       status: $('video-status'),
       words: $('video-words'),
       request: $('request-video'),
+      suggestPhone: $('suggest-phone'),
+      device: $('video-device'),
       capture: $('capture-photo'),
       hold: $('video-hold'),
       resume: $('video-resume'),
@@ -110,6 +115,10 @@ export class VideoPane {
     ui.request.addEventListener('click', () => {
       ui.request.disabled = true;
       this.#send({ type: 'videoRequest' });
+    });
+    ui.suggestPhone.addEventListener('click', () => {
+      ui.suggestPhone.disabled = true; // once is enough; the customer's widget now offers the phone
+      this.#send({ type: 'suggestPhone' });
     });
     ui.hold.addEventListener('click', () => this.#send({ type: 'videoHold' }));
     ui.detail.addEventListener('click', () => this.#send({ type: 'videoPreference', preference: 'detail' }));
@@ -417,6 +426,10 @@ export class VideoPane {
     ui.request.hidden = !(this.#canAnswer && this.#capable);
     ui.request.disabled = !this.#chatActive || open || pending;
     ui.request.textContent = state === 'ended' || state === 'failed' ? 'Request video again' : 'Request video';
+    ui.suggestPhone.hidden = !(this.#canAnswer && this.#capable) || !this.#chatActive || open;
+    const device = DEVICE_WORDS[this.session?.device];
+    ui.device.hidden = !(device && (open || over));
+    ui.device.textContent = device ? `Video from the customer's ${device}` : '';
     ui.hold.hidden = !(this.#canHold && state === 'live');
     this.#photo.render(this.#canAnswer && state === 'live');
     const adjustable = this.#canAnswer && (state === 'live' || state === 'held' || state === 'connecting');
