@@ -45,6 +45,25 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
+def site_browser(playwright: Playwright) -> Iterator[Browser]:
+    """Chromium for pages a test serves itself (page.route: a site embedding the widget): such a page counts as
+    "public", and Local Network Access would keep it from the server on loopback, which is not where a real
+    ShowDesk server is to the shopper."""
+    args = [*HEADLESS_FLAGS, "--disable-features=LocalNetworkAccessChecks"]
+    b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def site_people(site_browser: Browser, request: pytest.FixtureRequest) -> Iterator[Contexts]:
+    """A test's people on `site_browser`."""
+    from tests.e2e.pages import open_contexts
+
+    yield from open_contexts(site_browser, request)
+
+
+@pytest.fixture(scope="module")
 def net() -> Iterator[CustomerNetwork]:
     """The customer's own network namespace (its UDP can be cut, its uplink slowed); skips where none can be made."""
     reason = netns_available()

@@ -1,5 +1,5 @@
-"""The customer's widget is given two nodes (`serverUrls`). The node it chats through is killed (-9):
-the SDK reconnects to the other node, resumes the chat and sends what was typed meanwhile, once."""
+"""The customer's widget is given two nodes (`data-servers`, the SDK's `serverUrls`). The node it chats through
+is killed (-9): the SDK reconnects to the other node, resumes the chat and sends what was typed meanwhile, once."""
 
 from __future__ import annotations
 
@@ -48,11 +48,18 @@ def _agent(node: ServerProcess, token: str) -> Iterator[tuple[ClientConnection, 
 
 
 def test_the_widget_moves_to_the_other_node_and_loses_nothing(
-    nodes: tuple[ServerProcess, ServerProcess], people: Contexts
+    nodes: tuple[ServerProcess, ServerProcess], site_people: Contexts
 ) -> None:
     a, b = nodes
-    page = people.new_page()
-    page.goto(f"{a.base}/demo/?servers={a.base},{b.base}")
+    page = site_people.new_page()
+    # A site embedding the widget with both nodes (data-servers: the others to try when the first is gone).
+    site = f"{a.base}/two-nodes.html"
+    snippet = (
+        f'<script src="{a.base}/sdk/widget.js" data-organization="demo" data-deployment="demo-webchat" '
+        f'data-servers="{b.base}" async></script>'
+    )
+    page.route(site, lambda route: route.fulfill(content_type="text/html", body=f"<!doctype html><body>{snippet}"))
+    page.goto(site)
     customer = CustomerPage(page, a)
     token = a.login()
     with _agent(a, token) as (agent, _):

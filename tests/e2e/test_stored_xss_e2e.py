@@ -17,7 +17,15 @@ LINES = [
     '"><iframe srcdoc="<script>parent.__xss=1</script>">',
     "javascript:window.__xss=1",
 ]
-NOTHING_RAN = "() => window.__xss === undefined && !document.querySelector('script:not([src]), iframe, svg[onload]')"
+# Every document and open shadow root of the page (the widget renders in one) is searched for what would run.
+NOTHING_RAN = """() => {
+  const roots = [document];
+  for (let i = 0; i < roots.length; i += 1) {
+    for (const element of roots[i].querySelectorAll('*')) if (element.shadowRoot) roots.push(element.shadowRoot);
+  }
+  const planted = roots.some((root) => root.querySelector('script:not([src]), iframe, svg[onload]'));
+  return window.__xss === undefined && !planted;
+}"""
 
 
 def _clean(page: Page) -> None:

@@ -139,24 +139,3 @@ test('the laptop hears the phone join, and the agent\'s suggestion', async () =>
   assert.deepEqual(seen('handoff'), [{ state: 'opened', device: 'phone' }]);
   assert.deepEqual(seen('phoneSuggested'), [{ text: 'Use your phone.' }]);
 });
-
-test('the laptop follows the video its phone sends without going live itself', async () => {
-  const { chat: customer } = await laptop();
-  const states = [];
-  customer.on('videoState', ({ state }) => states.push(state));
-  const session = { id: 'v1', conversationId: 'c1', state: 'requested', mode: 'one-way', device: null };
-  FakeWebSocket.last.receive({ type: 'videoRequested', conversationId: 'c1', video: session, text: 'May I see?' });
-  assert.equal(customer.videoState, 'requested');
-
-  const sent = { ...session, state: 'connecting', device: 'phone' };
-  FakeWebSocket.last.receive({ type: 'videoStarting', conversationId: 'c1', video: sent, text: 'Connecting video...' });
-  FakeWebSocket.last.receive({ type: 'videoSignal', conversationId: 'c1', for: 'customer', sessionId: 'v1',
-                               signal: 'answer', sdp: 'v=0', attempt: 0 });
-  FakeWebSocket.last.receive({ type: 'videoStarted', conversationId: 'c1', video: { ...sent, state: 'live' },
-                               text: 'Video is live.' });
-
-  assert.equal(customer.videoState, 'idle', 'the request was answered on the phone');
-  assert.deepEqual(states, ['requested', 'idle']);
-  assert.equal(customer.video.device, 'phone');
-  assert.deepEqual(FakeWebSocket.last.frames('videoSignal'), [], 'the laptop answers no signal');
-});

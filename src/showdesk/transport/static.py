@@ -58,11 +58,13 @@ class SdkFiles(StaticFiles):
 
 
 class PageFiles(StaticFiles):
-    """Pages and their files, with the folder's content security policy (None: SecurityHeaders' default)."""
+    """Pages and their files, with the folder's content security policy (None: SecurityHeaders' default).
+    `cors`: served to any origin too (the shared modules the drop-in widget imports onto other sites)."""
 
-    def __init__(self, *, directory: Path, csp: str | None) -> None:
+    def __init__(self, *, directory: Path, csp: str | None, cors: bool = False) -> None:
         super().__init__(directory=directory, html=True)
         self._csp = csp
+        self._cors = cors
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: MutableMapping[str, Any]) -> None:
@@ -72,6 +74,8 @@ class PageFiles(StaticFiles):
                 headers.append((b"cache-control", b"no-cache"))
                 if self._csp:
                     headers.append((b"content-security-policy", self._csp.encode()))
+                if self._cors:
+                    headers.append((b"access-control-allow-origin", b"*"))
                 message["headers"] = headers
             await send(message)
 
@@ -80,7 +84,7 @@ class PageFiles(StaticFiles):
 
 def mount_web(app: FastAPI) -> None:
     app.mount("/sdk", SdkFiles(directory=WEB / "sdk"), name="sdk")
-    app.mount("/static", PageFiles(directory=WEB / "static", csp=None), name="static")
+    app.mount("/static", PageFiles(directory=WEB / "static", csp=None, cors=True), name="static")
     for page in ("agent", "admin", "supervisor"):
         app.mount(f"/{page}", PageFiles(directory=WEB / page, csp=CONSOLE_CSP), name=page)
     app.mount("/demo", PageFiles(directory=WEB / "demo", csp=DEMO_CSP), name="demo")
