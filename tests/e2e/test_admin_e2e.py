@@ -102,8 +102,12 @@ def test_admin_and_architect_set_up_a_video_line_that_a_customer_reaches(
     admin.open("deployments")
     admin.start_new("deployment").get_by_test_id("deployment-name").fill(deployment)
     admin.save("deployment", deployment)
-    # the panel stays open on the new deployment, with the snippet to paste
+    # the panel stays open on the new deployment, with the snippets to paste: the widget's first, the SDK's below
+    widget_snippet = admin.panel.get_by_test_id("deployment-widget-snippet")
+    expect(widget_snippet).to_have_value(re.compile(r'/sdk/widget\.js"\s+data-organization="[^"]+" data-deployment='))
     expect(admin.panel.get_by_test_id("deployment-snippet")).to_have_value(re.compile(r"window\.showdeskChat"))
+    below = admin.panel.get_by_test_id("deployment-snippet").bounding_box()
+    assert below is not None and (widget_snippet.bounding_box() or below)["y"] < below["y"]
     admin.panel.get_by_test_id("panel-close").click()
 
     # The architect: a flow written in the editor, checked live, drawn, saved and published.

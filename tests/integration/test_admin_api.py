@@ -169,6 +169,8 @@ async def test_a_deployment_bound_to_a_published_flow_lets_its_site_chat(
     site = admin("POST", "/webchat/deployments", 201, site)
     assert site["allowedOrigins"] == ["https://shop.example.com"] and site["flowId"] is None
     assert f"deploymentId: '{site['id']}'" in site["snippet"] and f"{server.base}/sdk/webchat.js" in site["snippet"]
+    widget = site["widgetSnippet"]  # the ready-made widget, shown first in the console
+    assert f'<script src="{server.base}/sdk/widget.js"' in widget and f'data-deployment="{site["id"]}"' in widget
     draft = architect("POST", "/flows", 201, json.dumps({**VIDEO_FLOW, "name": name("Mic flow")}), headers=JSON)
     bind = f"/webchat/deployments/{site['id']}"
     assert admin("PATCH", bind, 422, {"flowId": draft["id"]})["code"] == "flow_not_published"

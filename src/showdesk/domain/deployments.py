@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -57,8 +58,20 @@ class Deployment:
         return wanted in self.allowed_origins
 
 
+def widget_snippet(deployment: Deployment, server_origin: str) -> str:
+    """The HTML a site pastes to put the whole chat-and-video widget on its pages (/sdk/widget.js)."""
+    return (
+        f'<script src="{escape(server_origin)}/sdk/widget.js"\n'
+        f'        data-organization="{escape(deployment.organization_id)}"'
+        f' data-deployment="{escape(deployment.id)}" async></script>\n'
+        "<!-- optional: data-color, data-title, data-logo, data-position (right | left), data-launcher-text,\n"
+        "     data-locale (en, de, fr, es); any button with data-showdesk-open opens the chat -->\n"
+    )
+
+
 def embed_snippet(deployment: Deployment, server_origin: str) -> str:
-    """The HTML a site pastes to embed the chat: the SDK from this server, bound to the deployment."""
+    """The HTML a site pastes to embed the chat: the SDK from this server, bound to the deployment (for a
+    site's own chat interface; widget_snippet is the ready-made one)."""
     return (
         '<script type="module">\n'
         f"  import {{ createChat }} from '{server_origin}/sdk/webchat.js';\n"

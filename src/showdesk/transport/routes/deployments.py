@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import Field
 
-from showdesk.domain.deployments import Deployment, embed_snippet
+from showdesk.domain.deployments import Deployment, embed_snippet, widget_snippet
 from showdesk.domain.quality import BITRATES_KBPS, FRAME_RATES, Preference, Resolution
 from showdesk.services.deployments import KEEP, MAX_ORIGINS, DeploymentChanges
 from showdesk.transport.deps import PrincipalDep, ServicesDep
@@ -76,7 +76,8 @@ class DeploymentView(View):
     allowedOrigins: list[str]
     active: bool
     videoQuality: VideoQualityView | None
-    snippet: str = Field(description="the HTML to paste into the site's pages")
+    widgetSnippet: str = Field(description="the HTML to paste into the site's pages for the ready-made chat widget")
+    snippet: str = Field(description="the HTML to paste into the site's pages for the SDK (a chat UI of its own)")
 
     @classmethod
     def of(cls, deployment: Deployment, origin: str, flows: dict[str, str]) -> DeploymentView:
@@ -89,6 +90,7 @@ class DeploymentView(View):
             allowedOrigins=deployment.allowed_origins,
             active=deployment.active,
             videoQuality=VideoQualityView.model_validate(quality) if quality is not None else None,
+            widgetSnippet=widget_snippet(deployment, origin),
             snippet=embed_snippet(deployment, origin),
         )
 

@@ -73,7 +73,7 @@ export function mountDeployments(root, ctx) {
       if (!isNew || !saved?.id) return false;
       // Keep the panel open on the new deployment: the snippet is what the person needs next.
       section.openEditor(section.find(saved.id) ?? saved, el('p', {
-        class: 'notice notice--success', text: 'Deployment created. Paste the snippet below into your site.',
+        class: 'notice notice--success', text: 'Deployment created. Paste the chat widget snippet below into your site.',
       }));
       return true;
     },
@@ -88,15 +88,28 @@ export function mountDeployments(root, ctx) {
   }).mount(root);
 }
 
+/** The snippets to paste: the ready-made chat widget first, the SDK below it for a chat interface of the site's own. */
 function snippetBox(deployment) {
-  const code = textAreaField({
-    label: 'Embed snippet', testid: 'deployment-snippet', value: deployment.snippet ?? '', rows: 9, readOnly: true, mono: true,
-    help: 'Paste this into your site\'s HTML, just before </body>. It loads the chat SDK and creates '
-      + 'window.showdeskChat for your page\'s chat button.',
-  });
+  return el('div', { class: 'snippets' },
+    snippet({
+      label: 'Chat widget snippet', value: deployment.widgetSnippet, rows: 5, testid: 'deployment-widget-snippet',
+      copyTestid: 'deployment-widget-copy',
+      help: 'Paste this into your site\'s HTML, just before </body>: it puts the chat-and-video widget on the page '
+        + '(launcher, chat, camera, phone layout). Options as data- attributes, listed in the snippet.',
+    }),
+    snippet({
+      label: 'SDK snippet, for your own chat interface', value: deployment.snippet, rows: 9, testid: 'deployment-snippet',
+      copyTestid: 'deployment-copy',
+      help: 'Instead of the widget: it loads the chat SDK and creates window.showdeskChat for a chat interface '
+        + 'your page builds itself.',
+    }));
+}
+
+function snippet({ label, value, rows, testid, copyTestid, help }) {
+  const code = textAreaField({ label, testid, value: value ?? '', rows, readOnly: true, mono: true, help });
   const copied = el('span', { class: 'muted small', role: 'status' });
   const copy = el('button', {
-    class: 'btn btn-secondary btn-sm', type: 'button', testid: 'deployment-copy', text: 'Copy snippet',
+    class: 'btn btn-secondary btn-sm', type: 'button', testid: copyTestid, text: 'Copy snippet',
     onclick: async () => {
       copied.textContent = await copyText(code.input.value, code.input) ? 'Copied.' : 'Selected: press Ctrl+C (Cmd+C) to copy.';
     },
