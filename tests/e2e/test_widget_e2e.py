@@ -4,13 +4,17 @@ viewfinder filling it, thumb-sized controls and a chat that follows new messages
 
 from __future__ import annotations
 
+import http.server
 import re
+import threading
+from collections.abc import Iterator
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import Contexts
 from tests.e2e.pages import AgentPage, CustomerPage, wait_until
-from tests.support.server import ServerProcess
+from tests.support.server import ServerProcess, free_port
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 # A site whose own stylesheet would hide, shrink and blank every element it can reach.
@@ -72,6 +76,40 @@ def test_a_site_stylesheet_that_hides_and_blanks_everything_leaves_the_widget_us
     expect(customer.log.get_by_text("can you read me?")).to_be_visible()
     page.get_by_test_id("chat-end").click()
     expect(page.get_by_test_id("chat-restart")).to_be_visible()
+
+
+@pytest.fixture
+def other_site(server: ServerProcess) -> Iterator[str]:
+    """A real site on another origin (another port, not among the demo deployment's origins) with the snippet."""
+    page = f"<!doctype html><body><h1>Another shop</h1>{_snippet(server)}</body>".encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "text/html")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_on_another_origin_the_widget_loads_and_a_site_not_allowed_is_told_so_in_words(
+    people: Contexts, other_site: str
+) -> None:
+    page = people.new_page()
+    page.goto(f"{other_site}/")
+    page.get_by_test_id("chat-open").click()  # every module came from the ShowDesk server, across origins
+    page.get_by_test_id("chat-name").fill("Eve")
+    page.get_by_test_id("chat-start").click()
+    expect(page.get_by_test_id("error-banner")).to_contain_text("This website is not allowed to start a chat with us.")
+    expect(page.get_by_test_id("error-banner")).not_to_contain_text("origin_not_allowed")  # words, not codes
 
 
 def test_data_locale_speaks_german_and_the_browser_language_french(
