@@ -21,7 +21,7 @@ from tests.support.ws_clients import Agent, Guest
 
 USED = "This link was already used. Ask for a new one on your computer."
 EXPIRED = "This link has expired. Ask for a new one on your computer."
-UNKNOWN = "This link is not valid. Ask for a new one on your computer."
+UNKNOWN = "This link does not work. Ask for a new one on your computer."
 
 
 @pytest.fixture

@@ -120,7 +120,7 @@ test('the phone redeems the code and resumes the chat from its first message', a
 for (const [status, code, words] of [
   [410, 'handoff_used', 'This link was already used. Ask for a new one on your computer.'],
   [410, 'handoff_expired', 'This link has expired. Ask for a new one on your computer.'],
-  [404, 'handoff_not_found', 'This link is not valid. Ask for a new one on your computer.'],
+  [404, 'handoff_not_found', 'This link does not work. Ask for a new one on your computer.'],
 ]) {
   test(`a ${code} code rejects with its sentence and opens nothing`, async () => {
     const { chat: phone } = chat();
@@ -138,4 +138,39 @@ test('the laptop hears the phone join, and the agent\'s suggestion', async () =>
   FakeWebSocket.last.receive({ type: 'phoneSuggested', conversationId: 'c1', text: 'Use your phone.' });
   assert.deepEqual(seen('handoff'), [{ state: 'opened', device: 'phone' }]);
   assert.deepEqual(seen('phoneSuggested'), [{ text: 'Use your phone.' }]);
+});
+
+test('the laptop follows the video its phone sends without going live itself', async () => {
+  const { chat: customer } = await laptop();
+  const states = [];
+  customer.on('videoState', ({ state }) => states.push(state));
+  const session = { id: 'v1', conversationId: 'c1', state: 'requested', mode: 'one-way', device: null };
+  FakeWebSocket.last.receive({ type: 'videoRequested', conversationId: 'c1', video: session, text: 'May I see?' });
+  assert.equal(customer.videoState, 'requested');
+
+  const sent = { ...session, state: 'connecting', device: 'phone' };
+  FakeWebSocket.last.receive({ type: 'videoStarting', conversationId: 'c1', video: sent, text: 'Connecting video...' });
+  FakeWebSocket.last.receive({ type: 'videoSignal', conversationId: 'c1', for: 'customer', sessionId: 'v1',
+                               signal: 'answer', sdp: 'v=0', attempt: 0 });
+  FakeWebSocket.last.receive({ type: 'videoStarted', conversationId: 'c1', video: { ...sent, state: 'live' },
+                               text: 'Video is live.' });
+
+  assert.equal(customer.videoState, 'idle', 'the request was answered on the phone');
+  assert.deepEqual(states, ['requested', 'idle']);
+  assert.equal(customer.video.device, 'phone');
+  assert.deepEqual(FakeWebSocket.last.frames('videoSignal'), [], 'the laptop answers no signal');
+});
+
+test('a refusal is said in the browser\'s language where the catalogue has the words', async (t) => {
+  const before = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+  Object.defineProperty(globalThis, 'navigator', { value: { languages: ['de-DE', 'en'] }, configurable: true });
+  t.after(() => {
+    if (before) Object.defineProperty(globalThis, 'navigator', before);
+    else delete globalThis.navigator;
+  });
+  const { chat: phone } = chat();
+  answers.push({ status: 410, body: { code: 'handoff_used', message: 'This link was already used.' } });
+  await assert.rejects(phone.continueHandoff('the-code'), {
+    code: 'handoff_used', message: 'Dieser Link wurde schon benutzt. Fordern Sie auf Ihrem Computer einen neuen an.',
+  });
 });

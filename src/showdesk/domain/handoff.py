@@ -22,7 +22,7 @@ DEVICES = ("phone", "tablet", "computer")
 
 USED = "This link was already used. Ask for a new one on your computer."
 EXPIRED = "This link has expired. Ask for a new one on your computer."
-UNKNOWN = "This link is not valid. Ask for a new one on your computer."
+UNKNOWN = "This link does not work. Ask for a new one on your computer."
 
 
 def new_code() -> str:

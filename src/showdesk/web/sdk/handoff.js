@@ -2,9 +2,9 @@
 // on the other device (POST .../handoffs/<code>/redeem), and what kind of device this browser is.
 
 import { ChatError } from './errors.js';
+import { errorWords } from './words.js';
 
 const HANDOFFS_PATH = '/api/v2/webchat/handoffs';
-const NETWORK_WORDS = 'ShowDesk could not be reached. Check the connection and try again.';
 
 /** 'phone' | 'tablet' | 'computer', from the browser's own hints (User-Agent Client Hints, else the UA). */
 export function deviceKind(nav = globalThis.navigator) {
@@ -36,12 +36,14 @@ async function post(url, { token = null, body = null } = {}) {
   try {
     response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body ?? {}) });
   } catch {
-    throw new ChatError('network_error', NETWORK_WORDS);
+    throw new ChatError('network_error', errorWords('network_error'));
   }
   const answer = await response.json().catch(() => null);
   if (!response.ok) {
-    throw new ChatError(answer?.code ?? 'handoff_failed',
-      answer?.message ?? 'The link for your other device could not be made. Please try again.');
+    // The customer's own language where the catalogue has the words (a used or expired link), else the server's.
+    const code = answer?.code ?? 'handoff_failed';
+    throw new ChatError(code, errorWords(code) ?? answer?.message
+      ?? 'The link for your other device could not be made. Please try again.');
   }
   return answer;
 }
@@ -55,8 +57,7 @@ export async function createHandoff({ server, token }) {
 /** Redeems a code on this device: the chat's token of this device's own, its conversation, ... */
 export function redeemHandoff({ server, code, device = deviceKind() }) {
   if (typeof code !== 'string' || !code.trim()) {
-    return Promise.reject(new ChatError('handoff_not_found',
-      'This link is not valid. Ask for a new one on your computer.'));
+    return Promise.reject(new ChatError('handoff_not_found', errorWords('handoff_not_found')));
   }
   const url = new URL(`${HANDOFFS_PATH}/${encodeURIComponent(code.trim())}/redeem`, server).toString();
   return post(url, { body: { device } });

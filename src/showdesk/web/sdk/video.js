@@ -47,6 +47,10 @@ async function applyPreference(pc, preference, maxBitrateKbps) {
   }
 }
 
+// The frames of a session under way, which a device that is not sending it only follows (see #sentElsewhere).
+const FOLLOWED = new Set(['videoStarting', 'videoStarted', 'videoHeld', 'videoResumed', 'videoSignal',
+  'videoRetrying', 'videoPreference', 'videoCamera', 'videoPhotoRequested', 'videoProblem']);
+
 export class CustomerVideo {
   state = 'idle'; // idle | requested | connecting | live | held | ended | failed
   session = null; // the server's record of the current session
@@ -286,6 +290,7 @@ export class CustomerVideo {
 
   // frames from the server ----------------------------------------------------------------------------
   onFrame(frame) {
+    if (this.#sentElsewhere(frame)) return this.#follow(frame);
     switch (frame.type) {
       case 'videoRequested': return this.#onRequested(frame);
       case 'videoReady': return this.#takeReadyWaiter()?.resolve(frame);
@@ -308,6 +313,20 @@ export class CustomerVideo {
         return this.#emit('videoProblem', { sessionId: frame.video?.id ?? null, cause: frame.cause, text: frame.text });
       default: return undefined;
     }
+  }
+
+  /**
+   * A session the customer's other device sends (the chat was handed off to a phone): this device neither
+   * started nor connected it, so it follows the record only (no state, no signals); a request that was
+   * waiting here was answered there.
+   */
+  #sentElsewhere(frame) {
+    return FOLLOWED.has(frame.type) && !this.#attempt && !this.#pc;
+  }
+
+  #follow(frame) {
+    if (frame.video) this.session = frame.video;
+    if (frame.type === 'videoStarting' && this.state === 'requested') this.#setState('idle');
   }
 
   /** A refused video frame (`ref` names it). Returns true when it was about video. */
