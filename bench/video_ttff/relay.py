@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse
 
 PAGES = Path(__file__).resolve().parent / "bare"
 app = FastAPI()
-peers: dict[str, WebSocket] = {}
+peers: dict[tuple[str, str], WebSocket] = {}  # (room, role): one pair of pages per room
 
 
 @app.get("/healthz")
@@ -29,17 +29,18 @@ async def page(name: str) -> FileResponse:
 
 @app.websocket("/ws/{role}")
 async def relay(ws: WebSocket, role: str) -> None:
-    """Every text frame from one side goes unchanged to the other."""
+    """Every text frame from one side goes unchanged to the other side of the same room."""
     await ws.accept()
-    peers[role] = ws
-    other = "agent" if role == "customer" else "customer"
+    room = ws.query_params.get("room", "")
+    peers[(room, role)] = ws
+    other = (room, "agent" if role == "customer" else "customer")
     try:
         while True:
             text = await ws.receive_text()
             if other in peers:
                 await peers[other].send_text(text)
     except WebSocketDisconnect:
-        peers.pop(role, None)
+        peers.pop((room, role), None)
 
 
 if __name__ == "__main__":
