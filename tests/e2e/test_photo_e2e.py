@@ -148,6 +148,10 @@ def test_the_agent_marks_up_the_photo_and_the_customer_sees_the_marks(
     marked = customer_photos.nth(1)
     assert loaded_size(marked) == list(CAMERA)
     expect(customer_page.get_by_test_id("chat-log")).to_contain_text("this screw <b>here</b>")  # text, not markup
+    # The chat followed it, with the video open: the log is at its end and the photo on screen.
+    log = customer_page.get_by_test_id("chat-log")
+    wait_until(lambda: log.evaluate("(l) => l.scrollHeight - l.scrollTop - l.clientHeight < 2"), what="the newest line")
+    expect(marked).to_be_in_viewport(ratio=0.5)
     pixel = lambda x, y: customer_page.evaluate(PIXEL, [marked.element_handle(), x, y])  # noqa: E731
     red = lambda rgb: rgb[0] > 200 and rgb[1] < 80 and rgb[2] < 80  # noqa: E731
     assert red(pixel(480, 285)), pixel(480, 285)  # on the arrow's shaft (the picture there is not red)

@@ -148,7 +148,10 @@ a { color: var(--sd-accent); }
 }
 .msg--system .msg__meta { display: none; }
 .msg__photo { margin: 4px 0 0; display: flex; flex-direction: column; gap: 4px; max-width: 100%; }
-.msg__photo img { display: block; max-width: min(100%, 360px); height: auto; border-radius: 10px; background: var(--sd-surface-2); }
+.msg__photo img {
+  display: block; max-width: min(100%, 360px); max-height: 220px; width: auto; height: auto; object-fit: contain;
+  border-radius: 10px; background: var(--sd-surface-2);
+}
 .msg__photo figcaption { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; font-size: 12px; }
 .msg--mine .msg__photo { align-items: flex-end; }
 
@@ -234,7 +237,7 @@ a { color: var(--sd-accent); }
 }
 .sdw-video__prompt { font-size: 14px; }
 .sdw-video__media { position: relative; display: flex; justify-content: center; background: #000; border-radius: 8px; overflow: hidden; }
-.sdw-video__self { display: block; width: 100%; max-height: 240px; background: #000; object-fit: contain; }
+.sdw-video__self { display: block; width: 100%; max-height: min(240px, 30vh); background: #000; object-fit: contain; }
 .sdw-video__agent {
   position: absolute; right: 8px; top: 8px; width: 30%; max-height: 40%; border-radius: 6px;
   background: #111; object-fit: cover; box-shadow: 0 2px 8px rgb(0 0 0 / 40%);
