@@ -20,7 +20,7 @@ function session(state, more = {}) {
 
 let open = []; // every CustomerVideo of the current test, closed after it (no listener outlives its test)
 
-function customerVideo() {
+function customerVideo({ settings = SETTINGS } = {}) {
   const sent = [];
   const events = [];
   let renewed = 0;
@@ -28,7 +28,7 @@ function customerVideo() {
     send: (frame) => sent.push(frame),
     emit: (event, payload) => events.push([event, payload]),
     renewTransport: () => { renewed += 1; },
-    settings: () => SETTINGS,
+    settings: () => settings,
   });
   open.push(video);
   const of = (type) => sent.filter((frame) => frame.type === type);
@@ -79,6 +79,59 @@ describe('the way to live', () => {
     assert.deepEqual(pc.config, { iceServers: STUN, iceTransportPolicy: 'all' });
     assert.deepEqual(pc.senders.map((s) => s.track), stream.getVideoTracks());
     assert.deepEqual(of('videoSignal').map(({ signal, attempt }) => [signal, attempt]), [['offer', 0]]);
+  });
+
+  test('a page\'s own stream: the connection and its offer are made while the server confirms', async () => {
+    const { video, of } = customerVideo();
+    const stream = camera({ audio: true }); // the page asked for sound too; the flow says none
+    video.start(Promise.resolve(stream)).catch(() => {});
+    await settle();
+    const pc = FakePeerConnection.last;
+    assert.equal(FakePeerConnection.made.length, 1);
+    assert.equal(pc.offers.length, 1, 'the offer is made before the server answers');
+    assert.equal(pc.localDescription, null, 'no gathering without the session\'s ICE servers');
+    assert.deepEqual(of('videoSignal'), []);
+    let serversAtDescription = null;
+    const setLocalDescription = pc.setLocalDescription.bind(pc);
+    pc.setLocalDescription = (description) => {
+      serversAtDescription = pc.config.iceServers;
+      return setLocalDescription(description);
+    };
+    video.onFrame({ type: 'videoReady', sessionId: 'vid_1', video: session('connecting'), iceServers: STUN });
+    await settle();
+    assert.equal(FakePeerConnection.made.length, 1, 'the same connection');
+    assert.deepEqual(serversAtDescription, STUN);
+    assert.deepEqual(pc.config, { iceServers: STUN, iceTransportPolicy: 'all' });
+    assert.deepEqual(pc.senders.map((s) => s.track), stream.getVideoTracks());
+    assert.deepEqual(of('videoSignal').map(({ signal, sdp }) => [signal, sdp]), [['offer', 'v=0 offer 1']]);
+  });
+
+  test('a session unlike the chat\'s settings gets a connection built for it; the early one is closed', async () => {
+    const { video } = customerVideo({ settings: { ...SETTINGS, audioSource: 'none' } });
+    const stream = camera({ audio: true });
+    video.start(Promise.resolve(stream)).catch(() => {});
+    await settle();
+    const early = FakePeerConnection.last;
+    video.onFrame({ type: 'videoReady', sessionId: 'vid_1', iceServers: STUN,
+                    video: session('connecting', { audioSource: 'microphone' }) });
+    await settle();
+    assert.equal(early.closed, true);
+    const pc = FakePeerConnection.last;
+    assert.notEqual(pc, early);
+    assert.deepEqual(pc.senders.map((s) => s.track.kind), ['video', 'audio']);
+  });
+
+  test('refused or ended before the server answered: the connection built early is closed', async () => {
+    for (const end of ['refused', 'stopped']) {
+      FakePeerConnection.reset();
+      const { video } = customerVideo();
+      video.start(Promise.resolve(camera())).catch(() => {});
+      await settle();
+      if (end === 'refused') video.onError({ code: 'video_capacity', message: 'Too many.', ref: 'videoStart' });
+      else video.close();
+      await settle();
+      assert.equal(FakePeerConnection.last.closed, true, end);
+    }
   });
 
   test('the answer and the agent\'s candidates reach the connection; another attempt\'s are ignored', async () => {

@@ -8,6 +8,7 @@ in a one-way session), hands out ICE servers per session, and keeps the session'
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -68,6 +69,9 @@ from showdesk.services.ports import Bus, Clock, Store
 from showdesk.services.publishing import publish
 from showdesk.services.tokens import GuestClaims
 
+# Told to the customer's socket as soon as its consent is stored (videoReady), before the rest of the start.
+Confirm = Callable[[VideoSession], Awaitable[None]]
+
 MAX_CACHED_SESSIONS = 10_000
 SAMPLE_FRESH = timedelta(seconds=30)  # a live session's quality older than this is not shown
 SUMMARY_KEPT = timedelta(hours=1)  # a session summary with no sample for this long was ended elsewhere
@@ -125,22 +129,24 @@ class VideoService:
         await publish(self._bus, VideoRequested(conv.id, session=session.to_wire(), text=self._consent_text(session)))
         return session
 
-    async def customer_offer(self, claims: GuestClaims, device: str | None = None) -> VideoSession:
-        """The customer starts video themselves: the request and the consent are one tap."""
+    async def customer_offer(
+        self, claims: GuestClaims, device: str | None = None, confirm: Confirm | None = None
+    ) -> VideoSession:
+        """The customer starts video themselves: the request and the consent are one tap (one save)."""
         conv = await self._customers_conversation(claims)
         if not await self._access.user_may(conv.agent_id, Permission.VIDEO_ANSWER):
             raise Conflict("the agent in this chat cannot take video", code="no_agent_video")
-        session = await self._open(conv, requested_by="customer", agent_id=conv.agent_id)
-        return await self._consented(session, claims.display_name, device)
+        session = await self._open(conv, requested_by="customer", agent_id=conv.agent_id, save=False)
+        return await self._consented(session, claims.display_name, device, confirm)
 
     async def customer_accept(
-        self, claims: GuestClaims, session_id: str | None, device: str | None = None
+        self, claims: GuestClaims, session_id: str | None, device: str | None = None, confirm: Confirm | None = None
     ) -> VideoSession:
         conv = await self._customers_conversation(claims)
         session = await self._session(conv.id, session_id)
         if session.state != VideoState.REQUESTED.value:
             raise Conflict("this video request was already answered", code="video_state")
-        return await self._consented(session, claims.display_name, device)
+        return await self._consented(session, claims.display_name, device, confirm)
 
     async def customer_decline(self, claims: GuestClaims, decline: DeclineVideo) -> None:
         conv = await self._customers_conversation(claims)
@@ -352,7 +358,9 @@ class VideoService:
         return await self._store.list_video_sessions(conversation_id)
 
     # internals --------------------------------------------------------------------------------------
-    async def _open(self, conv: Conversation, requested_by: str, agent_id: str | None) -> VideoSession:
+    async def _open(
+        self, conv: Conversation, requested_by: str, agent_id: str | None, save: bool = True
+    ) -> VideoSession:
         settings = video_settings(conv.video)
         for existing in await self._store.list_video_sessions(conv.id):
             if existing.is_open:
@@ -378,12 +386,19 @@ class VideoService:
             requested_at=self._clock.now(),
             agent_id=agent_id,
         )
-        await self._save(session)
+        if save:
+            await self._save(session)
         return session
 
-    async def _consented(self, session: VideoSession, who: str, device: str | None = None) -> VideoSession:
+    async def _consented(
+        self, session: VideoSession, who: str, device: str | None = None, confirm: Confirm | None = None
+    ) -> VideoSession:
+        """The consent stored; `confirm` tells the customer at once (its connection waits on nothing else),
+        then the transcript and the agent hear of it, before the customer's next frame (its offer) is read."""
         session.consent(who, self._clock.now(), device)
         await self._save(session)
+        if confirm is not None:
+            await confirm(session)
         # ShowDesk's own words: the customer's typed name is kept as who consented, not put in its voice.
         await self._messages.post_system(session.conversation_id, "The customer started sharing their camera.")
         await publish(

@@ -11,7 +11,7 @@ from fastapi import APIRouter, WebSocket
 
 from showdesk.domain.errors import Conflict, Forbidden, ShowDeskError
 from showdesk.domain.events import conversation_topic
-from showdesk.domain.video import MAX_ICE_RESTARTS
+from showdesk.domain.video import MAX_ICE_RESTARTS, VideoSession
 from showdesk.services.commands import (
     DeclineVideo,
     EndChat,
@@ -129,22 +129,24 @@ class GuestSession:
         claims = self.require_chat()
         video = self.sd.video
         if isinstance(command, StartVideo):  # accept the agent's request, or start video unasked
-            session = (
-                await video.customer_accept(claims, command.session_id, command.device)
-                if command.answers_request
-                else await video.customer_offer(claims, command.device)
-            )
-            self.conn.send(
-                {
-                    "type": "videoReady",
-                    "sessionId": session.id,
-                    "video": session.to_wire(),
-                    "iceServers": await self.sd.ice.for_party(
-                        session, Party.customer(claims.conversation_id), self.host()
-                    ),
-                    "maxIceRestarts": MAX_ICE_RESTARTS,  # the SDK asks for no more than the server allows
-                }
-            )
+
+            async def ready(session: VideoSession) -> None:  # as soon as the consent is stored
+                self.conn.send(
+                    {
+                        "type": "videoReady",
+                        "sessionId": session.id,
+                        "video": session.to_wire(),
+                        "iceServers": await self.sd.ice.for_party(
+                            session, Party.customer(claims.conversation_id), self.host()
+                        ),
+                        "maxIceRestarts": MAX_ICE_RESTARTS,  # the SDK asks for no more than the server allows
+                    }
+                )
+
+            if command.answers_request:
+                await video.customer_accept(claims, command.session_id, command.device, confirm=ready)
+            else:
+                await video.customer_offer(claims, command.device, confirm=ready)
         elif isinstance(command, DeclineVideo):
             await video.customer_decline(claims, command)
         elif isinstance(command, SendSignal):

@@ -135,30 +135,41 @@ export class CustomerVideo {
     if (cancelled()) return;
     for (const track of stream.getTracks()) this.#tracks.add(track);
     this.localStream = stream;
-    const { sessionId, video, iceServers, maxIceRestarts } = await attempt.ready;
-    if (cancelled()) return;
+    // While the server confirms, the connection is built and its offer made from the chat's Start Video
+    // settings (a page that hands its own stream waits for nothing else); only the session's ICE servers
+    // wait for the server's answer, and gathering starts once they are set.
+    const early = this.#prepare(stream);
+    const dropEarly = () => early?.pc.close();
+    const { sessionId, video, iceServers, maxIceRestarts } = await attempt.ready.catch((error) => {
+      dropEarly();
+      throw error;
+    });
+    if (cancelled()) return dropEarly();
     this.session = video;
     this.#maxIceRestarts = Number.isInteger(maxIceRestarts) ? maxIceRestarts : null;
     this.#stream = stream;
     this.#iceServers = iceServers ?? [];
     this.#attemptNo = 0;
-    await this.#connect(attempt, sessionId, { relay: this.#relayOnly });
+    await this.#connect(attempt, sessionId, { relay: this.#relayOnly }, early);
   }
 
-  /** One peer connection for the session: the camera's tracks on it, an offer to the agent. */
-  async #connect(attempt, sessionId, { relay }) {
-    const video = this.session;
-    const stream = this.#stream;
-    const pc = new RTCPeerConnection({
-      iceServers: [...this.#iceServers, ...this.#extraIceServers],
-      iceTransportPolicy: relay ? 'relay' : 'all',
-    });
-    this.#pc = pc;
-    const attemptNo = this.#attemptNo;
-    const twoWay = video.mode === 'two-way';
+  /** The connection as the chat's settings say the session will be, before the server has answered. */
+  #prepare(stream) {
+    const settings = this.#settings;
+    if (!settings) return null;
+    const expected = { mode: settings.mode ?? 'one-way', audioSource: settings.audioSource ?? 'none',
+                       preference: settings.quality?.preference ?? 'detail' };
+    return this.#build(stream, expected, { iceServers: [...this.#extraIceServers],
+                                           iceTransportPolicy: this.#relayOnly ? 'relay' : 'all' });
+  }
+
+  /** A peer connection with the stream's tracks on it as `session` says, and its offer (a promise). */
+  #build(stream, { mode, audioSource, preference }, config) {
+    const pc = new RTCPeerConnection(config);
+    const twoWay = mode === 'two-way';
     // The flow decides whether the microphone is shared: a page's stream with audio sends no sound
     // when the Start Video block says audio source none (its tracks are still stopped at the end).
-    const sent = stream.getTracks().filter((t) => t.kind === 'video' || video.audioSource === 'microphone');
+    const sent = stream.getTracks().filter((t) => t.kind === 'video' || audioSource === 'microphone');
     for (const track of sent) {
       if (track.readyState === 'live') {
         pc.addTransceiver(track, { direction: twoWay ? 'sendrecv' : 'sendonly', streams: [stream] });
@@ -167,6 +178,33 @@ export class CustomerVideo {
     if (twoWay) {
       if (!sent.some((t) => t.kind === 'video')) pc.addTransceiver('video', { direction: 'recvonly' });
       if (!sent.some((t) => t.kind === 'audio')) pc.addTransceiver('audio', { direction: 'recvonly' });
+    }
+    const offer = applyPreference(pc, preference, this.#settings?.quality?.maxBitrateKbps).catch(() => {})
+      .then(() => pc.createOffer());
+    offer.catch(() => {}); // awaited by #connect, or the connection is dropped unused
+    return { pc, mode, audioSource, preference, offer };
+  }
+
+  /** One peer connection for the session: the camera's tracks on it, an offer to the agent. */
+  async #connect(attempt, sessionId, { relay }, early = null) {
+    const video = this.session;
+    const stream = this.#stream;
+    const iceServers = [...this.#iceServers, ...this.#extraIceServers];
+    const iceTransportPolicy = relay ? 'relay' : 'all';
+    const fits = early && early.mode === video.mode && early.audioSource === video.audioSource;
+    if (early && !fits) early.pc.close();
+    let built;
+    if (fits) {
+      built = early;
+      // Before the local description: gathering uses the session's servers from its first candidate.
+      built.pc.setConfiguration({ ...built.pc.getConfiguration(), iceServers, iceTransportPolicy });
+    } else {
+      built = this.#build(stream, video, { iceServers, iceTransportPolicy });
+    }
+    const { pc } = built;
+    this.#pc = pc;
+    const attemptNo = this.#attemptNo;
+    if (video.mode === 'two-way') {
       pc.ontrack = ({ track, streams }) => {
         this.remoteStream ??= streams[0] ?? new MediaStream();
         if (!this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
@@ -183,11 +221,12 @@ export class CustomerVideo {
       neverConnected: (reason) => { if (pc === this.#pc) this.#cannotConnect(sessionId, reason); },
       lost: (reason) => { if (pc === this.#pc) this.#connectionLost(sessionId, reason); },
     });
-    const offer = await pc.createOffer();
-    await pc.setLocalDescription(offer);
+    await pc.setLocalDescription(await built.offer);
     if (pc !== this.#pc) return;
-    await applyPreference(pc, video.preference, this.#settings?.quality?.maxBitrateKbps).catch(() => {});
     this.#send({ type: 'videoSignal', sessionId, signal: 'offer', attempt: attemptNo, sdp: pc.localDescription.sdp });
+    if (built.preference !== video.preference) {
+      await applyPreference(pc, video.preference, this.#settings?.quality?.maxBitrateKbps).catch(() => {});
+    }
   }
 
   /** The first connection could not be made: once through the relay only, then give up in words. */
@@ -445,6 +484,7 @@ export class CustomerVideo {
     if (attempt) {
       this.#attempt = null;
       attempt.cancelled = true;
+      this.#takeReadyWaiter()?.reject(videoRefusal('video_ended')); // a connection built early is closed
       // The customer stopping before the picture came is a cancellation, not an error to show.
       const code = session?.failureReason || (by === 'customer' ? 'video_cancelled' : reason) || 'video_ended';
       attempt.reject(videoRefusal(code, text || 'The video ended before it started.'));
