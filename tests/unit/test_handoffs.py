@@ -55,6 +55,7 @@ async def test_redeeming_gives_the_other_device_a_token_of_its_own_for_the_same_
     assert (phone.conversation_id, phone.display_name, phone.device) == (conv.id, "Ann", "phone")
     assert phone.jti != claims.jti and phone.handed_off and not claims.handed_off
     assert redeemed.conversation.id == conv.id and redeemed.device_id == phone.device_id
+    assert (await sd.store.list_messages(conv.id))[-1].text == "The customer opened this chat on their phone too."
 
 
 async def test_a_code_is_refused_in_words_when_reused_expired_or_unknown() -> None:

@@ -128,6 +128,8 @@ class HandoffService:
             self._settings.guest_token_ttl,
             device=(device_id := new_id("d"), kind),
         )
+        # Once per link: the agent (and the transcript) learn the chat goes on on another device.
+        await self._messages.post_system(conv.id, f"The customer opened this chat on their {kind} too.")
         return Redeemed(token, conv, kind, device_id)
 
     async def device_joined(self, claims: GuestClaims) -> None:
