@@ -215,9 +215,14 @@ def test_on_a_phone_the_widget_is_the_screen_and_the_live_viewfinder_fills_it(
     expect(phone.get_by_test_id("video-status")).to_have_text("ended")
 
 
-def test_use_my_phones_camera_opens_the_same_chat_on_the_phone_once(server: ServerProcess, people: Contexts) -> None:
+def test_use_my_phones_camera_opens_the_same_chat_on_the_phone_once(
+    server: ServerProcess, camera_people: Contexts
+) -> None:
+    people = camera_people
+    agent = AgentPage(people.new_page(), server).login().go_on_queue()
     laptop = people.new_page()
     customer = CustomerPage(laptop, server).open().start_chat("Ann")
+    panel = agent.accept()
     customer.say("My kettle will not heat")
     customer.expect_line("My kettle will not heat")
     laptop.get_by_test_id("handoff-open").click()
@@ -237,6 +242,10 @@ def test_use_my_phones_camera_opens_the_same_chat_on_the_phone_once(server: Serv
     phone.get_by_test_id("chat-input").fill("Typed on the phone")
     phone.get_by_test_id("chat-send").click()
     customer.expect_line("Typed on the phone")  # both stay in the chat
+    expect(panel.get_by_test_id("chat-log")).to_contain_text("Typed on the phone")
+    phone.get_by_test_id("video-offer").tap()  # the phone can show the product at once
+    expect(panel.get_by_test_id("video-status")).to_have_text("live", timeout=15_000)
+    expect(phone.get_by_test_id("video-status")).to_have_text("live")
 
     again = people.new_page(**PHONE)
     again.goto(url)
@@ -248,4 +257,3 @@ def test_use_my_phones_camera_opens_the_same_chat_on_the_phone_once(server: Serv
     expect(unknown.get_by_test_id("error-banner")).to_have_text(
         "This link does not work. Ask for a new one on your computer."
     )
-    laptop.get_by_test_id("chat-end").click()
