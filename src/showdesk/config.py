@@ -60,6 +60,12 @@ class Settings(BaseSettings):
         description="seconds a waiting customer's page may be gone before the chat leaves the line as abandoned "
         "(a connected chat shows the customer as left)",
     )
+    video_grace: float = Field(
+        default=15.0,
+        gt=0,
+        description="seconds a customer's dropped chat connection may take to come back before its live video ends "
+        "(a short network drop: the socket reconnects and ICE restarts within it)",
+    )
     decline_cooldown: float = Field(
         default=30.0,
         ge=0,

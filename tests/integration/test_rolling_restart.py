@@ -36,7 +36,8 @@ WINDOW = 10  # messages a side may have written and not yet seen acknowledged
 def deployment() -> Iterator[Deployment]:
     made = Deployment.start(
         "nginx",
-        *("--agent-grace", "30", "--guest-message-rate", "0", "--shutdown-timeout", str(SHUTDOWN_TIMEOUT)),
+        *("--agent-grace", "30", "--video-grace", "5", "--guest-message-rate", "0"),
+        *("--shutdown-timeout", str(SHUTDOWN_TIMEOUT)),
     )
     yield made
     made.cleanup()

@@ -48,7 +48,7 @@ def make_nodes() -> Iterator[Callable[..., Nodes]]:
 
 @pytest.fixture
 def nodes(make_nodes: Callable[..., Nodes]) -> Nodes:
-    return make_nodes("--agent-grace", "30")
+    return make_nodes("--agent-grace", "30", "--video-grace", "5")  # the tests wait for a video grace to end
 
 
 async def test_chat_and_video_across_nodes_and_a_node_killed_under_them(nodes: Nodes) -> None:

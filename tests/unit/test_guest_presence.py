@@ -4,7 +4,7 @@ guest replaces the older one."""
 
 from __future__ import annotations
 
-from showdesk.domain.video_words import LEFT_PAGE
+from showdesk.domain.video_words import CONNECTION_GONE
 from showdesk.services.container import Services
 from showdesk.services.guest_presence import VIDEO_GRACE_SECONDS
 from showdesk.services.tokens import GuestClaims
@@ -47,7 +47,7 @@ async def test_a_dropped_socket_s_video_ends_after_the_grace_in_words() -> None:
     assert sd.guest_presence.counting == 1
     await clock.run_for(0.1)
     assert await video_state(sd, conv_id) == "ended"
-    assert rec.of(f"conversation:{conv_id}", "videoEnd")[-1]["text"] == LEFT_PAGE
+    assert rec.of(f"conversation:{conv_id}", "videoEnd")[-1]["text"] == CONNECTION_GONE
     assert (sd.guest_presence.counting, sd.guest_presence.outcomes) == (0, {"gone": 1})
 
 

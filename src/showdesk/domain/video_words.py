@@ -43,4 +43,7 @@ PREFERENCE_TEXT = {
 }
 
 LEFT_PAGE = "The customer left the page; the video ended."
+# A customer's connection that dropped and did not come back within the video grace (a page that is closed says
+# so, LEFT_PAGE): most often a network that stayed down.
+CONNECTION_GONE = "The customer's connection dropped and did not come back in time; the video ended."
 AGENT_LEFT = "The agent's connection dropped; the video ended."

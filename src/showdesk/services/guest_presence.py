@@ -24,7 +24,7 @@ from showdesk.services.chat import ChatService
 from showdesk.services.ports import Clock, Timer
 from showdesk.services.video import VideoService
 
-VIDEO_GRACE_SECONDS = 5.0
+VIDEO_GRACE_SECONDS = 15.0  # the default of the `video_grace` setting: a short network drop and its reconnect
 REMEMBERED_RESUMES = 1000  # resumes remembered before the ones older than any grace are forgotten
 
 

@@ -11,6 +11,7 @@ class ServiceSettings:
     offer_timeout: float = 30.0  # seconds an agent has to accept an offer
     agent_grace: float = 10.0  # seconds a vanished agent has to come back before losing interactions
     customer_grace: float = 60.0  # seconds a waiting customer's page may be gone before the chat is abandoned
+    video_grace: float = 15.0  # seconds a customer's dropped socket may take to come back before its video ends
     decline_cooldown: float = 30.0  # seconds before a declined interaction is offered to the same agent again
     chat_starts_per_address: int = 20  # chats one client address may start a minute; 0: no limit
     chat_starts_per_deployment: int = 600  # chats one deployment may start a minute; 0: no limit

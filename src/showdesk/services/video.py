@@ -46,6 +46,7 @@ from showdesk.domain.video import (
 )
 from showdesk.domain.video_words import (
     AGENT_LEFT,
+    CONNECTION_GONE,
     FAILURE_TEXT,
     LEFT_PAGE,
     PREFERENCE_TEXT,
@@ -340,7 +341,7 @@ class VideoService:
     async def customer_left(self, conversation_id: str) -> None:
         """The customer's page went away, and its camera with it. A request not yet answered stays
         for the page that comes back (a reload)."""
-        await self._end_open(conversation_id, by="customer", text=LEFT_PAGE, keep_requests=True)
+        await self._end_open(conversation_id, by="customer", text=CONNECTION_GONE, keep_requests=True)
 
     async def agent_left(self, agent_id: str) -> None:
         """The agent's desktop went away, and the picture with it: no customer camera stays on."""
