@@ -129,8 +129,18 @@ export class FakePeerConnection extends EventTarget {
     this.offers.push(options);
     return { type: 'offer', sdp: `v=0 offer ${this.offers.length}` };
   }
-  async setLocalDescription(description) { this.localDescription = description; }
-  async setRemoteDescription(description) { this.remoteDescription = description; }
+  async setLocalDescription(description) {
+    if (description.type === 'rollback') {
+      this.signalingState = 'stable';
+      return;
+    }
+    this.localDescription = description;
+    this.signalingState = description.type === 'offer' ? 'have-local-offer' : 'stable';
+  }
+  async setRemoteDescription(description) {
+    this.remoteDescription = description;
+    this.signalingState = description.type === 'offer' ? 'have-remote-offer' : 'stable';
+  }
   async addIceCandidate(candidate) { this.candidates.push(candidate); }
   getConfiguration() { return this.config; }
   setConfiguration(config) { this.config = config; }

@@ -303,6 +303,66 @@ describe('when the network fights back', () => {
     assert.deepEqual(of('videoDecline'), [{ type: 'videoDecline', sessionId: 'vid_1', reason: 'connection_lost' }]);
   });
 
+  test('a drop says "lost" again and again (offline, online, ICE): one restart, one offer', async () => {
+    const { pc, video, of, emitted } = await live();
+    networkChanged(); // the device went offline: the chat socket renews, the request waits in its queue
+    pc.ice('disconnected');
+    networkChanged(); // back online
+    await new Promise((resolve) => setTimeout(resolve, 2100)); // ICE's own "disconnected" runs out too
+    assert.equal(of('videoRetry').length, 1);
+    video.onFrame({ type: 'videoRetrying', how: 'restart', video: session('live', { iceRestarts: 1 }),
+                    iceServers: TURN });
+    await settle();
+    assert.equal(pc.offers.filter((options) => options.iceRestart).length, 1);
+    // The restart's answer comes; a second answer (to nothing) and a stale candidate are not errors.
+    video.onFrame({ type: 'videoSignal', sessionId: 'vid_1', signal: 'answer', attempt: 0, sdp: 'v=0 restarted' });
+    await settle();
+    assert.equal(pc.signalingState, 'stable');
+    video.onFrame({ type: 'videoSignal', sessionId: 'vid_1', signal: 'answer', attempt: 0, sdp: 'v=0 again' });
+    pc.addIceCandidate = async () => { throw new Error("Failed to execute 'addIceCandidate': stale"); };
+    video.onFrame({ type: 'videoSignal', sessionId: 'vid_1', signal: 'candidate', attempt: 0, candidate: { c: 1 } });
+    await settle();
+    assert.deepEqual(pc.remoteDescription, { type: 'answer', sdp: 'v=0 restarted' });
+    assert.deepEqual(emitted('error'), []);
+  });
+
+  test('a restart while an earlier restart\'s offer is unanswered replaces that offer', async () => {
+    const { pc, video } = await live();
+    for (const restarts of [1, 2]) {
+      video.onFrame({ type: 'videoRetrying', how: 'restart', video: session('live', { iceRestarts: restarts }),
+                      iceServers: TURN });
+      await settle();
+    }
+    assert.equal(pc.signalingState, 'have-local-offer');
+    assert.deepEqual(pc.localDescription, { type: 'offer', sdp: 'v=0 offer 3' });
+  });
+
+  test('a browser failure on the connection reaches the page in words; its own message stays in `cause`', async () => {
+    const { pc, video, emitted } = await connecting();
+    const refused = new Error("Failed to execute 'setRemoteDescription' on 'RTCPeerConnection': wrong state");
+    pc.setRemoteDescription = async () => { throw refused; };
+    video.onFrame({ type: 'videoSignal', sessionId: 'vid_1', signal: 'answer', attempt: 0, sdp: 'v=0 answer' });
+    await settle();
+    const [error] = emitted('error');
+    assert.equal(error.code, 'invalid_signal');
+    assert.match(error.message, /^The video connection ran into a problem/);
+    assert.doesNotMatch(error.message, /Failed to execute/);
+    assert.equal(error.cause, refused);
+  });
+
+  test('the video ended on the server during the drop: it ends here too, camera off, in words', async () => {
+    const { video, of, stream, emitted } = await live();
+    networkChanged();
+    assert.equal(of('videoRetry').length, 1);
+    assert.equal(video.onError({ code: 'video_state', message: 'not live', ref: 'videoRetry' }), true);
+    assert.equal(video.state, 'ended');
+    assert.ok(stream.getTracks().every((track) => track.stopped));
+    const [end] = emitted('videoEnd');
+    assert.equal(end.reason, 'connection_lost');
+    assert.match(end.text, /^The video stopped while your connection was down/);
+    assert.deepEqual(of('videoDecline'), []);
+  });
+
   test('without the server\'s limit it asks, and the server\'s refusal ends it', async () => {
     const { pc, video, of } = await live({ maxIceRestarts: null });
     video.onFrame({ type: 'videoRetrying', how: 'restart', video: session('live', { iceRestarts: 5 }),

@@ -191,7 +191,16 @@ class CustomerNetwork:
 
     def unblock(self) -> None:
         self.exec_checked("iptables", "-w", "-F", "OUTPUT")
+        self.exec_checked("iptables", "-w", "-F", "INPUT")
         self.blocked = None
+
+    def cut_off(self) -> None:
+        """Nothing in or out of the customer's link, TCP and UDP alike (a network drop: the chat socket and the
+        media both stall, as on a train in a tunnel); `unblock()` brings it back."""
+        self.unblock()
+        self.exec_checked("iptables", "-w", "-A", "OUTPUT", "-o", self.customer_link, "-j", "DROP")
+        self.exec_checked("iptables", "-w", "-A", "INPUT", "-i", self.customer_link, "-j", "DROP")
+        self.blocked = []
 
     def dropped_udp_packets(self) -> int:
         """How many datagrams the DROP rule has stopped so far (0 when nothing is blocked)."""

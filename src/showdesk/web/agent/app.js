@@ -4,6 +4,7 @@ import { clearStaffSession, loadStaffSession } from '/static/staff-session.js';
 import { loginForm } from '/static/login-form.js';
 import { passwordChangePending, wireChangePassword } from '/static/change-password.js';
 import { ErrorBanner } from '/static/banner.js';
+import { describeError } from '/static/error-text.js';
 import { AgentConnection } from './connection.js';
 import { PresenceControl } from './presence.js';
 import { OfferAlerts } from './offers.js';
@@ -14,7 +15,10 @@ import { StaffPhotos } from './photos.js';
 import { Annotator } from './annotator.js';
 
 const $ = (selector) => document.querySelector(selector);
-const banner = new ErrorBanner($('[data-testid="error-banner"]'));
+// Words for the agent, and the server's sentence when it adds something; never a code (those are for programs).
+const banner = new ErrorBanner($('[data-testid="error-banner"]'), {
+  describe: (error) => describeError(error, { codes: false }),
+});
 const views = { login: $('#login-view'), desktop: $('#desktop-view') };
 const baseTitle = document.title;
 let connection = null;

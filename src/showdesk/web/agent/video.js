@@ -56,6 +56,7 @@ export class VideoPane {
   #send;
   #ui;
   #pc = null;
+  #signals = Promise.resolve(); // the customer's signals, handled in the order they came
   #ownTracks = [];
   #pendingCandidates = [];
   #canAnswer = false;
@@ -165,7 +166,9 @@ export class VideoPane {
     switch (frame.type) {
       case 'videoRequested': return this.#set('requested', frame);
       case 'videoStarting': return this.#onStarting(frame);
-      case 'videoSignal': return this.#onSignal(frame);
+      case 'videoSignal': // one at a time, in order: an ICE restart's offer waits for the answer before it
+        this.#signals = this.#signals.then(() => this.#onSignal(frame));
+        return this.#signals;
       case 'videoStarted': return this.#set('live', frame);
       case 'videoHeld': return this.#set('held', frame);
       case 'videoResumed': return this.#set('live', frame);

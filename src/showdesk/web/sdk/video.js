@@ -8,6 +8,7 @@ import { applyCameraRequest } from './camera-control.js';
 import { answerPhotoRequest } from './photo.js';
 import { ConnectionWatch } from './connection-watch.js';
 import { cameraError, videoRefusal } from './media-errors.js';
+import { errorWords } from './words.js';
 
 // What the customer reads while the connection fights the network (the agent reads its own words).
 const RETRY_WORDS = {
@@ -16,6 +17,16 @@ const RETRY_WORDS = {
 };
 
 const OPEN_STATES = new Set(['connecting', 'live', 'held']);
+// The server's answers to an ICE restart of a session that is no longer live: it ended meanwhile.
+const SESSION_OVER = new Set(['video_state', 'video_not_found']);
+
+/** A browser failure on the video connection, for the page: words to show; the browser's own error (its
+ * message is for developers, never for the customer) kept as `cause`. */
+function connectionError(code, cause) {
+  const error = videoRefusal(code, errorWords(code));
+  error.cause = cause;
+  return error;
+}
 
 /** What `startVideo` asks the camera for when the page hands neither a stream nor constraints. */
 export function defaultConstraints(settings) {
@@ -240,6 +251,10 @@ export class CustomerVideo {
     this.#renewTransport(); // what follows waits for the renewed chat connection, so nothing is lost
     const restarts = this.session?.iceRestarts ?? 0;
     if (this.#maxIceRestarts === null || restarts < this.#maxIceRestarts) {
+      // One restart per episode: while the chat connection comes back (the request waits in its queue), the
+      // `online` event and ICE's own `disconnected` say the same again; only a restart that does not connect
+      // in time asks for another.
+      this.#watch?.expectReconnect();
       this.#send({ type: 'videoRetry', sessionId, how: 'restart', reason });
     } else {
       this.#send({ type: 'videoDecline', sessionId, reason: 'connection_lost' });
@@ -249,7 +264,7 @@ export class CustomerVideo {
   async #onPreference({ video, text }) {
     this.session = video;
     await applyPreference(this.#pc, video.preference, this.#settings?.quality?.maxBitrateKbps).catch((error) => {
-      this.#emit('error', videoRefusal('invalid_signal', `The picture could not be adjusted: ${error.message}`));
+      this.#emit('error', connectionError('video_adjust_failed', error));
     });
     this.#emit('videoPreference', { sessionId: video.id, preference: video.preference, video, text });
   }
@@ -320,6 +335,8 @@ export class CustomerVideo {
     } else if (frame.how === 'restart') {
       pc.setConfiguration({ ...pc.getConfiguration(), iceServers: [...(frame.iceServers ?? []), ...this.#extraIceServers] });
       this.#watch?.expectReconnect();
+      // An earlier restart's offer still unanswered (its answer lost with the network): this one replaces it.
+      if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
       await pc.setLocalDescription(await pc.createOffer({ iceRestart: true }));
       if (pc !== this.#pc) return;
       this.#send({ type: 'videoSignal', sessionId, signal: 'offer', attempt: this.#attemptNo,
@@ -340,7 +357,7 @@ export class CustomerVideo {
       case 'videoEnd': return this.#finish(frame);
       case 'videoSignal': return this.#onSignal(frame);
       case 'videoRetrying': return this.#onRetrying(frame).catch((error) => {
-        this.#emit('error', videoRefusal('invalid_signal', `The video connection failed: ${error.message}`));
+        this.#emit('error', connectionError('invalid_signal', error));
       });
       case 'videoPreference': return this.#onPreference(frame);
       case 'videoCamera': return this.#onCamera(frame);
@@ -378,6 +395,12 @@ export class CustomerVideo {
       return true;
     }
     if (error.ref === 'videoRetry' && this.isOpen && this.session) {
+      if (SESSION_OVER.has(error.code)) {
+        // The server ended this video while the connection was down (the drop outlasted its grace), and the
+        // end never reached this page: it ends here too, camera off, in words.
+        this.#finish({ video: this.session, reason: 'connection_lost', text: errorWords('video_connection_lost') });
+        return true;
+      }
       // The server will not try again (restarts used up, say): end it in words rather than hang.
       const connected = this.#pc?.connectionState === 'connected';
       if (!connected) this.#send({ type: 'videoDecline', sessionId: this.session.id, reason: 'connection_lost' });
@@ -436,6 +459,7 @@ export class CustomerVideo {
     if (!pc || frame.sessionId !== this.session?.id || (frame.attempt ?? 0) !== this.#attemptNo) return;
     try {
       if (frame.signal === 'answer') {
+        if (pc.signalingState !== 'have-local-offer') return; // the answer to an offer already replaced
         await pc.setRemoteDescription({ type: 'answer', sdp: frame.sdp });
         for (const candidate of this.#pendingCandidates.splice(0)) await pc.addIceCandidate(candidate);
       } else if (frame.signal === 'candidate') {
@@ -444,7 +468,9 @@ export class CustomerVideo {
         else this.#pendingCandidates.push(candidate ?? undefined);
       }
     } catch (error) {
-      this.#emit('error', videoRefusal('invalid_signal', `The video connection failed: ${error.message}`));
+      // A candidate of a path given up (an ICE restart crossed it) is no failure anyone need read about.
+      if (frame.signal === 'candidate') console.warn('video candidate not added', error);
+      else this.#emit('error', connectionError('invalid_signal', error));
     }
   }
 

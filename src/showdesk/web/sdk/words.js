@@ -105,6 +105,10 @@ const en = {
     camera_busy: 'The camera is in use by another app. Close that app (or its tab) and try again.',
     constraints_unsatisfiable: 'This camera cannot give the picture we asked for. Try again with another camera.',
     ice_failed: 'The video connection could not get through the network. The chat goes on.',
+    invalid_signal: 'The video connection ran into a problem. Press the video button to try again; the chat goes on.',
+    video_adjust_failed: 'The picture could not be adjusted as the agent asked. The video goes on as it is.',
+    video_connection_lost: 'The video stopped while your connection was down. You can start it again; '
+      + 'the chat goes on.',
     one_way_violation: 'This video is one-way: the agent may not send a picture.',
     photo_not_found: 'The photo could not be loaded.',
     handoff_used: 'This link was already used. Ask for a new one on your computer.',
@@ -219,6 +223,11 @@ const de = {
     constraints_unsatisfiable: 'Diese Kamera liefert nicht das gewünschte Bild. Versuchen Sie es mit einer anderen '
       + 'Kamera.',
     ice_failed: 'Die Videoverbindung kam nicht durch das Netzwerk. Der Chat geht weiter.',
+    invalid_signal: 'Bei der Videoverbindung ist ein Problem aufgetreten. Tippen Sie erneut auf die '
+      + 'Video-Schaltfläche; der Chat geht weiter.',
+    video_adjust_failed: 'Das Bild konnte nicht wie gewünscht angepasst werden. Das Video läuft unverändert weiter.',
+    video_connection_lost: 'Das Video wurde beendet, während Ihre Verbindung unterbrochen war. Sie können es neu '
+      + 'starten; der Chat geht weiter.',
     one_way_violation: 'Dieses Video geht nur in eine Richtung: Der Mitarbeiter darf kein Bild senden.',
     photo_not_found: 'Das Foto konnte nicht geladen werden.',
     handoff_used: 'Dieser Link wurde schon benutzt. Fordern Sie auf Ihrem Computer einen neuen an.',
@@ -330,6 +339,11 @@ const fr = {
     camera_busy: 'La caméra est utilisée par une autre application. Fermez-la (ou son onglet) et réessayez.',
     constraints_unsatisfiable: 'Cette caméra ne peut pas fournir l’image demandée. Réessayez avec une autre caméra.',
     ice_failed: 'La connexion vidéo n’a pas pu traverser le réseau. La discussion continue.',
+    invalid_signal: 'La connexion vidéo a rencontré un problème. Appuyez de nouveau sur le bouton vidéo ; '
+      + 'la discussion continue.',
+    video_adjust_failed: 'L’image n’a pas pu être ajustée comme demandé. La vidéo continue telle quelle.',
+    video_connection_lost: 'La vidéo s’est arrêtée pendant la coupure de votre connexion. Vous pouvez la relancer ; '
+      + 'la discussion continue.',
     one_way_violation: 'Cette vidéo est à sens unique : le conseiller ne peut pas envoyer d’image.',
     photo_not_found: 'La photo n’a pas pu être chargée.',
     handoff_used: 'Ce lien a déjà été utilisé. Demandez-en un nouveau sur votre ordinateur.',
@@ -441,6 +455,10 @@ const es = {
     camera_busy: 'Otra aplicación está usando la cámara. Ciérrala (o su pestaña) e inténtalo de nuevo.',
     constraints_unsatisfiable: 'Esta cámara no puede dar la imagen que pedimos. Inténtalo con otra cámara.',
     ice_failed: 'La conexión de vídeo no pudo atravesar la red. El chat continúa.',
+    invalid_signal: 'La conexión de vídeo tuvo un problema. Pulsa de nuevo el botón de vídeo; el chat continúa.',
+    video_adjust_failed: 'No se pudo ajustar la imagen como se pidió. El vídeo sigue tal como está.',
+    video_connection_lost: 'El vídeo se detuvo mientras tu conexión estaba caída. Puedes iniciarlo de nuevo; '
+      + 'el chat continúa.',
     one_way_violation: 'Este vídeo va en un solo sentido: el agente no puede enviar imagen.',
     photo_not_found: 'No se pudo cargar la foto.',
     handoff_used: 'Este enlace ya se usó. Pide uno nuevo en tu ordenador.',
