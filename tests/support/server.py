@@ -40,6 +40,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# A node is ready in about a second; on a machine busy with other tests (browsers, a second pytest worker),
+# hashing the demo accounts' passwords can take many times that.
+START_TIMEOUT = 30
+
+
 class ServerProcess:
     """With `--tls self-signed` or `--tls-cert` among the flags the base is https (and wss); `verify` then
     trusts the server's local CA, or `ca_file` (the issuer of the --tls-cert given)."""
@@ -109,9 +114,9 @@ class ServerProcess:
                 return False
 
         try:
-            wait_until(answering, 15, "/healthz")
+            wait_until(answering, START_TIMEOUT, "/healthz")
         except AssertionError:
-            raise RuntimeError(f"server not ready in 15 s:\n{self.log.read_text()}") from None
+            raise RuntimeError(f"server not ready in {START_TIMEOUT} s:\n{self.log.read_text()}") from None
         return self
 
     @property
