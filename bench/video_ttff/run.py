@@ -43,7 +43,9 @@ TIMING = """
   const now = () => performance.timeOrigin + performance.now();
   window.__ttff = { clicks: [], frames: [] };
   document.addEventListener('click', (event) => {
-    if (event.target.closest?.('[data-testid="video-accept"], #start')) window.__ttff.clicks.push(now());
+    // composedPath: the widget's button is inside its shadow root (the event's target here is the host)
+    const path = event.composedPath?.() ?? [event.target];
+    if (path.some((el) => el.matches?.('[data-testid="video-accept"], #start'))) window.__ttff.clicks.push(now());
   }, true);
   const Original = window.RTCPeerConnection;
   window.__peers = [];
@@ -171,10 +173,19 @@ def wait_until_requestable(agent: Page, panel: Locator) -> None:
 class SeedPair:
     """The seed's path (CONTRACT.md section 4): a page of the site's own code on ShowDesk's origin takes the
     camera in the click (720p and the microphone) and calls `chat.startVideo({ stream, direction: 'one-way' })`
-    unasked; the agent desktop shows it. The agent's page is the ShowDesk pair's, with a second chat."""
+    unasked; the second demo agent's desktop shows it (its only chat, its video in view, as the ShowDesk row's).
+    The first agent goes off queue (keeping its chat) so that the seed's chat is offered to the second."""
 
-    def __init__(self, base: str, customer: Page, agent: Page) -> None:
+    def __init__(self, base: str, customer: Page, agent: Page, first_agent: Page) -> None:
         self.customer, self.agent = customer, agent
+        first_agent.get_by_test_id("presence-on-queue").click()
+        first_agent.wait_for_selector("#presence-status:not([data-status='on_queue'])")
+        agent.goto(f"{base}/agent/")
+        agent.get_by_test_id("login-email").fill("agent2@demo.local")
+        agent.get_by_test_id("login-password").fill("agent")
+        agent.get_by_test_id("login-submit").click()
+        agent.get_by_test_id("presence-on-queue").click()
+        agent.wait_for_selector("#presence-status[data-status='on_queue']")
         page = Path(__file__).resolve().parent / "seed" / "customer.html"
         customer.route(f"{base}/bench/seed.html", lambda route: route.fulfill(path=page, content_type="text/html"))
         customer.goto(f"{base}/bench/seed.html")
@@ -317,14 +328,14 @@ def main(argv: list[str] | None = None) -> int:
                 netns = NetnsPair(p, showdesk.workdir)
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
             pages = []
-            for _ in range(7):
+            for _ in range(8):
                 context = browser.new_context()
                 context.add_init_script(TIMING)
                 pages.append(context.new_page())
             pairs = {
                 "showdesk": ShowDeskPair(showdesk.base, pages[0], pages[1]),
                 "bare": BarePair(bare.base, pages[2], pages[3]),
-                "seed": SeedPair(showdesk.base, pages[4], pages[1]),
+                "seed": SeedPair(showdesk.base, pages[4], pages[7], first_agent=pages[1]),
                 "bare (seed media)": BarePair(bare.base, pages[5], pages[6], media="seed"),
             }
             for i in range(warmup + turns):
