@@ -59,9 +59,12 @@ def test_a_site_stylesheet_that_hides_and_blanks_everything_leaves_the_widget_us
     server: ServerProcess, site_people: Contexts
 ) -> None:
     page = site_people.new_page()
-    _site(page, server, "hostile.html", HOSTILE.replace("{snippet}", _snippet(server)))
+    _site(
+        page, server, "hostile.html", HOSTILE.replace("{snippet}", _snippet(server, 'data-launcher-text="Need help?"'))
+    )
     launcher = page.get_by_test_id("chat-open")
     expect(launcher).to_be_visible()
+    expect(launcher).to_have_text("Need help?")
     assert _luminance(launcher, "color") > 0.9  # white text on the accent, not the site's transparent
     assert launcher.evaluate("(el) => getComputedStyle(el).opacity") == "1"
     launcher.click()
@@ -116,10 +119,15 @@ def test_data_locale_speaks_german_and_the_browser_language_french(
     server: ServerProcess, people: Contexts, site_people: Contexts
 ) -> None:
     german = site_people.new_page()
-    snippet = _snippet(server, 'data-locale="de"')
+    snippet = _snippet(server, 'data-locale="de" data-position="left" data-title="Kesselhilfe" data-color="#0a7d4f"')
     _site(german, server, "de.html", f"<!doctype html><body>{snippet}</body>")
-    expect(german.get_by_test_id("chat-open")).to_have_text("Chatten Sie mit uns")
-    german.get_by_test_id("chat-open").click()
+    launcher = german.get_by_test_id("chat-open")
+    expect(launcher).to_have_text("Chatten Sie mit uns")
+    assert launcher.evaluate("(el) => getComputedStyle(el).backgroundColor") == "rgb(10, 125, 79)"  # data-color
+    box = launcher.bounding_box()
+    assert box is not None and box["x"] < 100  # data-position="left"
+    launcher.click()
+    expect(german.get_by_role("dialog")).to_contain_text("Kesselhilfe")  # data-title
     expect(german.get_by_test_id("chat-start")).to_have_text("Chat starten")
     german.get_by_test_id("chat-start").click()  # no name: the refusal in German, no code
     expect(german.get_by_test_id("error-banner")).to_have_text("Bitte geben Sie Ihren Namen ein.")
