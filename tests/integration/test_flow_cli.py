@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +41,8 @@ def flow_cli(server: ServerProcess, verb: str, path: Path) -> subprocess.Complet
         text=True,
         timeout=60,
         cwd=server.workdir,
+        # Wide enough that the usage error's box does not cut a long temporary path short.
+        env={**os.environ, "COLUMNS": "400"},
     )
 
 

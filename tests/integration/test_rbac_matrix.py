@@ -145,6 +145,9 @@ ROUTES: list[tuple[str, str, frozenset[P], Any]] = [
     ("GET", "/api/v2/analytics/supervisor", frozenset({P.ANALYTICS_VIEW}), None),
 ]
 PUBLIC = {("POST", "/api/v2/auth/login")}
+# The customer's own: their chat's guest token makes a hand-off link, the link's one-time code opens it; no
+# staff permission does either (tests/integration/test_handoff.py checks who may).
+CUSTOMERS = {("POST", "/api/v2/webchat/handoffs"), ("POST", "/api/v2/webchat/handoffs/{code}/redeem")}
 
 # Existing targets for reads; ids that do not exist for changes, so an allowed call answers 404 and
 # changes nothing, while a refused one answers 403 before anything is looked up.
@@ -259,7 +262,7 @@ def test_the_matrix_covers_every_route_in_the_schema(server: ServerProcess) -> N
         if path.startswith("/api/v2/")
         for method in item
     }
-    covered = {(m, p) for m, p, _, _ in ROUTES} | PUBLIC
+    covered = {(m, p) for m, p, _, _ in ROUTES} | PUBLIC | CUSTOMERS
     assert documented == covered
 
 

@@ -121,5 +121,7 @@ async def test_tokens_and_photo_requests_in_urls_never_reach_the_log(server: Ser
 
     log = server.server_log()
     assert f"/api/v2/conversations/{cid}/photos?request=[redacted]" in log  # the request was logged, not its secret
-    for secret in (request, guest_token, staff, made_up, "4111"):
+    for secret in (request, guest_token, staff, made_up):
         assert secret not in log
+    # The caption, however written into a URL (a lone "4111" can be part of a random request id).
+    assert not any(caption in log for caption in ("card 4111 1111", "4111+1111", "4111%201111"))

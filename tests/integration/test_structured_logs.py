@@ -20,6 +20,7 @@ from tests.integration.test_photos_api import _asked
 from tests.integration.test_video_recovery import _leave
 from tests.support.images import encoded
 from tests.support.server import ServerProcess
+from tests.support.waiting import wait_until
 from tests.support.ws_clients import Guest
 
 
@@ -56,6 +57,8 @@ def test_each_request_has_one_line_with_its_id_status_duration_and_client(server
     token = server.login()
     me = httpx.get(f"{server.base}/api/v2/users/me", headers={"authorization": f"Bearer {token}"})
 
+    # A request's line is written once its answer has gone out, so the last one may still be on its way.
+    wait_until(lambda: _requests(server, "/api/v2/users/me"), 10, "the line of the last request")
     [health] = [line for line in _requests(server, "/healthz") if line["request_id"] == "lb-7f3a:42"]
     assert health["method"] == "GET" and health["status"] == 200 and health["client"] == "127.0.0.1"
     assert health["request_id"] == "lb-7f3a:42" and isinstance(health["duration_ms"], float)
