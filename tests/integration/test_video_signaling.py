@@ -26,7 +26,8 @@ def _free_udp_port() -> int:
 @pytest.fixture(scope="module")
 def video_server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     stun_port = _free_udp_port()
-    proc = ServerProcess("--stun-port", str(stun_port), backend=backend)
+    # A short video grace: a test here waits for a dropped socket's video to end.
+    proc = ServerProcess("--stun-port", str(stun_port), "--video-grace", "5", backend=backend)
     proc.stun_port = stun_port  # type: ignore[attr-defined]
     proc.start()
     yield proc
@@ -134,7 +135,7 @@ async def test_the_customer_starts_video_unasked_and_leaving_the_page_ends_it(vi
     assert ready["video"]["requestedBy"] == "customer" and ready["video"]["state"] == "connecting"
     await agent.expect("videoStarting")
     await guest.close()
-    ended = await agent.expect("videoEnd", timeout=10)  # after the 5 s a dropped socket gets
+    ended = await agent.expect("videoEnd", timeout=10)  # after the 5 s video grace this server gives
     assert ended["video"]["endedBy"] == "customer"
     await agent.close()
 
