@@ -359,11 +359,13 @@ def main(argv: list[str] | None = None) -> int:
                 netns.close()
                 netns = None
     finally:
-        if netns is not None:
-            netns.close()
-        showdesk.cleanup()
-        if bare is not None:
-            bare.stop()
+        try:
+            if netns is not None:
+                netns.close()  # may fail once Playwright is gone (a turn failed): the rest still stops
+        finally:
+            showdesk.cleanup()
+            if bare is not None:
+                bare.stop()
 
     report = {name: summary(samples) for name, samples in results.items()}
     ratio = report["showdesk"]["median_ms"] / report["bare"]["median_ms"]
