@@ -18,6 +18,12 @@ export function showCustomerPresence(element, status) {
   element.textContent = CUSTOMER_PRESENCE[known];
 }
 
+// Lines of a chat that reach the desktop before its panel does: the socket follows a chat as soon as it is
+// accepted, so a customer's first lines can overtake the accept's answer (the interaction frame, whose
+// transcript was read before them). Kept, within these bounds, until the panel exists.
+const EARLY_CHATS = 20;
+const EARLY_LINES = 100;
+
 // The transcript already carries the server's "… ended the chat." line; the header says who.
 const ENDED_STATE = { customer: 'Ended by the customer', agent: 'Ended by you', system: 'Ended' };
 
@@ -31,6 +37,7 @@ export class InteractionBoard {
   #photos;
   #permissions = [];
   #panels = new Map(); // conversationId -> Panel
+  #early = new Map(); // conversationId -> messages that came before its panel
 
   /** `photos`: `load(photo)` for the chats' photos and `annotate(conversationId, photo, url)` to mark one up. */
   constructor(container, template, emptyState, { onSend, onEnd, sendFrame, photos }) {
@@ -80,13 +87,25 @@ export class InteractionBoard {
       this.#container.append(panel.element);
     }
     panel.update(interaction);
+    for (const message of this.#early.get(conversationId) ?? []) panel.addMessage(message);
+    this.#early.delete(conversationId);
     panel.configureVideo(this.#permissions);
     this.#refreshEmptyState();
     if (isNew) panel.focus();
   }
 
   addMessage(conversationId, message) {
-    this.#panels.get(conversationId)?.addMessage(message);
+    const panel = this.#panels.get(conversationId);
+    if (panel) {
+      panel.addMessage(message);
+      return;
+    }
+    const early = this.#early.get(conversationId) ?? [];
+    if (!this.#early.has(conversationId)) {
+      if (this.#early.size >= EARLY_CHATS) this.#early.delete(this.#early.keys().next().value);
+      this.#early.set(conversationId, early);
+    }
+    if (early.length < EARLY_LINES) early.push(message);
   }
 
   /** `customerPresence`: online, away or left. */
@@ -112,6 +131,7 @@ export class InteractionBoard {
 
   /** Signing out: nothing of the previous session stays on screen. */
   clear() {
+    this.#early.clear();
     for (const id of [...this.#panels.keys()]) this.#remove(id);
   }
 
