@@ -24,6 +24,7 @@ SERIAL_MODULES = {
     "tests/integration/test_graceful_shutdown.py": "how long a node takes to stop",
     "tests/unit/test_flow_worst_cases.py": "a worst-case flow parsed within a second",
     "tests/unit/test_routing_cluster.py": "routing leases with short real-time TTLs",
+    "tests/integration/test_rolling_restart.py": "two nodes behind nginx restarted in turn, within set waits",
 }
 
 
