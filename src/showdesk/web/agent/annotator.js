@@ -128,7 +128,7 @@ export class Annotator {
       await this.#send(job.conversationId, job.photo, blob, ui.caption.value.trim(), job.clientId);
       this.close();
     } catch (error) {
-      ui.error.textContent = `Not sent: ${error.message}`;
+      ui.error.textContent = 'The marked-up photo was not sent. Please try again.'; // never the browser's or server's raw text
       ui.error.hidden = false;
       ui.send.disabled = false; // sending again reuses the client id: the chat gets it once
     }
