@@ -36,7 +36,7 @@ def end_open_chats(contexts: Contexts) -> None:
                 if button.is_visible():
                     button.click()
             toggle = page.get_by_test_id("presence-on-queue")
-            if toggle.count() and toggle.get_attribute("aria-checked") == "true":
+            if toggle.count() and toggle.is_visible() and toggle.get_attribute("aria-checked") == "true":
                 toggle.click()  # the next test's desktop starts off queue
                 expect(toggle).to_have_attribute("aria-checked", "false")
 

@@ -166,7 +166,7 @@ def _small_controls(page: Page) -> list[str]:
 
 
 def _newest_line_in_view(log: Locator) -> None:
-    expect(log.locator("li").last).to_be_in_viewport()
+    expect(log.locator(".msg").last).to_be_in_viewport()
 
 
 def test_on_a_phone_the_widget_is_the_screen_and_the_live_viewfinder_fills_it(
@@ -202,7 +202,7 @@ def test_on_a_phone_the_widget_is_the_screen_and_the_live_viewfinder_fills_it(
     agent.say(panel, "and now the plug")
     customer.expect_line("and now the plug")
     expect(cue).to_be_visible()
-    expect(log.locator("li").last).not_to_be_in_viewport()  # left where they were reading
+    expect(log.locator(".msg").last).not_to_be_in_viewport()  # left where they were reading
     cue.click()
     _newest_line_in_view(log)
     expect(cue).to_be_hidden()

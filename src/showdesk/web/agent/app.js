@@ -70,9 +70,25 @@ const board = new InteractionBoard($('#interactions'), $('#interaction-template'
 
 const strip = new StatusStrip($('#status-strip'), { onRetry: () => connection?.reconnectNow() });
 
-$('#sign-out').addEventListener('click', () => {
+// Signing out with open chats sends them back to the queue: the agent is asked first.
+const signOutDialog = $('#sign-out-dialog');
+function signOut() {
   clearStaffSession();
   showLogin();
+}
+$('#sign-out').addEventListener('click', () => {
+  const open = board.openCount();
+  if (open === 0) return signOut();
+  $('#sign-out-words').textContent = open === 1
+    ? 'You have an open chat. If you sign out now, it goes back to the queue for another agent, and the customer waits.'
+    : `You have ${open} open chats. If you sign out now, they go back to the queue for other agents, and the customers wait.`;
+  signOutDialog.returnValue = '';
+  signOutDialog.showModal();
+  return undefined;
+});
+signOutDialog.addEventListener('close', () => {
+  if (signOutDialog.returnValue === 'leave') signOut();
+  else $('#sign-out').focus();
 });
 
 // A new password ends every earlier token, this desktop's socket's too: it reconnects with the fresh one.
@@ -103,8 +119,10 @@ function showLogin(error) {
 function openDesktop(signedIn) {
   session = signedIn;
   banner.hide();
+  const fromLogin = !views.desktop.contains(document.activeElement); // not a password change on the desktop
   views.login.hidden = true;
   views.desktop.hidden = false;
+  if (fromLogin) $('#presence-toggle').focus(); // signed in: going on queue is the first thing to do
   setAgent(session.user);
   connection?.close();
   photos?.forget();

@@ -72,6 +72,9 @@ export class InteractionBoard {
 
   has(conversationId) { return this.#panels.has(conversationId); }
 
+  /** How many chats on screen are still going on (not ended). */
+  openCount() { return [...this.#panels.values()].filter((panel) => panel.active).length; }
+
   /** An `interaction` frame (accept answer, or one of `ready.interactions`). */
   upsert(interaction) {
     const { conversationId } = interaction;
@@ -158,6 +161,7 @@ export class InteractionBoard {
 
 class Panel {
   active = true;
+  #endedHere = false;
 
   #videoSettings = null;
 
@@ -203,6 +207,7 @@ class Panel {
       }
     });
     this.endButton.addEventListener('click', () => {
+      this.#endedHere = true; // focus goes on to Close once the chat has ended
       this.endButton.disabled = true;
       this.endButton.textContent = 'Ending…';
       onEnd(conversationId);
@@ -257,6 +262,7 @@ class Panel {
     this.video.chatEnded();
     this.endButton.hidden = true;
     this.closeButton.hidden = false;
+    if (this.#endedHere) this.closeButton.focus();
   }
 
   focus() {

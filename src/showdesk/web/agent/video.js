@@ -20,6 +20,14 @@ const RETRY_WORDS = {
 // Which device sends the video (the session's `device`), as the pane says it.
 const DEVICE_WORDS = { phone: 'phone', tablet: 'tablet', computer: 'computer' };
 
+// Where focus goes when the focused control goes away: the first of the others that can be used.
+const FOCUS_NEXT = [
+  ['hold', 'resume', 'end'],
+  ['resume', 'hold', 'end'],
+  ['end', 'request', 'suggestPhone'],
+  ['request', 'end'],
+];
+
 const STATE_WORDS = {
   idle: '',
   requested: 'Waiting for the customer to share their camera…',
@@ -95,6 +103,7 @@ export class VideoPane {
       hold: $('video-hold'),
       resume: $('video-resume'),
       end: $('end-video'),
+      holdNote: $('video-hold-note'),
       fullscreen: $('video-fullscreen'),
       quality: $('quality-panel'),
       detail: $('mode-detail'),
@@ -416,6 +425,20 @@ export class VideoPane {
   }
 
   #render(text = null) {
+    const focused = FOCUS_NEXT.find(([name]) => this.#ui[name] === document.activeElement);
+    this.#draw(text);
+    if (focused) this.#moveFocus(focused);
+  }
+
+  /** The control that had focus went away (Hold became Resume, End video became Request video again):
+   * focus goes on to the control that does the next thing, rather than to the start of the page. */
+  #moveFocus([name, ...next]) {
+    if (!this.#ui[name].hidden && !this.#ui[name].disabled) return;
+    const target = next.map((other) => this.#ui[other]).find((button) => !button.hidden && !button.disabled);
+    target?.focus();
+  }
+
+  #draw(text = null) {
     const ui = this.#ui;
     const { state } = this;
     const open = state === 'connecting' || state === 'live' || state === 'held';
@@ -446,6 +469,7 @@ export class VideoPane {
     }
     ui.resume.hidden = !(this.#canHold && state === 'held');
     ui.end.hidden = !(this.#canAnswer && (open || pending));
+    ui.holdNote.hidden = state !== 'held';
     // The stage opens with the request, so the layout is settled before the first frame arrives.
     ui.stage.hidden = !(open || pending);
     ui.fullscreen.hidden = !open;

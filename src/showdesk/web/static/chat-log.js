@@ -16,7 +16,7 @@ export class ChatLog {
   #byId = new Map();
 
   /**
-   * @param {HTMLElement} list the `<ol>` that holds the messages
+   * @param {HTMLElement} list the element (`role="log"`) that holds the messages
    * @param {{self: 'customer'|'agent', photos?: {load: (photo) => Promise<string>,
    *   actions?: {label: string, testId: string, run: (photo, message) => void}[]}}} options
    *   whose messages are "mine" on this screen; how photos are loaded (object URLs) and what can be done with one
@@ -99,7 +99,7 @@ export class ChatLog {
   }
 
   #buildText({ from, text, displayName, at }) {
-    const item = document.createElement('li');
+    const item = document.createElement('div');
     const role = from === 'system' ? 'system' : from === this.#self ? 'mine' : 'theirs';
     item.className = `msg msg--${role}`;
     item.dataset.from = from;

@@ -58,7 +58,7 @@ export function buildWidget(options, t) {
   // The chat: on a phone with live video, a sheet over the viewfinder that the handle pulls up.
   ui.sheetHandle = el('button', { class: 'sdw-sheet__handle', type: 'button', testid: 'chat-sheet-handle',
     'aria-expanded': 'false', 'aria-label': t('showChat') });
-  ui.logList = el('ol', { class: 'chat-log sdw-log', testid: 'chat-log', role: 'log', 'aria-live': 'polite',
+  ui.logList = el('div', { class: 'chat-log sdw-log', testid: 'chat-log', role: 'log', 'aria-live': 'polite',
     'aria-label': t('chatMessages') });
   ui.newMessage = el('button', { class: 'sdw-new-message', type: 'button', testid: 'chat-new-message', hidden: true },
     svg('svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true' },
@@ -89,7 +89,9 @@ export function buildWidget(options, t) {
   ui.launcher = el('button', { class: 'sdw-launcher', type: 'button', testid: 'chat-open', 'aria-controls': 'sdw-panel',
     'aria-expanded': 'false', 'aria-label': options.launcherText ?? t('launcher') }, chatIcon(), ui.launcherText);
   ui.launcher.hidden = options.layout === 'fullscreen';
+  // Said to screen readers whatever is open or closed: the agent asking to see the product.
+  ui.announcer = el('p', { class: 'visually-hidden', role: 'status', testid: 'video-announcement' });
   ui.root = el('div', { class: 'sdw', lang: t.locale, dataset: { position: options.position, layout: options.layout } },
-    ui.panel, ui.launcher);
+    ui.panel, ui.launcher, ui.announcer);
   return ui;
 }

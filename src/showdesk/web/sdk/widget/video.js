@@ -34,6 +34,9 @@ export class WidgetVideo {
     chat.on('videoRequested', ({ text }) => {
       ui.prompt.textContent = text || t('videoRequested');
       this.refresh();
+      // The prompt appears with its section, too late for a live region inside it: one that is always
+      // there announces it.
+      ui.announcer.textContent = ui.prompt.textContent;
     });
     for (const event of ['videoState', 'videoStarted', 'videoHeld', 'videoResumed', 'localStream']) {
       chat.on(event, () => this.refresh());
