@@ -243,6 +243,7 @@ class Panel {
   addMessage(message) {
     const fresh = !this.log.has(message.id);
     this.log.upsert(message);
+    if (fresh) this.video.showLine(message);
     if (fresh && message.photo) this.video.photoArrived(message.photo);
     if (fresh && message.from === 'customer' && !this.element.contains(document.activeElement)) {
       this.element.classList.add('interaction--unread');

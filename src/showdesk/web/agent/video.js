@@ -20,6 +20,9 @@ const RETRY_WORDS = {
 // Which device sends the video (the session's `device`), as the pane says it.
 const DEVICE_WORDS = { phone: 'phone', tablet: 'tablet', computer: 'computer' };
 
+// The full-screen bar's buttons and the pane's buttons they stand for.
+const FULL_SCREEN_COPIES = [['stageHold', 'hold'], ['stageResume', 'resume'], ['stageCapture', 'capture'], ['stageEnd', 'end']];
+
 // Where focus goes when the focused control goes away: the first of the others that can be used.
 const FOCUS_NEXT = [
   ['hold', 'resume', 'end'],
@@ -104,6 +107,12 @@ export class VideoPane {
       resume: $('video-resume'),
       end: $('end-video'),
       holdNote: $('video-hold-note'),
+      stageLine: $('stage-latest-line'),
+      stageHold: $('stage-hold'),
+      stageResume: $('stage-resume'),
+      stageCapture: $('stage-capture'),
+      stageEnd: $('stage-end'),
+      stageExit: $('stage-exit'),
       fullscreen: $('video-fullscreen'),
       quality: $('quality-panel'),
       detail: $('mode-detail'),
@@ -147,9 +156,18 @@ export class VideoPane {
     ui.end.addEventListener('click', () => this.#send({ type: 'videoEnd' }));
     ui.fullscreen.addEventListener('click', () => {
       if (document.fullscreenElement) document.exitFullscreen();
-      else ui.stage.requestFullscreen?.();
+      else ui.stage.requestFullscreen?.().then(() => (ui.stageHold.hidden ? ui.stageExit : ui.stageHold).focus());
     });
+    // In full screen the bar's buttons do what the pane's do (the pane is not on screen then).
+    for (const [copy, original] of FULL_SCREEN_COPIES) ui[copy].addEventListener('click', () => ui[original].click());
+    ui.stageExit.addEventListener('click', () => document.exitFullscreen?.());
     this.#render();
+  }
+
+  /** The chat's latest line, shown over the picture in full screen. */
+  showLine(message) {
+    if (!message?.text || message.from === 'system') return;
+    this.#ui.stageLine.textContent = `${message.displayName || (message.from === 'agent' ? 'You' : 'Customer')}: ${message.text}`;
   }
 
   /** What this agent may do and whether the chat came through a Start Video block. */
@@ -470,6 +488,10 @@ export class VideoPane {
     ui.resume.hidden = !(this.#canHold && state === 'held');
     ui.end.hidden = !(this.#canAnswer && (open || pending));
     ui.holdNote.hidden = state !== 'held';
+    for (const [copy, original] of FULL_SCREEN_COPIES) {
+      ui[copy].hidden = ui[original].hidden;
+      ui[copy].disabled = ui[original].disabled;
+    }
     // The stage opens with the request, so the layout is settled before the first frame arrives.
     ui.stage.hidden = !(open || pending);
     ui.fullscreen.hidden = !open;
