@@ -93,6 +93,12 @@ class Settings(BaseSettings):
         description="video frames a second a customer may send (signals, statuses, camera results, photo "
         "failures: each stores or relays something), bursts of three times that; 0: no limit",
     )
+    mark_rate: float = Field(
+        default=30.0,
+        ge=0,
+        description="marks a second an agent may draw on a chat's live picture (each is relayed to the "
+        "customer), bursts of three times that; 0: no limit",
+    )
     guest_message_rate: float = Field(
         default=2.0, ge=0, description="messages a second a customer may send (bursts of twice that); 0: no limit"
     )

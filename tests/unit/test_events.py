@@ -22,7 +22,8 @@ WIRE_TYPES = [
     "message", "routing", "agentJoined", "agentLeft", "chatEnded", "customerPresence", "handoff", "phoneSuggested",
     "offer", "offerRevoked", "interaction", "interactionEnded", "presence", "signedOut", "directoryChanged",
     "videoRequested", "videoStarting", "videoStarted", "videoHeld", "videoResumed", "videoEnd", "videoRetrying",
-    "videoPreference", "videoCamera", "videoPhotoRequested", "videoPhotoFailed", "videoProblem", "videoSignal",
+    "videoPreference", "videoCamera", "videoMark", "videoMarksCleared", "videoPhotoRequested", "videoPhotoFailed",
+    "videoProblem", "videoSignal",
     "qualitySampled", "customerBack",
 ]  # fmt: skip
 

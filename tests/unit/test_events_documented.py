@@ -19,6 +19,8 @@ SURFACED_AS: dict[str, str | None] = {
     "videoCamera": "cameraRequest",
     "videoPhotoRequested": "photoRequested",
     "videoPhotoFailed": "photoFailed",
+    "videoMark": "mark",
+    "videoMarksCleared": "marksCleared",
     "videoStarting": None,  # the session record only; `videoState` already says connecting
     "videoSignal": None,  # answered by the SDK's peer connection itself
     "customerPresence": None,  # the customer's own page knows whether it is there

@@ -342,6 +342,20 @@ class VideoCamera(VideoEvent):
 
 
 @dataclass(frozen=True)
+class VideoMark(VideoEvent):
+    """The agent drew on the live picture (`mark`: domain.marks.Mark, in the picture's own coordinates)."""
+
+    type: ClassVar[str] = "videoMark"
+
+
+@dataclass(frozen=True)
+class VideoMarksCleared(VideoEvent):
+    """Every mark on the live picture is gone (`by`: agent or customer)."""
+
+    type: ClassVar[str] = "videoMarksCleared"
+
+
+@dataclass(frozen=True)
 class VideoPhotoRequested(VideoEvent):
     """The agent asks the customer's device for a full-resolution still (`requestId`, signed `request`)."""
 

@@ -122,6 +122,9 @@ def capture_text(width: int, height: int) -> str:
     return f"Photo of the product ({width} x {height} pixels)"
 
 
+FRAME_TEXT = "Here is what I pointed at on your video."  # a frozen frame of the live video, marked up
+
+
 def annotation_text(caption: str | None) -> str:
     return caption or "I marked the spot on your photo."
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from showdesk.domain.errors import InvalidInput
+from showdesk.domain.marks import Mark
 from showdesk.domain.quality import QualitySample
 from showdesk.domain.routing import Presence
 from showdesk.services.video_signals import Signal
@@ -179,6 +180,21 @@ class RequestPhoto:
 
 
 @dataclass(frozen=True)
+class DrawMark:
+    """The agent draws on the live picture."""
+
+    conversation_id: str | None
+    mark: Mark | Refused
+
+
+@dataclass(frozen=True)
+class ClearMarks:
+    """Every mark on the live picture goes (the agent's Clear, or the customer's)."""
+
+    conversation_id: str | None
+
+
+@dataclass(frozen=True)
 class HoldVideo:
     conversation_id: str | None
     held: bool  # False: resume
@@ -202,6 +218,7 @@ GuestCommand = (
     | ReportCameraResult
     | ReportPhotoFailed
     | RetryVideo
+    | ClearMarks
 )
 AgentCommand = (
     Ping
@@ -216,6 +233,8 @@ AgentCommand = (
     | ReportVideoStatus
     | AdjustCamera
     | PreferVideo
+    | DrawMark
+    | ClearMarks
     | RequestPhoto
     | HoldVideo
     | EndVideo

@@ -30,6 +30,7 @@ from showdesk.services.supervisor import SupervisorDashboard
 from showdesk.services.tokens import TokenCodec
 from showdesk.services.turn_servers import TurnServerService
 from showdesk.services.video import VideoService
+from showdesk.services.video_marks import VideoMarks
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ class Services:
         self.video = VideoService(
             store, bus, clock, self.messages, self.access, self.ice, cache_sessions=not lease.shared
         )
+        self.marks = VideoMarks(store, bus, self.access, self.video)
         self.chat = ChatService(
             store, bus, clock, tokens, self.messages, self.router, self.access, settings, self.video, limiter
         )

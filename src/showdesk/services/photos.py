@@ -18,6 +18,7 @@ from showdesk.domain.events import VideoPhotoFailed, VideoPhotoRequested
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
 from showdesk.domain.photos import (
+    FRAME_TEXT,
     MAX_PHOTO_PIXELS,
     PHOTO_FAILURES,
     PHOTO_REQUEST_SECONDS,
@@ -140,16 +141,24 @@ class PhotoService:
         content_type: str | None,
         data: bytes,
     ) -> StoredPhoto:
-        """The agent's marked-up copy of a photo of this chat, sent into the chat with an optional caption."""
+        """The agent's marked-up copy of a photo of this chat, sent into the chat with an optional caption;
+        without `annotates`, a frame of the live video the agent froze and marked (the video must be on)."""
         current = await self._access.require(principal, Permission.CHAT_ANSWER)
         conv = await agents_conversation(self._store, current, conversation_id)
-        original = await self._store.get_photo(annotates) if annotates is not None else None
-        if original is None or original.conversation_id != conv.id:
-            raise NotFound("annotates names no photo of this chat", code="photo_not_found")
+        session_id: str | None = None
+        if annotates is None:
+            session = await self._video.open_session(conv.id)
+            if session.state not in (VideoState.LIVE.value, VideoState.HELD.value):
+                raise Conflict("a frame of the video can be saved once the video is live", code="video_state")
+            session_id = session.id
+        else:
+            original = await self._store.get_photo(annotates)
+            if original is None or original.conversation_id != conv.id:
+                raise NotFound("annotates names no photo of this chat", code="photo_not_found")
         key = f"annotation:{check_client_id(client_id)}"
-        words = check_caption(caption)
+        words = check_caption(caption) or (FRAME_TEXT if annotates is None else None)
         stored = await self._stored_once(
-            conv, PhotoKind.ANNOTATION, Sender.AGENT, key, content_type, data, annotates=original.id
+            conv, PhotoKind.ANNOTATION, Sender.AGENT, key, content_type, data, session_id, annotates
         )
         message = await self._messages.post(
             conv.id,

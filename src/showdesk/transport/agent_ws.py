@@ -16,7 +16,9 @@ from showdesk.services.commands import (
     AcceptOffer,
     AdjustCamera,
     AgentCommand,
+    ClearMarks,
     DeclineOffer,
+    DrawMark,
     EndChat,
     EndVideo,
     HoldVideo,
@@ -36,6 +38,7 @@ from showdesk.transport.eager import Lane
 from showdesk.transport.frame_fields import check_fields
 from showdesk.transport.frames import agent_command
 from showdesk.transport.own_messages import OwnMessages
+from showdesk.transport.rate_limits import GuestRateLimits
 from showdesk.transport.request_log import log_context
 from showdesk.transport.ws_connection import (
     CLOSE_FORBIDDEN,
@@ -59,6 +62,7 @@ class AgentSession:
         self.token = token  # checked again when the directory changes or a token is signed out
         self.own = OwnMessages("agent")
         self.messages = Lane(self.report)  # chat messages: stored in frame order, acked as they commit
+        self.mark_limits: GuestRateLimits = conn.ws.app.state.mark_limits
         self.subscription = sd.subscribe(self.deliver)
         self.socket_id: str | None = None  # routing's name for this socket, once counted
 
@@ -175,6 +179,11 @@ class AgentSession:
             await video.agent_camera(principal, command)
         elif isinstance(command, PreferVideo):
             await video.agent_preference(principal, command.conversation_id, command.preference)
+        elif isinstance(command, DrawMark):
+            self.mark_limits.check_frame(command.conversation_id or "")  # relayed to the customer: bounded
+            await self.sd.marks.draw(principal, command)
+        elif isinstance(command, ClearMarks):
+            await self.sd.marks.agent_clear(principal, command)
         elif isinstance(command, RequestPhoto):
             await self.sd.photos.agent_request(principal, command.conversation_id)
         elif isinstance(command, HoldVideo):

@@ -154,6 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.guest_limits = GuestRateLimits(settings.guest_message_rate, settings.guest_frame_rate)
+    app.state.mark_limits = GuestRateLimits(0, settings.mark_rate)  # the agent's marks, relayed to the customer
     app.state.ready = False
     app.state.shutdown = ShutdownBudget(settings.shutdown_timeout)
     install_error_handlers(app)

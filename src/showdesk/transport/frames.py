@@ -10,6 +10,7 @@ from typing import Any
 
 from showdesk.domain.errors import InvalidInput, ShowDeskError
 from showdesk.domain.handoff import known_device
+from showdesk.domain.marks import Mark, parse_mark
 from showdesk.domain.quality import QualitySample, parse_quality
 from showdesk.domain.routing import Presence
 from showdesk.domain.video import camera_request
@@ -19,8 +20,10 @@ from showdesk.services.commands import (
     AdjustCamera,
     AgentCommand,
     CameraRequest,
+    ClearMarks,
     DeclineOffer,
     DeclineVideo,
+    DrawMark,
     EndChat,
     EndVideo,
     GuestCommand,
@@ -112,6 +115,11 @@ def _camera_request(frame: Frame) -> CameraRequest | Refused:
     return checked
 
 
+def _mark(frame: Frame) -> Mark | Refused:
+    checked: Mark | Refused = _refusable(lambda: parse_mark(frame.get("mark")))
+    return checked
+
+
 def _last_seq(frame: Frame) -> int:
     last_seq = frame.get("lastSeq")
     return last_seq if isinstance(last_seq, int) and last_seq >= 0 else 0
@@ -150,6 +158,7 @@ GUEST_FRAMES: dict[str, Callable[[Frame], GuestCommand]] = {
     ),
     "videoPhotoFailed": lambda f: ReportPhotoFailed(text(f, "requestId"), text(f, "reason")),
     "videoRetry": lambda f: RetryVideo(text(f, "sessionId"), text(f, "how"), text(f, "reason")),
+    "videoMarksClear": lambda f: ClearMarks(None),
 }
 
 AGENT_FRAMES: dict[str, Callable[[Frame], AgentCommand]] = {
@@ -166,6 +175,8 @@ AGENT_FRAMES: dict[str, Callable[[Frame], AgentCommand]] = {
     "videoCamera": lambda f: AdjustCamera(text(f, "conversationId"), _camera_request(f)),
     "videoPreference": lambda f: PreferVideo(text(f, "conversationId"), text(f, "preference")),
     "videoPhoto": lambda f: RequestPhoto(text(f, "conversationId")),
+    "videoMark": lambda f: DrawMark(text(f, "conversationId"), _mark(f)),
+    "videoMarksClear": lambda f: ClearMarks(text(f, "conversationId")),
     "videoHold": lambda f: HoldVideo(text(f, "conversationId"), held=True),
     "videoResume": lambda f: HoldVideo(text(f, "conversationId"), held=False),
     "videoEnd": lambda f: EndVideo(text(f, "conversationId")),

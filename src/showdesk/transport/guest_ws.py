@@ -13,6 +13,7 @@ from showdesk.domain.errors import Conflict, Forbidden, ShowDeskError
 from showdesk.domain.events import conversation_topic
 from showdesk.domain.video import MAX_ICE_RESTARTS, VideoSession
 from showdesk.services.commands import (
+    ClearMarks,
     DeclineVideo,
     EndChat,
     GuestCommand,
@@ -159,6 +160,8 @@ class GuestSession:
             await self.sd.photos.customer_failed(claims, command.request_id, command.reason)
         elif isinstance(command, RetryVideo):
             await video.customer_retry(claims, command)
+        elif isinstance(command, ClearMarks):
+            await self.sd.marks.customer_clear(claims)
 
     def host(self) -> str:
         return self.conn.ws.url.hostname or "127.0.0.1"

@@ -62,6 +62,9 @@ const board = new InteractionBoard($('#interactions'), $('#interaction-template'
   sendFrame: (frame) => connection?.sendVideo(frame),
   photos: {
     load: (photo) => (photos ? photos.load(photo) : Promise.reject(new Error('Not signed in'))),
+    saveFrame: (conversationId, blob, clientId) => (photos
+      ? photos.sendAnnotation(conversationId, null, blob, null, clientId)
+      : Promise.reject(new Error('Not signed in'))),
     annotate: (conversationId, photo, url) => {
       annotator.open(conversationId, photo, url).catch((error) => banner.show(error));
     },
@@ -159,7 +162,7 @@ function openDesktop(signedIn) {
   });
   for (const type of ['videoRequested', 'videoStarting', 'videoSignal', 'videoStarted', 'videoHeld',
     'videoResumed', 'videoEnd', 'videoRetrying', 'videoProblem', 'videoPreference', 'videoPhotoRequested',
-    'videoPhotoFailed']) {
+    'videoPhotoFailed', 'videoMark', 'videoMarksCleared']) {
     on(type, (frame) => board.videoFrame(frame));
   }
   on('interactionEnded', ({ conversationId, by }) => {

@@ -190,7 +190,10 @@ class Panel {
     this.send = $('[data-testid="chat-send"]');
     this.endButton = $('[data-testid="end-interaction"]');
     this.closeButton = $('[data-testid="close-interaction"]');
-    this.video = new VideoPane(this.element, conversationId, { send: sendFrame });
+    this.video = new VideoPane(this.element, conversationId, {
+      send: sendFrame,
+      saveFrame: (blob, clientId) => photos.saveFrame(conversationId, blob, clientId),
+    });
 
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();

@@ -25,7 +25,7 @@ export class StaffPhotos {
   /** Send the marked-up copy of `original` into the chat; `clientId` makes a resend store nothing new. */
   async sendAnnotation(conversationId, original, blob, caption, clientId) {
     const url = new URL(`/api/v2/conversations/${encodeURIComponent(conversationId)}/photos`, location.origin);
-    url.searchParams.set('annotates', original.id);
+    if (original) url.searchParams.set('annotates', original.id); // none: a frozen frame of the live video
     url.searchParams.set('clientId', clientId);
     if (caption) url.searchParams.set('caption', caption);
     const response = await this.#call(url, { method: 'POST', body: blob, headers: { 'Content-Type': blob.type } });

@@ -3,6 +3,7 @@
 // and never touches its own camera; in two-way mode it sends the agent's default camera and microphone.
 
 import { PICTURE_LIMITS, PictureWatch, PROBLEM_WORDS } from './picture-watch.js';
+import { LiveMarks } from './live-marks.js';
 import { PhotoCapture } from './photo-capture.js';
 import { QualityPanel } from './quality-panel.js';
 import { mediaPath, qualityBetween, readVideoStats } from './video-stats.js';
@@ -86,12 +87,21 @@ export class VideoPane {
   #readings = 0;
   #quality;
   #photo;
+  #marks;
 
   /** `send(frame)` writes to the agent socket; `element` is the chat's card. */
-  constructor(element, conversationId, { send }) {
+  constructor(element, conversationId, { send, saveFrame }) {
     this.conversationId = conversationId;
     this.#send = (frame) => send({ ...frame, conversationId });
     const $ = (id) => element.querySelector(`[data-testid="${id}"]`);
+    this.#marks = new LiveMarks($, {
+      send: (frame) => this.#send(frame),
+      save: saveFrame,
+      onWords: (words) => {
+        this.#notice = words;
+        this.#render();
+      },
+    });
     this.#ui = {
       pane: element.querySelector('.interaction__video'),
       stage: element.querySelector('.interaction__stage'),
@@ -204,6 +214,8 @@ export class VideoPane {
       case 'videoPreference': return this.#set(this.state, frame);
       case 'videoPhotoRequested': return this.#photo.requested(frame);
       case 'videoPhotoFailed': return this.#photo.failed(frame);
+      case 'videoMark':
+      case 'videoMarksCleared': return this.#marks.onFrame(frame);
       default: return undefined;
     }
   }
@@ -488,6 +500,7 @@ export class VideoPane {
     ui.resume.hidden = !(this.#canHold && state === 'held');
     ui.end.hidden = !(this.#canAnswer && (open || pending));
     ui.holdNote.hidden = state !== 'held';
+    this.#marks.render(this.#canAnswer && (state === 'live' || state === 'held'));
     for (const [copy, original] of FULL_SCREEN_COPIES) {
       ui[copy].hidden = ui[original].hidden;
       ui[copy].disabled = ui[original].disabled;

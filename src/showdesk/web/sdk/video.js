@@ -364,6 +364,9 @@ export class CustomerVideo {
       case 'videoPhotoRequested': return this.#onPhotoRequested(frame);
       case 'videoPhotoFailed':
         return this.#emit('photoFailed', { requestId: frame.requestId, reason: frame.reason, text: frame.text });
+      // Marks belong on the picture this device sends; the customer's other device has none.
+      case 'videoMark': return this.#pc && frame.mark ? this.#emit('mark', frame.mark) : undefined;
+      case 'videoMarksCleared': return this.#pc ? this.#emit('marksCleared', { by: frame.by }) : undefined;
       case 'videoProblem':
         this.session = frame.video;
         return this.#emit('videoProblem', { sessionId: frame.video?.id ?? null, cause: frame.cause, text: frame.text });

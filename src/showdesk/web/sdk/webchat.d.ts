@@ -345,6 +345,10 @@ export interface ChatEventMap {
   localStream: { stream: MediaStream };
   /** Connected, but the agent sees no picture, a black one or a frozen one; `text` says what to do. */
   videoProblem: VideoProblemEvent;
+  /** The agent drew on the live picture; draw it over the shared picture (points are shares of its size). */
+  mark: VideoMark;
+  /** Every mark is gone (either side's Clear). */
+  marksCleared: { by: 'agent' | 'customer' };
   /** Every change of `videoState`. */
   videoState: { state: VideoStatus; previous: VideoStatus };
   /** Two-way only: the agent's picture and sound (also `remoteVideoStream`). */
@@ -353,6 +357,19 @@ export interface ChatEventMap {
   handoff: { state: 'opened'; device: DeviceKind };
   /** The agent suggests showing things with the phone's camera (offer `createHandoff`); `text` says so. */
   phoneSuggested: { text: string };
+}
+
+/**
+ * A mark on the live picture. `points` are [x, y] pairs from 0 to 1 across the width and height of the
+ * picture as the camera sends it: arrow (from, to), circle (centre, a point on the edge), pen (a line
+ * through them) and text (where it starts, with `text`).
+ */
+export interface VideoMark {
+  id: string;
+  kind: 'arrow' | 'circle' | 'pen' | 'text';
+  points: ReadonlyArray<readonly [number, number]>;
+  color: 'red' | 'yellow' | 'green' | 'blue' | 'white';
+  text?: string;
 }
 
 export type ChatEventName = keyof ChatEventMap;
@@ -412,6 +429,8 @@ export interface Chat {
   loadPhoto(photo: ChatPhoto): Promise<string>;
   /** Say no to the agent's request (only while `videoState` is `requested`); the chat goes on. */
   declineVideo(): void;
+  /** Take the agent's marks off the live picture, on both sides (`marksCleared` follows). */
+  clearMarks(): void;
   /** Reconnect now instead of waiting for the next backoff step (also takes a chat back from another tab). */
   reconnect(): void;
   /** Close the connection without ending the chat; `resumeChat()` picks it up again. */

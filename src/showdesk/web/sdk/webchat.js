@@ -262,6 +262,11 @@ export class WebChat extends Emitter {
     this.#video.stop();
   }
 
+  /** Take the agent's marks off the live picture, on both sides. */
+  clearMarks() {
+    if (this.#video.isOpen) this.#socket?.send({ type: 'videoMarksClear' });
+  }
+
   /** Say no to the agent's request; the chat goes on. */
   declineVideo() {
     if (this.#video.state === 'requested') this.#video.stop();

@@ -49,11 +49,12 @@ export function buildWidget(options, t) {
   ui.decline = el('button', { class: 'btn btn-ghost btn-sm', type: 'button', testid: 'video-decline', text: t('notNow'), hidden: true });
   ui.offer = el('button', { class: 'btn btn-secondary btn-sm', type: 'button', testid: 'video-offer', text: t('showAgent'), hidden: true });
   ui.stop = el('button', { class: 'btn btn-danger btn-sm', type: 'button', testid: 'video-stop', text: t('stopVideo'), hidden: true });
+  ui.clearMarks = el('button', { class: 'btn btn-ghost btn-sm', type: 'button', testid: 'clear-marks', text: t('clearMarks'), hidden: true });
   ui.videoSection = el('section', { class: 'sdw-video', 'aria-label': t('video'), hidden: true },
     ui.prompt, ui.media,
     el('div', { class: 'sdw-video__bar' },
       el('p', { class: 'sdw-video__status', 'aria-live': 'polite' }, ui.videoStatus, ui.videoWords),
-      ui.accept, ui.decline, ui.offer, ui.stop));
+      ui.accept, ui.decline, ui.offer, ui.clearMarks, ui.stop));
 
   // The chat: on a phone with live video, a sheet over the viewfinder that the handle pulls up.
   ui.sheetHandle = el('button', { class: 'sdw-sheet__handle', type: 'button', testid: 'chat-sheet-handle',

@@ -1,5 +1,8 @@
 // The widget's video: the agent's request with what will be shared, one tap to show the camera, the
-// viewfinder (on a phone it fills the screen while live), Stop at any time, and every failure in words.
+// viewfinder (on a phone it fills the screen while live) with the agent's marks on it, Stop at any time,
+// and every failure in words.
+
+import { MarkLayer } from '../../static/picture-marks.js';
 
 const STATE_WORDS = {
   requested: 'videoRequested',
@@ -17,6 +20,7 @@ export class WidgetVideo {
   #ui;
   #t;
   #onChange;
+  #markLayer = null;
 
   /** `onChange(state, open)` hears every refresh (the layout follows the video). */
   constructor(ui, chat, banner, t, onChange = () => {}) {
@@ -41,6 +45,18 @@ export class WidgetVideo {
     for (const event of ['videoState', 'videoStarted', 'videoHeld', 'videoResumed', 'localStream']) {
       chat.on(event, () => this.refresh());
     }
+    // The agent's marks, at the same spot of the picture on the viewfinder (static/picture-marks.js).
+    chat.on('mark', (mark) => {
+      this.#markLayer ??= new MarkLayer(ui.self, { label: t('agentMarks'), testId: 'viewfinder-marks' });
+      if (this.#markLayer.count === 0) ui.announcer.textContent = t('marksShown');
+      this.#markLayer.set(mark);
+      ui.clearMarks.hidden = false;
+    });
+    chat.on('marksCleared', () => this.#clearMarks());
+    ui.clearMarks.addEventListener('click', () => {
+      this.#clearMarks();
+      chat.clearMarks();
+    });
     chat.on('remoteStream', ({ stream }) => {
       ui.agentVideo.srcObject = stream;
       ui.agentVideo.hidden = false;
@@ -69,6 +85,11 @@ export class WidgetVideo {
     });
   }
 
+  #clearMarks() {
+    this.#markLayer?.clear();
+    this.#ui.clearMarks.hidden = true;
+  }
+
   /** Show the state as the SDK has it; `words` replaces the default line for this state. */
   refresh(words = null) {
     const chat = this.#chat;
@@ -90,6 +111,7 @@ export class WidgetVideo {
     if (ui.self.srcObject !== local) ui.self.srcObject = local;
     ui.media.hidden = !open || !local;
     if (!open) {
+      this.#clearMarks();
       ui.agentVideo.srcObject = null;
       ui.agentVideo.hidden = true;
     }
