@@ -49,7 +49,7 @@ export function buildWidget(options, t) {
   ui.decline = el('button', { class: 'btn btn-ghost btn-sm', type: 'button', testid: 'video-decline', text: t('notNow'), hidden: true });
   ui.offer = el('button', { class: 'btn btn-secondary btn-sm', type: 'button', testid: 'video-offer', text: t('showAgent'), hidden: true });
   ui.stop = el('button', { class: 'btn btn-danger btn-sm', type: 'button', testid: 'video-stop', text: t('stopVideo'), hidden: true });
-  ui.clearMarks = el('button', { class: 'btn btn-ghost btn-sm', type: 'button', testid: 'clear-marks', text: t('clearMarks'), hidden: true });
+  ui.clearMarks = el('button', { class: 'btn btn-secondary btn-sm', type: 'button', testid: 'clear-marks', text: t('clearMarks'), hidden: true });
   ui.videoSection = el('section', { class: 'sdw-video', 'aria-label': t('video'), hidden: true },
     ui.prompt, ui.media,
     el('div', { class: 'sdw-video__bar' },
