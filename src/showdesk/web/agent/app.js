@@ -2,6 +2,7 @@
 
 import { clearStaffSession, loadStaffSession } from '/static/staff-session.js';
 import { loginForm } from '/static/login-form.js';
+import { adoptChatLogStyles } from '/static/chat-log-styles.js';
 import { passwordChangePending, wireChangePassword } from '/static/change-password.js';
 import { ErrorBanner } from '/static/banner.js';
 import { describeError } from '/static/error-text.js';
@@ -15,6 +16,7 @@ import { StaffPhotos } from './photos.js';
 import { Annotator } from './annotator.js';
 
 const $ = (selector) => document.querySelector(selector);
+adoptChatLogStyles(document);
 // Words for the agent, and the server's sentence when it adds something; never a code (those are for programs).
 const banner = new ErrorBanner($('[data-testid="error-banner"]'), {
   describe: (error) => describeError(error, { codes: false }),

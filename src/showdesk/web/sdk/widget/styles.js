@@ -4,6 +4,8 @@
 // The host resets what a site's CSS could pass down (inherited properties, display) with !important, which
 // inside a shadow tree wins over the page's own !important rules.
 
+import { CHAT_LOG_CSS } from '../../static/chat-log-styles.js';
+
 const CSS = `
 :host {
   all: initial !important;
@@ -125,35 +127,9 @@ a { color: var(--sd-accent); }
 .banner__close::before { transform: rotate(45deg); }
 .banner__close::after { transform: rotate(-45deg); }
 
-.chat-log {
-  list-style: none; margin: 0; padding: 16px;
-  display: flex; flex-direction: column; gap: 8px;
-  overflow-y: auto; overscroll-behavior: contain;
-}
-.msg { display: flex; flex-direction: column; max-width: 82%; }
-.msg__meta { font-size: 11.5px; color: var(--sd-text-faint); margin: 0 4px 2px; }
-.msg__text {
-  margin: 0; padding: 8px 12px; border-radius: 14px; white-space: pre-wrap;
-  overflow-wrap: anywhere; font-size: 14.5px; line-height: 1.45;
-}
-.msg--theirs { align-self: flex-start; }
-.msg--theirs .msg__text { background: var(--sd-surface-2); color: var(--sd-text); border-bottom-left-radius: 4px; }
-.msg--mine { align-self: flex-end; align-items: flex-end; }
-.msg--mine .msg__text { background: var(--sd-accent); color: var(--sd-on-accent); border-bottom-right-radius: 4px; }
-.msg--pending .msg__text { opacity: .6; }
-.msg--failed .msg__text { background: var(--sd-danger-soft); color: var(--sd-danger); }
-.msg--system, .msg--notice { align-self: center; max-width: 92%; text-align: center; }
-.msg--system .msg__text, .msg--notice .msg__text {
-  padding: 2px 8px; background: transparent; color: var(--sd-text-muted); font-size: 12.5px; font-style: italic;
-}
-.msg--system .msg__meta { display: none; }
-.msg__photo { margin: 4px 0 0; display: flex; flex-direction: column; gap: 4px; max-width: 100%; }
-.msg__photo img {
-  display: block; max-width: min(100%, 360px); max-height: 220px; width: auto; height: auto; object-fit: contain;
-  border-radius: 10px; background: var(--sd-surface-2);
-}
-.msg__photo figcaption { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; font-size: 12px; }
-.msg--mine .msg__photo { align-items: flex-end; }
+${CHAT_LOG_CSS}
+/* In the widget a photo in the chat is at most 220 px high: the video and the chat share a small panel. */
+.msg__photo img { max-height: 220px; width: auto; object-fit: contain; cursor: auto; }
 
 /* The launcher and the floating panel */
 .sdw-launcher {
