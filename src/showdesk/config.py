@@ -120,6 +120,12 @@ class Settings(BaseSettings):
         le=1000,
         description="hand-off links one chat may make; the next is refused (409 handoff_limit)",
     )
+    handoff_redeems_per_address: int = Field(
+        default=30,
+        ge=0,
+        description="hand-off codes one client address may try a minute, used or not (then rate_limited); "
+        "0: no limit",
+    )
     metrics_token: str | None = Field(
         default=None,
         description="bearer token that may read /metrics (besides staff and API clients holding metrics:view); "

@@ -270,3 +270,25 @@ async def test_the_chat_s_agent_suggests_the_phone_and_only_they_may(server: Ser
     assert refused["code"] == "not_your_conversation"
     await sam.close()
     await leave(laptop)
+
+
+@pytest.fixture(scope="module")
+def few_tries(backend: str) -> Iterator[ServerProcess]:
+    """A server where one address may try 3 hand-off codes a minute."""
+    proc = ServerProcess("--handoff-redeems-per-address", "3", backend=backend).start()
+    yield proc
+    proc.cleanup()
+
+
+async def test_codes_tried_by_the_thousand_are_stopped_per_address(few_tries: ServerProcess) -> None:
+    laptop = await Guest.connect(few_tries.ws_base, few_tries.base)
+    started = await laptop.start("Ann")
+    code = create(few_tries, started["token"]).json()["code"]
+    for _ in range(3):  # wrong codes count too
+        assert redeem(few_tries, "0" * 22, status=404)["code"] == "handoff_not_found"
+    url = f"{few_tries.base}/api/v2/webchat/handoffs/{code}/redeem"
+    refused = httpx.post(url, json={"device": "phone"}, timeout=10)
+    assert refused.status_code == 429, refused.text
+    assert refused.json()["code"] == "rate_limited" and "try again in" in refused.json()["message"]
+    assert int(refused.headers["retry-after"]) > 0
+    await leave(laptop)

@@ -72,7 +72,7 @@ class Services:
             store, bus, clock, tokens, self.messages, self.router, self.access, settings, self.video, limiter
         )
         self.guest_presence = GuestPresence(clock, self.chat, self.video, grace=settings.video_grace)
-        self.handoffs = HandoffService(store, bus, clock, tokens, self.messages, self.access, settings)
+        self.handoffs = HandoffService(store, bus, clock, tokens, self.messages, self.access, settings, limiter)
         self.photos = PhotoService(
             store, bus, clock, tokens, self.messages, self.access, self.video, max_pixels=settings.max_photo_pixels
         )

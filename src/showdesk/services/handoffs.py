@@ -9,6 +9,7 @@ the device's socket joins, the chat hears a `handoff` event. The agent may sugge
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -18,10 +19,11 @@ from showdesk.domain.events import HandoffEvent, PhoneSuggested
 from showdesk.domain.handoff import EXPIRED, UNKNOWN, USED, Handoff, check_code, code_digest, device_kind, new_code
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
+from showdesk.domain.rate_limit import RateLimited, Rule
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.conversation_access import agents_conversation
 from showdesk.services.messages import MessageService
-from showdesk.services.ports import Bus, Clock, ConversationStore, HandoffStore
+from showdesk.services.ports import Bus, Clock, ConversationStore, HandoffStore, Limiter
 from showdesk.services.publishing import publish
 from showdesk.services.settings import ServiceSettings
 from showdesk.services.tokens import GuestClaims, TokenCodec
@@ -63,6 +65,7 @@ class HandoffService:
         messages: MessageService,
         access: AccessService,
         settings: ServiceSettings,
+        limiter: Limiter,
     ) -> None:
         self._store = store
         self._bus = bus
@@ -71,6 +74,8 @@ class HandoffService:
         self._messages = messages
         self._access = access
         self._settings = settings
+        self._limiter = limiter
+        self._redeems_per_address = Rule("handoff_redeem_address", settings.handoff_redeems_per_address, 60.0)
 
     async def create(self, claims: GuestClaims) -> MadeHandoff:
         """A new one-time code for the customer's own chat (the one their token names), while it is open."""
@@ -100,9 +105,18 @@ class HandoffService:
         except NotFound:
             return None
 
-    async def redeem(self, code: str | None, device: str | None) -> Redeemed:
+    async def redeem(self, code: str | None, device: str | None, client_address: str | None = None) -> Redeemed:
         """The code's chat on a new device, once: a used, expired or unknown code is refused in words, and of
-        two devices redeeming at once one gets the chat and the other `handoff_used`."""
+        two devices redeeming at once one gets the chat and the other `handoff_used`. Every try counts against
+        the address's limit, so nobody tries codes by the thousand (they are 128 random bits besides)."""
+        if client_address is not None:
+            wait = await self._limiter.hit(self._redeems_per_address, client_address)
+            if wait > 0:
+                raise RateLimited(
+                    f"too many codes were tried from your address just now; please try again in {math.ceil(wait)} "
+                    "seconds",
+                    retry_after=wait,
+                )
         handoff = await self._store.get_handoff(code_digest(check_code(code)))
         if handoff is None:
             raise NotFound(UNKNOWN, code="handoff_not_found")

@@ -24,6 +24,7 @@ class ServiceSettings:
     max_photo_pixels: int = 40_000_000  # a photo's width x height at most
     handoff_ttl: int = 600  # seconds a hand-off link (laptop to phone) may be redeemed
     handoffs_per_chat: int = 10  # hand-off links one chat may make
+    handoff_redeems_per_address: int = 30  # hand-off codes one client address may try a minute; 0: no limit
     login_failures_per_account: int = 5  # failed sign-ins an address may make on one account a window
     login_failures_per_address: int = 20  # ... and on all accounts together; 0: no limit
     login_failure_window: float = 60.0  # seconds

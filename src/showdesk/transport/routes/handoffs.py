@@ -18,6 +18,7 @@ from pydantic import Field
 
 from showdesk.domain.errors import Forbidden, Unauthenticated
 from showdesk.services.tokens import GuestClaims
+from showdesk.transport.client_ip import client_ip
 from showdesk.transport.deps import ServicesDep, bearer, services
 from showdesk.transport.own_origin import is_own_origin, public_origin
 from showdesk.transport.request_log import log_context
@@ -83,8 +84,10 @@ async def create_handoff(request: Request, claims: CustomerDep, sd: ServicesDep)
 
 
 @router.post("/{code}/redeem", response_model=RedeemedView)
-async def redeem_handoff(code: str, sd: ServicesDep, body: RedeemBody | None = None) -> RedeemedView:
-    redeemed = await sd.handoffs.redeem(code, body.device if body is not None else None)
+async def redeem_handoff(
+    code: str, request: Request, sd: ServicesDep, body: RedeemBody | None = None
+) -> RedeemedView:
+    redeemed = await sd.handoffs.redeem(code, body.device if body is not None else None, client_ip(request))
     conv = redeemed.conversation
     return RedeemedView(
         token=redeemed.token,

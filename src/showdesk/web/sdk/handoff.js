@@ -42,7 +42,8 @@ async function post(url, { token = null, body = null } = {}) {
   if (!response.ok) {
     // The customer's own language where the catalogue has the words (a used or expired link), else the server's.
     const code = answer?.code ?? 'handoff_failed';
-    throw new ChatError(code, errorWords(code) ?? answer?.message
+    const words = errorWords(code === 'rate_limited' ? 'handoff_rate_limited' : code); // not "messages" here
+    throw new ChatError(code, words ?? answer?.message
       ?? 'The link for your other device could not be made. Please try again.');
   }
   return answer;

@@ -117,6 +117,7 @@ const en = {
     handoff_used: 'This link was already used. Ask for a new one on your computer.',
     handoff_expired: 'This link has expired. Ask for a new one on your computer.',
     handoff_not_found: 'This link does not work. Ask for a new one on your computer.',
+    handoff_rate_limited: 'Too many links were tried from here just now. Please wait a minute and try again.',
   },
 };
 
@@ -239,6 +240,7 @@ const de = {
     handoff_used: 'Dieser Link wurde schon benutzt. Fordern Sie auf Ihrem Computer einen neuen an.',
     handoff_expired: 'Dieser Link ist abgelaufen. Fordern Sie auf Ihrem Computer einen neuen an.',
     handoff_not_found: 'Dieser Link funktioniert nicht. Fordern Sie auf Ihrem Computer einen neuen an.',
+    handoff_rate_limited: 'Von hier wurden gerade zu viele Links versucht. Bitte warten Sie eine Minute und versuchen Sie es erneut.',
   },
 };
 
@@ -358,6 +360,7 @@ const fr = {
     handoff_used: 'Ce lien a déjà été utilisé. Demandez-en un nouveau sur votre ordinateur.',
     handoff_expired: 'Ce lien a expiré. Demandez-en un nouveau sur votre ordinateur.',
     handoff_not_found: 'Ce lien ne fonctionne pas. Demandez-en un nouveau sur votre ordinateur.',
+    handoff_rate_limited: 'Trop de liens ont été essayés d’ici à l’instant. Attendez une minute, puis réessayez.',
   },
 };
 
@@ -476,6 +479,7 @@ const es = {
     handoff_used: 'Este enlace ya se usó. Pide uno nuevo en tu ordenador.',
     handoff_expired: 'Este enlace ha caducado. Pide uno nuevo en tu ordenador.',
     handoff_not_found: 'Este enlace no funciona. Pide uno nuevo en tu ordenador.',
+    handoff_rate_limited: 'Se han probado demasiados enlaces desde aquí. Espera un minuto y vuelve a intentarlo.',
   },
 };
 
