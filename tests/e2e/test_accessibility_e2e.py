@@ -168,3 +168,24 @@ def test_focus_moves_to_the_next_sensible_control(server: ServerProcess, camera_
     agent_page.get_by_role("button", name="Sign out").click()
     expect(agent_page.get_by_test_id("login-email")).to_be_visible()
     expect(agent_page.get_by_test_id("sign-out-dialog")).to_be_hidden()
+
+
+def test_an_error_banner_leaves_the_top_bar_usable(server: ServerProcess, people: Contexts) -> None:
+    """The desktop's error banner (shown here as the page shows any error) sits below the top bar, so going
+    off queue or signing out is never under it (it covered the presence switch when a chat ended with
+    something still pending)."""
+    agent_page = people.new_page(viewport={"width": 1280, "height": 800})
+    AgentPage(agent_page, server).login().go_on_queue()
+    agent_page.evaluate(
+        """() => { const banner = document.querySelector('[data-testid="error-banner"]');
+                   banner.textContent = 'This chat has ended.'; banner.hidden = false; }"""
+    )
+    expect(agent_page.get_by_test_id("error-banner")).to_be_visible()
+    for control in (agent_page.get_by_test_id("presence-on-queue"), agent_page.get_by_role("button", name="Sign out")):
+        on_top = control.evaluate(
+            """(el) => { const r = el.getBoundingClientRect();
+                         return el.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)); }"""
+        )
+        assert on_top, "the error banner covers a control of the top bar"
+    agent_page.get_by_test_id("presence-on-queue").click()
+    expect(agent_page.get_by_test_id("presence-on-queue")).to_have_attribute("aria-checked", "false")
