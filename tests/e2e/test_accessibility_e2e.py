@@ -29,18 +29,6 @@ def assert_clean(page: Page, where: str) -> None:
     assert not found, f"axe on {where}:\n{describe(found)}"
 
 
-def _focused_testid(page: Page) -> str | None:
-    """The test id of the element with keyboard focus, looking into the widget's shadow root too."""
-    testid: str | None = page.evaluate(
-        """() => {
-          let active = document.activeElement;
-          while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-          return active ? active.getAttribute('data-testid') : null;
-        }"""
-    )
-    return testid
-
-
 def _sign_in(page: Page, server: ServerProcess, path: str, email: str, password: str) -> None:
     page.goto(f"{server.base}{path}")
     expect(page.get_by_test_id("login-email")).to_be_visible()
@@ -161,7 +149,6 @@ def test_focus_moves_to_the_next_sensible_control(server: ServerProcess, camera_
     agent_page.keyboard.press("Enter")
     expect(panel.get_by_test_id("close-interaction")).to_be_visible()
     expect(panel.get_by_test_id("close-interaction")).to_be_focused()
-    assert _focused_testid(customer_page) in ("chat-restart", "chat-input", None)
 
     # With no chat open, signing out asks nothing.
     agent_page.get_by_test_id("close-interaction").click()

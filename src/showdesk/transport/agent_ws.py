@@ -180,7 +180,8 @@ class AgentSession:
         elif isinstance(command, PreferVideo):
             await video.agent_preference(principal, command.conversation_id, command.preference)
         elif isinstance(command, DrawMark):
-            self.mark_limits.check_frame(command.conversation_id or "")  # relayed to the customer: bounded
+            # relayed to the customer: bounded per agent and chat, so nobody spends another agent's allowance
+            self.mark_limits.check_frame(f"{principal.user.id}:{command.conversation_id}")
             await self.sd.marks.draw(principal, command)
         elif isinstance(command, ClearMarks):
             await self.sd.marks.agent_clear(principal, command)
