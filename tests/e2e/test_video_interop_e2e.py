@@ -125,7 +125,8 @@ def test_an_aiortc_customer_is_seen_on_the_agent_desktop(
         remote = panel.get_by_test_id("remote-video")
         wait_until(lambda: shows_picture(remote, CUSTOMER_PICTURE), timeout=20, what="the Python camera's picture")
         expect(panel.get_by_test_id("video-status")).to_have_text("live")
-        assert python_customer.camera.sent >= 3  # frames made in Python, decoded in Chromium
+        # frames made in Python keep reaching Chromium (the first keyframe alone may be what is shown)
+        wait_until(lambda: python_customer.camera.sent >= 3, timeout=5, what="three frames sent from Python")
         assert camera_calls(page) == 0 and rtp_totals(page)["bytesSent"] == 0
         panel.get_by_test_id("end-video").click()
         expect(panel.get_by_test_id("video-status")).to_have_text("ended")
