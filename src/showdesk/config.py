@@ -108,6 +108,19 @@ class Settings(BaseSettings):
         description="largest photo, in pixels (width x height); a larger one is refused (413) so a small file "
         "cannot make the agent's browser decode a huge picture",
     )
+    photo_mode_after: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="seconds the picture an agent receives may stay under the detail goal (640 x 360 at 5 frames a "
+        "second) before photo mode is offered, or switched to where the chat's video settings say photoMode: switch",
+    )
+    still_interval: float = Field(
+        default=1.0,
+        ge=0,
+        description="seconds between two photo-mode stills of one video session, at least (a faster one is refused, "
+        "429); 0: no limit",
+    )
     handoff_ttl: int = Field(
         default=600,
         ge=1,
@@ -123,8 +136,7 @@ class Settings(BaseSettings):
     handoff_redeems_per_address: int = Field(
         default=30,
         ge=0,
-        description="hand-off codes one client address may try a minute, used or not (then rate_limited); "
-        "0: no limit",
+        description="hand-off codes one client address may try a minute, used or not (then rate_limited); 0: no limit",
     )
     metrics_token: str | None = Field(
         default=None,

@@ -1,6 +1,6 @@
 """The photo store's contract (`ports.PhotoStore`), the same in memory, on SQLite and on PostgreSQL: one
 photo per request (a retried upload, even at once, gives back the first), its bytes apart and as given,
-a chat's photos oldest first."""
+a chat's photos oldest first, one deleted with its bytes (photo mode's stills replace each other)."""
 
 from __future__ import annotations
 
@@ -66,3 +66,18 @@ async def test_a_chats_photos_oldest_first(store: Store) -> None:
 
     assert [p.id for p in await store.list_photos("c1")] == ["p-a", "p-b", "p-late"]
     assert await store.list_photos("nobody") == []
+
+
+async def test_a_deleted_photo_is_gone_with_its_bytes_and_the_others_stay(store: Store) -> None:
+    await organization(store)
+    await store.save_conversation(chat("c1"))
+    await store.add_photo(photo("p1", "c1", "still:v1:1"), PNG)
+    await store.add_photo(photo("p2", "c1", "still:v1:2", at=T0 + MINUTE), PNG)
+
+    await store.delete_photo("p1")
+    await store.delete_photo("nobody")  # nothing to delete: no error
+
+    assert (await store.get_photo("p1"), await store.get_photo_data("p1")) == (None, None)
+    assert await store.photo_for_request("c1", "still:v1:1") is None
+    assert [p.id for p in await store.list_photos("c1")] == ["p2"]
+    assert await store.get_photo_data("p2") == PNG

@@ -33,6 +33,9 @@ async def test_a_session_reads_back_as_saved_after_every_change(store: Store) ->
         problems=["black_frames"],
         quality={"samples": 4, "fps": {"median": 29.5}},
         preference="smooth",
+        device="phone",
+        photo_mode=True,
+        stills=17,
     )
     await store.save_video_session(over)
 

@@ -1,10 +1,12 @@
 """A poor uplink (300 kbit/s, `tc tbf` on the customer's own network namespace): the agent's detail/smooth
 choice decides what the slow link costs. Detail keeps the resolution and gives up frames; smooth keeps
 the frames and gives up resolution. The customer's sender follows the agent's click live. And however
-starved the live picture is, an HD photo arrives at the camera's full resolution."""
+starved the live picture is, an HD photo arrives at the camera's full resolution. At 150 kbit/s the live
+picture cannot stay readable: photo mode is offered, and sharp 1280 x 720 stills reach the agent instead."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -87,9 +89,14 @@ def _once_received(page: Page, holds: Callable[[dict[str, Any]], bool], what: st
 
 
 def _live_on_slow_uplink(
-    server: ServerProcess, net: CustomerNetwork, customer_and_agent: tuple[Contexts, Contexts]
+    server: ServerProcess,
+    net: CustomerNetwork,
+    customer_and_agent: tuple[Contexts, Contexts],
+    kbit: int = UPLINK_KBIT,
+    cut_once_live: bool = False,
 ) -> tuple[Page, Page, Locator]:
-    """A customer in the namespace, its uplink cut to UPLINK_KBIT, sharing live video with an agent."""
+    """A customer in the namespace, its uplink cut to `kbit`, sharing live video with an agent (the link cut
+    before the video starts, or once it is live: a phone walking away from the Wi-Fi)."""
     customers, agents = customer_and_agent
     customer_page, agent_page = customers.new_page(), agents.new_page()
     watch_media(agent_page)
@@ -99,10 +106,13 @@ def _live_on_slow_uplink(
     customer.open().start_chat("Ann")
     panel = agent.accept()
     customer.expect_line("joined the chat")
-    net.limit_upload(UPLINK_KBIT)
+    if not cut_once_live:
+        net.limit_upload(kbit)
     panel.get_by_test_id("request-video").click()
     customer_page.get_by_test_id("video-accept").click()
     expect(panel.get_by_test_id("video-status")).to_have_text("live", timeout=20_000)
+    if cut_once_live:
+        net.limit_upload(kbit)
     return customer_page, agent_page, panel
 
 
@@ -157,3 +167,60 @@ def test_an_hd_photo_arrives_at_full_resolution_while_the_stream_is_starved(
     assert after["width"] * after["height"] < 1280 * 720, after  # the live picture stayed starved meanwhile
     expect(panel.get_by_test_id("video-status")).to_have_text("live")
     print(f"photo of {photo['size']} bytes arrived {arrived:.1f} s after the click; live picture {starved}")
+
+
+STILL_SHOWN = """(still) => still.hidden || !still.complete || !still.naturalWidth ? null
+  : { number: Number(still.dataset.number), width: still.naturalWidth, height: still.naturalHeight }"""
+
+
+@pytest.mark.parametrize("customer_browser", [4], indirect=True)  # 4-pixel tiles: as fine as the HD photo test's
+def test_photo_mode_sends_a_1280x720_still_at_least_every_10_s_over_150_kbit(
+    server: ServerProcess, net: CustomerNetwork, customer_and_agent: tuple[Contexts, Contexts]
+) -> None:
+    customer_page, agent_page, panel = _live_on_slow_uplink(
+        server, net, customer_and_agent, kbit=150, cut_once_live=True
+    )
+    live_at = time.monotonic()
+
+    # The picture the agent receives stays under 640 x 360 at 5 fps for 10 s: the customer is offered photos.
+    offer = customer_page.get_by_test_id("photo-mode-accept")
+    expect(offer).to_be_visible(timeout=45_000)
+    offered_after = time.monotonic() - live_at
+    expect(customer_page.get_by_test_id("video-words")).to_contain_text("too slow for a clear live picture")
+    expect(panel.get_by_test_id("photo-mode-on")).to_be_visible()  # the agent can take it too
+    offer.click()
+    switched_at = time.monotonic()
+    still = panel.get_by_test_id("video-still")
+    seen: dict[int, float] = {}  # still number -> when the agent's pane first showed it
+    sizes: set[tuple[int, int]] = set()
+    deadline = time.monotonic() + 90
+    while len(seen) < 5 and time.monotonic() < deadline:
+        shown = still.evaluate(STILL_SHOWN)
+        if shown and shown["number"] not in seen:
+            seen[shown["number"]] = time.monotonic()
+            sizes.add((shown["width"], shown["height"]))
+        time.sleep(0.2)  # the polling interval of a wait for five stills
+    assert len(seen) >= 5, f"only {len(seen)} stills in 90 s"
+    assert sizes == {(1280, 720)}  # the camera's full resolution, over the 150 kbit/s uplink
+    arrivals = [switched_at] + [seen[n] for n in sorted(seen)]
+    gaps = [round(b - a, 1) for a, b in itertools.pairwise(arrivals)]
+    assert max(gaps) <= 10, gaps  # from the switch to the first still, and from each still to the next
+    expect(panel.get_by_test_id("video-still-note")).to_contain_text("1280 x 720")
+    expect(customer_page.get_by_test_id("video-words")).to_contain_text("Photos sent to the agent")
+    expect(panel.get_by_test_id("video-status")).to_have_text("live")
+
+    # The link recovers and the customer goes back to live video: the still goes, the live picture comes back.
+    net.limit_upload(None)
+    frames_before = agent_page.evaluate(RECEIVED)["frames"]
+    customer_page.get_by_test_id("photo-mode-off").click()
+    expect(still).to_be_hidden()
+    expect(panel.get_by_test_id("photo-mode-on")).to_be_visible()
+    wait_until(lambda: agent_page.evaluate(RECEIVED)["frames"] > frames_before + 10, 20, "live frames again")
+    cid = panel.get_attribute("data-conversation-id")
+    headers = {"authorization": f"Bearer {server.login()}"}
+    [latest] = httpx.get(f"{server.base}/api/v2/conversations/{cid}/photos", headers=headers).json()
+    assert (latest["kind"], latest["width"], latest["height"]) == ("still", 1280, 720)  # the latest only is kept
+    print(
+        f"offered {offered_after:.1f} s after live; the first still {gaps[0]} s after the switch, then every "
+        f"{gaps[1:]} s; the last {latest['size']} bytes"
+    )

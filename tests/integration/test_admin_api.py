@@ -332,7 +332,13 @@ async def test_a_deployment_sets_the_default_picture_and_a_block_of_its_own_wins
     too_fast = {"videoQuality": {"resolution": "640x480", "frameRate": 240}}
     assert "frameRate" in admin("PATCH", bind, 400, too_fast)["message"]
     assert admin("PATCH", bind, 400, {"videoQuality": {"resolution": "8k"}})["code"] == "invalid_input"
-    wanted = {"resolution": "640x480", "frameRate": 15, "maxBitrateKbps": 600, "preference": "smooth"}
+    wanted = {
+        "resolution": "640x480",
+        "frameRate": 15,
+        "maxBitrateKbps": 600,
+        "preference": "smooth",
+        "photoMode": "switch",  # a link too slow to read detail: straight to sharp photos
+    }
     assert admin("PATCH", bind, 200, {"videoQuality": wanted})["videoQuality"] == wanted
 
     async def video_of_a_new_chat(flow: dict[str, Any]) -> Any:
@@ -352,6 +358,7 @@ async def test_a_deployment_sets_the_default_picture_and_a_block_of_its_own_wins
         "frameRate": 15,
         "maxBitrateKbps": 600,
         "preference": "smooth",
+        "photoMode": "switch",
     }
     own = json.loads(json.dumps(VIDEO_FLOW))
     own["blocks"]["video"]["quality"] = {"resolution": "1920x1080", "preference": "detail"}
@@ -362,6 +369,7 @@ async def test_a_deployment_sets_the_default_picture_and_a_block_of_its_own_wins
         "frameRate": 30,
         "maxBitrateKbps": 2500,
         "preference": "detail",
+        "photoMode": "offer",
     }
     assert admin("PATCH", bind, 200, {"videoQuality": None})["videoQuality"] is None
     log = admin("GET", "/audit", 200, params={"targetType": "deployment", "limit": 20})["items"]

@@ -126,3 +126,27 @@ test('stopped, it says nothing more and listens to nothing', (t) => {
   t.mock.timers.tick(60_000);
   assert.deepEqual(said, ['connected']);
 });
+
+test('quiet (photo mode) keeps a loss untold; it is told when quiet ends only if the connection is still down', (t) => {
+  const { pc, said, watch } = watched(t);
+  pc.ice('checking');
+  pc.ice('connected');
+  watch.quiet(true);
+  pc.ice('disconnected');
+  t.mock.timers.tick(LIMITS.disconnectedMs);
+  assert.deepEqual(said, ['connected'], 'the stills fill the uplink: no restart for that');
+  watch.quiet(false);
+  assert.deepEqual(said, ['connected', 'lost: disconnected'], 'live video again, and the connection is down');
+});
+
+test('a loss while quiet that healed by itself is never told', (t) => {
+  const healed = watched(t);
+  healed.pc.ice('checking');
+  healed.pc.ice('connected');
+  healed.watch.quiet(true);
+  healed.pc.ice('disconnected');
+  t.mock.timers.tick(LIMITS.disconnectedMs);
+  healed.pc.ice('connected');
+  healed.watch.quiet(false);
+  assert.deepEqual(healed.said, ['connected'], 'back by itself: nothing to tell');
+});

@@ -120,11 +120,17 @@ export class FakePeerConnection extends EventTarget {
   static reset() { FakePeerConnection.made = []; }
   static get last() { return FakePeerConnection.made.at(-1); }
 
+  transceivers = [];
+
   addTransceiver(trackOrKind, { direction }) {
-    if (typeof trackOrKind !== 'string') this.senders.push(new FakeSender(trackOrKind));
-    return { direction };
+    const sender = new FakeSender(typeof trackOrKind === 'string' ? null : trackOrKind);
+    if (typeof trackOrKind !== 'string') this.senders.push(sender);
+    const transceiver = { direction, sender };
+    this.transceivers.push(transceiver);
+    return transceiver;
   }
   getSenders() { return this.senders; }
+  getTransceivers() { return this.transceivers; }
   async createOffer(options = {}) {
     this.offers.push(options);
     return { type: 'offer', sdp: `v=0 offer ${this.offers.length}` };

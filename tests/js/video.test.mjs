@@ -169,6 +169,43 @@ describe('the way to live', () => {
     assert.equal(pc.senders[0].track, stream.getVideoTracks()[0]);
     assert.deepEqual(states().slice(-2), ['held', 'live']);
   });
+
+  test('photo mode takes the camera off the live sender, through a hold too, and gives it back', async () => {
+    const { pc, video, stream, of, emitted } = await live();
+    const camera = stream.getVideoTracks()[0];
+    video.usePhotos(true);
+    assert.deepEqual(of('videoPhotoMode'), [{ type: 'videoPhotoMode', on: true }]);
+    const photoMode = (state, more = {}) => ({ type: 'videoPhotoMode', state, by: 'customer', text: state,
+                                               video: session(more.state ?? 'live', { photoMode: state === 'on' }) });
+
+    video.onFrame(photoMode('on'));
+    await settle();
+    assert.equal(pc.senders[0].track, null, 'no live frames in photo mode');
+    assert.equal(pc.transceivers[0].direction, 'inactive', 'nor retransmissions: the video is negotiated off');
+    assert.equal(of('videoSignal').at(-1).signal, 'offer');
+    assert.equal(camera.stopped, false, 'the camera stays on for the stills');
+    assert.deepEqual(emitted('photoMode').map(({ state }) => state), ['on']);
+
+    video.onFrame({ type: 'videoHeld', video: session('held', { photoMode: true }), text: 'On hold.' });
+    await settle();
+    video.onFrame({ type: 'videoResumed', video: session('live', { photoMode: true }), text: 'Back.' });
+    await settle();
+    assert.equal(pc.senders[0].track, null, 'resumed into photo mode: still no live frames');
+
+    video.onFrame(photoMode('off'));
+    await settle();
+    assert.equal(pc.senders[0].track, camera, 'live video again, the same camera');
+    assert.equal(pc.transceivers[0].direction, 'sendonly');
+    assert.equal(video.session.photoMode, false);
+  });
+
+  test('an offer of photo mode changes nothing until someone takes it', async () => {
+    const { pc, video, stream, emitted } = await live();
+    video.onFrame({ type: 'videoPhotoMode', state: 'offered', text: 'Too slow.', video: session('live') });
+    await settle();
+    assert.equal(pc.senders[0].track, stream.getVideoTracks()[0]);
+    assert.deepEqual(emitted('photoMode'), [{ sessionId: 'vid_1', state: 'offered', by: null, text: 'Too slow.' }]);
+  });
 });
 
 describe('the end, however it comes', () => {

@@ -23,7 +23,7 @@ WIRE_TYPES = [
     "offer", "offerRevoked", "interaction", "interactionEnded", "presence", "signedOut", "directoryChanged",
     "videoRequested", "videoStarting", "videoStarted", "videoHeld", "videoResumed", "videoEnd", "videoRetrying",
     "videoPreference", "videoCamera", "videoMark", "videoMarksCleared", "videoPhotoRequested", "videoPhotoFailed",
-    "videoProblem", "videoSignal",
+    "videoPhotoMode", "videoStill", "videoProblem", "videoSignal",
     "qualitySampled", "customerBack",
 ]  # fmt: skip
 

@@ -21,6 +21,8 @@ SURFACED_AS: dict[str, str | None] = {
     "videoPhotoFailed": "photoFailed",
     "videoMark": "mark",
     "videoMarksCleared": "marksCleared",
+    "videoPhotoMode": "photoMode",
+    "videoStill": None,  # the session record only; the customer's own device hears `stillSent` from its upload
     "videoStarting": None,  # the session record only; `videoState` already says connecting
     "videoSignal": None,  # answered by the SDK's peer connection itself
     "customerPresence": None,  # the customer's own page knows whether it is there

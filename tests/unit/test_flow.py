@@ -141,6 +141,13 @@ def test_start_video_quality_is_checked_and_reaches_the_interaction() -> None:
         "mode": "one-way",
         "videoSource": "camera",
         "audioSource": "none",
-        "quality": {"width": 640, "height": 360, "frameRate": 15, "maxBitrateKbps": 2500, "preference": "detail"},
+        "quality": {
+            "width": 640,
+            "height": 360,
+            "frameRate": 15,
+            "maxBitrateKbps": 2500,
+            "preference": "detail",
+            "photoMode": "offer",
+        },
     }
     assert "quality" not in (run_flow(flow(video=video(), route={"type": "queue", "queue": "x"})).video or {})

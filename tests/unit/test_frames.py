@@ -92,12 +92,12 @@ def test_unknown_types_are_none_for_the_customer_and_refused_for_the_agent() -> 
 def test_every_frame_type_of_the_protocol_has_a_reader() -> None:
     assert set(GUEST_FRAMES) == {
         *("ping", "start", "resume", "message", "end", "videoStart", "videoDecline", "videoSignal", "videoStop"),
-        *("videoCameraResult", "videoPhotoFailed", "videoRetry", "videoMarksClear"),
+        *("videoCameraResult", "videoPhotoFailed", "videoRetry", "videoMarksClear", "videoPhotoMode"),
     }
     assert set(AGENT_FRAMES) == {
         *("ping", "presence", "accept", "decline", "message", "end", "videoRequest", "videoSignal", "videoStatus"),
         *("videoCamera", "videoPreference", "videoPhoto", "videoHold", "videoResume", "videoEnd", "suggestPhone"),
-        *("videoMark", "videoMarksClear"),
+        *("videoMark", "videoMarksClear", "videoPhotoMode"),
     }
 
 

@@ -57,6 +57,7 @@ def test_start_video_quality_settings_are_checked_in_words() -> None:
         "frameRate": 24,
         "maxBitrateKbps": 1200,
         "preference": "smooth",
+        "photoMode": "offer",
     }
     assert quality_settings({})["preference"] == "detail"  # what a product inspection needs by default
     problems = quality_problems(

@@ -370,6 +370,20 @@ class VideoPhotoFailed(VideoEvent):
 
 
 @dataclass(frozen=True)
+class VideoPhotoMode(VideoEvent):
+    """Photo mode `offered` (the picture stayed under the detail goal), turned `on` or `off` (`state`, `by`)."""
+
+    type: ClassVar[str] = "videoPhotoMode"
+
+
+@dataclass(frozen=True)
+class VideoStill(VideoEvent):
+    """A still arrived in photo mode (`photo`: its attachment, `number`): the agent shows the latest."""
+
+    type: ClassVar[str] = "videoStill"
+
+
+@dataclass(frozen=True)
 class VideoProblem(VideoEvent):
     """The agent desktop sees a connected session without a usable picture (`cause`)."""
 

@@ -28,6 +28,7 @@ PHOTO_REQUEST_SECONDS = 120  # the customer's device has this long to take and u
 class PhotoKind(StrEnum):
     CAPTURE = "capture"  # taken by the customer's camera at the agent's request
     ANNOTATION = "annotation"  # the agent's marked-up copy of a photo
+    STILL = "still"  # photo mode's latest still of the live camera (each replaces the one before)
 
 
 @dataclass

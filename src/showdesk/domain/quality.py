@@ -128,6 +128,10 @@ RESOLUTIONS: tuple[Resolution, ...] = get_args(Resolution)
 Preference = Literal["detail", "smooth"]  # keep resolution (read a model number) | keep frame rate (follow motion)
 PREFERENCES: tuple[Preference, ...] = get_args(Preference)
 DEFAULT_PREFERENCE = "detail"
+# When the uplink cannot hold a readable picture (domain.photo_mode): offer photos, switch to them, or neither.
+PhotoMode = Literal["offer", "switch", "off"]
+PHOTO_MODES: tuple[PhotoMode, ...] = get_args(PhotoMode)
+DEFAULT_PHOTO_MODE: PhotoMode = "offer"
 FRAME_RATES = (5, 60)  # frames per second, the lowest and highest a block may ask for
 BITRATES_KBPS = (100, 8000)  # the sender's cap, the lowest and highest
 
@@ -137,9 +141,9 @@ def quality_problems(raw: object) -> list[str]:
     if raw is None:
         return []
     if not isinstance(raw, dict):
-        return ["quality must be a mapping of resolution, frameRate, maxBitrateKbps and preference"]
+        return ["quality must be a mapping of resolution, frameRate, maxBitrateKbps, preference and photoMode"]
     found = []
-    unknown = set(raw) - {"resolution", "frameRate", "maxBitrateKbps", "preference"}
+    unknown = set(raw) - {"resolution", "frameRate", "maxBitrateKbps", "preference", "photoMode"}
     if unknown:
         found.append(f"quality has unknown settings: {', '.join(sorted(map(str, unknown)))}")
     if "resolution" in raw and raw["resolution"] not in RESOLUTIONS:
@@ -152,6 +156,8 @@ def quality_problems(raw: object) -> list[str]:
         found.append(f"quality.maxBitrateKbps must be a whole number from {lowest} to {highest}")
     if raw.get("preference", DEFAULT_PREFERENCE) not in PREFERENCES:
         found.append(f"quality.preference must be one of {', '.join(PREFERENCES)}")
+    if raw.get("photoMode", DEFAULT_PHOTO_MODE) not in PHOTO_MODES:
+        found.append(f"quality.photoMode must be one of {', '.join(PHOTO_MODES)}")
     return found
 
 
@@ -164,4 +170,5 @@ def quality_settings(raw: dict[str, Any]) -> dict[str, Any]:
         "frameRate": int(raw.get("frameRate", 30)),
         "maxBitrateKbps": int(raw.get("maxBitrateKbps", 2500)),
         "preference": str(raw.get("preference", DEFAULT_PREFERENCE)),
+        "photoMode": str(raw.get("photoMode", DEFAULT_PHOTO_MODE)),
     }

@@ -93,6 +93,27 @@ class VideoSession:
         DEFAULT_PREFERENCE  # detail: keep the resolution | smooth: keep the frame rate (the agent's toggle)
     )
     device: str | None = None  # phone | tablet | computer: the kind of browser that sends the video
+    photo_mode: bool = False  # sharp stills instead of live frames (domain.photo_mode)
+    stills: int = 0  # stills received in photo mode
+
+    def use_photos(self, on: bool) -> bool:
+        """Photo mode on or off while the video is live or on hold; True when that changed anything."""
+        if VideoState(self.state) not in (VideoState.LIVE, VideoState.HELD):
+            raise Conflict("photos can replace the video once it is live", code="video_state")
+        changed = self.photo_mode != on
+        self.photo_mode = on
+        return changed
+
+    def expect_still(self) -> None:
+        """Conflict unless a still may come now: in photo mode, while the video is live (not on hold)."""
+        if self.state != VideoState.LIVE.value or not self.photo_mode:
+            raise Conflict("stills are taken only in photo mode, while the video is live", code="not_photo_mode")
+
+    def take_still(self) -> int:
+        """The next still's number (see expect_still)."""
+        self.expect_still()
+        self.stills += 1
+        return self.stills
 
     @property
     def is_open(self) -> bool:
@@ -198,6 +219,8 @@ class VideoSession:
             "quality": self.quality,
             "preference": self.preference,
             "device": self.device,
+            "photoMode": self.photo_mode,
+            "stills": self.stills,
         }
 
 

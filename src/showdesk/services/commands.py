@@ -195,6 +195,14 @@ class ClearMarks:
 
 
 @dataclass(frozen=True)
+class UsePhotos:
+    """Photo mode on (sharp stills instead of live frames) or off; either side may ask."""
+
+    conversation_id: str | None
+    on: bool
+
+
+@dataclass(frozen=True)
 class HoldVideo:
     conversation_id: str | None
     held: bool  # False: resume
@@ -219,6 +227,7 @@ GuestCommand = (
     | ReportPhotoFailed
     | RetryVideo
     | ClearMarks
+    | UsePhotos
 )
 AgentCommand = (
     Ping
@@ -237,5 +246,6 @@ AgentCommand = (
     | ClearMarks
     | RequestPhoto
     | HoldVideo
+    | UsePhotos
     | EndVideo
 )

@@ -65,7 +65,14 @@ class Services:
         self.access.on_local_change(self.router.on_directory_changed)
         self.ice = IceServers(store, clock, ice or IceSettings(), mint_turn)
         self.video = VideoService(
-            store, bus, clock, self.messages, self.access, self.ice, cache_sessions=not lease.shared
+            store,
+            bus,
+            clock,
+            self.messages,
+            self.access,
+            self.ice,
+            cache_sessions=not lease.shared,
+            photo_mode_after=settings.photo_mode_after,
         )
         self.marks = VideoMarks(store, bus, self.access, self.video)
         self.chat = ChatService(
@@ -74,7 +81,16 @@ class Services:
         self.guest_presence = GuestPresence(clock, self.chat, self.video, grace=settings.video_grace)
         self.handoffs = HandoffService(store, bus, clock, tokens, self.messages, self.access, settings, limiter)
         self.photos = PhotoService(
-            store, bus, clock, tokens, self.messages, self.access, self.video, max_pixels=settings.max_photo_pixels
+            store,
+            bus,
+            clock,
+            tokens,
+            self.messages,
+            self.access,
+            self.video,
+            limiter,
+            max_pixels=settings.max_photo_pixels,
+            still_interval=settings.still_interval,
         )
         self.audit = AuditTrail(store, clock, self.access)
         self.directory = DirectoryService(store, bus, self.access, self.audit)

@@ -9,14 +9,17 @@ Photos are read only by the chat's customer, its agent, or staff who may read tr
 from __future__ import annotations
 
 import asyncio
+import math
 from dataclasses import dataclass
 from typing import Protocol
 
 from showdesk.domain.conversation import Conversation, Message, Sender, check_client_id
 from showdesk.domain.errors import Conflict, Forbidden, NotFound, Unauthenticated
-from showdesk.domain.events import VideoPhotoFailed, VideoPhotoRequested
+from showdesk.domain.events import VideoPhotoFailed, VideoPhotoRequested, VideoStill
 from showdesk.domain.ids import new_id
+from showdesk.domain.image_info import ImageInfo
 from showdesk.domain.permissions import Permission
+from showdesk.domain.photo_mode import still_request_id
 from showdesk.domain.photos import (
     FRAME_TEXT,
     MAX_PHOTO_PIXELS,
@@ -30,6 +33,7 @@ from showdesk.domain.photos import (
     cleaned_photo,
     photo_failure_text,
 )
+from showdesk.domain.rate_limit import RateLimited, Rule
 from showdesk.domain.video import VideoState
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.conversation_access import (
@@ -38,7 +42,7 @@ from showdesk.services.conversation_access import (
     readable_conversation,
 )
 from showdesk.services.messages import MessageService
-from showdesk.services.ports import Bus, Clock, ConversationStore, PhotoStore
+from showdesk.services.ports import Bus, Clock, ConversationStore, Limiter, PhotoStore
 from showdesk.services.publishing import publish
 from showdesk.services.tokens import GuestClaims, PhotoRequestClaims, TokenCodec
 from showdesk.services.video import VideoService
@@ -64,8 +68,10 @@ class PhotoService:
         messages: MessageService,
         access: AccessService,
         video: VideoService,
+        limiter: Limiter,
         *,
         max_pixels: int = MAX_PHOTO_PIXELS,
+        still_interval: float = 1.0,
     ) -> None:
         self._store = store
         self._bus = bus
@@ -75,6 +81,8 @@ class PhotoService:
         self._access = access
         self._video = video
         self._max_pixels = max_pixels
+        self._limiter = limiter
+        self._stills = Rule("photo_mode_still", 1 if still_interval > 0 else 0, still_interval)
 
     async def agent_request(self, principal: Principal, conversation_id: str | None) -> PhotoRequestClaims:
         """The agent presses Capture photo: the customer's device is asked for a full-resolution still."""
@@ -115,6 +123,34 @@ class PhotoService:
             attachment=stored.attachment(),
         )
         return StoredPhoto(stored, message)
+
+    async def customer_still(self, claims: GuestClaims, content_type: str | None, data: bytes) -> Photo:
+        """Photo mode: the customer's device sends its next still of the live camera. The agent is told and
+        shows the latest; the one before is deleted (the agent saves one into the chat with Capture)."""
+        conv = await self._store.get_conversation(claims.conversation_id)
+        if conv is None:
+            raise NotFound("this chat does not exist", code="conversation_not_found")
+        if conv.is_ended:
+            raise Conflict("the chat has ended; the photo was not sent", code="chat_ended")
+        session = await self._video.open_session(conv.id)
+        session.expect_still()  # before the allowance is spent
+        wait = await self._limiter.hit(self._stills, session.id)
+        if wait > 0:
+            raise RateLimited(
+                f"stills come at most one every {self._stills.period:g} s; try again in {math.ceil(wait)} s",
+                retry_after=wait,
+            )
+        info, data = await asyncio.to_thread(cleaned_photo, data, content_type, self._max_pixels)
+        session = await self._video.still_taken(claims)  # counted once the picture is known to be one
+        request_id = still_request_id(session.id, session.stills)
+        photo = self._photo(conv, PhotoKind.STILL, Sender.CUSTOMER, request_id, info, len(data), session.id)
+        stored, _ = await self._store.add_photo(photo, data)
+        for earlier in await self._store.list_photos(conv.id):
+            if earlier.kind == PhotoKind.STILL.value and earlier.session_id == session.id and earlier.id != stored.id:
+                await self._store.delete_photo(earlier.id)
+        extra = {"photo": stored.attachment(), "number": session.stills}
+        await publish(self._bus, VideoStill(conv.id, session=session.to_wire(), extra=extra))
+        return stored
 
     async def customer_failed(self, claims: GuestClaims, request_id: str | None, reason: str | None) -> None:
         """The customer's device could not take or send the photo: both sides read why."""
@@ -188,7 +224,22 @@ class PhotoService:
         if stored is not None:
             return stored
         info, data = await asyncio.to_thread(cleaned_photo, data, content_type, self._max_pixels)
-        photo = Photo(
+        photo = self._photo(conv, kind, by, request_id, info, len(data), session_id, annotates)
+        stored, _ = await self._store.add_photo(photo, data)
+        return stored
+
+    def _photo(
+        self,
+        conv: Conversation,
+        kind: PhotoKind,
+        by: Sender,
+        request_id: str,
+        info: ImageInfo,
+        size: int,
+        session_id: str | None = None,
+        annotates: str | None = None,
+    ) -> Photo:
+        return Photo(
             id=new_id("ph"),
             organization_id=conv.organization_id,
             conversation_id=conv.id,
@@ -196,15 +247,13 @@ class PhotoService:
             content_type=info.content_type,
             width=info.width,
             height=info.height,
-            size=len(data),
+            size=size,
             created_at=self._clock.now(),
             created_by=by.value,
             request_id=request_id,
             session_id=session_id,
             annotates=annotates,
         )
-        stored, _ = await self._store.add_photo(photo, data)
-        return stored
 
     # reading ------------------------------------------------------------------------------------------
     async def list_for_customer(self, claims: GuestClaims, conversation_id: str) -> list[Photo]:

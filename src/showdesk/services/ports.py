@@ -165,6 +165,10 @@ class PhotoStore(Protocol):
         """The conversation's photos, oldest first (without their bytes)."""
         ...
 
+    async def delete_photo(self, photo_id: str) -> None:
+        """The photo and its bytes gone (a still replaced by the next); nothing when there is none."""
+        ...
+
 
 class AuditStore(Protocol):
     async def append_audit(self, entry: AuditEntry) -> None: ...

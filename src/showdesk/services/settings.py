@@ -22,6 +22,8 @@ class ServiceSettings:
     public_origin: str | None = None  # the origin embed snippets point at, when behind a proxy
     retention_days: int = 0  # days an ended chat's records are kept; 0 keeps them forever
     max_photo_pixels: int = 40_000_000  # a photo's width x height at most
+    photo_mode_after: float = 10.0  # seconds under the detail goal before photo mode is offered (or switched to)
+    still_interval: float = 1.0  # seconds between two stills of one session, at least; 0: no limit
     handoff_ttl: int = 600  # seconds a hand-off link (laptop to phone) may be redeemed
     handoffs_per_chat: int = 10  # hand-off links one chat may make
     handoff_redeems_per_address: int = 30  # hand-off codes one client address may try a minute; 0: no limit

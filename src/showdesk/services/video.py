@@ -20,6 +20,7 @@ from showdesk.domain.events import (
     VideoEnd,
     VideoEvent,
     VideoHeld,
+    VideoPhotoMode,
     VideoPreference,
     VideoProblem,
     VideoRequested,
@@ -31,6 +32,7 @@ from showdesk.domain.events import (
 )
 from showdesk.domain.ids import new_id
 from showdesk.domain.permissions import Permission
+from showdesk.domain.photo_mode import OFF_TEXTS, OFFER_TEXT, ON_TEXTS, UplinkWatch, photo_mode_policy
 from showdesk.domain.quality import DEFAULT_PREFERENCE, QualitySample, QualitySummary, parse_quality
 from showdesk.domain.video import (
     LIVE_VIDEO_FEATURE,
@@ -61,6 +63,7 @@ from showdesk.services.commands import (
     ReportVideoStatus,
     RetryVideo,
     SendSignal,
+    UsePhotos,
     accepted,
 )
 from showdesk.services.conversation_access import agents_conversation, customers_conversation
@@ -104,6 +107,7 @@ class VideoService:
         access: AccessService,
         ice: IceServers,
         cache_sessions: bool = True,
+        photo_mode_after: float = 10.0,
     ) -> None:
         self._store = store
         self._bus = bus
@@ -120,6 +124,9 @@ class VideoService:
         # when the last came: the latest is shown to supervisors, the summary stored by the node that ends it.
         self._quality: dict[str, tuple[datetime, QualitySummary]] = {}
         self._pruned = clock.now()
+        # Live sessions whose desktop reports here, against the detail goal (photo mode); gone when they end.
+        self._uplinks: dict[str, UplinkWatch] = {}
+        self._photo_mode_after = timedelta(seconds=photo_mode_after)
 
     # starting ---------------------------------------------------------------------------------------
     async def agent_request(self, principal: Principal, conversation_id: str | None) -> VideoSession:
@@ -232,6 +239,8 @@ class VideoService:
             sample = accepted(status.quality)
             if session.state in (VideoState.LIVE.value, VideoState.HELD.value):
                 await publish(self._bus, QualitySampled(session.id, quality=sample.to_wire()))
+            if session.state == VideoState.LIVE.value:
+                await self._watch_uplink(conv, session, sample)
         elif state == "failed":
             reason = status.failure
             await self._finish(session, by="agent", outcome="failed", reason=reason, text=FAILURE_TEXT[reason])
@@ -256,6 +265,60 @@ class VideoService:
         if len(self._quality) > 64 and now - self._pruned > SAMPLE_FRESH:
             self._pruned = now
             self._quality = {sid: kept for sid, kept in self._quality.items() if kept[0] >= now - SUMMARY_KEPT}
+
+    # photo mode -------------------------------------------------------------------------------------
+    async def _watch_uplink(self, conv: Conversation, session: VideoSession, sample: QualitySample) -> None:
+        """A live picture kept under the detail goal for photo_mode_after: photos are offered to both sides
+        (or switched to, where the chat's settings say so). Not while the agent asked for smooth motion
+        (a smaller picture is then the choice) nor once photos are on."""
+        policy = photo_mode_policy((conv.video or {}).get("quality"))
+        if policy == "off" or session.photo_mode or session.preference != "detail":
+            self._uplinks.pop(session.id, None)
+            return
+        watch = self._uplinks.setdefault(session.id, UplinkWatch(self._photo_mode_after))
+        if not watch.observe(sample, self._clock.now()):
+            return
+        if policy == "switch":
+            await self._use_photos(session, True, by="system")
+            return
+        await self._messages.post_system(conv.id, OFFER_TEXT)
+        await publish(
+            self._bus, VideoPhotoMode(conv.id, session=session.to_wire(), text=OFFER_TEXT, extra={"state": "offered"})
+        )
+
+    async def agent_photos(self, principal: Principal, use: UsePhotos) -> VideoSession:
+        current = await self._access.require(principal, Permission.VIDEO_ANSWER)
+        conv = await self._agents_conversation(current, use.conversation_id)
+        session = await self.open_session(conv.id)
+        await self._use_photos(session, use.on, by="agent")
+        return session
+
+    async def customer_photos(self, claims: GuestClaims, use: UsePhotos) -> VideoSession:
+        conv = await self._customers_conversation(claims)
+        session = await self.open_session(conv.id)
+        await self._use_photos(session, use.on, by="customer")
+        return session
+
+    async def _use_photos(self, session: VideoSession, on: bool, by: str) -> None:
+        """Photo mode on or off, told to both sides (the customer's device stops or restarts its live frames)."""
+        if not session.use_photos(on):
+            return
+        self._uplinks.pop(session.id, None)  # back to live: the watch starts afresh
+        await self._save(session)
+        text = ON_TEXTS[by] if on else OFF_TEXTS.get(by, OFF_TEXTS["agent"])
+        await self._messages.post_system(session.conversation_id, text)
+        extra = {"state": "on" if on else "off", "by": by}
+        await publish(
+            self._bus, VideoPhotoMode(session.conversation_id, session=session.to_wire(), text=text, extra=extra)
+        )
+
+    async def still_taken(self, claims: GuestClaims) -> VideoSession:
+        """The customer's chat's session in photo mode, its still count up by one (saved); Conflict otherwise."""
+        conv = await self._customers_conversation(claims)
+        session = await self.open_session(conv.id)
+        session.take_still()
+        await self._save(session)
+        return session
 
     async def _picture_problem(self, session: VideoSession, cause: str) -> None:
         """A connected session whose picture does not come, or comes black: both sides are told once."""
@@ -411,6 +474,7 @@ class VideoService:
         if not session.is_open:
             return
         session.finish(by, self._clock.now(), outcome, reason)
+        self._uplinks.pop(session.id, None)
         kept = self._quality.pop(session.id, None)
         if kept is not None:
             session.quality = kept[1].to_wire()

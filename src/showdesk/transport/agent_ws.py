@@ -31,6 +31,7 @@ from showdesk.services.commands import (
     SendSignal,
     SetPresence,
     SuggestPhone,
+    UsePhotos,
 )
 from showdesk.services.container import Services
 from showdesk.services.ice_servers import Party
@@ -189,6 +190,8 @@ class AgentSession:
             await self.sd.photos.agent_request(principal, command.conversation_id)
         elif isinstance(command, HoldVideo):
             await video.hold(principal, command.conversation_id, held=command.held)
+        elif isinstance(command, UsePhotos):
+            await video.agent_photos(principal, command)
         elif isinstance(command, EndVideo):
             await video.agent_end(principal, command.conversation_id)
 

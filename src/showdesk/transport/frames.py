@@ -45,6 +45,7 @@ from showdesk.services.commands import (
     StartVideo,
     StopVideo,
     SuggestPhone,
+    UsePhotos,
 )
 from showdesk.services.video_signals import (
     AGENT_SIGNALS,
@@ -159,6 +160,7 @@ GUEST_FRAMES: dict[str, Callable[[Frame], GuestCommand]] = {
     "videoPhotoFailed": lambda f: ReportPhotoFailed(text(f, "requestId"), text(f, "reason")),
     "videoRetry": lambda f: RetryVideo(text(f, "sessionId"), text(f, "how"), text(f, "reason")),
     "videoMarksClear": lambda f: ClearMarks(None),
+    "videoPhotoMode": lambda f: UsePhotos(None, on=f.get("on") is True),
 }
 
 AGENT_FRAMES: dict[str, Callable[[Frame], AgentCommand]] = {
@@ -179,6 +181,7 @@ AGENT_FRAMES: dict[str, Callable[[Frame], AgentCommand]] = {
     "videoMarksClear": lambda f: ClearMarks(text(f, "conversationId")),
     "videoHold": lambda f: HoldVideo(text(f, "conversationId"), held=True),
     "videoResume": lambda f: HoldVideo(text(f, "conversationId"), held=False),
+    "videoPhotoMode": lambda f: UsePhotos(text(f, "conversationId"), on=f.get("on") is True),
     "videoEnd": lambda f: EndVideo(text(f, "conversationId")),
 }
 

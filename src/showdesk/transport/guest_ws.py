@@ -27,6 +27,7 @@ from showdesk.services.commands import (
     StartChat,
     StartVideo,
     StopVideo,
+    UsePhotos,
 )
 from showdesk.services.container import Services
 from showdesk.services.ice_servers import Party
@@ -162,6 +163,8 @@ class GuestSession:
             await video.customer_retry(claims, command)
         elif isinstance(command, ClearMarks):
             await self.sd.marks.customer_clear(claims)
+        elif isinstance(command, UsePhotos):
+            await video.customer_photos(claims, command)
 
     def host(self) -> str:
         return self.conn.ws.url.hostname or "127.0.0.1"

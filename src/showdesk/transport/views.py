@@ -186,6 +186,8 @@ class VideoSessionView(View):
     quality: QualitySummaryView | None
     preference: str
     device: str | None = Field(description="phone, tablet or computer: the kind of browser sending the video")
+    photoMode: bool = Field(description="sharp stills every few seconds instead of live frames (a slow uplink)")
+    stills: int = Field(description="stills received in photo mode")
 
     @classmethod
     def of(cls, session: VideoSession) -> VideoSessionView:
@@ -215,6 +217,8 @@ class VideoSessionView(View):
             quality=quality,
             preference=s.preference,
             device=s.device,
+            photoMode=s.photo_mode,
+            stills=s.stills,
         )
 
 

@@ -34,3 +34,6 @@ class MemoryPhotoStore:
     async def list_photos(self, conversation_id: str) -> list[Photo]:
         found = [copy.deepcopy(p) for p, _ in self._photos.values() if p.conversation_id == conversation_id]
         return sorted(found, key=lambda p: (p.created_at, p.id))
+
+    async def delete_photo(self, photo_id: str) -> None:
+        self._photos.pop(photo_id, None)

@@ -50,3 +50,7 @@ class SqlPhotoStore(SqlRows):
         async with self.engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         return [to_entity(Photo, r) for r in rows]
+
+    async def delete_photo(self, photo_id: str) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(t.photos.delete().where(t.photos.c.id == photo_id))

@@ -180,6 +180,8 @@ video_sessions = Table(
     Column("quality", JSON, nullable=True),
     Column("preference", String(20), nullable=False, server_default="detail"),
     Column("device", String(20), nullable=True),  # phone | tablet | computer: the sending browser's kind
+    Column("photo_mode", Boolean, nullable=False, server_default=false()),  # stills instead of live frames
+    Column("stills", Integer, nullable=False, server_default="0"),
 )
 
 photos = Table(

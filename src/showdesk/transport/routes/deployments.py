@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from pydantic import Field
 
 from showdesk.domain.deployments import Deployment, embed_snippet, widget_snippet
-from showdesk.domain.quality import BITRATES_KBPS, FRAME_RATES, Preference, Resolution
+from showdesk.domain.quality import BITRATES_KBPS, FRAME_RATES, PhotoMode, Preference, Resolution
 from showdesk.services.deployments import KEEP, MAX_ORIGINS, DeploymentChanges
 from showdesk.transport.deps import PrincipalDep, ServicesDep
 from showdesk.transport.views import Body, View, omitted_when_none
@@ -21,6 +21,10 @@ class VideoQualityBody(Body):
     frameRate: int = Field(default=30, ge=FRAME_RATES[0], le=FRAME_RATES[1])
     maxBitrateKbps: int = Field(default=2500, ge=BITRATES_KBPS[0], le=BITRATES_KBPS[1])
     preference: Preference = "detail"
+    photoMode: PhotoMode = Field(
+        default="offer",
+        description="when the customer's uplink cannot carry a readable picture: offer photos, switch to them, or off",
+    )
 
 
 class DeploymentBody(Body):
@@ -66,6 +70,7 @@ class VideoQualityView(View):
     frameRate: int | None = Field(default=None, exclude_if=omitted_when_none)
     maxBitrateKbps: int | None = Field(default=None, exclude_if=omitted_when_none)
     preference: str | None = Field(default=None, exclude_if=omitted_when_none)
+    photoMode: str | None = Field(default=None, exclude_if=omitted_when_none)
 
 
 class DeploymentView(View):

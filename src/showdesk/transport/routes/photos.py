@@ -1,5 +1,5 @@
-"""A chat's photos: the customer's device uploads the still the agent asked for, the agent uploads a
-marked-up copy, and both (and supervisors) list and download them.
+"""A chat's photos: the customer's device uploads the still the agent asked for (and, in photo mode, one
+still after another), the agent uploads a marked-up copy, and both (and supervisors) list and download them.
 
 The image travels as the raw request body (`Content-Type: image/jpeg`, `image/png` or `image/webp`),
 never as JSON. Customers authenticate with their chat's guest token, staff with their access token; the
@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import Field
 
-from showdesk.domain.errors import TooLarge, Unauthenticated
+from showdesk.domain.errors import Forbidden, TooLarge, Unauthenticated
 from showdesk.domain.photos import MAX_PHOTO_BYTES, Photo
 from showdesk.services.access import Principal
 from showdesk.services.tokens import GuestClaims
@@ -114,6 +114,21 @@ async def upload_photo(
             who, conversation_id, annotates, client_id, caption, content_type, await _body(request)
         )
     return UploadedView(photo=PhotoView.of(stored.photo), message=MessageView.of(stored.message))
+
+
+@router.post(
+    "/stills",
+    status_code=201,
+    summary="Photo mode: the customer's device sends its next still of the live camera (the agent sees the latest)",
+    openapi_extra=_IMAGE_BODY,
+)
+async def upload_still(conversation_id: str, request: Request, who: CallerDep, sd: ServicesDep) -> PhotoView:
+    if not isinstance(who, GuestClaims):
+        raise Forbidden("stills come from the customer's device, with the chat's guest token", code="customer_only")
+    if who.conversation_id != conversation_id:
+        raise Unauthenticated("this token belongs to another chat", code="token_invalid")
+    stored = await sd.photos.customer_still(who, request.headers.get("content-type"), await _body(request))
+    return PhotoView.of(stored)
 
 
 @router.get("", summary="The chat's photos, oldest first")

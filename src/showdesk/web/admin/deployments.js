@@ -139,8 +139,15 @@ function qualityFields(current) {
     options: [{ value: 'detail', label: 'Detail (resolution; fewer frames)' }, { value: 'smooth', label: 'Smooth motion (frames; lower resolution)' }],
     help: 'The agent can switch between them during the video.',
   });
+  const photoMode = selectField({
+    label: 'When the link is too slow to read detail', testid: 'deployment-video-photo-mode',
+    value: current?.photoMode ?? 'offer',
+    options: [{ value: 'offer', label: 'Offer sharp photos instead' }, { value: 'switch', label: 'Switch to sharp photos' },
+              { value: 'off', label: 'Keep the live video' }],
+    help: 'Under 640 x 360 pixels or 5 frames a second for 10 seconds: full-resolution stills every few seconds.',
+  });
   return {
-    rows: [resolution.row, frameRate.row, bitrate.row, preference.row],
+    rows: [resolution.row, frameRate.row, bitrate.row, preference.row, photoMode.row],
     check: () => {
       if (!resolution.value()) return null;
       const rate = frameRate.value();
@@ -151,7 +158,7 @@ function qualityFields(current) {
     },
     value: () => (resolution.value()
       ? { resolution: resolution.value(), frameRate: frameRate.value(), maxBitrateKbps: bitrate.value(),
-          preference: preference.value() }
+          preference: preference.value(), photoMode: photoMode.value() }
       : null),
   };
 }

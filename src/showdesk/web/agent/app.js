@@ -64,6 +64,7 @@ const board = new InteractionBoard($('#interactions'), $('#interaction-template'
   sendFrame: (frame) => connection?.sendVideo(frame),
   photos: {
     load: (photo) => (photos ? photos.load(photo) : Promise.reject(new Error('Not signed in'))),
+    loadStill: (photo) => (photos ? photos.loadUncached(photo) : Promise.reject(new Error('Not signed in'))),
     saveFrame: (conversationId, blob, clientId) => (photos
       ? photos.sendAnnotation(conversationId, null, blob, null, clientId)
       : Promise.reject(new Error('Not signed in'))),
@@ -164,7 +165,7 @@ function openDesktop(signedIn) {
   });
   for (const type of ['videoRequested', 'videoStarting', 'videoSignal', 'videoStarted', 'videoHeld',
     'videoResumed', 'videoEnd', 'videoRetrying', 'videoProblem', 'videoPreference', 'videoPhotoRequested',
-    'videoPhotoFailed', 'videoMark', 'videoMarksCleared']) {
+    'videoPhotoFailed', 'videoMark', 'videoMarksCleared', 'videoPhotoMode', 'videoStill']) {
     on(type, (frame) => board.videoFrame(frame));
   }
   on('interactionEnded', ({ conversationId, by }) => {

@@ -193,6 +193,7 @@ class Panel {
     this.video = new VideoPane(this.element, conversationId, {
       send: sendFrame,
       saveFrame: (blob, clientId) => photos.saveFrame(conversationId, blob, clientId),
+      loadStill: (photo) => photos.loadStill(photo),
     });
 
     this.form.addEventListener('submit', (event) => {

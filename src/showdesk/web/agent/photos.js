@@ -22,6 +22,11 @@ export class StaffPhotos {
     return loading;
   }
 
+  /** A photo-mode still as an object URL the caller revokes (each replaces the one before: none is kept). */
+  loadUncached(photo) {
+    return this.#fetch(photo.url);
+  }
+
   /** Send the marked-up copy of `original` into the chat; `clientId` makes a resend store nothing new. */
   async sendAnnotation(conversationId, original, blob, caption, clientId) {
     const url = new URL(`/api/v2/conversations/${encodeURIComponent(conversationId)}/photos`, location.origin);

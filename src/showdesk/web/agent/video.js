@@ -30,6 +30,8 @@ const FOCUS_NEXT = [
   ['resume', 'hold', 'end'],
   ['end', 'request', 'suggestPhone'],
   ['request', 'end'],
+  ['photosOn', 'photosOff', 'end'],
+  ['photosOff', 'photosOn', 'end'],
 ];
 
 const STATE_WORDS = {
@@ -88,9 +90,13 @@ export class VideoPane {
   #quality;
   #photo;
   #marks;
+  #loadStill; // (photo) => an object URL of a photo-mode still
+  #stillUrl = null; // the still shown, revoked when the next replaces it
+  #stillNumber = 0;
 
   /** `send(frame)` writes to the agent socket; `element` is the chat's card. */
-  constructor(element, conversationId, { send, saveFrame }) {
+  constructor(element, conversationId, { send, saveFrame, loadStill = () => Promise.reject(new Error('no photos')) }) {
+    this.#loadStill = loadStill;
     this.conversationId = conversationId;
     this.#send = (frame) => send({ ...frame, conversationId });
     const $ = (id) => element.querySelector(`[data-testid="${id}"]`);
@@ -117,6 +123,10 @@ export class VideoPane {
       resume: $('video-resume'),
       end: $('end-video'),
       holdNote: $('video-hold-note'),
+      still: $('video-still'),
+      stillNote: $('video-still-note'),
+      photosOn: $('photo-mode-on'),
+      photosOff: $('photo-mode-off'),
       stageLine: $('stage-latest-line'),
       stageHold: $('stage-hold'),
       stageResume: $('stage-resume'),
@@ -150,6 +160,8 @@ export class VideoPane {
       this.#send({ type: 'suggestPhone' });
     });
     ui.hold.addEventListener('click', () => this.#send({ type: 'videoHold' }));
+    ui.photosOn.addEventListener('click', () => this.#send({ type: 'videoPhotoMode', on: true }));
+    ui.photosOff.addEventListener('click', () => this.#send({ type: 'videoPhotoMode', on: false }));
     ui.detail.addEventListener('click', () => this.#send({ type: 'videoPreference', preference: 'detail' }));
     ui.smooth.addEventListener('click', () => this.#send({ type: 'videoPreference', preference: 'smooth' }));
     // Camera requests: the customer sees each one and their device does what it can; the transcript keeps both.
@@ -212,12 +224,60 @@ export class VideoPane {
       case 'videoEnd': return this.#onEnd(frame);
       case 'videoRetrying': return this.#onRetrying(frame);
       case 'videoPreference': return this.#set(this.state, frame);
+      case 'videoPhotoMode': return this.#onPhotoMode(frame);
+      case 'videoStill': return this.#showStill(frame);
       case 'videoPhotoRequested': return this.#photo.requested(frame);
       case 'videoPhotoFailed': return this.#photo.failed(frame);
       case 'videoMark':
       case 'videoMarksCleared': return this.#marks.onFrame(frame);
       default: return undefined;
     }
+  }
+
+  /** Photo mode offered (the server saw the picture stay too poor to read detail), on or off. */
+  #onPhotoMode(frame) {
+    if (frame.video?.id !== this.session?.id) return;
+    this.session = frame.video;
+    this.#notice = { on: 'Photo mode: waiting for the first photo…', offered: frame.text }[frame.state] ?? null;
+    if (frame.state !== 'on') this.#dropStill();
+    this.#render(frame.text);
+  }
+
+  /** The customer's next still: shown over the paused live picture, with its number and time. */
+  async #showStill(frame) {
+    if (frame.video?.id !== this.session?.id || !frame.photo) return;
+    this.session = frame.video;
+    const number = frame.number ?? 0;
+    let url;
+    try {
+      url = await this.#loadStill(frame.photo);
+    } catch {
+      return; // replaced meanwhile (the server keeps the latest only): the next one shows
+    }
+    if (number < this.#stillNumber || !this.session?.photoMode) {
+      URL.revokeObjectURL(url);
+      return;
+    }
+    const ui = this.#ui;
+    const before = this.#stillUrl;
+    this.#stillUrl = url;
+    this.#stillNumber = number;
+    ui.still.src = url;
+    ui.still.dataset.number = String(number);
+    if (before) URL.revokeObjectURL(before);
+    const at = new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    ui.stillNote.textContent = `Photo ${number} (${frame.photo.width} x ${frame.photo.height}), received ${at}`;
+    this.#notice = 'Photo mode: a sharp photo every few seconds instead of live video.';
+    this.#render();
+  }
+
+  #dropStill() {
+    if (this.#stillUrl) URL.revokeObjectURL(this.#stillUrl);
+    this.#stillUrl = null;
+    this.#stillNumber = 0;
+    this.#ui.still.removeAttribute('src');
+    delete this.#ui.still.dataset.number;
+    this.#ui.stillNote.textContent = '';
   }
 
   /** The chat ended: the video is gone with it. */
@@ -283,7 +343,8 @@ export class VideoPane {
       this.#reportPath(pc); // a restart may have moved the media to (or off) the relay
     }
     this.#picture ??= new PictureWatch(this.#ui.remote, {
-      paused: () => this.state === 'held' || this.#reconnecting || pc.iceConnectionState === 'disconnected',
+      paused: () => this.state === 'held' || this.#reconnecting || pc.iceConnectionState === 'disconnected'
+        || Boolean(this.session?.photoMode), // stills instead of frames
       problem: (cause) => {
         this.#notice = PROBLEM_WORDS[cause];
         this.#render();
@@ -300,6 +361,7 @@ export class VideoPane {
   /** The customer's side retries or gives up in words; only if it stays silent does this side end it. */
   #onFailed(pc) {
     clearTimeout(this.#failTimer);
+    if (this.session?.photoMode) return; // the stills need no connection; the customer's side restarts it after
     this.#failTimer = setTimeout(() => {
       if (pc === this.#pc && pc.connectionState === 'failed') {
         this.#send({ type: 'videoStatus', sessionId: this.session.id, state: 'failed', reason: 'ice_failed' });
@@ -400,7 +462,7 @@ export class VideoPane {
     // The media may move between direct and relay (an ICE restart, or ICE switching pairs by itself);
     // the first frame reports the first path.
     if (reading.path && reading.path !== this.#reportedPath && this.state !== 'connecting') this.#reportPath(pc);
-    if (!quality || !quality.width || this.state === 'held') return;
+    if (!quality || !quality.width || this.state === 'held' || this.session?.photoMode) return;
     this.#quality.show(quality);
     this.#readings += 1;
     if (this.#readings % QUALITY_REPORT_EVERY === 0 && this.state === 'live') {
@@ -416,6 +478,7 @@ export class VideoPane {
   }
 
   #teardown() {
+    this.#dropStill();
     this.#closePeer();
     this.#attemptNo = 0;
     this.#notice = null;
@@ -500,6 +563,11 @@ export class VideoPane {
     ui.resume.hidden = !(this.#canHold && state === 'held');
     ui.end.hidden = !(this.#canAnswer && (open || pending));
     ui.holdNote.hidden = state !== 'held';
+    const photos = open && Boolean(this.session?.photoMode);
+    ui.still.hidden = !(photos && this.#stillUrl);
+    ui.stillNote.hidden = ui.still.hidden;
+    ui.photosOn.hidden = !(this.#canAnswer && state === 'live' && !photos);
+    ui.photosOff.hidden = !(this.#canAnswer && photos);
     this.#marks.render(this.#canAnswer && (state === 'live' || state === 'held'));
     for (const [copy, original] of FULL_SCREEN_COPIES) {
       ui[copy].hidden = ui[original].hidden;

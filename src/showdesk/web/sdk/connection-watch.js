@@ -17,6 +17,8 @@ export class ConnectionWatch {
   #timers = new Map();
   #unlisten = [];
   #stopped = false;
+  #quiet = false; // photo mode: stills fill the uplink and ICE's checks may stall; losses wait for live video
+  #missed = null; // a loss seen while quiet
 
   /**
    * `on.connected()` each time media can flow (again); `on.neverConnected(reason)` once, when the first
@@ -56,6 +58,16 @@ export class ConnectionWatch {
     this.#timer('reconnect', LIMITS.reconnectMs, () => this.#lost('restart_timeout'));
   }
 
+  /** Quiet (photo mode): a loss is kept, not told; told once quiet ends if the connection is still not back. */
+  quiet(on) {
+    this.#quiet = Boolean(on);
+    if (this.#quiet || !this.#missed) return;
+    const missed = this.#missed;
+    this.#missed = null;
+    const state = this.#pc.iceConnectionState;
+    if (state !== 'connected' && state !== 'completed') this.#lost(missed);
+  }
+
   stop() {
     this.#stopped = true;
     for (const id of this.#timers.values()) clearTimeout(id);
@@ -65,6 +77,7 @@ export class ConnectionWatch {
 
   #connected() {
     for (const name of ['start', 'checking', 'disconnected', 'reconnect']) this.#clear(name);
+    this.#missed = null;
     this.everConnected = true;
     if (!this.#stopped) this.#on.connected();
   }
@@ -80,6 +93,10 @@ export class ConnectionWatch {
     // One episode at a time: a restart is already under way when its timer runs.
     if (reason !== 'restart_timeout' && this.#timers.has('reconnect')) return;
     for (const name of ['disconnected', 'reconnect']) this.#clear(name);
+    if (this.#quiet) {
+      this.#missed = reason;
+      return;
+    }
     this.#on.lost(reason);
   }
 

@@ -2,10 +2,12 @@
 // mode), trickle ICE over the chat socket, hold by sending no frames at all, and every track stopped
 // when the video ends, however it ends. When the network fights back, this side leads: a first attempt
 // that cannot connect is tried once more through the TURN relay only, and a connection lost to a
-// network change is restarted (ICE restart), each time with fresh ICE servers from the server.
+// network change is restarted (ICE restart), each time with fresh ICE servers from the server. When the
+// uplink cannot carry a readable picture, photo mode sends sharp stills instead of live frames (stills.js).
 
 import { applyCameraRequest } from './camera-control.js';
 import { answerPhotoRequest } from './photo.js';
+import { StillSender } from './stills.js';
 import { ConnectionWatch } from './connection-watch.js';
 import { cameraError, videoRefusal } from './media-errors.js';
 import { errorWords } from './words.js';
@@ -44,6 +46,33 @@ export function defaultConstraints(settings) {
 const DEGRADATION = { detail: 'maintain-resolution', smooth: 'maintain-framerate' };
 const CONTENT_HINT = { detail: 'detail', smooth: 'motion' };
 
+/** A sender's encodings on or off (off: no frames, no retransmissions, no padding). */
+async function setActive(sender, active) {
+  try {
+    const params = sender.getParameters();
+    if (!params.encodings?.length) return;
+    for (const encoding of params.encodings) encoding.active = active;
+    await sender.setParameters(params);
+  } catch {
+    // a sender that cannot be changed sends nothing without its track either
+  }
+}
+
+/** What WebRTC's bandwidth estimate says the uplink carries (bits a second), or null. */
+async function uplinkEstimate(pc) {
+  try {
+    let estimate = null;
+    (await pc.getStats()).forEach((report) => {
+      if (report.type === 'candidate-pair' && report.nominated && report.availableOutgoingBitrate > 0) {
+        estimate = report.availableOutgoingBitrate;
+      }
+    });
+    return estimate;
+  } catch {
+    return null;
+  }
+}
+
 /** The sender follows the agent's detail/smooth choice and the block's bitrate cap, live. */
 async function applyPreference(pc, preference, maxBitrateKbps) {
   for (const sender of pc?.getSenders() ?? []) {
@@ -60,7 +89,8 @@ async function applyPreference(pc, preference, maxBitrateKbps) {
 
 // The frames of a session under way, which a device that is not sending it only follows (see #sentElsewhere).
 const FOLLOWED = new Set(['videoStarting', 'videoStarted', 'videoHeld', 'videoResumed', 'videoSignal',
-  'videoRetrying', 'videoPreference', 'videoCamera', 'videoPhotoRequested', 'videoProblem']);
+  'videoRetrying', 'videoPreference', 'videoCamera', 'videoPhotoRequested', 'videoProblem', 'videoPhotoMode',
+  'videoStill']);
 
 export class CustomerVideo {
   state = 'idle'; // idle | requested | connecting | live | held | ended | failed
@@ -73,6 +103,7 @@ export class CustomerVideo {
   #relayOnly;
   #renewTransport; // the chat's socket may have died with the old network too
   #uploadPhoto; // (request, blob) => the server's {photo, message}
+  #uploadStill; // (blob) => the server's photo (photo mode)
   #settingsOf; // the Start Video block's settings (mode, sources, quality) of this chat
   #deviceOf; // () => the kind of device this browser is, or null
   #iceServers = []; // the server's, for the current session
@@ -83,16 +114,19 @@ export class CustomerVideo {
   #pc = null;
   #tracks = new Set(); // every track given or taken for the current attempt
   #heldSenders = [];
+  #photoSenders = []; // [sender, track] of the video senders photo mode took the track from
+  #stills = null; // StillSender while photo mode sends
   #pendingCandidates = [];
   #attempt = null; // {sessionId, resolve, reject, ready, cancelled} while startVideo runs
   #readyWaiter = null; // the server's answer to the last videoStart
   #ended = new Set(); // session ids whose end was already reported
 
   constructor({ send, emit, iceServers = [], iceTransportPolicy = 'all', renewTransport = () => {},
-                settings = () => null, uploadPhoto = null, device = () => null }) {
+                settings = () => null, uploadPhoto = null, uploadStill = null, device = () => null }) {
     this.#renewTransport = renewTransport;
     this.#deviceOf = device;
     this.#uploadPhoto = uploadPhoto;
+    this.#uploadStill = uploadStill;
     this.#settingsOf = settings;
     this.#send = send;
     this.#emit = emit;
@@ -275,7 +309,8 @@ export class CustomerVideo {
     this.session = video;
     this.#emit('cameraRequest', { sessionId: video.id, action, value, text });
     const sender = this.#pc?.getSenders().find((s) => s.track?.kind === 'video') ?? null;
-    const held = this.#heldSenders.find(([, t]) => t.kind === 'video') ?? null;
+    const held = this.#heldSenders.find(([, t]) => t.kind === 'video')
+      ?? this.#photoSenders.find(([, t]) => t.kind === 'video') ?? null;
     const track = sender?.track ?? held?.[1] ?? null;
     let result;
     try {
@@ -293,8 +328,7 @@ export class CustomerVideo {
   async #onPhotoRequested({ video, requestId, request, text }) {
     this.session = video;
     this.#emit('photoRequested', { sessionId: video.id, requestId, text });
-    const sender = this.#pc?.getSenders().find((s) => s.track?.kind === 'video') ?? null;
-    const track = this.state === 'live' ? sender?.track ?? null : null;
+    const track = this.state === 'live' ? this.#cameraTrack() : null;
     const outcome = await answerPhotoRequest(track, (blob) => this.#uploadPhoto(request, blob));
     if (outcome.ok) {
       const { photo = null, message = null } = outcome.result ?? {};
@@ -303,6 +337,104 @@ export class CustomerVideo {
     }
     if (outcome.error?.code === 'chat_ended') return;
     this.#send({ type: 'videoPhotoFailed', requestId, reason: outcome.reason }); // both sides hear it back
+  }
+
+  /** The camera's video track being shared: on its sender, or kept aside by photo mode. */
+  #cameraTrack() {
+    const sender = this.#pc?.getSenders().find((s) => s.track?.kind === 'video') ?? null;
+    return sender?.track ?? this.#photoSenders.find(([, t]) => t.kind === 'video')?.[1] ?? null;
+  }
+
+  // photo mode ------------------------------------------------------------------------------------------
+  /** Photo mode offered (the agent's picture stayed too poor to read detail), turned on or off. */
+  async #onPhotoMode({ video, state, by, text }) {
+    this.session = video;
+    if (state === 'on' || state === 'off') await this.#followPhotoMode();
+    this.#emit('photoMode', { sessionId: video.id, state, by: by ?? null, text });
+  }
+
+  /** The customer (or the page for them) turns photo mode on or off; both sides hear it back. */
+  usePhotos(on) {
+    if (this.state !== 'live' && this.state !== 'held') return;
+    // Asked for on a starved uplink: the live frames stop at once, so that this request (and then the stills)
+    // get through; the server's answer confirms it, or its refusal gives the frames back (onError).
+    if (on) this.#pauseLive().catch(() => {});
+    this.#send({ type: 'videoPhotoMode', on: Boolean(on) });
+  }
+
+  /**
+   * The video senders let go of the camera, and the video is negotiated as not sent: no frames and no
+   * retransmissions of earlier ones either (on a starved uplink the agent's side keeps asking for the lost
+   * packets of the last frames, and answering them would leave the stills no room).
+   */
+  async #pauseLive() {
+    const pc = this.#pc;
+    let paused = false;
+    for (const transceiver of pc?.getTransceivers?.() ?? []) {
+      const { sender } = transceiver;
+      if (sender.track?.kind !== 'video') continue;
+      this.#photoSenders.push([sender, sender.track, transceiver.direction]);
+      await sender.replaceTrack(null);
+      await setActive(sender, false);
+      transceiver.direction = transceiver.direction === 'sendrecv' ? 'recvonly' : 'inactive';
+      paused = true;
+    }
+    if (paused) await this.#renegotiate(pc);
+  }
+
+  /** The camera back on its senders (or kept for the resume, while on hold), sent again. */
+  async #resumeLive() {
+    const pc = this.#pc;
+    const photoSenders = this.#photoSenders.splice(0);
+    if (!photoSenders.length || !pc || pc.signalingState === 'closed') return;
+    for (const [sender, track, direction] of photoSenders) {
+      const transceiver = pc.getTransceivers?.().find((t) => t.sender === sender);
+      if (transceiver && direction) transceiver.direction = direction;
+      await setActive(sender, true);
+      if (this.state === 'held') this.#heldSenders.push([sender, track]); // resume gives it back
+      else if (track.readyState === 'live') await sender.replaceTrack(track);
+    }
+    await this.#renegotiate(pc);
+  }
+
+  /** A new offer on the same connection (what is sent changed); the agent answers as to an ICE restart. */
+  async #renegotiate(pc) {
+    if (!pc || pc !== this.#pc || !this.session || typeof pc.createOffer !== 'function') return;
+    try {
+      if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
+      await pc.setLocalDescription(await pc.createOffer());
+      if (pc !== this.#pc) return;
+      this.#send({ type: 'videoSignal', sessionId: this.session.id, signal: 'offer', attempt: this.#attemptNo,
+                   sdp: pc.localDescription.sdp });
+    } catch (error) {
+      console.warn('video renegotiation failed', error);
+    }
+  }
+
+  /** Live frames or stills, as the session says: the video senders let go of the camera in photo mode
+   * (no renegotiation; the connection stays for the way back) and the stills run while the video is live. */
+  async #followPhotoMode() {
+    const photos = Boolean(this.session?.photoMode) && this.isOpen;
+    // The stills fill a slow uplink, and ICE's own checks may stall behind them: no ICE restart meanwhile
+    // (the stills do not need the connection); a connection still lost when live video comes back restarts then.
+    this.#watch?.quiet(photos);
+    if (photos) await this.#pauseLive();
+    else await this.#resumeLive();
+    const sending = photos && this.state === 'live' && this.#uploadStill;
+    if (sending && !this.#stills?.running) {
+      const sessionId = this.session.id;
+      const bitsPerSecond = await uplinkEstimate(this.#pc);
+      if (this.#stills?.running || !this.session?.photoMode || this.state !== 'live') return;
+      this.#stills = new StillSender({
+        bitsPerSecond,
+        track: () => this.#cameraTrack(),
+        upload: (blob) => this.#uploadStill(blob),
+        sent: (photo, blob) => this.#emit('stillSent', { sessionId, photo, bytes: blob.size }),
+      });
+    } else if (!sending) {
+      this.#stills?.stop();
+      this.#stills = null;
+    }
   }
 
   /** The other camera goes on the same sender (no renegotiation); the one before is turned off. */
@@ -362,6 +494,8 @@ export class CustomerVideo {
       case 'videoPreference': return this.#onPreference(frame);
       case 'videoCamera': return this.#onCamera(frame);
       case 'videoPhotoRequested': return this.#onPhotoRequested(frame);
+      case 'videoPhotoMode': return this.#onPhotoMode(frame);
+      case 'videoStill': this.session = frame.video ?? this.session; return undefined;
       case 'videoPhotoFailed':
         return this.#emit('photoFailed', { requestId: frame.requestId, reason: frame.reason, text: frame.text });
       // Marks belong on the picture this device sends; the customer's other device has none.
@@ -395,6 +529,10 @@ export class CustomerVideo {
       const refusal = videoRefusal(error.code, error.message);
       this.#takeReadyWaiter()?.reject(refusal);
       if (attempt) this.#failAttempt(attempt, refusal);
+      return true;
+    }
+    if (error.ref === 'videoPhotoMode') {
+      this.#followPhotoMode().catch(() => {}); // refused: live frames again, as the session still says
       return true;
     }
     if (error.ref === 'videoRetry' && this.isOpen && this.session) {
@@ -445,15 +583,18 @@ export class CustomerVideo {
       }
     }
     this.#setState('held');
+    await this.#followPhotoMode(); // no stills while held either
     this.#emit('videoHeld', { sessionId: video.id, video, text });
   }
 
   async #onResumed({ video, text }) {
     this.session = video;
     for (const [sender, track] of this.#heldSenders.splice(0)) {
-      if (track.readyState === 'live' && this.#pc?.signalingState !== 'closed') await sender.replaceTrack(track);
+      if (video.photoMode && track.kind === 'video') this.#photoSenders.push([sender, track]);
+      else if (track.readyState === 'live' && this.#pc?.signalingState !== 'closed') await sender.replaceTrack(track);
     }
     this.#setState('live');
+    await this.#followPhotoMode(); // photo mode outlives a hold
     this.#emit('videoResumed', { sessionId: video.id, video, text });
   }
 
@@ -545,6 +686,9 @@ export class CustomerVideo {
 
   /** Camera off, connection closed, nothing of this session kept. */
   #teardown() {
+    this.#stills?.stop();
+    this.#stills = null;
+    this.#photoSenders = [];
     this.#stopTracks();
     this.#closePeer();
     this.#stream = null;

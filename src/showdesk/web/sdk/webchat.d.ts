@@ -54,7 +54,7 @@ export interface ChatMessage {
 
 export interface ChatPhoto {
   readonly id: string;
-  readonly kind: 'capture' | 'annotation';
+  readonly kind: 'capture' | 'annotation' | 'still';
   readonly contentType: 'image/jpeg' | 'image/png' | 'image/webp';
   /** Full resolution, in pixels. */
   readonly width: number;
@@ -232,6 +232,10 @@ export interface VideoSession extends Omit<VideoSettings, 'quality'> {
   readonly quality: Readonly<Record<string, unknown>> | null;
   /** The kind of browser sending the video (null from SDKs that do not say). */
   readonly device: DeviceKind | null;
+  /** Photo mode: sharp stills every few seconds instead of live frames (`usePhotos`). */
+  readonly photoMode: boolean;
+  /** Stills the agent received in photo mode. */
+  readonly stills: number;
 }
 
 /** What kind of device a browser is (User-Agent Client Hints' `mobile`, else the user agent). */
@@ -345,6 +349,14 @@ export interface ChatEventMap {
   localStream: { stream: MediaStream };
   /** Connected, but the agent sees no picture, a black one or a frozen one; `text` says what to do. */
   videoProblem: VideoProblemEvent;
+  /**
+   * Photo mode: `offered` when the picture the agent receives stayed too poor to read detail (offer
+   * `usePhotos(true)`), `on` (the SDK now sends stills) or `off` (live video again); `by` says who.
+   */
+  photoMode: { sessionId: string; state: 'offered' | 'on' | 'off'; by: 'customer' | 'agent' | 'system' | null;
+               text: string };
+  /** Photo mode: a still reached the agent (`bytes` as sent). */
+  stillSent: { sessionId: string; photo: ChatPhoto; bytes: number };
   /** The agent drew on the live picture; draw it over the shared picture (points are shares of its size). */
   mark: VideoMark;
   /** Every mark is gone (either side's Clear). */
@@ -431,6 +443,12 @@ export interface Chat {
   declineVideo(): void;
   /** Take the agent's marks off the live picture, on both sides (`marksCleared` follows). */
   clearMarks(): void;
+  /**
+   * Photo mode (while video is live or on hold): `true` sends a sharp full-resolution still every few
+   * seconds instead of live frames, as fast as the link allows; `false` goes back to live video. A
+   * `photoMode` event follows on both sides.
+   */
+  usePhotos(on?: boolean): void;
   /** Reconnect now instead of waiting for the next backoff step (also takes a chat back from another tab). */
   reconnect(): void;
   /** Close the connection without ending the chat; `resumeChat()` picks it up again. */

@@ -8,6 +8,7 @@ import { ChatError, errorForCloseCode } from './errors.js';
 import { videoRefusal } from './media-errors.js';
 import { CustomerVideo, defaultConstraints } from './video.js';
 import { uploadPhoto } from './photo.js';
+import { uploadStill } from './stills.js';
 import { createHandoff, deviceIdOf, deviceKind, redeemHandoff } from './handoff.js';
 import { Conversation } from './conversation.js';
 import { Outbox } from './outbox.js';
@@ -69,6 +70,7 @@ export class WebChat extends Emitter {
       renewTransport: () => this.#socket?.renew('network changed'),
       settings: () => this.#videoSettings ?? null,
       uploadPhoto: (request, blob) => this.#uploadPhoto(request, blob),
+      uploadStill: (blob) => this.#uploadStill(blob),
       device: deviceKind,
     });
     if (typeof window !== 'undefined') {
@@ -143,6 +145,16 @@ export class WebChat extends Emitter {
     }
     const url = new URL(`/api/v2/conversations/${encodeURIComponent(this.#conversation.id)}/photos`, this.#server);
     return uploadPhoto({ url: url.toString(), token: this.#token, request, blob });
+  }
+
+  /** Photo mode: the next still of the camera to the chat, under the chat's own token. */
+  #uploadStill(blob) {
+    if (!this.#token || !this.#conversation.id) {
+      return Promise.reject(new ChatError('chat_not_active', 'There is no open chat to send the photo to.'));
+    }
+    const id = encodeURIComponent(this.#conversation.id);
+    const url = new URL(`/api/v2/conversations/${id}/photos/stills`, this.#server);
+    return uploadStill({ url: url.toString(), token: this.#token, blob });
   }
 
   /** Resume the saved chat of this tab if there is one, otherwise start a new chat. */
@@ -260,6 +272,11 @@ export class WebChat extends Emitter {
   /** Stop sharing: every track the SDK was given or took is stopped (the camera light goes off). */
   stopVideo() {
     this.#video.stop();
+  }
+
+  /** Sharp stills every few seconds instead of live video (true), or back to live video (false). */
+  usePhotos(on = true) {
+    this.#video.usePhotos(on);
   }
 
   /** Take the agent's marks off the live picture, on both sides. */

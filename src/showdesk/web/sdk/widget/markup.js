@@ -50,11 +50,15 @@ export function buildWidget(options, t) {
   ui.offer = el('button', { class: 'btn btn-secondary btn-sm', type: 'button', testid: 'video-offer', text: t('showAgent'), hidden: true });
   ui.stop = el('button', { class: 'btn btn-danger btn-sm', type: 'button', testid: 'video-stop', text: t('stopVideo'), hidden: true });
   ui.clearMarks = el('button', { class: 'btn btn-secondary btn-sm', type: 'button', testid: 'clear-marks', text: t('clearMarks'), hidden: true });
+  // Photo mode: offered when the link is too slow for a clear picture; on, until the customer goes back.
+  ui.usePhotos = el('button', { class: 'btn btn-primary btn-sm', type: 'button', testid: 'photo-mode-accept', text: t('usePhotos'), hidden: true });
+  ui.keepVideo = el('button', { class: 'btn btn-ghost btn-sm', type: 'button', testid: 'photo-mode-decline', text: t('keepVideo'), hidden: true });
+  ui.backToVideo = el('button', { class: 'btn btn-secondary btn-sm', type: 'button', testid: 'photo-mode-off', text: t('backToVideo'), hidden: true });
   ui.videoSection = el('section', { class: 'sdw-video', 'aria-label': t('video'), hidden: true },
     ui.prompt, ui.media,
     el('div', { class: 'sdw-video__bar' },
       el('p', { class: 'sdw-video__status', 'aria-live': 'polite' }, ui.videoStatus, ui.videoWords),
-      ui.accept, ui.decline, ui.offer, ui.clearMarks, ui.stop));
+      ui.accept, ui.decline, ui.offer, ui.usePhotos, ui.keepVideo, ui.backToVideo, ui.clearMarks, ui.stop));
 
   // The chat: on a phone with live video, a sheet over the viewfinder that the handle pulls up.
   ui.sheetHandle = el('button', { class: 'sdw-sheet__handle', type: 'button', testid: 'chat-sheet-handle',

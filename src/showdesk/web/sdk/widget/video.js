@@ -21,6 +21,8 @@ export class WidgetVideo {
   #t;
   #onChange;
   #markLayer = null;
+  #photoOffer = false; // photo mode offered and not answered yet
+  #stillsSent = 0;
 
   /** `onChange(state, open)` hears every refresh (the layout follows the video). */
   constructor(ui, chat, banner, t, onChange = () => {}) {
@@ -53,6 +55,28 @@ export class WidgetVideo {
       ui.clearMarks.hidden = false;
     });
     chat.on('marksCleared', () => this.#clearMarks());
+    // Photo mode: offered when the agent's picture is too poor to read detail; the SDK sends the stills.
+    ui.usePhotos.addEventListener('click', () => {
+      this.#photoOffer = false;
+      chat.usePhotos(true);
+      this.refresh();
+    });
+    ui.keepVideo.addEventListener('click', () => {
+      this.#photoOffer = false;
+      this.refresh();
+    });
+    ui.backToVideo.addEventListener('click', () => chat.usePhotos(false));
+    chat.on('photoMode', ({ state }) => {
+      this.#photoOffer = state === 'offered';
+      if (state === 'on') this.#stillsSent = 0;
+      const words = t({ offered: 'photoModeOffered', on: 'photoModeOn', off: 'photoModeOff' }[state] ?? 'videoLive');
+      this.refresh(words);
+      ui.announcer.textContent = words;
+    });
+    chat.on('stillSent', () => {
+      this.#stillsSent += 1;
+      this.refresh(`${t('photoModeOn')} ${t('stillsSent', { count: this.#stillsSent })}`);
+    });
     ui.clearMarks.addEventListener('click', () => {
       this.#clearMarks();
       chat.clearMarks();
@@ -107,6 +131,11 @@ export class WidgetVideo {
     ui.decline.hidden = state !== 'requested';
     ui.offer.hidden = !(connected && capable && !open && state !== 'requested');
     ui.stop.hidden = !open;
+    const photos = open && Boolean(chat.video?.photoMode);
+    if (!open) this.#photoOffer = false;
+    ui.usePhotos.hidden = !(this.#photoOffer && state === 'live' && !photos);
+    ui.keepVideo.hidden = ui.usePhotos.hidden;
+    ui.backToVideo.hidden = !photos;
     const local = chat.localVideoStream;
     if (ui.self.srcObject !== local) ui.self.srcObject = local;
     ui.media.hidden = !open || !local;
