@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import Contexts
-from tests.e2e.pages import AgentPage, CustomerPage, wait_until
+from tests.e2e.pages import AgentPage, CustomerPage, end_open_chats, wait_until
 from tests.support.server import ServerProcess, free_port
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
@@ -132,14 +132,24 @@ def test_data_locale_speaks_german_and_the_browser_language_french(
     german.get_by_test_id("chat-start").click()  # no name: the refusal in German, no code
     expect(german.get_by_test_id("error-banner")).to_have_text("Bitte geben Sie Ihren Namen ein.")
 
+    agent = AgentPage(people.new_page(), server).login().go_on_queue()
     french = people.new_page(locale="fr-FR")
     customer = CustomerPage(french, server).open()
     expect(french.get_by_test_id("chat-open")).to_contain_text("Discuter avec nous")
     customer.start_chat("Anne")
     expect(french.get_by_test_id("chat-input")).to_have_attribute("placeholder", "Écrivez un message…")
+    # The video's words too are French, made from the session's codes (the server's sentences are English).
+    agent.accept().get_by_test_id("request-video").click()
+    expect(french.get_by_test_id("video-prompt")).to_have_text(
+        "Le conseiller aimerait voir votre produit. Votre caméra sera partagée en direct. "
+        "Le conseiller n\u2019envoie pas de vidéo."
+    )
+    french.get_by_test_id("video-decline").click()
+    expect(french.get_by_test_id("video-words")).to_have_text("Pas de vidéo pour le moment. Le chat continue.")
     expect(french.get_by_test_id("chat-end")).to_have_text("Terminer la discussion")
     french.get_by_test_id("chat-end").click()
     expect(french.get_by_test_id("chat-status")).to_have_text("Vous avez terminé la discussion.")
+    end_open_chats(people)  # the agent off queue: the next test's chat is not offered to this desktop
 
 
 def test_the_widget_follows_the_systems_dark_mode(server: ServerProcess, people: Contexts) -> None:

@@ -145,9 +145,14 @@ ROUTES: list[tuple[str, str, frozenset[P], Any]] = [
     ("GET", "/api/v2/analytics/supervisor", frozenset({P.ANALYTICS_VIEW}), None),
 ]
 PUBLIC = {("POST", "/api/v2/auth/login")}
-# The customer's own: their chat's guest token makes a hand-off link, the link's one-time code opens it; no
-# staff permission does either (tests/integration/test_handoff.py checks who may).
-CUSTOMERS = {("POST", "/api/v2/webchat/handoffs"), ("POST", "/api/v2/webchat/handoffs/{code}/redeem")}
+# The customer's own: their chat's guest token makes a hand-off link, the link's one-time code opens it, and
+# photo mode's stills come from their device; no staff permission does any of it (tests/integration/
+# test_handoff.py and test_photo_mode.py check who may: staff are refused `customer_only`).
+CUSTOMERS = {
+    ("POST", "/api/v2/webchat/handoffs"),
+    ("POST", "/api/v2/webchat/handoffs/{code}/redeem"),
+    ("POST", "/api/v2/conversations/{conversation_id}/photos/stills"),
+}
 
 # Existing targets for reads; ids that do not exist for changes, so an allowed call answers 404 and
 # changes nothing, while a refused one answers 403 before anything is looked up.
@@ -327,6 +332,7 @@ WS_ACTIONS: list[tuple[dict[str, Any], P]] = [
     ({"type": "videoPreference", "conversationId": MISSING, "preference": "smooth"}, P.VIDEO_ANSWER),
     ({"type": "videoCamera", "conversationId": MISSING, "action": "switch"}, P.VIDEO_ANSWER),
     ({"type": "videoPhoto", "conversationId": MISSING}, P.VIDEO_ANSWER),
+    ({"type": "videoPhotoMode", "conversationId": MISSING, "on": True}, P.VIDEO_ANSWER),
     ({"type": "videoHold", "conversationId": MISSING}, P.VIDEO_HOLD),
     ({"type": "videoResume", "conversationId": MISSING}, P.VIDEO_HOLD),
     ({"type": "videoEnd", "conversationId": MISSING}, P.VIDEO_ANSWER),

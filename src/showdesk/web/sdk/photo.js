@@ -24,14 +24,18 @@ export async function takePhoto(track) {
   return blob;
 }
 
-/** One frame of the track at its own resolution. */
+/** One frame of the track at its own resolution, as a JPEG. */
 async function frameOf(track) {
-  let bitmap;
+  return toBlob(await grabFrame(track), 'image/jpeg');
+}
+
+/** One frame of the track at the resolution the camera delivers, as an ImageBitmap. */
+export async function grabFrame(track) {
   if (typeof globalThis.ImageCapture === 'function') {
-    bitmap = await new globalThis.ImageCapture(track).grabFrame().catch(() => null);
+    const bitmap = await new globalThis.ImageCapture(track).grabFrame().catch(() => null);
+    if (bitmap) return bitmap;
   }
-  if (!bitmap) bitmap = await frameFromVideoElement(track);
-  return toBlob(bitmap, 'image/jpeg');
+  return frameFromVideoElement(track);
 }
 
 async function frameFromVideoElement(track) {

@@ -4,7 +4,7 @@
 // seconds (the link as the upload before measured it; for the first, as WebRTC's own estimate had it), and
 // never more often than one every STILL_EVERY_MS.
 
-import { photoError, uploadPhoto } from './photo.js';
+import { grabFrame, photoError, uploadPhoto } from './photo.js';
 
 export const STILL_EVERY_MS = 3000; // a still at most this often, on a fast link
 const SECONDS_PER_STILL = 5; // the size aimed at: what the last upload's rate sends in this time
@@ -15,23 +15,9 @@ const OVER = new Set(['not_photo_mode', 'video_not_open', 'chat_ended', 'convers
   'token_expired', 'customer_only']);
 
 /** A frame of the live `track` at the resolution the camera delivers, as an ImageBitmap. */
-async function grab(track) {
+function grab(track) {
   if (!track || track.readyState !== 'live') throw photoError('no_camera', 'The camera is not sharing.');
-  if (typeof globalThis.ImageCapture === 'function') {
-    const bitmap = await new globalThis.ImageCapture(track).grabFrame().catch(() => null);
-    if (bitmap) return bitmap;
-  }
-  const video = document.createElement('video');
-  video.muted = true;
-  video.playsInline = true;
-  video.srcObject = new MediaStream([track]);
-  try {
-    await video.play();
-    if (!video.videoWidth) await new Promise((resolve) => { video.onloadeddata = resolve; });
-    return await createImageBitmap(video);
-  } finally {
-    video.srcObject = null;
-  }
+  return grabFrame(track);
 }
 
 function jpeg(canvas, quality) {

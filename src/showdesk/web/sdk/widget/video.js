@@ -14,6 +14,44 @@ const STATE_WORDS = {
 };
 const OPEN = new Set(['connecting', 'live', 'held']);
 
+// The SDK's events carry codes; the customer reads each in the widget's language (the server's own
+// sentences, in English, are the transcript's and the agent's).
+const PROBLEM_WORDS = { no_frames: 'problemNoFrames', not_decoding: 'problemNotDecoding', black_frames: 'problemBlack',
+                        frozen: 'problemFrozen' };
+const PREFERENCE_WORDS = { detail: 'preferDetail', smooth: 'preferSmooth' };
+const PHOTO_FAILURE_WORDS = { no_camera: 'photoNoCamera', capture_failed: 'photoCaptureFailed',
+                              upload_failed: 'photoUploadFailed' };
+const NETWORK_FAILURES = new Set(['ice_failed', 'no_relay', 'relay_failed']);
+const CAMERA_FAILURES = new Set(['camera_denied', 'camera_missing', 'camera_busy', 'constraints_unsatisfiable']);
+
+/** What sharing will mean, from the session the agent asked for. */
+function consentWords(t, video) {
+  const shared = t(video?.audioSource === 'microphone' ? 'consentCameraMic' : 'consentCamera');
+  return `${t('videoRequested')} ${shared} ${t(video?.mode === 'two-way' ? 'consentTwoWay' : 'consentOneWay')}`;
+}
+
+/** How the video ended, from the session's record and the SDK's reason. */
+function endWords(t, { video = null, reason = null, by = null }) {
+  const code = video?.failureReason ?? reason;
+  if (NETWORK_FAILURES.has(code)) return t('videoEndNetwork');
+  if (code === 'no_frames') return t('videoEndNoPicture');
+  if (code === 'connection_lost' || code === 'video_connection_lost') return t.error('video_connection_lost');
+  if (CAMERA_FAILURES.has(code)) return t.error(code);
+  if (code === 'chat_ended') return t('videoAfterChat');
+  if (video?.outcome === 'failed') return t('videoEndProblem');
+  if (video?.outcome === 'declined') return t('videoDeclined');
+  const endedBy = video?.endedBy ?? by;
+  if (endedBy === 'customer') return t('videoEndedByYou');
+  if (endedBy === 'agent') return t('videoEndedByAgent');
+  return t('videoEnded');
+}
+
+function cameraWords(t, action, value) {
+  if (action === 'switch') return t('askSwitchCamera');
+  if (action === 'torch') return t(value ? 'askTorchOn' : 'askTorchOff');
+  return t(value === 'out' ? 'askZoomOut' : 'askZoomIn');
+}
+
 export class WidgetVideo {
   #chat;
   #banner;
@@ -37,8 +75,8 @@ export class WidgetVideo {
     ui.decline.addEventListener('click', () => chat.declineVideo());
     ui.stop.addEventListener('click', () => chat.stopVideo());
 
-    chat.on('videoRequested', ({ text }) => {
-      ui.prompt.textContent = text || t('videoRequested');
+    chat.on('videoRequested', ({ video }) => {
+      ui.prompt.textContent = consentWords(t, video);
       this.refresh();
       // The prompt appears with its section, too late for a live region inside it: one that is always
       // there announces it.
@@ -85,16 +123,18 @@ export class WidgetVideo {
       ui.agentVideo.srcObject = stream;
       ui.agentVideo.hidden = false;
     });
-    chat.on('videoEnd', ({ text }) => this.refresh(text));
+    chat.on('videoEnd', (ended) => this.refresh(endWords(t, ended)));
     // The network fights back: say so while the SDK tries again, and say what the agent cannot see.
-    chat.on('videoRetrying', ({ text }) => this.refresh(text));
-    chat.on('videoProblem', ({ text }) => this.refresh(text));
-    chat.on('videoPreference', ({ text }) => this.refresh(text)); // the agent's detail/smooth choice
-    chat.on('cameraRequest', ({ text }) => this.refresh(text)); // shown as it happens; Stop stays at hand
+    chat.on('videoRetrying', ({ how }) => this.refresh(t(how === 'relay' ? 'retryRelay' : 'retryRestart')));
+    chat.on('videoProblem', ({ cause, text }) => this.refresh(PROBLEM_WORDS[cause] ? t(PROBLEM_WORDS[cause]) : text));
+    // the agent's detail/smooth choice
+    chat.on('videoPreference', ({ preference }) => this.refresh(t(PREFERENCE_WORDS[preference] ?? 'preferDetail')));
+    // shown as it happens; Stop stays at hand
+    chat.on('cameraRequest', ({ action, value }) => this.refresh(cameraWords(t, action, value)));
     // The agent's photo request: the still is taken from what is already shared, and shows in the chat.
     chat.on('photoRequested', () => this.refresh(t('photoRequested')));
     chat.on('photoSent', () => this.refresh(t('photoSent')));
-    chat.on('photoFailed', ({ text }) => this.refresh(text));
+    chat.on('photoFailed', ({ reason }) => this.refresh(t(PHOTO_FAILURE_WORDS[reason] ?? 'photoCaptureFailed')));
     for (const event of ['state', 'agentJoined', 'agentLeft']) chat.on(event, () => this.refresh());
     chat.on('chatEnded', () => this.refresh(chat.videoState === 'idle' ? null : t('videoAfterChat')));
   }
