@@ -77,6 +77,7 @@ def test_a_body_declared_over_its_cap_is_refused_before_it_is_sent(server: Serve
         ("PATCH", "/api/v2/users/u-1", token, GENERAL + 1, GENERAL, "too_large"),
         ("POST", "/api/v2/flows/validate", token, FLOW + 1, FLOW, "too_large"),
         ("POST", "/api/v2/conversations/c-1/photos", "any-token", PHOTO + 1, PHOTO, "photo_too_large"),
+        ("POST", "/api/v2/conversations/c-1/photos/stills", "any-token", PHOTO + 1, PHOTO, "photo_too_large"),
     ]
     for method, path, bearer, declared, cap, code in cases:
         with _connect(server) as sock:
@@ -94,13 +95,15 @@ def test_each_route_has_its_own_cap(server: ServerProcess) -> None:
     flow = b"name: Padded\ntype: webchat\nstart: a\nblocks:\n  a: {type: disconnect}\n" + b"#" * (GENERAL + 100) + b"\n"
     checked = httpx.post(f"{server.base}/api/v2/flows/validate", content=flow, headers=staff)
     assert checked.status_code == 200 and checked.json()["valid"] is True
-    # An upload larger than the general cap reaches the photo checks (here: a token that is no chat's).
-    upload = httpx.post(
-        f"{server.base}/api/v2/conversations/c-1/photos",
-        content=b"\xff\xd8\xff" + b"\0" * (2 * GENERAL),
-        headers={"authorization": "Bearer not-a-token", "content-type": "image/jpeg"},
-    )
-    assert upload.status_code == 401 and upload.json()["code"] == "token_invalid"
+    # An upload larger than the general cap reaches the photo checks (here: a token that is no chat's), be it
+    # a photo or photo mode's still (a phone's 1080p still may pass 1 MiB).
+    for route in ("photos", "photos/stills"):
+        upload = httpx.post(
+            f"{server.base}/api/v2/conversations/c-1/{route}",
+            content=b"\xff\xd8\xff" + b"\0" * (2 * GENERAL),
+            headers={"authorization": "Bearer not-a-token", "content-type": "image/jpeg"},
+        )
+        assert upload.status_code == 401 and upload.json()["code"] == "token_invalid", route
     # Sign-in under its cap still works.
     assert httpx.post(f"{server.base}/api/v2/auth/login", json={"email": "agent@demo.local", "password": "agent"})
 
