@@ -19,7 +19,6 @@ GOAL_LONG_SIDE = 640
 GOAL_SHORT_SIDE = 360
 GOAL_FPS = 5.0
 PHOTO_MODE_AFTER = timedelta(seconds=10)  # the default of `serve --photo-mode-after`
-STILL_EVERY_SECONDS = 1.0  # the default of `serve --still-every`: a session's stills come no faster
 
 
 # What both sides read (the customer's widget shows its own words, localized, for each state).

@@ -126,7 +126,7 @@ class PhotoService:
 
     async def customer_still(self, claims: GuestClaims, content_type: str | None, data: bytes) -> Photo:
         """Photo mode: the customer's device sends its next still of the live camera. The agent is told and
-        shows the latest; the one before is deleted (the agent saves one into the chat with Capture)."""
+        shows the latest; the one before is deleted (a photo for the chat is what Capture photo asks for)."""
         conv = await self._store.get_conversation(claims.conversation_id)
         if conv is None:
             raise NotFound("this chat does not exist", code="conversation_not_found")
@@ -141,7 +141,7 @@ class PhotoService:
                 retry_after=wait,
             )
         info, data = await asyncio.to_thread(cleaned_photo, data, content_type, self._max_pixels)
-        session = await self._video.still_taken(claims)  # counted once the picture is known to be one
+        session = await self._video.still_taken(conv.id, session.id)  # counted once the picture is known to be one
         request_id = still_request_id(session.id, session.stills)
         photo = self._photo(conv, PhotoKind.STILL, Sender.CUSTOMER, request_id, info, len(data), session.id)
         stored, _ = await self._store.add_photo(photo, data)

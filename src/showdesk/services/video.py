@@ -312,10 +312,10 @@ class VideoService:
             self._bus, VideoPhotoMode(session.conversation_id, session=session.to_wire(), text=text, extra=extra)
         )
 
-    async def still_taken(self, claims: GuestClaims) -> VideoSession:
-        """The customer's chat's session in photo mode, its still count up by one (saved); Conflict otherwise."""
-        conv = await self._customers_conversation(claims)
-        session = await self.open_session(conv.id)
+    async def still_taken(self, conversation_id: str, session_id: str) -> VideoSession:
+        """The session's still count up by one (saved), read again: photo mode may have ended while the
+        still was being checked; Conflict then."""
+        session = await self._session(conversation_id, session_id)
         session.take_still()
         await self._save(session)
         return session

@@ -114,7 +114,7 @@ export class CustomerVideo {
   #pc = null;
   #tracks = new Set(); // every track given or taken for the current attempt
   #heldSenders = [];
-  #photoSenders = []; // [sender, track] of the video senders photo mode took the track from
+  #photoSenders = []; // [sender, track, direction] of the video senders photo mode took the track from
   #stills = null; // StillSender while photo mode sends
   #pendingCandidates = [];
   #attempt = null; // {sessionId, resolve, reject, ready, cancelled} while startVideo runs
@@ -411,8 +411,8 @@ export class CustomerVideo {
     }
   }
 
-  /** Live frames or stills, as the session says: the video senders let go of the camera in photo mode
-   * (no renegotiation; the connection stays for the way back) and the stills run while the video is live. */
+  /** Live frames or stills, as the session says: in photo mode the video is negotiated off on the same
+   * connection (kept for the way back) and the stills run while the video is live. */
   async #followPhotoMode() {
     const photos = Boolean(this.session?.photoMode) && this.isOpen;
     // The stills fill a slow uplink, and ICE's own checks may stall behind them: no ICE restart meanwhile
