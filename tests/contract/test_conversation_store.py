@@ -54,6 +54,19 @@ async def test_a_message_reads_back_as_written(store: Store) -> None:
     assert message.created_at.utcoffset() is not None
 
 
+async def test_a_system_line_keeps_its_notice(store: Store) -> None:
+    await organization(store)
+    await store.save_conversation(chat("c1", state="connected", agent_id="agent-1"))
+    new = system_says("c1", "Sam joined the chat.", "k1")
+    new.notice = {"code": "agent_joined", "params": {"name": "Sam"}}
+
+    message, _ = await store.append_message(new)
+
+    assert message.notice == {"code": "agent_joined", "params": {"name": "Sam"}}
+    assert await store.list_messages("c1") == [message]
+    assert message.to_wire()["notice"] == {"code": "agent_joined", "params": {"name": "Sam"}}
+
+
 async def test_appends_at_once_from_both_sides_get_every_number_once(store: Store) -> None:
     await organization(store)
     await store.save_conversation(chat("c1", state="connected", agent_id="agent-1"))

@@ -149,6 +149,19 @@ def test_data_locale_speaks_german_and_the_browser_language_french(
     expect(french.get_by_test_id("chat-end")).to_have_text("Terminer la discussion")
     french.get_by_test_id("chat-end").click()
     expect(french.get_by_test_id("chat-status")).to_have_text("Vous avez terminé la discussion.")
+    # The transcript's system lines too, worded from their codes; the agent reads the server's English.
+    log = french.get_by_test_id("chat-log")
+    system_lines = log.locator(".msg--system .msg__text")
+    expect(system_lines).to_have_text(
+        [
+            re.compile(r"^.+ a rejoint la discussion$"),
+            "Le conseiller aimerait voir votre produit.",
+            "Pas de vidéo pour le moment. Le chat continue.",
+            "Vous avez terminé la discussion.",
+        ]
+    )
+    expect(log).not_to_contain_text("joined the chat")
+    expect(agent.page.get_by_test_id("chat-log")).to_contain_text("The customer ended the chat.")
     end_open_chats(people)  # the agent off queue: the next test's chat is not offered to this desktop
 
 

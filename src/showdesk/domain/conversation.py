@@ -95,6 +95,7 @@ class Message:
     client_id: str
     created_at: datetime
     attachment: dict[str, Any] | None = None  # a photo's description (domain.photos.Photo.attachment)
+    notice: dict[str, Any] | None = None  # a system line's code and parameters (domain.notices.Notice)
 
     def to_wire(self) -> dict[str, Any]:
         """The message as clients see it. Built once per message (it is sent to several sockets);
@@ -112,6 +113,8 @@ class Message:
             }
             if self.attachment is not None:
                 wire["photo"] = self.attachment
+            if self.notice is not None:
+                wire["notice"] = self.notice
             self.__dict__["_wire"] = wire
         return wire
 
@@ -128,6 +131,7 @@ class NewMessage:
     client_id: str
     created_at: datetime
     attachment: dict[str, Any] | None = None
+    notice: dict[str, Any] | None = None
 
     def stored_as(self, message_id: str, seq: int) -> Message:
         # Every chat message passes here in the writer thread: fill the frozen dataclass's fields in

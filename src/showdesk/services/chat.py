@@ -18,6 +18,7 @@ from showdesk.domain.errors import Conflict, Forbidden, NotFound, ShowDeskError
 from showdesk.domain.events import ChatEnded, CustomerBack, InteractionEnded, Routing, conversation_topic
 from showdesk.domain.flow import run_flow
 from showdesk.domain.ids import new_id
+from showdesk.domain.notices import Notice
 from showdesk.domain.permissions import Permission
 from showdesk.domain.quality import quality_settings
 from showdesk.domain.rate_limit import RateLimited, Rule
@@ -149,7 +150,9 @@ class ChatService:
             await self._messages.post_system(conv.id, text)
         if conv.queue_id is None:
             await self._messages.post_system(
-                conv.id, "This chat is not connected to a queue yet; nobody can answer it. Please try later."
+                conv.id,
+                "This chat is not connected to a queue yet; nobody can answer it. Please try later.",
+                Notice("no_queue"),
             )
             await publish(self._bus, Routing(conv.id, state="no_agent_available", text="No queue"))
         else:
@@ -263,7 +266,7 @@ class ChatService:
         await self._store.save_conversation(conv)
         # ShowDesk's own words: a name the customer typed never speaks with the system's voice.
         who = {"customer": "The customer", "agent": "The agent"}.get(by, "ShowDesk")
-        await self._messages.post_system(conv.id, f"{who} ended the chat.")
+        await self._messages.post_system(conv.id, f"{who} ended the chat.", Notice("chat_ended", {"by": by}))
         await self._router.conversation_ended(conv.id)
         await publish(self._bus, ChatEnded(conv.id, by=by))
         if agent_id:

@@ -18,6 +18,7 @@ from showdesk.domain.errors import Conflict, Gone, NotFound
 from showdesk.domain.events import HandoffEvent, PhoneSuggested
 from showdesk.domain.handoff import EXPIRED, UNKNOWN, USED, Handoff, check_code, code_digest, device_kind, new_code
 from showdesk.domain.ids import new_id
+from showdesk.domain.notices import Notice
 from showdesk.domain.permissions import Permission
 from showdesk.domain.rate_limit import RateLimited, Rule
 from showdesk.services.access import AccessService, Principal
@@ -143,7 +144,9 @@ class HandoffService:
             device=(device_id := new_id("d"), kind),
         )
         # Once per link: the agent (and the transcript) learn the chat goes on on another device.
-        await self._messages.post_system(conv.id, f"The customer opened this chat on their {kind} too.")
+        await self._messages.post_system(
+            conv.id, f"The customer opened this chat on their {kind} too.", Notice("device_joined", {"device": kind})
+        )
         return Redeemed(token, conv, kind, device_id)
 
     async def device_joined(self, claims: GuestClaims) -> None:
@@ -159,5 +162,5 @@ class HandoffService:
         `phoneSuggested` event the customer's widget offers the hand-off on."""
         current = await self._access.require(principal, Permission.CHAT_ANSWER)
         conv = await agents_conversation(self._store, current, conversation_id)
-        await self._messages.post_system(conv.id, SUGGESTION)
+        await self._messages.post_system(conv.id, SUGGESTION, Notice("phone_suggested"))
         await publish(self._bus, PhoneSuggested(conv.id, text=SUGGESTION))

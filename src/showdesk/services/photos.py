@@ -18,6 +18,7 @@ from showdesk.domain.errors import Conflict, Forbidden, NotFound, Unauthenticate
 from showdesk.domain.events import VideoPhotoFailed, VideoPhotoRequested, VideoStill
 from showdesk.domain.ids import new_id
 from showdesk.domain.image_info import ImageInfo
+from showdesk.domain.notices import Notice
 from showdesk.domain.permissions import Permission
 from showdesk.domain.photo_mode import still_request_id
 from showdesk.domain.photos import (
@@ -95,7 +96,7 @@ class PhotoService:
             conv.id, session.id, current.user.id, self._clock.now(), PHOTO_REQUEST_SECONDS
         )
         text = f"{current.user.name} asked for a photo of the product."
-        await self._messages.post_system(conv.id, text)
+        await self._messages.post_system(conv.id, text, Notice("photo_requested", {"name": current.user.name}))
         extra = {"requestId": claims.request_id, "request": token}
         await publish(self._bus, VideoPhotoRequested(conv.id, session=session.to_wire(), text=text, extra=extra))
         return claims
@@ -162,8 +163,8 @@ class PhotoService:
         if not sessions:
             raise NotFound("there is no video in this chat to take a photo from", code="video_not_found")
         session = sessions[-1]
-        await self._messages.post_system(conv.id, text)
         known = reason if reason is not None and reason in PHOTO_FAILURES else "capture_failed"
+        await self._messages.post_system(conv.id, text, Notice("photo_failed", {"reason": known}))
         extra = {"requestId": request_id, "reason": known}
         await publish(self._bus, VideoPhotoFailed(conv.id, session=session.to_wire(), text=text, extra=extra))
 

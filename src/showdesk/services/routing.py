@@ -39,6 +39,7 @@ from showdesk.domain.events import (
     PresenceEvent,
     Routing,
 )
+from showdesk.domain.notices import Notice
 from showdesk.domain.queues import Queue
 from showdesk.domain.routing import (
     AgentAvailability,
@@ -342,7 +343,9 @@ class Router:
             conv.connected_at = self._clock.now()
             await self._store.save_conversation(conv)
             queue = await self._store.get_queue(conv.queue_id or "")
-            await self._messages.post_system(conv.id, f"{user.name} joined the chat.")
+            await self._messages.post_system(
+                conv.id, f"{user.name} joined the chat.", Notice("agent_joined", {"name": user.name})
+            )
             await publish(
                 self._bus,
                 AgentJoined(conv.id, agent_name=user.name, video=conv.video),
@@ -541,7 +544,7 @@ class Router:
         if nobody:
             if not waiting.said_no_agent:  # once in the transcript; the routing state says it every time
                 waiting.said_no_agent = True
-                await self._messages.post_system(waiting.conversation_id, NO_AGENT_TEXT)
+                await self._messages.post_system(waiting.conversation_id, NO_AGENT_TEXT, Notice("no_agent"))
             text = NO_AGENT_TEXT
         else:
             text = f"Waiting for an agent in {queue.name}; you are number {position} in line."
@@ -576,7 +579,9 @@ class Router:
                 conv.enqueued_at = min(front - timedelta(milliseconds=1), conv.enqueued_at or front)
                 await self._store.save_conversation(conv)
                 await self._messages.post_system(
-                    conv.id, f"{name} was disconnected. We are connecting you with another agent."
+                    conv.id,
+                    f"{name} was disconnected. We are connecting you with another agent.",
+                    Notice("agent_disconnected", {"name": name}),
                 )
                 await publish(self._bus, AgentLeft(conv.id, agent_name=name, reason="disconnected"))
                 self._line_up(conv)
@@ -641,7 +646,7 @@ class Router:
         conv.end_reason = "abandoned"
         await self._store.save_conversation(conv)
         self.abandoned += 1
-        await self._messages.post_system(conv.id, ABANDONED_TEXT)
+        await self._messages.post_system(conv.id, ABANDONED_TEXT, Notice("abandoned"))
         await publish(
             self._bus,
             CustomerPresence(conv.id, status="left"),

@@ -31,10 +31,12 @@ from showdesk.domain.events import (
     VideoStarting,
 )
 from showdesk.domain.ids import new_id
+from showdesk.domain.notices import Notice
 from showdesk.domain.permissions import Permission
 from showdesk.domain.photo_mode import OFF_TEXTS, OFFER_TEXT, ON_TEXTS, UplinkWatch, photo_mode_policy
 from showdesk.domain.quality import DEFAULT_PREFERENCE, QualitySample, QualitySummary, parse_quality
 from showdesk.domain.video import (
+    CAMERA_REFUSALS,
     LIVE_VIDEO_FEATURE,
     PICTURE_PROBLEMS,
     RELAY,
@@ -133,7 +135,11 @@ class VideoService:
         current = await self._access.require(principal, Permission.VIDEO_ANSWER)
         conv = await self._agents_conversation(current, conversation_id)
         session = await self._open(conv, requested_by=current.user.id, agent_id=current.user.id)
-        await self._messages.post_system(conv.id, f"{current.user.name} asked to see the product on video.")
+        await self._messages.post_system(
+            conv.id,
+            f"{current.user.name} asked to see the product on video.",
+            Notice("video_requested", {"name": current.user.name}),
+        )
         await publish(self._bus, VideoRequested(conv.id, session=session.to_wire(), text=self._consent_text(session)))
         return session
 
@@ -182,7 +188,7 @@ class VideoService:
         await self._save(session)
         self.stats.retries[how] += 1
         text = RETRY_TEXT[how]
-        await self._messages.post_system(conv.id, text)
+        await self._messages.post_system(conv.id, text, Notice("video_retry", {"how": how}))
         cause = retry.reason if retry.reason in RETRY_CAUSES else None
         await publish(
             self._bus, VideoRetrying(conv.id, session=session.to_wire(), text=text, extra={"how": how, "cause": cause})
@@ -281,7 +287,9 @@ class VideoService:
         if policy == "switch":
             await self._use_photos(session, True, by="system")
             return
-        await self._messages.post_system(conv.id, OFFER_TEXT)
+        await self._messages.post_system(
+            conv.id, OFFER_TEXT, Notice("photo_mode", {"state": "offered", "by": "system"})
+        )
         await publish(
             self._bus, VideoPhotoMode(conv.id, session=session.to_wire(), text=OFFER_TEXT, extra={"state": "offered"})
         )
@@ -306,7 +314,8 @@ class VideoService:
         self._uplinks.pop(session.id, None)  # back to live: the watch starts afresh
         await self._save(session)
         text = ON_TEXTS[by] if on else OFF_TEXTS.get(by, OFF_TEXTS["agent"])
-        await self._messages.post_system(session.conversation_id, text)
+        notice = Notice("photo_mode", {"state": "on" if on else "off", "by": by})
+        await self._messages.post_system(session.conversation_id, text, notice)
         extra = {"state": "on" if on else "off", "by": by}
         await publish(
             self._bus, VideoPhotoMode(session.conversation_id, session=session.to_wire(), text=text, extra=extra)
@@ -327,7 +336,7 @@ class VideoService:
         await self._save(session)
         self.stats.problems[cause] += 1
         text = PICTURE_PROBLEMS[cause]
-        await self._messages.post_system(session.conversation_id, text)
+        await self._messages.post_system(session.conversation_id, text, Notice("video_problem", {"cause": cause}))
         await publish(
             self._bus,
             VideoProblem(session.conversation_id, session=session.to_wire(), text=text, extra={"cause": cause}),
@@ -353,7 +362,8 @@ class VideoService:
             raise Conflict("the camera can be adjusted once the video is live", code="video_state")
         request = accepted(adjust.request)
         text = camera_request_text(current.user.name, request.action, request.value)
-        await self._messages.post_system(conv.id, text)
+        params = {"name": current.user.name, "action": request.action, "value": request.value}
+        await self._messages.post_system(conv.id, text, Notice("camera_request", params))
         await publish(
             self._bus,
             VideoCamera(
@@ -368,7 +378,9 @@ class VideoService:
         request = accepted(result.request)
         text = camera_result_text(request.action, request.value, result.ok, result.reason)
         if session.is_active:
-            await self._messages.post_system(conv.id, text)
+            reason = result.reason if not result.ok and result.reason in CAMERA_REFUSALS else None
+            params = {"action": request.action, "value": request.value, "ok": result.ok, "reason": reason}
+            await self._messages.post_system(conv.id, text, Notice("camera_result", params))
 
     async def hold(self, principal: Principal, conversation_id: str | None, held: bool) -> VideoSession:
         current = await self._access.require(principal, Permission.VIDEO_HOLD)
@@ -436,7 +448,11 @@ class VideoService:
             org.video_concurrency_limit if org is not None else 0,
         )
         if refusal is not None:
-            await self._messages.post_system(conv.id, f"Video is not available: {refusal.message}")
+            await self._messages.post_system(
+                conv.id,
+                f"Video is not available: {refusal.message}",
+                Notice("video_unavailable", {"reason": refusal.code}),
+            )
             raise refusal
         session = VideoSession(
             id=new_id("vid"),
@@ -464,7 +480,9 @@ class VideoService:
         if confirm is not None:
             await confirm(session)
         # ShowDesk's own words: the customer's typed name is kept as who consented, not put in its voice.
-        await self._messages.post_system(session.conversation_id, "The customer started sharing their camera.")
+        await self._messages.post_system(
+            session.conversation_id, "The customer started sharing their camera.", Notice("video_consented")
+        )
         await publish(
             self._bus, VideoStarting(session.conversation_id, session=session.to_wire(), text="Connecting video...")
         )
@@ -480,7 +498,8 @@ class VideoService:
             session.quality = kept[1].to_wire()
         await self._save(session)
         self.stats.ended(session)
-        await self._messages.post_system(session.conversation_id, text)
+        params = {"outcome": session.outcome, "endedBy": session.ended_by, "reason": session.failure_reason}
+        await self._messages.post_system(session.conversation_id, text, Notice("video_ended", params))
         await publish(
             self._bus,
             VideoEnd(

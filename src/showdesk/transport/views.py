@@ -122,6 +122,15 @@ class PhotoAttachmentView(View):
     annotates: str | None = Field(default=None, exclude_if=omitted_when_none, description="the photo marked up")
 
 
+class NoticeView(View):
+    """What a system line says, as a code (domain.notices.NOTICE_CODES) and its parameters."""
+
+    code: str
+    params: dict[str, str | bool | None] = Field(
+        description='names and codes the line is worded from, e.g. {"name": "Sam"} for agent_joined'
+    )
+
+
 class MessageView(View):
     id: str
     seq: int
@@ -131,6 +140,12 @@ class MessageView(View):
     displayName: str
     clientId: str
     photo: PhotoAttachmentView | None = Field(default=None, exclude_if=omitted_when_none)
+    notice: NoticeView | None = Field(
+        default=None,
+        exclude_if=omitted_when_none,
+        description="system lines: the code and parameters the customer's widget words the line from, in the "
+        "customer's language (text stays the English sentence)",
+    )
 
     @classmethod
     def of(cls, message: Message) -> MessageView:
@@ -144,6 +159,7 @@ class MessageView(View):
             displayName=message.display_name,
             clientId=message.client_id,
             photo=photo,
+            notice=NoticeView.model_validate(message.notice) if message.notice is not None else None,
         )
 
 

@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 1024
 _RESOLVE_CHUNK = 64  # callers woken per loop turn, so reading new frames goes on between turns
 DRAIN_TIMEOUT = 10.0  # seconds `close` waits for queued appends; the caller may bound it more
-_INSERT_ROWS = 500  # 11 values a row, well under SQLite's 32,766 bound variables
+_INSERT_ROWS = 500  # 12 values a row, well under SQLite's 32,766 bound variables
 
 Outcome = tuple[Message, bool] | ShowDeskError
 Pending = tuple[NewMessage, "asyncio.Future[tuple[Message, bool]]"]
@@ -78,6 +78,7 @@ _MESSAGE_COLUMNS = (
     "text",
     "created_at",
     "attachment",
+    "notice",
 )
 
 
@@ -92,7 +93,7 @@ def _driver_rows(conn: Connection, sql: str, params: list[Any]) -> list[tuple[An
 _FOLD_MESSAGES = f"SELECT json_group_array(json_array({', '.join(_MESSAGE_COLUMNS)})) FROM messages"  # noqa: S608 - fixed column names
 _INSERT_MESSAGES = (
     "INSERT INTO messages (id, conversation_id, seq, sender, sender_id, sender_key, display_name, text, client_id, "
-    "created_at, attachment)"
+    "created_at, attachment, notice)"
 )
 
 
@@ -125,10 +126,11 @@ def _message_from_row(row: dict[str, Any]) -> Message:
         client_id=row["client_id"],
         created_at=created,
         attachment=_attachment(row["attachment"]),
+        notice=_attachment(row["notice"]),
     )
 
 
-def _attachment(stored: Any) -> dict[str, Any] | None:
+def _attachment(stored: Any) -> dict[str, Any] | None:  # an attachment's or a notice's JSON
     # A JSON column read through SQLite's json_array comes back as its text.
     found: dict[str, Any] | None = orjson.loads(stored) if isinstance(stored, str) else stored
     return found
@@ -330,7 +332,7 @@ class MessageWriter:
             for start in range(0, len(fresh), _INSERT_ROWS):
                 chunk = fresh[start : start + _INSERT_ROWS]
                 cursor.execute(
-                    f"{_INSERT_MESSAGES} VALUES {_rows(len(chunk), 11)}",
+                    f"{_INSERT_MESSAGES} VALUES {_rows(len(chunk), 12)}",
                     [
                         value
                         for m in chunk
@@ -346,6 +348,7 @@ class MessageWriter:
                             m.client_id,
                             m.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"),
                             orjson.dumps(m.attachment).decode() if m.attachment is not None else None,
+                            orjson.dumps(m.notice).decode() if m.notice is not None else None,
                         )
                     ],
                 )

@@ -149,6 +149,7 @@ messages = Table(
     Column("client_id", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("attachment", JSON, nullable=True),  # a photo's description, for messages that show one
+    Column("notice", JSON, nullable=True),  # a system line's code and parameters, for the customer's language
     UniqueConstraint("conversation_id", "seq"),
     UniqueConstraint("conversation_id", "sender_key", "client_id"),
 )

@@ -66,5 +66,8 @@ export function normalizeMessage(raw) {
     displayName: raw.displayName ?? null,
     clientId: raw.clientId ?? null,
     ...(raw.photo?.id ? { photo: Object.freeze({ ...raw.photo }) } : {}),
+    ...(typeof raw.notice?.code === 'string'
+      ? { notice: Object.freeze({ code: raw.notice.code, params: Object.freeze({ ...(raw.notice.params ?? {}) }) }) }
+      : {}),
   });
 }

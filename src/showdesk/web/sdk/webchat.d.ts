@@ -37,6 +37,11 @@ export type MessageSender = 'customer' | 'agent' | 'system';
 export type RoutingState = 'queued' | 'no_agent_available' | 'offered' | 'connected' | 'ended';
 export type VideoStatus = 'idle' | 'requested' | 'connecting' | 'live' | 'held' | 'ended' | 'failed';
 
+export interface ChatNotice {
+  readonly code: string;
+  readonly params: Readonly<Record<string, string | boolean | null>>;
+}
+
 export interface ChatMessage {
   readonly id: string;
   /** Per conversation, gap-free; `messages` are ordered by it. */
@@ -50,6 +55,9 @@ export interface ChatMessage {
   readonly clientId: string | null;
   /** A message that shows a photo: the customer's still, or the agent's marked-up copy of one. */
   readonly photo?: ChatPhoto;
+  /** A system line in ShowDesk's own voice: its code and parameters (docs/protocol.md), to word it in the
+   * customer's language; `text` is the English sentence. */
+  readonly notice?: ChatNotice;
 }
 
 export interface ChatPhoto {

@@ -13,6 +13,7 @@ export class ChatLog {
   #self;
   #photos;
   #words;
+  #systemText;
   #byId = new Map();
 
   /**
@@ -20,13 +21,16 @@ export class ChatLog {
    * @param {{self: 'customer'|'agent', photos?: {load: (photo) => Promise<string>,
    *   actions?: {label: string, testId: string, run: (photo, message) => void}[]}}} options
    *   whose messages are "mine" on this screen; how photos are loaded (object URLs) and what can be done with one
-   * @param {{words?: (key: string) => string}} [options] the screen's words for "You", "Sending…" and the like
+   * @param {{words?: (key: string) => string, systemText?: (message) => string|null}} [options] the screen's
+   *   words for "You", "Sending…" and the like; how a system line reads in the screen's language (null: the
+   *   server's English sentence)
    */
-  constructor(list, { self, photos = null, words = null }) {
+  constructor(list, { self, photos = null, words = null, systemText = null }) {
     this.#list = list;
     this.#self = self;
     this.#photos = photos;
     this.#words = (key) => (words ? words(key) : ENGLISH[key]);
+    this.#systemText = systemText;
   }
 
   get element() { return this.#list; }
@@ -98,7 +102,9 @@ export class ChatLog {
     return item;
   }
 
-  #buildText({ from, text, displayName, at }) {
+  #buildText(message) {
+    const { from, displayName, at } = message;
+    const text = (from === 'system' && this.#systemText?.(message)) || message.text;
     const item = document.createElement('div');
     const role = from === 'system' ? 'system' : from === this.#self ? 'mine' : 'theirs';
     item.className = `msg msg--${role}`;

@@ -12,6 +12,7 @@ import { buildWidget } from './markup.js';
 import { adoptStyles } from './styles.js';
 import { agentLeftNotice, chatEndedNotice, chatStatus, routingStatus } from './status.js';
 import { WidgetVideo } from './video.js';
+import { noticeWords } from './notices.js';
 import { ChatFollower } from './follow.js';
 import { Handoff } from './handoff.js';
 
@@ -96,6 +97,7 @@ class Widget {
     this.describe = describe;
     this.#log = new ChatLog(ui.logList, {
       self: 'customer', words: t, photos: { load: (photo) => this.chat.loadPhoto(photo) },
+      systemText: (message) => noticeWords(t, message),
     });
     this.#follower = new ChatFollower(ui.logList, ui.newMessage, {
       isMine: (item) => item.dataset?.from === 'customer',

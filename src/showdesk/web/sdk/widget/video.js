@@ -16,10 +16,10 @@ const OPEN = new Set(['connecting', 'live', 'held']);
 
 // The SDK's events carry codes; the customer reads each in the widget's language (the server's own
 // sentences, in English, are the transcript's and the agent's).
-const PROBLEM_WORDS = { no_frames: 'problemNoFrames', not_decoding: 'problemNotDecoding', black_frames: 'problemBlack',
+export const PROBLEM_WORDS = { no_frames: 'problemNoFrames', not_decoding: 'problemNotDecoding', black_frames: 'problemBlack',
                         frozen: 'problemFrozen' };
 const PREFERENCE_WORDS = { detail: 'preferDetail', smooth: 'preferSmooth' };
-const PHOTO_FAILURE_WORDS = { no_camera: 'photoNoCamera', capture_failed: 'photoCaptureFailed',
+export const PHOTO_FAILURE_WORDS = { no_camera: 'photoNoCamera', capture_failed: 'photoCaptureFailed',
                               upload_failed: 'photoUploadFailed' };
 const NETWORK_FAILURES = new Set(['ice_failed', 'no_relay', 'relay_failed']);
 const CAMERA_FAILURES = new Set(['camera_denied', 'camera_missing', 'camera_busy', 'constraints_unsatisfiable']);
@@ -31,7 +31,7 @@ function consentWords(t, video) {
 }
 
 /** How the video ended, from the session's record and the SDK's reason. */
-function endWords(t, { video = null, reason = null, by = null }) {
+export function endWords(t, { video = null, reason = null, by = null }) {
   const code = video?.failureReason ?? reason;
   if (NETWORK_FAILURES.has(code)) return t('videoEndNetwork');
   if (code === 'no_frames') return t('videoEndNoPicture');
@@ -46,7 +46,7 @@ function endWords(t, { video = null, reason = null, by = null }) {
   return t('videoEnded');
 }
 
-function cameraWords(t, action, value) {
+export function cameraWords(t, action, value) {
   if (action === 'switch') return t('askSwitchCamera');
   if (action === 'torch') return t(value ? 'askTorchOn' : 'askTorchOff');
   return t(value === 'out' ? 'askZoomOut' : 'askZoomIn');
