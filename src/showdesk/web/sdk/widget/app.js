@@ -97,7 +97,9 @@ class Widget {
     this.describe = describe;
     this.#log = new ChatLog(ui.logList, {
       self: 'customer', words: t, photos: { load: (photo) => this.chat.loadPhoto(photo) },
-      systemText: (message) => noticeWords(t, message),
+      // English reads the server's own sentence (the transcript's and the agent's words, as ever);
+      // another language is worded from the line's code.
+      systemText: t.locale === 'en' ? null : (message) => noticeWords(t, message),
     });
     this.#follower = new ChatFollower(ui.logList, ui.newMessage, {
       isMine: (item) => item.dataset?.from === 'customer',

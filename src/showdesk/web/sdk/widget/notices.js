@@ -1,6 +1,7 @@
 // The transcript's system lines in the customer's language. The server stores each line as an English
-// sentence with a code and its parameters (`message.notice`); the widget words the codes it knows and
-// leaves the server's sentence for any other (a newer server, a line from before codes were kept).
+// sentence with a code and its parameters (`message.notice`); a widget in another language words the codes
+// it knows and leaves the server's sentence for any other (a newer server, a line from before codes were
+// kept). An English widget shows the server's sentence itself.
 
 import { PHOTO_FAILURE_WORDS, PROBLEM_WORDS, cameraWords, endWords } from './video.js';
 
