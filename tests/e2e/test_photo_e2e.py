@@ -180,3 +180,26 @@ def test_a_photo_that_cannot_be_sent_is_said_in_words_and_the_chat_goes_on(
     customer_page.unroute("**/photos")
     panel.get_by_test_id("capture-photo").click()  # and a second try goes through
     assert loaded_size(panel.get_by_test_id("chat-log").get_by_test_id("chat-photo")) == list(CAMERA)
+
+
+STILL_NUMBER = "(still) => still.hidden || !still.complete || !still.naturalWidth ? 0 : Number(still.dataset.number)"
+
+
+def test_capture_photo_works_in_photo_mode_and_the_stills_go_on(server: ServerProcess, hd_people: Contexts) -> None:
+    """Photo mode keeps the camera (only the live frames stop), so Capture photo still takes the camera's full
+    picture; the stills go on after it."""
+    _, customer_page, panel = live_video(server, hd_people)
+    panel.get_by_test_id("photo-mode-on").click()
+    still = panel.get_by_test_id("video-still")
+    first = wait_until(lambda: still.evaluate(STILL_NUMBER), timeout=30, what="a first still in photo mode")
+    expect(customer_page.get_by_test_id("photo-mode-off")).to_be_visible()
+
+    panel.get_by_test_id("capture-photo").click()
+    agent_photo = panel.get_by_test_id("chat-log").get_by_test_id("chat-photo")
+    customer_photo = customer_page.get_by_test_id("chat-log").get_by_test_id("chat-photo")
+    assert loaded_size(agent_photo) == list(CAMERA)
+    assert loaded_size(customer_photo) == list(CAMERA)
+    expect(panel.get_by_test_id("capture-photo")).to_be_enabled()
+    wait_until(lambda: still.evaluate(STILL_NUMBER) > first, timeout=30, what="a later still after the photo")
+    expect(panel.get_by_test_id("video-status")).to_have_text("live")
+    expect(panel.get_by_test_id("photo-mode-off")).to_be_visible()  # still in photo mode

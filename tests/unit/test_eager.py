@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from showdesk.transport import eager
-from showdesk.transport.eager import Lane
+from showdesk.services import eager
+from showdesk.services.eager import Lane
 from tests.support.waiting import settle
 
 

@@ -98,6 +98,27 @@ async def test_a_slow_picture_is_offered_photos_and_the_customer_switches_to_the
     assert offered["text"] in lines and turned_on["text"] in lines  # both in the transcript
 
 
+async def test_keep_live_video_answers_the_offer_and_the_agent_hears_it_once() -> None:
+    sd, recorder, clock = await demo_services(photo_mode_after=10)
+    conv_id, claims, agent = await live_chat(sd)
+    await recorder.watch(conversation_topic(conv_id))
+    await sd.video.customer_photos(claims, UsePhotos(None, on=False))  # nothing offered: nothing to answer
+    assert photo_modes(recorder, conv_id) == []
+    await slow_for(sd, clock, agent, conv_id, 12)
+    lines_before = len(await sd.store.list_messages(conv_id))
+
+    await sd.video.customer_photos(claims, UsePhotos(None, on=False))  # "Keep live video"
+    await sd.video.customer_photos(claims, UsePhotos(None, on=False))  # a second tap says nothing new
+
+    offered, declined = photo_modes(recorder, conv_id)
+    assert (offered["state"], declined["state"], declined["by"]) == ("offered", "declined", "customer")
+    assert "keeps the live video" in declined["text"] and declined["video"]["photoMode"] is False
+    assert len(await sd.store.list_messages(conv_id)) == lines_before  # no line in the transcript
+    # The agent may still switch to photos afterwards.
+    await sd.video.agent_photos(agent, UsePhotos(conv_id, on=True))
+    assert photo_modes(recorder, conv_id)[-1]["state"] == "on"
+
+
 async def test_a_chat_set_to_switch_goes_to_photos_by_itself_and_one_set_to_off_never_does() -> None:
     for policy, expected in (("switch", [("on", "system")]), ("off", [])):
         sd, recorder, clock = await demo_services(photo_mode_after=10)

@@ -34,6 +34,7 @@ ON_TEXTS = {
         "still every few seconds."
     ),
 }
+DECLINED_TEXT = "The customer keeps the live video for now; you can still switch to photos."
 OFF_TEXTS = {
     "customer": "The customer went back to live video.",
     "agent": "The agent went back to live video.",

@@ -7,8 +7,10 @@ in a one-way session), hands out ICE servers per session, and keeps the session'
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,7 +35,7 @@ from showdesk.domain.events import (
 from showdesk.domain.ids import new_id
 from showdesk.domain.notices import Notice
 from showdesk.domain.permissions import Permission
-from showdesk.domain.photo_mode import OFF_TEXTS, OFFER_TEXT, ON_TEXTS, UplinkWatch, photo_mode_policy
+from showdesk.domain.photo_mode import DECLINED_TEXT, OFF_TEXTS, OFFER_TEXT, ON_TEXTS, UplinkWatch, photo_mode_policy
 from showdesk.domain.quality import DEFAULT_PREFERENCE, QualitySample, QualitySummary, parse_quality
 from showdesk.domain.video import (
     CAMERA_REFUSALS,
@@ -57,6 +59,7 @@ from showdesk.domain.video_words import (
     RETRY_CAUSES,
     RETRY_TEXT,
 )
+from showdesk.services import eager
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.commands import (
     AdjustCamera,
@@ -74,6 +77,8 @@ from showdesk.services.messages import MessageService
 from showdesk.services.ports import Bus, Clock, Store
 from showdesk.services.publishing import publish
 from showdesk.services.tokens import GuestClaims
+
+log = logging.getLogger(__name__)
 
 # Told to the customer's socket as soon as its consent is stored (videoReady), before the rest of the start.
 Confirm = Callable[[VideoSession], Awaitable[None]]
@@ -120,6 +125,7 @@ class VideoService:
         # Open sessions this node saved, newest last, read without asking the store (a status frame comes every
         # second or two). Only for a node alone: with several, another node may have moved a session on.
         self._cached: dict[str, VideoSession] = {}
+        self._running: set[asyncio.Task[None]] = set()  # work started by _meanwhile, held until it ends
         self._cache_sessions = cache_sessions
         self.stats = VideoStats()
         # Every live session's quality, whichever node its desktop reports to (samples come by the bus), with
@@ -128,6 +134,7 @@ class VideoService:
         self._pruned = clock.now()
         # Live sessions whose desktop reports here, against the detail goal (photo mode); gone when they end.
         self._uplinks: dict[str, UplinkWatch] = {}
+        self._offered: set[str] = set()  # sessions offered photo mode whose customer has not answered yet
         self._photo_mode_after = timedelta(seconds=photo_mode_after)
 
     # starting ---------------------------------------------------------------------------------------
@@ -148,10 +155,19 @@ class VideoService:
     ) -> VideoSession:
         """The customer starts video themselves: the request and the consent are one tap (one save)."""
         conv = await self._customers_conversation(claims)
-        if not await self._access.user_may(conv.agent_id, Permission.VIDEO_ANSWER):
+        # The agent's permission and the session's checks are read at once; the agent's refusal comes first.
+        may_answer, opened = await asyncio.gather(
+            self._access.user_may(conv.agent_id, Permission.VIDEO_ANSWER),
+            self._open(conv, requested_by="customer", agent_id=conv.agent_id, save=False),
+            return_exceptions=True,
+        )
+        if may_answer is not True:
+            if isinstance(may_answer, BaseException):
+                raise may_answer
             raise Conflict("the agent in this chat cannot take video", code="no_agent_video")
-        session = await self._open(conv, requested_by="customer", agent_id=conv.agent_id, save=False)
-        return await self._consented(session, claims.display_name, device, confirm)
+        if isinstance(opened, BaseException):
+            raise opened
+        return await self._consented(opened, claims.display_name, device, confirm)
 
     async def customer_accept(
         self, claims: GuestClaims, session_id: str | None, device: str | None = None, confirm: Confirm | None = None
@@ -287,6 +303,7 @@ class VideoService:
         if policy == "switch":
             await self._use_photos(session, True, by="system")
             return
+        self._offered.add(session.id)
         await self._messages.post_system(
             conv.id, OFFER_TEXT, Notice("photo_mode", {"state": "offered", "by": "system"})
         )
@@ -309,7 +326,15 @@ class VideoService:
 
     async def _use_photos(self, session: VideoSession, on: bool, by: str) -> None:
         """Photo mode on or off, told to both sides (the customer's device stops or restarts its live frames)."""
+        offered = session.id in self._offered
+        self._offered.discard(session.id)
         if not session.use_photos(on):
+            if offered and not on and by == "customer":  # "Keep live video": the agent hears the answer
+                extra = {"state": "declined", "by": by}
+                await publish(
+                    self._bus,
+                    VideoPhotoMode(session.conversation_id, session=session.to_wire(), text=DECLINED_TEXT, extra=extra),
+                )
             return
         self._uplinks.pop(session.id, None)  # back to live: the watch starts afresh
         await self._save(session)
@@ -438,13 +463,18 @@ class VideoService:
         self, conv: Conversation, requested_by: str, agent_id: str | None, save: bool = True
     ) -> VideoSession:
         settings = video_settings(conv.video)
-        for existing in await self._store.list_video_sessions(conv.id):
+        # Three reads that do not depend on each other, at once: a start waits for the slowest only.
+        sessions, org, open_count = await asyncio.gather(
+            self._store.list_video_sessions(conv.id),
+            self._store.get_organization(conv.organization_id),
+            self._store.count_open_video_sessions(conv.organization_id),
+        )
+        for existing in sessions:
             if existing.is_open:
                 raise Conflict("video is already on in this chat", code="video_already_open")
-        org = await self._store.get_organization(conv.organization_id)
         refusal = refuse_video(
             org is not None and org.has_feature(LIVE_VIDEO_FEATURE),
-            await self._store.count_open_video_sessions(conv.organization_id),
+            open_count,
             org.video_concurrency_limit if org is not None else 0,
         )
         if refusal is not None:
@@ -474,25 +504,50 @@ class VideoService:
         self, session: VideoSession, who: str, device: str | None = None, confirm: Confirm | None = None
     ) -> VideoSession:
         """The consent stored; `confirm` tells the customer at once (its connection waits on nothing else),
-        then the transcript and the agent hear of it, before the customer's next frame (its offer) is read."""
+        then the agent hears of it, before the customer's next frame (its offer) is read. The transcript's
+        line is written meanwhile: its commit is not on the way of the offer (the first frame waits for it)."""
         session.consent(who, self._clock.now(), device)
         await self._save(session)
         if confirm is not None:
             await confirm(session)
-        # ShowDesk's own words: the customer's typed name is kept as who consented, not put in its voice.
-        await self._messages.post_system(
-            session.conversation_id, "The customer started sharing their camera.", Notice("video_consented")
-        )
         await publish(
             self._bus, VideoStarting(session.conversation_id, session=session.to_wire(), text="Connecting video...")
         )
+        # ShowDesk's own words: the customer's typed name is kept as who consented, not put in its voice.
+        self._meanwhile(
+            self._line(session.conversation_id, "The customer started sharing their camera.", Notice("video_consented"))
+        )
         return session
+
+    async def _line(self, conversation_id: str, text: str, notice: Notice) -> None:
+        await self._messages.post_system(conversation_id, text, notice)
+
+    def _meanwhile(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` now up to its first wait (a message takes its place in the transcript's order at once),
+        and finish it in a task without waiting for it; a failure is logged (nobody waits to hear it)."""
+        try:
+            paused = eager.start(work)
+        except Exception:
+            log.exception("video: a transcript line could not be written")
+            return
+        if paused is None:
+            return
+        task = asyncio.ensure_future(eager.finish(paused))
+        self._running.add(task)
+
+        def done(finished: asyncio.Task[None]) -> None:
+            self._running.discard(finished)
+            if not finished.cancelled() and finished.exception() is not None:
+                log.error("video: a transcript line could not be written", exc_info=finished.exception())
+
+        task.add_done_callback(done)
 
     async def _finish(self, session: VideoSession, by: str, outcome: str, text: str, reason: str | None = None) -> None:
         if not session.is_open:
             return
         session.finish(by, self._clock.now(), outcome, reason)
         self._uplinks.pop(session.id, None)
+        self._offered.discard(session.id)
         kept = self._quality.pop(session.id, None)
         if kept is not None:
             session.quality = kept[1].to_wire()

@@ -34,8 +34,8 @@ from showdesk.services.commands import (
     UsePhotos,
 )
 from showdesk.services.container import Services
+from showdesk.services.eager import Lane
 from showdesk.services.ice_servers import Party
-from showdesk.transport.eager import Lane
 from showdesk.transport.frame_fields import check_fields
 from showdesk.transport.frames import agent_command
 from showdesk.transport.own_messages import OwnMessages

@@ -20,7 +20,7 @@ import orjson
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from showdesk.domain.errors import ShowDeskError
-from showdesk.transport import eager
+from showdesk.services import eager
 
 MAX_FRAME_BYTES = 64 * 1024  # `serve --max-frame-bytes`: uvicorn refuses a larger message itself (close 1009)
 OUTBOX_LIMIT = 2000

@@ -238,7 +238,8 @@ export class VideoPane {
   #onPhotoMode(frame) {
     if (frame.video?.id !== this.session?.id) return;
     this.session = frame.video;
-    this.#notice = { on: 'Photo mode: waiting for the first photo…', offered: frame.text }[frame.state] ?? null;
+    this.#notice = { on: 'Photo mode: waiting for the first photo…', offered: frame.text, declined: frame.text }[
+      frame.state] ?? null;
     if (frame.state !== 'on') this.#dropStill();
     this.#render(frame.text);
   }

@@ -361,7 +361,7 @@ export interface ChatEventMap {
    * Photo mode: `offered` when the picture the agent receives stayed too poor to read detail (offer
    * `usePhotos(true)`), `on` (the SDK now sends stills) or `off` (live video again); `by` says who.
    */
-  photoMode: { sessionId: string; state: 'offered' | 'on' | 'off'; by: 'customer' | 'agent' | 'system' | null;
+  photoMode: { sessionId: string; state: 'offered' | 'declined' | 'on' | 'off'; by: 'customer' | 'agent' | 'system' | null;
                text: string };
   /** Photo mode: a still reached the agent (`bytes` as sent). */
   stillSent: { sessionId: string; photo: ChatPhoto; bytes: number };

@@ -101,6 +101,7 @@ export class WidgetVideo {
     });
     ui.keepVideo.addEventListener('click', () => {
       this.#photoOffer = false;
+      chat.usePhotos(false); // the agent hears that the customer keeps the live video
       this.refresh();
     });
     ui.backToVideo.addEventListener('click', () => chat.usePhotos(false));
