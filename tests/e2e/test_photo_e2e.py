@@ -203,3 +203,37 @@ def test_capture_photo_works_in_photo_mode_and_the_stills_go_on(server: ServerPr
     wait_until(lambda: still.evaluate(STILL_NUMBER) > first, timeout=30, what="a later still after the photo")
     expect(panel.get_by_test_id("video-status")).to_have_text("live")
     expect(panel.get_by_test_id("photo-mode-off")).to_be_visible()  # still in photo mode
+
+
+@pytest.fixture(scope="module")
+def small_camera_browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    """A camera of 320 x 180: a picture under the detail goal (640 x 360) on any link."""
+    picture = write_quadrants(tmp_path_factory.mktemp("camera") / "small.y4m", CUSTOMER_PICTURE, 320, 180, frames=5)
+    args = [
+        *HEADLESS_FLAGS,
+        *FAKE_MEDIA,
+        f"--use-file-for-fake-video-capture={picture}",
+        "--use-fake-ui-for-media-stream",
+    ]
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+    yield browser
+    browser.close()
+
+
+def test_keep_live_video_answers_the_photo_offer_and_the_agent_reads_it(
+    small_camera_browser: Browser, request: pytest.FixtureRequest
+) -> None:
+    quick_offer = ServerProcess("--photo-mode-after", "3").start()  # the offer 3 s after the picture is too small
+    try:
+        for people in open_contexts(small_camera_browser, request):
+            _, customer_page, panel = live_video(quick_offer, people)
+            offer = customer_page.get_by_test_id("photo-mode-accept")
+            expect(offer).to_be_visible(timeout=20_000)
+            customer_page.get_by_test_id("photo-mode-decline").click()
+
+            expect(offer).to_be_hidden()
+            expect(panel.get_by_test_id("video-words")).to_contain_text("The customer keeps the live video")
+            expect(panel.get_by_test_id("photo-mode-on")).to_be_visible()  # the agent may still switch
+            expect(panel.get_by_test_id("video-status")).to_have_text("live")
+    finally:
+        quick_offer.cleanup()
