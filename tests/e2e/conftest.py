@@ -88,17 +88,17 @@ def customer_and_agent(
         next(contexts, None)
 
 
+def launch_with_camera(playwright: Playwright, picture: Path, *extra: str) -> Browser:
+    """Headless Chromium whose fake camera shows `picture` (a Y4M file); `extra` flags after Chromium's own."""
+    args = [*HEADLESS_FLAGS, *FAKE_MEDIA, f"--use-file-for-fake-video-capture={picture}", *extra]
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+
+
 @pytest.fixture(scope="module")
 def camera_browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     """A Chromium whose fake camera shows the customer's four-colour picture, granted without a prompt."""
     picture = write_quadrants(tmp_path_factory.mktemp("camera") / "customer.y4m", CUSTOMER_PICTURE)
-    args = [
-        *HEADLESS_FLAGS,
-        *FAKE_MEDIA,
-        f"--use-file-for-fake-video-capture={picture}",
-        "--use-fake-ui-for-media-stream",
-    ]
-    b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+    b = launch_with_camera(playwright, picture, "--use-fake-ui-for-media-stream")
     yield b
     b.close()
 

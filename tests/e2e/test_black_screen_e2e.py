@@ -9,9 +9,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Playwright, expect
 
-from tests.e2e.conftest import CHROMIUM, HEADLESS_FLAGS, Contexts
+from tests.e2e.conftest import Contexts, launch_with_camera
 from tests.e2e.pages import AgentPage, CustomerPage, open_contexts
-from tests.support.chromium import FAKE_MEDIA
 from tests.support.server import ServerProcess
 from tests.support.y4m import write_quadrants
 
@@ -32,13 +31,7 @@ FRAMELESS_CAMERA = """
 @pytest.fixture(scope="module")
 def black_camera_browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     picture = write_quadrants(tmp_path_factory.mktemp("camera") / "black.y4m", (BLACK, BLACK, BLACK, BLACK))
-    args = [
-        *HEADLESS_FLAGS,
-        *FAKE_MEDIA,
-        f"--use-file-for-fake-video-capture={picture}",
-        "--use-fake-ui-for-media-stream",
-    ]
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+    browser = launch_with_camera(playwright, picture, "--use-fake-ui-for-media-stream")
     yield browser
     browser.close()
 

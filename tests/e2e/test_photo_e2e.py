@@ -12,10 +12,9 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 
-from tests.e2e.conftest import CHROMIUM, HEADLESS_FLAGS, Contexts
+from tests.e2e.conftest import Contexts, launch_with_camera
 from tests.e2e.media import loaded
 from tests.e2e.pages import AgentPage, CustomerPage, open_contexts, wait_until
-from tests.support.chromium import FAKE_MEDIA
 from tests.support.images import decoded_size
 from tests.support.server import ServerProcess
 from tests.support.y4m import CUSTOMER_PICTURE, write_quadrants
@@ -37,13 +36,7 @@ PIXEL = """([img, x, y]) => {
 def hd_camera_browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     width, height = CAMERA
     picture = write_quadrants(tmp_path_factory.mktemp("camera") / "hd.y4m", CUSTOMER_PICTURE, width, height, frames=5)
-    args = [
-        *HEADLESS_FLAGS,
-        *FAKE_MEDIA,
-        f"--use-file-for-fake-video-capture={picture}",
-        "--use-fake-ui-for-media-stream",
-    ]
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+    browser = launch_with_camera(playwright, picture, "--use-fake-ui-for-media-stream")
     yield browser
     browser.close()
 
@@ -209,13 +202,7 @@ def test_capture_photo_works_in_photo_mode_and_the_stills_go_on(server: ServerPr
 def small_camera_browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     """A camera of 320 x 180: a picture under the detail goal (640 x 360) on any link."""
     picture = write_quadrants(tmp_path_factory.mktemp("camera") / "small.y4m", CUSTOMER_PICTURE, 320, 180, frames=5)
-    args = [
-        *HEADLESS_FLAGS,
-        *FAKE_MEDIA,
-        f"--use-file-for-fake-video-capture={picture}",
-        "--use-fake-ui-for-media-stream",
-    ]
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+    browser = launch_with_camera(playwright, picture, "--use-fake-ui-for-media-stream")
     yield browser
     browser.close()
 

@@ -9,18 +9,12 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from tests.e2e.conftest import CHROMIUM, HEADLESS_FLAGS, Contexts
+from tests.e2e.conftest import Contexts, launch_with_camera
 from tests.e2e.media import camera_calls, rtp_totals, shows_picture, track_states, watch_media
 from tests.e2e.pages import AgentPage, CustomerPage, end_open_chats, open_contexts, wait_until
-from tests.support.chromium import FAKE_MEDIA
 from tests.support.server import ServerProcess
 from tests.support.waiting import sampled
 from tests.support.y4m import AGENT_PICTURE, CUSTOMER_PICTURE, write_quadrants
-
-
-def _camera_browser(playwright: Playwright, picture: Path, *extra: str) -> Browser:
-    args = [*HEADLESS_FLAGS, *FAKE_MEDIA, f"--use-file-for-fake-video-capture={picture}", *extra]
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
 
 
 @pytest.fixture(scope="module")
@@ -34,21 +28,21 @@ def pictures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def customer_browser(playwright: Playwright, pictures: dict[str, Path]) -> Iterator[Browser]:
-    browser = _camera_browser(playwright, pictures["customer"], "--use-fake-ui-for-media-stream")
+    browser = launch_with_camera(playwright, pictures["customer"], "--use-fake-ui-for-media-stream")
     yield browser
     browser.close()
 
 
 @pytest.fixture(scope="module")
 def agent_browser(playwright: Playwright, pictures: dict[str, Path]) -> Iterator[Browser]:
-    browser = _camera_browser(playwright, pictures["agent"], "--use-fake-ui-for-media-stream")
+    browser = launch_with_camera(playwright, pictures["agent"], "--use-fake-ui-for-media-stream")
     yield browser
     browser.close()
 
 
 @pytest.fixture(scope="module")
 def denying_browser(playwright: Playwright, pictures: dict[str, Path]) -> Iterator[Browser]:
-    browser = _camera_browser(playwright, pictures["customer"], "--deny-permission-prompts")
+    browser = launch_with_camera(playwright, pictures["customer"], "--deny-permission-prompts")
     yield browser
     browser.close()
 
