@@ -134,7 +134,6 @@ class VideoService:
         self._pruned = clock.now()
         # Live sessions whose desktop reports here, against the detail goal (photo mode); gone when they end.
         self._uplinks: dict[str, UplinkWatch] = {}
-        self._offered: set[str] = set()  # sessions offered photo mode whose customer has not answered yet
         self._photo_mode_after = timedelta(seconds=photo_mode_after)
 
     # starting ---------------------------------------------------------------------------------------
@@ -155,19 +154,10 @@ class VideoService:
     ) -> VideoSession:
         """The customer starts video themselves: the request and the consent are one tap (one save)."""
         conv = await self._customers_conversation(claims)
-        # The agent's permission and the session's checks are read at once; the agent's refusal comes first.
-        may_answer, opened = await asyncio.gather(
-            self._access.user_may(conv.agent_id, Permission.VIDEO_ANSWER),
-            self._open(conv, requested_by="customer", agent_id=conv.agent_id, save=False),
-            return_exceptions=True,
-        )
-        if may_answer is not True:
-            if isinstance(may_answer, BaseException):
-                raise may_answer
+        if not await self._access.user_may(conv.agent_id, Permission.VIDEO_ANSWER):
             raise Conflict("the agent in this chat cannot take video", code="no_agent_video")
-        if isinstance(opened, BaseException):
-            raise opened
-        return await self._consented(opened, claims.display_name, device, confirm)
+        session = await self._open(conv, requested_by="customer", agent_id=conv.agent_id, save=False)
+        return await self._consented(session, claims.display_name, device, confirm)
 
     async def customer_accept(
         self, claims: GuestClaims, session_id: str | None, device: str | None = None, confirm: Confirm | None = None
@@ -303,7 +293,6 @@ class VideoService:
         if policy == "switch":
             await self._use_photos(session, True, by="system")
             return
-        self._offered.add(session.id)
         await self._messages.post_system(
             conv.id, OFFER_TEXT, Notice("photo_mode", {"state": "offered", "by": "system"})
         )
@@ -326,10 +315,10 @@ class VideoService:
 
     async def _use_photos(self, session: VideoSession, on: bool, by: str) -> None:
         """Photo mode on or off, told to both sides (the customer's device stops or restarts its live frames)."""
-        offered = session.id in self._offered
-        self._offered.discard(session.id)
         if not session.use_photos(on):
-            if offered and not on and by == "customer":  # "Keep live video": the agent hears the answer
+            # The customer keeps the live video (their answer to an offer): the agent hears it. No state is
+            # needed for it, so any node can answer, whichever node's desktop report made the offer.
+            if not on and by == "customer":
                 extra = {"state": "declined", "by": by}
                 await publish(
                     self._bus,
@@ -547,7 +536,6 @@ class VideoService:
             return
         session.finish(by, self._clock.now(), outcome, reason)
         self._uplinks.pop(session.id, None)
-        self._offered.discard(session.id)
         kept = self._quality.pop(session.id, None)
         if kept is not None:
             session.quality = kept[1].to_wire()

@@ -125,12 +125,12 @@ def _message_from_row(row: dict[str, Any]) -> Message:
         text=row["text"],
         client_id=row["client_id"],
         created_at=created,
-        attachment=_attachment(row["attachment"]),
-        notice=_attachment(row["notice"]),
+        attachment=_json_value(row["attachment"]),
+        notice=_json_value(row["notice"]),
     )
 
 
-def _attachment(stored: Any) -> dict[str, Any] | None:  # an attachment's or a notice's JSON
+def _json_value(stored: Any) -> dict[str, Any] | None:  # an attachment's or a notice's JSON
     # A JSON column read through SQLite's json_array comes back as its text.
     found: dict[str, Any] | None = orjson.loads(stored) if isinstance(stored, str) else stored
     return found
