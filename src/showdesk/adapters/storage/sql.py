@@ -22,17 +22,15 @@ from showdesk.adapters.storage.retention_sql import SqlRetentionStore
 from showdesk.adapters.storage.schema_sql import SqlSchema
 from showdesk.adapters.storage.sealed import NoSecretBox, Sealer, SecretBox
 from showdesk.adapters.storage.sqlite_backup import SqliteHold
+from showdesk.adapters.storage.sqlite_messages import PRAGMAS as SQLITE_PRAGMAS
 from showdesk.adapters.storage.tokens_sql import SqlRevokedTokenStore
 from showdesk.adapters.storage.video_sql import SqlVideoStore
 
 
 def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA cache_size=-8192")  # 8 MiB a connection: the hot ends of the message indexes fit
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    for pragma in SQLITE_PRAGMAS:  # the same as the message process's connection
+        cursor.execute(pragma)
     cursor.close()
 
 
@@ -59,7 +57,7 @@ class SqlStore(
             event.listen(self.engine.sync_engine, "connect", _on_sqlite_connect)
         else:
             self.engine = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
-        self._writer = MessageWriter(self.engine, on_connect=_on_sqlite_connect if self.is_sqlite else None)
+        self._writer = MessageWriter(self.engine)
         database = sqlite_file(url)
         # Held while open: `showdesk restore` refuses a database a server or a command is using.
         self._hold = SqliteHold(database) if database is not None else None
