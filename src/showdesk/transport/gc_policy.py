@@ -6,6 +6,12 @@ chat load, stop the event loop for 100 ms or more, and reclaim almost nothing: c
 was those pauses. So what survives is frozen (`gc.freeze`) every `FREEZE_EVERY` seconds, which keeps
 it out of automatic collections, and once every `RECLAIM_EVERY` seconds the frozen objects are
 thawed and collected fully, so cycles that died meanwhile are still freed. See docs/adr/0003.
+
+The youngest generation is collected after `YOUNG_THRESHOLD` new container objects rather than
+Python's 700: with 2,000 chat messages in flight, each young collection found most of what it walked
+still in use (frames, futures, messages on their way) and moved it on to the next generation, whose
+collections then walked it again. Under that load the two took 9% of the event loop's time; with
+10,000 they take under 1%, each young collection still a few milliseconds at most.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from prometheus_client import CollectorRegistry, Histogram
 
 FREEZE_EVERY = 30.0
 RECLAIM_EVERY = 600.0
+YOUNG_THRESHOLD = 10_000  # new container objects between collections of the youngest generation
 
 
 class GcPolicy:
@@ -32,6 +39,7 @@ class GcPolicy:
             registry=registry,
         )
         self._started = 0.0
+        self._thresholds = gc.get_threshold()
         self._task: asyncio.Task[None] | None = None
 
     def _observe(self, phase: str, info: dict[str, Any]) -> None:
@@ -42,6 +50,8 @@ class GcPolicy:
 
     def start(self) -> None:
         gc.callbacks.append(self._observe)
+        self._thresholds = gc.get_threshold()
+        gc.set_threshold(YOUNG_THRESHOLD, *self._thresholds[1:])
         gc.collect()
         gc.freeze()
         self._task = asyncio.create_task(self._run())
@@ -64,4 +74,5 @@ class GcPolicy:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        gc.set_threshold(*self._thresholds)
         gc.unfreeze()
