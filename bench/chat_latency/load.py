@@ -62,14 +62,37 @@ def raise_open_files_limit() -> int:
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
-def process_cpu_seconds(pid: int) -> tuple[float, float] | None:
-    """(user, system) CPU seconds of a process, all its threads included."""
+def _stat(pid: int) -> list[str] | None:
     try:
         with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
+            return f.read().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return int(fields[11]) / _TICK, int(fields[12]) / _TICK  # utime, stime
+
+
+def with_children(pid: int) -> list[int]:
+    """`pid` and the processes it started (a ShowDesk server on SQLite stores messages in a child)."""
+    children = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            fields = _stat(int(entry))
+            if fields is not None and int(fields[1]) == pid:
+                children.append(int(entry))
+    return [pid, *children]
+
+
+def process_cpu_seconds(pid: int) -> tuple[float, float] | None:
+    """(user, system) CPU seconds of a process, all its threads and its live children included."""
+    fields = _stat(pid)
+    if fields is None:
+        return None
+    user, system = int(fields[11]) / _TICK, int(fields[12]) / _TICK  # utime, stime
+    for child in with_children(pid)[1:]:
+        child_fields = _stat(child)
+        if child_fields is not None:
+            user += int(child_fields[11]) / _TICK
+            system += int(child_fields[12]) / _TICK
+    return user, system
 
 
 def machine_busy_idle() -> tuple[float, float]:
@@ -544,15 +567,18 @@ async def throughput(
 
 
 def process_rss_mb(pid: int) -> float | None:
-    """The resident memory of a process, in MB (None once it is gone)."""
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+    """The resident memory of a process and its live children, in MB (None once it is gone)."""
+    total = None
+    for each in with_children(pid):
+        try:
+            with open(f"/proc/{each}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total = (total or 0.0) + int(line.split()[1]) / 1024
+        except OSError:
+            if each == pid:
+                return None
+    return total
 
 
 async def sample_rss(pids: list[int], every: float) -> list[tuple[float, float]]:
