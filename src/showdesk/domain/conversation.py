@@ -134,7 +134,7 @@ class NewMessage:
     notice: dict[str, Any] | None = None
 
     def stored_as(self, message_id: str, seq: int) -> Message:
-        # Every chat message passes here in the writer thread: fill the frozen dataclass's fields in
+        # Every chat message passes here on its way back from the store: fill the frozen dataclass's fields in
         # one step rather than through its __init__ (a guarded setattr per field, four times slower).
         message = object.__new__(Message)
         fields = message.__dict__
