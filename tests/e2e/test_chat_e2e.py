@@ -48,6 +48,29 @@ def test_customer_and_agent_chat_both_ways(server: ServerProcess, people: Contex
     end_everything(customer, agent)
 
 
+def test_each_side_sees_the_other_typing_and_the_message_ends_it(server: ServerProcess, people: Contexts) -> None:
+    agent = AgentPage(people.new_page(), server).login().go_on_queue()
+    customer = CustomerPage(people.new_page(), server).open().start_chat("Tess")
+    panel = agent.accept()
+    customer.expect_line("Dana Agent")
+    on_desktop = panel.get_by_test_id("typing-indicator")
+    on_page = customer.page.get_by_test_id("typing-indicator")
+
+    customer.page.get_by_test_id("chat-input").press_sequentially("it clicks but", delay=20)
+    expect(on_desktop).to_have_text("Tess is typing…")
+    expect(on_page).to_be_hidden()  # the customer's own typing is not shown back to them
+    customer.page.get_by_test_id("chat-send").click()
+    expect(panel.get_by_test_id("chat-log")).to_contain_text("it clicks but")
+    expect(on_desktop).to_be_hidden()  # the message ended it
+
+    panel.get_by_test_id("chat-input").press_sequentially("Let me check", delay=20)
+    expect(on_page).to_have_text("Dana Agent is typing…")
+    expect(on_desktop).to_be_hidden()
+    panel.get_by_test_id("chat-input").fill("")  # the agent deleted it all: no longer typing
+    expect(on_page).to_be_hidden()
+    end_everything(customer, agent)
+
+
 def test_a_message_with_markup_shows_as_text_on_both_sides(server: ServerProcess, people: Contexts) -> None:
     agent = AgentPage(people.new_page(), server).login().go_on_queue()
     customer = CustomerPage(people.new_page(), server).open().start_chat("<b>Mallory</b>")

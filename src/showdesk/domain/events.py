@@ -182,6 +182,25 @@ class PhoneSuggested(ConversationEvent):
 
 
 @dataclass(frozen=True)
+class Typing(ConversationEvent):
+    """One side of the chat started or stopped typing: relayed to the other side only, never stored."""
+
+    type: ClassVar[str] = "typing"
+    side: str = field(kw_only=True)  # customer | agent: who types
+    active: bool = field(kw_only=True)
+
+    def frame(self) -> dict[str, Any]:
+        other = "agent" if self.side == "customer" else "customer"
+        return {
+            "type": self.type,
+            "conversationId": self.conversation_id,
+            "from": self.side,
+            "active": self.active,
+            "for": other,
+        }
+
+
+@dataclass(frozen=True)
 class OfferEvent(AgentEvent):
     type: ClassVar[str] = "offer"
     conversation_id: str = field(kw_only=True)

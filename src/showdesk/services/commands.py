@@ -58,6 +58,14 @@ class PostMessage:
 
 
 @dataclass(frozen=True)
+class SetTyping:
+    """The sender started (`active`) or stopped typing; relayed to the other side, never stored."""
+
+    active: bool
+    conversation_id: str | None = None  # the agent's: which of their chats
+
+
+@dataclass(frozen=True)
 class EndChat:
     conversation_id: str | None = None  # the agent's
 
@@ -218,6 +226,7 @@ GuestCommand = (
     | StartChat
     | ResumeChat
     | PostMessage
+    | SetTyping
     | EndChat
     | StartVideo
     | DeclineVideo
@@ -235,6 +244,7 @@ AgentCommand = (
     | AcceptOffer
     | DeclineOffer
     | PostMessage
+    | SetTyping
     | EndChat
     | RequestVideo
     | SuggestPhone

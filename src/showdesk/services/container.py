@@ -29,6 +29,7 @@ from showdesk.services.sign_in_limits import SignInLimits, SignInRules
 from showdesk.services.supervisor import SupervisorDashboard
 from showdesk.services.tokens import TokenCodec
 from showdesk.services.turn_servers import TurnServerService
+from showdesk.services.typing import TypingService
 from showdesk.services.video import VideoService
 from showdesk.services.video_marks import VideoMarks
 
@@ -75,6 +76,7 @@ class Services:
             photo_mode_after=settings.photo_mode_after,
         )
         self.marks = VideoMarks(store, bus, self.access, self.video)
+        self.typing = TypingService(store, bus, clock, self.access)
         self.chat = ChatService(
             store, bus, clock, tokens, self.messages, self.router, self.access, settings, self.video, limiter
         )

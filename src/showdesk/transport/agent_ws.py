@@ -30,12 +30,14 @@ from showdesk.services.commands import (
     RequestVideo,
     SendSignal,
     SetPresence,
+    SetTyping,
     SuggestPhone,
     UsePhotos,
 )
 from showdesk.services.container import Services
 from showdesk.services.eager import Lane
 from showdesk.services.ice_servers import Party
+from showdesk.services.typing import TypingPace
 from showdesk.transport.frame_fields import check_fields
 from showdesk.transport.frames import agent_command
 from showdesk.transport.own_messages import OwnMessages
@@ -62,6 +64,7 @@ class AgentSession:
         self.principal = principal
         self.token = token  # checked again when the directory changes or a token is signed out
         self.own = OwnMessages("agent")
+        self.typing_pace = TypingPace()
         self.messages = Lane(self.report)  # chat messages: stored in frame order, acked as they commit
         self.mark_limits: GuestRateLimits = conn.ws.app.state.mark_limits
         self.subscription = sd.subscribe(self.deliver)
@@ -145,6 +148,9 @@ class AgentSession:
         sd = self.sd
         if isinstance(command, Ping):
             self.conn.send({"type": "pong"})
+            return
+        if isinstance(command, SetTyping):
+            await sd.typing.agent(self.principal, command.conversation_id, command.active, self.typing_pace)
             return
         if not isinstance(command, SetPresence | AcceptOffer | DeclineOffer | PostMessage | EndChat):
             await self.video(command)

@@ -24,6 +24,7 @@ from showdesk.services.commands import (
     ResumeChat,
     RetryVideo,
     SendSignal,
+    SetTyping,
     StartChat,
     StartVideo,
     StopVideo,
@@ -32,6 +33,7 @@ from showdesk.services.commands import (
 from showdesk.services.container import Services
 from showdesk.services.ice_servers import Party
 from showdesk.services.tokens import GuestClaims
+from showdesk.services.typing import TypingPace
 from showdesk.transport.client_ip import client_ip
 from showdesk.transport.frame_fields import check_fields
 from showdesk.transport.frames import guest_command, unknown_type
@@ -68,6 +70,7 @@ class GuestSession:
         self.token_id = ""  # the guest token's id, once the socket carries a chat
         self.closing: asyncio.Task[None] | None = None
         self.own = OwnMessages("customer")
+        self.typing_pace = TypingPace()
         self.subscription = sd.subscribe(self.deliver)
 
     async def replaced(self) -> None:
@@ -106,6 +109,8 @@ class GuestSession:
             # One conversation per guest socket, typed by a person: awaiting the commit here costs
             # nothing in order or speed, and saves a task per message (agent sockets pipeline theirs).
             await self.post(claims, command)
+        elif isinstance(command, SetTyping):
+            await self.sd.typing.customer(self.require_chat(), command.active, self.typing_pace)
         elif isinstance(command, EndChat):
             await self.sd.chat.guest_end(self.require_chat())
         elif command is not None:

@@ -61,6 +61,7 @@ const board = new InteractionBoard($('#interactions'), $('#interaction-template'
     ? connection.sendText(conversationId, text)
     : Promise.reject(new Error('Not connected'))),
   onEnd: (conversationId) => connection?.end(conversationId),
+  onTyping: (conversationId, active) => connection?.typing(conversationId, active),
   sendFrame: (frame) => connection?.sendVideo(frame),
   photos: {
     load: (photo) => (photos ? photos.load(photo) : Promise.reject(new Error('Not signed in'))),
@@ -163,6 +164,7 @@ function openDesktop(signedIn) {
     board.addMessage(message.conversationId, message);
     offers.addMessage(message.conversationId, message);
   });
+  on('typing', (frame) => board.typing(frame));
   for (const type of ['videoRequested', 'videoStarting', 'videoSignal', 'videoStarted', 'videoHeld',
     'videoResumed', 'videoEnd', 'videoRetrying', 'videoProblem', 'videoPreference', 'videoPhotoRequested',
     'videoPhotoFailed', 'videoMark', 'videoMarksCleared', 'videoPhotoMode', 'videoStill']) {

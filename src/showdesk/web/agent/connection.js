@@ -45,6 +45,10 @@ export class AgentConnection extends Emitter {
   accept(conversationId) { this.#socket.send({ type: 'accept', conversationId }); }
   decline(conversationId) { this.#socket.send({ type: 'decline', conversationId }); }
   end(conversationId) { this.#socket.send({ type: 'end', conversationId }); }
+  /** Typing is news only while it is true: never queued for a later connection. */
+  typing(conversationId, active) {
+    if (this.#socket.isReady) this.#socket.send({ type: 'typing', conversationId, active });
+  }
   /** A video frame (request, signaling, status, hold, resume, end); see docs/protocol.md. */
   sendVideo(frame) { this.#socket.send(frame); }
 

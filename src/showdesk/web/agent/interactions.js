@@ -3,6 +3,7 @@
 
 import { ChatLog } from '/static/chat-log.js';
 import { describeError } from '/static/error-text.js';
+import { TypingSender, TypingWatch } from '/sdk/typing.js';
 import { VideoPane } from './video.js';
 
 // Whether the customer is there: a page of theirs connected, none for less than the grace, or gone.
@@ -34,14 +35,16 @@ export class InteractionBoard {
   #onSend;
   #onEnd;
   #sendFrame;
+  #onTyping;
   #photos;
   #permissions = [];
   #panels = new Map(); // conversationId -> Panel
   #early = new Map(); // conversationId -> messages that came before its panel
 
   /** `photos`: `load(photo)` for the chats' photos and `annotate(conversationId, photo, url)` to mark one up. */
-  constructor(container, template, emptyState, { onSend, onEnd, sendFrame, photos }) {
+  constructor(container, template, emptyState, { onSend, onEnd, onTyping, sendFrame, photos }) {
     this.#photos = photos;
+    this.#onTyping = onTyping;
     this.#container = container;
     this.#template = template;
     this.#emptyState = emptyState;
@@ -54,6 +57,11 @@ export class InteractionBoard {
   setPermissions(permissions = []) {
     this.#permissions = [...permissions];
     for (const panel of this.#panels.values()) panel.configureVideo(this.#permissions);
+  }
+
+  /** The customer of one of the chats on screen started or stopped typing. */
+  typing(frame) {
+    this.#panels.get(frame.conversationId)?.typingWatch.onFrame(frame);
   }
 
   /** A video frame for one of the chats on screen. */
@@ -84,7 +92,7 @@ export class InteractionBoard {
     if (isNew) {
       panel = new Panel(this.#template, conversationId, {
         onSend: this.#onSend, onEnd: this.#onEnd, onClose: () => this.#remove(conversationId),
-        sendFrame: this.#sendFrame, photos: this.#photos,
+        onTyping: this.#onTyping, sendFrame: this.#sendFrame, photos: this.#photos,
       });
       this.#panels.set(conversationId, panel);
       this.#container.append(panel.element);
@@ -165,7 +173,7 @@ class Panel {
 
   #videoSettings = null;
 
-  constructor(template, conversationId, { onSend, onEnd, onClose, sendFrame, photos }) {
+  constructor(template, conversationId, { onSend, onEnd, onClose, onTyping, sendFrame, photos }) {
     this.conversationId = conversationId;
     this.element = template.content.firstElementChild.cloneNode(true);
     this.element.dataset.conversationId = conversationId;
@@ -187,6 +195,14 @@ class Panel {
     });
     this.form = $('.composer');
     this.input = $('[data-testid="chat-input"]');
+    this.typingLine = $('[data-testid="typing-indicator"]');
+    this.typingSender = new TypingSender((active) => {
+      if (this.active) onTyping?.(conversationId, active);
+    });
+    this.typingWatch = new TypingWatch(({ active }) => {
+      this.typingLine.hidden = !active;
+      this.typingLine.textContent = active ? `${this.customer.textContent || 'The customer'} is typing…` : '';
+    });
     this.send = $('[data-testid="chat-send"]');
     this.endButton = $('[data-testid="end-interaction"]');
     this.closeButton = $('[data-testid="close-interaction"]');
@@ -201,6 +217,7 @@ class Panel {
       const text = this.input.value;
       if (!text.trim() || !this.active) return;
       this.input.value = '';
+      this.typingSender.reset(); // the message itself tells the customer the typing is over
       const pending = this.log.addPending(text);
       onSend(conversationId, text).then(pending.confirm, (error) => pending.fail(describeError(error).title));
     });
@@ -210,6 +227,8 @@ class Panel {
         this.form.requestSubmit();
       }
     });
+    this.input.addEventListener('input', () => this.typingSender.typing(this.input.value.trim() !== ''));
+    this.input.addEventListener('blur', () => this.typingSender.typing(false));
     this.endButton.addEventListener('click', () => {
       this.#endedHere = true; // focus goes on to Close once the chat has ended
       this.endButton.disabled = true;
@@ -245,6 +264,7 @@ class Panel {
   }
 
   addMessage(message) {
+    this.typingWatch.onMessage(message.from);
     const fresh = !this.log.has(message.id);
     this.log.upsert(message);
     if (fresh) this.video.showLine(message);
@@ -258,6 +278,8 @@ class Panel {
   end(words, stateText) {
     if (!this.active) return;
     this.active = false;
+    this.typingSender.reset();
+    this.typingWatch.hide();
     if (words) this.log.addNotice(words);
     this.state.textContent = stateText;
     this.presence.hidden = true;

@@ -377,6 +377,11 @@ export interface ChatEventMap {
   handoff: { state: 'opened'; device: DeviceKind };
   /** The agent suggests showing things with the phone's camera (offer `createHandoff`); `text` says so. */
   phoneSuggested: { text: string };
+  /**
+   * The agent started (`active: true`) or stopped typing. Emitted on changes only; the SDK says
+   * `active: false` by itself 6 s after the last sign of typing and when the agent's message arrives.
+   */
+  typing: { from: 'agent'; active: boolean };
 }
 
 /**
@@ -435,6 +440,12 @@ export interface Chat {
   continueHandoff(code: string): Promise<StartResult>;
   /** Resolves once the server stored the message; resent with the same clientId after reconnects. */
   sendText(text: string): Promise<SendResult>;
+  /**
+   * The customer is typing: call it on every input event of the message field, and with `false` when
+   * the field is left. Paced by the SDK (a start at most every 3 s, "stopped" after 5 s without a key),
+   * never stored, sent only while an agent is in the chat.
+   */
+  sendTyping(active?: boolean): void;
   /** Ends the chat for everyone; resolves on `chatEnded`. */
   endChat(): Promise<void>;
   /**

@@ -14,6 +14,7 @@ import { Conversation } from './conversation.js';
 import { Outbox } from './outbox.js';
 import { cleanDisplayName, newClientId, normalizeConfig } from './config.js';
 import { SessionStore, sessionKey } from './session-store.js';
+import { TypingSender, TypingWatch } from './typing.js';
 
 export { ChatError } from './errors.js';
 
@@ -50,6 +51,8 @@ export class WebChat extends Emitter {
   #videoSettings; // the Start Video block's settings: undefined until known, null when not video-capable
   #photos = new Map(); // photo id -> Promise of its object URL
   #paced = null; // the timer that sends the outbox again after the server said "too fast"
+  #typing = new TypingSender((active) => this.#sendTyping(active));
+  #agentTyping = new TypingWatch((event) => this.emit('typing', event));
 
   constructor(config = {}) {
     super();
@@ -60,6 +63,7 @@ export class WebChat extends Emitter {
       if (event === 'message' || event === 'resync') {
         this.#store.update({ lastSeq: this.#conversation.transcript.lastSeq });
       }
+      if (event === 'message') this.#agentTyping.onMessage(payload.from);
       this.emit(event, payload);
     });
     this.#video = new CustomerVideo({
@@ -227,11 +231,25 @@ export class WebChat extends Emitter {
     if (!this.#conversation.isActive) {
       return Promise.reject(new ChatError('chat_not_active', 'There is no open chat to send to.'));
     }
+    this.#typing.reset(); // the message itself tells the agent the typing is over
     const clientId = newClientId();
     const frame = { type: 'message', clientId, text: value };
     const acked = this.#outbox.add(frame);
     if (this.#token && this.#handshake === null && !this.#paced) this.#socket?.send(frame, { queue: false });
     return acked;
+  }
+
+  /**
+   * The customer is typing (call it on every input event; `false` when the field is left): the agent
+   * sees "typing". Paced here, nothing is stored, and nothing is sent before an agent is in the chat.
+   */
+  sendTyping(active = true) {
+    this.#typing.typing(active);
+  }
+
+  #sendTyping(active) {
+    if (this.#conversation.state !== 'connected' || !this.#token || this.#handshake !== null) return;
+    this.#socket?.send({ type: 'typing', active }, { queue: false });
   }
 
   endChat() {
@@ -384,13 +402,16 @@ export class WebChat extends Emitter {
       case 'agentJoined':
         if (frame.video !== undefined) this.#videoSettings = frame.video;
         return this.#conversation.onAgentJoined(frame);
-      case 'agentLeft': return this.#conversation.onAgentLeft(frame);
+      case 'agentLeft':
+        this.#agentTyping.hide();
+        return this.#conversation.onAgentLeft(frame);
       case 'chatEnded': return this.#finish(frame.by ?? 'system');
       case 'handoff':
         // The device that joined is told too: only the customer's other device says "Continue on your phone".
         if (frame.deviceId && frame.deviceId === deviceIdOf(this.#token)) return undefined;
         return this.emit('handoff', { state: frame.state, device: frame.device });
       case 'phoneSuggested': return this.emit('phoneSuggested', { text: frame.text });
+      case 'typing': return frame.from === 'agent' ? this.#agentTyping.onFrame(frame) : undefined;
       case 'error': return this.#onServerError(frame);
       default: return undefined; // newer servers may send more; ignoring keeps old pages working
     }
@@ -491,6 +512,8 @@ export class WebChat extends Emitter {
 
   #finish(by) {
     if (this.#conversation.state === 'ended') return;
+    this.#typing.reset();
+    this.#agentTyping.hide();
     this.#conversation.agentName = null;
     this.#forgetSession();
     this.#conversation.setState('ended');

@@ -290,7 +290,11 @@ class Widget {
         ui.composer.requestSubmit();
       }
     });
-    ui.input.addEventListener('input', () => this.#fitInput());
+    ui.input.addEventListener('input', () => {
+      this.#fitInput();
+      chat.sendTyping(ui.input.value.trim() !== ''); // an emptied field is no longer typing
+    });
+    ui.input.addEventListener('blur', () => chat.sendTyping(false));
 
     ui.end.addEventListener('click', () => {
       ui.end.disabled = true;
@@ -313,6 +317,10 @@ class Widget {
     // the status line says the same live, so nothing is added to the log here (no doubled lines).
     chat.on('agentJoined', ({ agentName }) => this.#setStatus({ text: t('joined', { name: agentName || t('anAgent') }) }));
     chat.on('agentLeft', (event) => this.#setStatus({ text: agentLeftNotice(t, event) }));
+    chat.on('typing', ({ active }) => {
+      ui.typing.hidden = !active;
+      ui.typing.textContent = active ? t('typing', { name: chat.agentName || t('theAgent') }) : '';
+    });
     chat.on('chatEnded', ({ by }) => {
       this.#setStatus({ text: chatEndedNotice(t, by) });
       this.#showConversation();

@@ -83,6 +83,7 @@ export function buildWidget(options, t) {
   ui.sheet = el('div', { class: 'sdw-sheet' },
     ui.sheetHandle,
     el('div', { class: 'sdw-logwrap' }, ui.logList, ui.newMessage),
+    ui.typing = el('p', { class: 'sdw-typing', testid: 'typing-indicator', 'aria-live': 'polite', hidden: true }),
     ui.handoff,
     ui.composer,
     el('div', { class: 'sdw-actions' }, ui.handoffOpen, ui.end, ui.restart));

@@ -199,6 +199,7 @@ ${CHAT_LOG_CSS}
 .sdw-sheet__handle { display: none; }
 .sdw-logwrap { position: relative; flex: 1; min-height: 0; display: flex; flex-direction: column; }
 .sdw-log { flex: 1; min-height: 0; }
+.sdw-typing { flex: none; margin: 0; padding: 2px 16px 4px; font-size: 12.5px; font-style: italic; color: var(--sd-text-muted); }
 .sdw-new-message {
   position: absolute; left: 50%; bottom: 10px; transform: translateX(-50%);
   display: inline-flex; align-items: center; gap: 6px; min-height: var(--sdw-touch); padding: 0 16px;
