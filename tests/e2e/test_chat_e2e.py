@@ -87,6 +87,26 @@ def test_a_message_with_markup_shows_as_text_on_both_sides(server: ServerProcess
     end_everything(customer, agent)
 
 
+def test_addresses_in_messages_are_safe_links_on_both_sides(server: ServerProcess, people: Contexts) -> None:
+    agent = AgentPage(people.new_page(), server).login().go_on_queue()
+    customer = CustomerPage(people.new_page(), server).open().start_chat("Lin")
+    panel = agent.accept()
+    customer.say("The manual (https://kettles.test/manual?page=4) says javascript:alert(1) 🙂.")
+    agent_log = panel.get_by_test_id("chat-log")
+    expect(agent_log).to_contain_text("says javascript:alert(1) 🙂.")
+    agent.say(panel, "Try http://kettles.test/descale.")
+    customer.expect_line("Try http://kettles.test/descale.")
+    for log in (agent_log, customer.log):
+        links = log.locator("a[href]")
+        expect(links).to_have_count(2)  # the addresses only: not the javascript: text, not the full stop
+        hrefs = [links.nth(i).get_attribute("href") for i in range(2)]
+        assert hrefs == ["https://kettles.test/manual?page=4", "http://kettles.test/descale"]
+        for i in range(2):
+            assert links.nth(i).get_attribute("rel") == "noopener noreferrer"
+            assert links.nth(i).get_attribute("target") == "_blank"
+    end_everything(customer, agent)
+
+
 def test_reload_mid_chat_resumes_with_the_full_history(server: ServerProcess, people: Contexts) -> None:
     agent = AgentPage(people.new_page(), server).login().go_on_queue()
     customer = CustomerPage(people.new_page(), server).open().start_chat("Rita")

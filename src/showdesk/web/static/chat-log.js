@@ -1,9 +1,11 @@
 // A chat transcript on screen, shared by the customer widget and the agent desktop.
 // Messages are deduplicated by id and kept in seq order; all text goes in through textContent,
-// so whatever a participant types is shown literally and never parsed as HTML. A message that carries
+// so whatever a participant types is shown literally and never parsed as HTML; its http and https
+// addresses become links that open in a new tab (links.js). A message that carries
 // a photo shows it as an `<img>` at its full resolution (scaled down on screen only), with a download link.
 
 import { photoFigure } from './chat-photo.js';
+import { appendLinked } from './links.js';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const ENGLISH = { you: 'You', agent: 'Agent', customer: 'Customer', sending: 'Sending…', notSent: 'Not sent' };
@@ -114,7 +116,7 @@ export class ChatLog {
     meta.textContent = describeSender(from, displayName, at, this.#self, this.#words);
     const body = document.createElement('p');
     body.className = 'msg__text';
-    body.textContent = text ?? '';
+    appendLinked(body, text ?? '');
     item.append(meta, body);
     return item;
   }
