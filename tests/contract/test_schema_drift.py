@@ -1,6 +1,7 @@
 """The schema is said twice, in tables.py (what the code reads and writes) and in the migrations (what a
 database becomes); Alembic's compare_metadata holds them to each other on SQLite and on PostgreSQL:
-tables, columns, their types, nullability and server defaults, indexes, unique constraints, foreign keys."""
+tables, columns, their types, nullability and server defaults, indexes, unique constraints, foreign keys
+(all but the full-text search index, which tables.py names and each database keeps its own way)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy import JSON
 from sqlalchemy.engine import Connection
 
 from showdesk.adapters.storage.sql import SqlStore
-from showdesk.adapters.storage.tables import metadata
+from showdesk.adapters.storage.tables import FULL_TEXT_SEARCH, metadata
 
 
 def _json_default(
@@ -30,8 +31,13 @@ def _json_default(
     return inspected_default.split("::")[0].strip("'") != rendered_default.strip("'")
 
 
+def _modelled(name: str | None, _type: str, _parents: Any) -> bool:
+    """Everything but the full-text search index, which each database keeps its own way (migration 0015)."""
+    return not (name or "").startswith(FULL_TEXT_SEARCH)
+
+
 def _differences(conn: Connection) -> list[Any]:
-    options = {"compare_type": True, "compare_server_default": _json_default}
+    options = {"compare_type": True, "compare_server_default": _json_default, "include_name": _modelled}
     return list(compare_metadata(MigrationContext.configure(conn, opts=options), metadata))
 
 

@@ -14,6 +14,7 @@ from showdesk.services.directory import DirectoryService
 from showdesk.services.flows import FlowService
 from showdesk.services.guest_presence import GuestPresence
 from showdesk.services.handoffs import HandoffService
+from showdesk.services.history import InteractionHistory
 from showdesk.services.ice_servers import IceServers, IceSettings, MintTurn
 from showdesk.services.license import LicenseService
 from showdesk.services.messages import MessageService
@@ -77,6 +78,7 @@ class Services:
         )
         self.marks = VideoMarks(store, bus, self.access, self.video)
         self.typing = TypingService(store, bus, clock, self.access)
+        self.history = InteractionHistory(store, self.access)
         self.chat = ChatService(
             store, bus, clock, tokens, self.messages, self.router, self.access, settings, self.video, limiter
         )

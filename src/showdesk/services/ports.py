@@ -13,6 +13,7 @@ from showdesk.domain.deployments import Deployment
 from showdesk.domain.directory import Organization, Role, User
 from showdesk.domain.flow import Flow, FlowVersion
 from showdesk.domain.handoff import Handoff
+from showdesk.domain.history import ConversationQuery, ConversationSummary
 from showdesk.domain.photos import Photo
 from showdesk.domain.queues import Queue, Skill
 from showdesk.domain.rate_limit import Rule
@@ -52,6 +53,11 @@ class ConversationStore(Protocol):
 
     async def list_messages(self, conversation_id: str, after_seq: int = 0, limit: int | None = None) -> list[Message]:
         """Messages with seq > after_seq, in order; with `limit`, the latest `limit` of them."""
+        ...
+
+    async def search_conversations(self, query: ConversationQuery) -> list[ConversationSummary]:
+        """The organization's conversations that match, newest first (`created_at`, then `id`, both descending),
+        after `query.after`, at most `query.limit` (domain/history.py says how words match)."""
         ...
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSche
 from showdesk.domain.conversation import Conversation, Message
 from showdesk.domain.directory import User
 from showdesk.domain.flow import Problem
+from showdesk.domain.history import ConversationSummary
 from showdesk.domain.permissions import Permission
 from showdesk.domain.timestamps import wire_time
 from showdesk.domain.video import VideoSession
@@ -242,6 +243,46 @@ class RoutingStateView(View):
     state: str = Field(description="as routing holds it now (queued, offered, connected, ...)")
     queueId: str | None
     agentId: str | None
+
+
+class ConversationSummaryView(View):
+    """One conversation in a search's answer (GET /api/v2/conversations/{id} has the whole record)."""
+
+    id: str
+    customerName: str
+    state: str = Field(description="queued, offered, connected, ended or abandoned")
+    queueId: str | None
+    agentId: str | None
+    createdAt: Timestamp
+    connectedAt: Timestamp | None
+    endedAt: Timestamp | None
+    endedBy: str | None
+    messages: int = Field(description="how many messages its transcript holds")
+    hasVideo: bool = Field(description="a video was asked for or started in it")
+    hasPhoto: bool = Field(description="a photo or a still is stored with it")
+
+    @classmethod
+    def of(cls, found: ConversationSummary) -> ConversationSummaryView:
+        conv = found.conversation
+        return cls(
+            id=conv.id,
+            customerName=conv.customer_name,
+            state=conv.state,
+            queueId=conv.queue_id,
+            agentId=conv.agent_id,
+            createdAt=conv.created_at,
+            connectedAt=conv.connected_at,
+            endedAt=conv.ended_at,
+            endedBy=conv.ended_by,
+            messages=conv.last_seq,
+            hasVideo=found.has_video,
+            hasPhoto=found.has_photo,
+        )
+
+
+class ConversationPageView(View):
+    entities: list[ConversationSummaryView]
+    nextCursor: str | None = Field(description="ask again with `cursor` set to it for the next page; null: no more")
 
 
 class ConversationView(View):

@@ -10,10 +10,14 @@ from collections import defaultdict
 from showdesk.adapters.storage.memory_rows import MemoryRows
 from showdesk.domain.conversation import FINAL_STATES, Conversation, Message, NewMessage, refuse_message
 from showdesk.domain.errors import NotFound
+from showdesk.domain.history import ConversationQuery, ConversationSummary, after_cursor, newest_first_key, text_matches
 from showdesk.domain.ids import new_id
+from showdesk.domain.photos import Photo
+from showdesk.domain.video import VideoSession
 
 
 class MemoryConversationStore(MemoryRows):
+    _photos: dict[str, tuple[Photo, bytes]]
     _messages: defaultdict[str, list[Message]]
     _last_seq: defaultdict[str, int]
     _lock: asyncio.Lock
@@ -58,3 +62,35 @@ class MemoryConversationStore(MemoryRows):
         if limit is None:
             return found
         return found[-limit:] if limit > 0 else []
+
+    async def search_conversations(self, query: ConversationQuery) -> list[ConversationSummary]:
+        found: list[ConversationSummary] = []
+        candidates = sorted(self._rows[Conversation].values(), key=newest_first_key, reverse=True)
+        for conv in candidates:
+            if len(found) >= query.limit:
+                break
+            if not self._wanted(conv, query):
+                continue
+            messages = self._messages.get(conv.id, [])
+            has_video = any(v.conversation_id == conv.id for v in self._rows[VideoSession].values())
+            has_photo = any(photo.conversation_id == conv.id for photo, _ in self._photos.values())
+            if query.has_video is not None and has_video != query.has_video:
+                continue
+            if query.has_photo is not None and has_photo != query.has_photo:
+                continue
+            if query.words and not any(text_matches(query.words, m.text) for m in messages):
+                continue
+            found.append(ConversationSummary(self._read(conv), has_video, has_photo))
+        return found
+
+    @staticmethod
+    def _wanted(conv: Conversation, query: ConversationQuery) -> bool:
+        return (
+            conv.organization_id == query.organization_id
+            and after_cursor(conv, query.after)
+            and (query.since is None or conv.created_at >= query.since)
+            and (query.until is None or conv.created_at < query.until)
+            and (query.queue_id is None or conv.queue_id == query.queue_id)
+            and (query.agent_id is None or conv.agent_id == query.agent_id)
+            and (not query.states or conv.state in query.states)
+        )

@@ -4,12 +4,16 @@ gap-free sequence number, and nobody is answered before the commit."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import and_, exists, func, literal_column, or_, select, text
+from sqlalchemy.sql.elements import ColumnElement
 
 from showdesk.adapters.storage import tables as t
 from showdesk.adapters.storage.message_writer import MessageWriter
 from showdesk.adapters.storage.sql_rows import SqlRows, to_entity
 from showdesk.domain.conversation import FINAL_STATES, Conversation, ConversationState, Message, NewMessage
+from showdesk.domain.history import ConversationQuery, ConversationSummary
 
 
 class SqlConversationStore(SqlRows):
@@ -46,3 +50,48 @@ class SqlConversationStore(SqlRows):
             rows = (await conn.execute(query)).all()
         found = [to_entity(Message, r) for r in rows]
         return sorted(found, key=lambda msg: msg.seq) if limit is not None else found
+
+    async def search_conversations(self, query: ConversationQuery) -> list[ConversationSummary]:
+        c = t.conversations
+        has_video = exists().where(t.video_sessions.c.conversation_id == c.c.id)
+        has_photo = exists().where(t.photos.c.conversation_id == c.c.id)
+        wanted: list[ColumnElement[bool]] = [c.c.organization_id == query.organization_id]
+        if query.after is not None:
+            at, last = query.after.created_at, query.after.id
+            wanted.append(or_(c.c.created_at < at, and_(c.c.created_at == at, c.c.id < last)))
+        if query.since is not None:
+            wanted.append(c.c.created_at >= query.since)
+        if query.until is not None:
+            wanted.append(c.c.created_at < query.until)
+        if query.queue_id is not None:
+            wanted.append(c.c.queue_id == query.queue_id)
+        if query.agent_id is not None:
+            wanted.append(c.c.agent_id == query.agent_id)
+        if query.states:
+            wanted.append(c.c.state.in_(query.states))
+        if query.has_video is not None:
+            wanted.append(has_video if query.has_video else ~has_video)
+        if query.has_photo is not None:
+            wanted.append(has_photo if query.has_photo else ~has_photo)
+        if query.words:
+            wanted.append(c.c.id.in_(self._matching_conversations(query.words)))
+        statement = (
+            select(c, has_video.label("has_video"), has_photo.label("has_photo"))
+            .where(*wanted)
+            .order_by(c.c.created_at.desc(), c.c.id.desc())
+            .limit(query.limit)
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(statement)).all()
+        return [ConversationSummary(to_entity(Conversation, r), bool(r.has_video), bool(r.has_photo)) for r in rows]
+
+    def _matching_conversations(self, words: tuple[str, ...]) -> Any:
+        """The ids of conversations with a message that has every word (as the start of one of its words)."""
+        m = t.messages
+        if self.is_sqlite:  # FTS5, migration 0015; the words are letters and digits only (domain/history.py)
+            phrase = " ".join(f'"{word}"*' for word in words)
+            matched = text("SELECT rowid FROM messages_fts WHERE messages_fts MATCH :phrase").bindparams(phrase=phrase)
+            return select(m.c.conversation_id).where(literal_column("messages.rowid").in_(matched))
+        terms = " & ".join(f"{word}:*" for word in words)
+        document = func.to_tsvector(literal_column("'simple'"), m.c.text)
+        return select(m.c.conversation_id).where(document.op("@@")(func.to_tsquery(literal_column("'simple'"), terms)))

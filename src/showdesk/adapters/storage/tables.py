@@ -283,6 +283,10 @@ audit_log = Table(
 )
 
 Index("ix_conversations_agent", conversations.c.agent_id)
+# Searches read an organization's conversations newest first. Full-text search over messages.text is an
+# index each database keeps in its own way, outside this model (migration 0015): these names start its parts.
+FULL_TEXT_SEARCH = ("messages_fts", "ix_messages_text_search")
+Index("ix_conversations_org_created", conversations.c.organization_id, conversations.c.created_at, conversations.c.id)
 Index("ix_audit_log_org_id", audit_log.c.organization_id, audit_log.c.id)
 
 installation = Table(  # one row per fact about this installation; "id" names its cluster's Redis keys
