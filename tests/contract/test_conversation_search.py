@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
+from showdesk.adapters.storage.sql import SqlStore
 from showdesk.domain.history import ConversationQuery, Cursor, search_words
 from showdesk.services.ports import Store
 from tests.contract.test_photo_store import PNG
@@ -101,3 +104,20 @@ async def test_words_are_found_as_word_starts_all_in_one_message(store: Store) -
     assert await ids("lid clean") == ["c1"]
     assert await ids("kettle, heat!") == ["c0"]  # punctuation is not searched
     assert await ids("kettle") == await ids("kettle kettle")
+
+
+@pytest.mark.parametrize("few_hits", [1, 1000])
+async def test_common_and_rare_words_find_the_same_on_a_database(sql_store: SqlStore, few_hits: int) -> None:
+    """A database reads a word's few conversations by id, and walks the newest ones for a common word."""
+    await _five_chats(sql_store)
+    sql_store.few_hits = few_hits
+
+    async def ids(text: str, **filters: object) -> list[str]:
+        query = ConversationQuery("org-a", words=search_words(text), **filters)  # type: ignore[arg-type]
+        return _ids(await sql_store.search_conversations(query))
+
+    assert await ids("kettle") == ["c1", "c0"]
+    assert await ids("kettle lid") == ["c1"]
+    assert await ids("heat", limit=1) == ["c2"]
+    assert await ids("kettle", states=("queued",)) == ["c0"]
+    assert await ids("nothing") == []

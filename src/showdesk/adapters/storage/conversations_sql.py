@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import and_, exists, func, literal_column, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from showdesk.adapters.storage import tables as t
@@ -15,9 +17,12 @@ from showdesk.adapters.storage.sql_rows import SqlRows, to_entity
 from showdesk.domain.conversation import FINAL_STATES, Conversation, ConversationState, Message, NewMessage
 from showdesk.domain.history import ConversationQuery, ConversationSummary
 
+FEW_HITS = 5000  # matching messages a search reads by id; with more, it walks the newest conversations instead
+
 
 class SqlConversationStore(SqlRows):
     _writer: MessageWriter
+    few_hits = FEW_HITS
 
     async def get_conversation(self, conversation_id: str) -> Conversation | None:
         return await self._one(t.conversations, Conversation, id=conversation_id)
@@ -73,20 +78,28 @@ class SqlConversationStore(SqlRows):
             wanted.append(has_video if query.has_video else ~has_video)
         if query.has_photo is not None:
             wanted.append(has_photo if query.has_photo else ~has_photo)
-        if query.words:
-            wanted.append(c.c.id.in_(self._matching_conversations(query.words)))
         statement = (
             select(c, has_video.label("has_video"), has_photo.label("has_photo"))
-            .where(*wanted)
             .order_by(c.c.created_at.desc(), c.c.id.desc())
             .limit(query.limit)
         )
         async with self.engine.connect() as conn:
-            rows = (await conn.execute(statement)).all()
+            if query.words:
+                wanted.append(await self._with_words(conn, query.words))
+            rows = (await conn.execute(statement.where(*wanted))).all()
         return [ConversationSummary(to_entity(Conversation, r), bool(r.has_video), bool(r.has_photo)) for r in rows]
 
-    def _matching_conversations(self, words: tuple[str, ...]) -> Any:
-        """The ids of conversations with a message that has every word (as the start of one of its words)."""
+    async def _with_words(self, conn: AsyncConnection, words: tuple[str, ...]) -> ColumnElement[bool]:
+        """Conversations with a message that has every word. The full-text index is asked first for at most
+        FEW_HITS messages: when that is all of them, the conversations are those few, read by id; when there
+        are more, the words are common, and the newest conversations are read in order until a page has
+        matched, which a common word ends soon."""
+        found = (await conn.execute(self._messages_with(words).limit(self.few_hits))).scalars().all()
+        if len(found) < self.few_hits:
+            return t.conversations.c.id.in_(sorted(set(found)))
+        return t.conversations.c.id.in_(self._messages_with(words))
+
+    def _messages_with(self, words: tuple[str, ...]) -> Select[Any]:
         m = t.messages
         if self.is_sqlite:  # FTS5, migration 0015; the words are letters and digits only (domain/history.py)
             phrase = " ".join(f'"{word}"*' for word in words)
