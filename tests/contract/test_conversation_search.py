@@ -106,17 +106,22 @@ async def test_words_are_found_as_word_starts_all_in_one_message(store: Store) -
     assert await ids("kettle") == await ids("kettle kettle")
 
 
-@pytest.mark.parametrize("few_hits", [1, 1000])
-async def test_common_and_rare_words_find_the_same_on_a_database(sql_store: SqlStore, few_hits: int) -> None:
-    """A database reads a word's few conversations by id, and walks the newest ones for a common word."""
+@pytest.mark.parametrize(("few_hits", "newest_step"), [(1, 1), (1, 2), (1, 1000), (1000, 1000)])
+async def test_common_and_rare_words_find_the_same_on_a_database(
+    sql_store: SqlStore, few_hits: int, newest_step: int
+) -> None:
+    """A database reads a word's few conversations by id; for a common word PostgreSQL walks the newest
+    conversations and SQLite reads the newest matching messages step by step."""
     await _five_chats(sql_store)
-    sql_store.few_hits = few_hits
+    await sql_store.append_message(customer_says("c0", "kettle again", "k2"))  # the oldest chat, spoken in last
+    sql_store.few_hits, sql_store.newest_step = few_hits, newest_step
 
     async def ids(text: str, **filters: object) -> list[str]:
         query = ConversationQuery("org-a", words=search_words(text), **filters)  # type: ignore[arg-type]
         return _ids(await sql_store.search_conversations(query))
 
     assert await ids("kettle") == ["c1", "c0"]
+    assert await ids("kettle", limit=1) == ["c1"]
     assert await ids("kettle lid") == ["c1"]
     assert await ids("heat", limit=1) == ["c2"]
     assert await ids("kettle", states=("queued",)) == ["c0"]
