@@ -8,6 +8,7 @@ import { ErrorBanner } from '/static/banner.js';
 import { describeError } from '/static/error-text.js';
 import { AgentConnection } from './connection.js';
 import { PresenceControl } from './presence.js';
+import { WorkAlerts } from './alerts.js';
 import { OfferAlerts } from './offers.js';
 import { InteractionBoard } from './interactions.js';
 import { preferOwnDevices } from './video.js';
@@ -22,7 +23,6 @@ const banner = new ErrorBanner($('[data-testid="error-banner"]'), {
   describe: (error) => describeError(error, { codes: false }),
 });
 const views = { login: $('#login-view'), desktop: $('#desktop-view') };
-const baseTitle = document.title;
 let connection = null;
 let session = null;
 let photos = null; // the signed-in agent's access to the chats' photos
@@ -42,12 +42,20 @@ const presence = new PresenceControl({
   onChange: (status) => connection?.setPresence(status),
 });
 
+const alerts = new WorkAlerts();
+$('[data-testid="presence-on-queue"]').addEventListener('click', () => alerts.prepare());
+
 const offers = new OfferAlerts($('#offers'), $('#offer-template'), {
   onAccept: (conversationId) => connection?.accept(conversationId),
   onDecline: (conversationId) => connection?.decline(conversationId),
-  onCountChange: (count) => {
-    document.title = count ? `(${count}) Incoming chat — ${baseTitle}` : baseTitle;
-  },
+  onCountChange: (count) => { alerts.offers = count; },
+  onArrival: (offer, focus) => alerts.offer(offer, focus),
+});
+document.addEventListener('keydown', (event) => {
+  if (event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === 'KeyA') {
+    event.preventDefault();
+    offers.acceptFirst();
+  }
 });
 
 const annotator = new Annotator($('#annotator'), {
@@ -62,6 +70,7 @@ const board = new InteractionBoard($('#interactions'), $('#interaction-template'
     : Promise.reject(new Error('Not connected'))),
   onEnd: (conversationId) => connection?.end(conversationId),
   onTyping: (conversationId, active) => connection?.typing(conversationId, active),
+  onUnreadChange: (count) => { alerts.unread = count; },
   sendFrame: (frame) => connection?.sendVideo(frame),
   photos: {
     load: (photo) => (photos ? photos.load(photo) : Promise.reject(new Error('Not signed in'))),

@@ -36,15 +36,17 @@ export class InteractionBoard {
   #onEnd;
   #sendFrame;
   #onTyping;
+  #onUnreadChange;
   #photos;
   #permissions = [];
   #panels = new Map(); // conversationId -> Panel
   #early = new Map(); // conversationId -> messages that came before its panel
 
   /** `photos`: `load(photo)` for the chats' photos and `annotate(conversationId, photo, url)` to mark one up. */
-  constructor(container, template, emptyState, { onSend, onEnd, onTyping, sendFrame, photos }) {
+  constructor(container, template, emptyState, { onSend, onEnd, onTyping, onUnreadChange, sendFrame, photos }) {
     this.#photos = photos;
     this.#onTyping = onTyping;
+    this.#onUnreadChange = onUnreadChange ?? (() => {});
     this.#container = container;
     this.#template = template;
     this.#emptyState = emptyState;
@@ -80,6 +82,9 @@ export class InteractionBoard {
 
   has(conversationId) { return this.#panels.has(conversationId); }
 
+  /** Customer messages that arrived while their chat was not in the agent's focus. */
+  unreadCount() { return [...this.#panels.values()].reduce((sum, panel) => sum + panel.unread, 0); }
+
   /** How many chats on screen are still going on (not ended). */
   openCount() { return [...this.#panels.values()].filter((panel) => panel.active).length; }
 
@@ -93,6 +98,7 @@ export class InteractionBoard {
       panel = new Panel(this.#template, conversationId, {
         onSend: this.#onSend, onEnd: this.#onEnd, onClose: () => this.#remove(conversationId),
         onTyping: this.#onTyping, sendFrame: this.#sendFrame, photos: this.#photos,
+        onUnread: () => this.#onUnreadChange(this.unreadCount()),
       });
       this.#panels.set(conversationId, panel);
       this.#container.append(panel.element);
@@ -159,6 +165,7 @@ export class InteractionBoard {
     this.#panels.get(conversationId)?.element.remove();
     this.#panels.delete(conversationId);
     this.#refreshEmptyState();
+    this.#onUnreadChange(this.unreadCount());
   }
 
   #refreshEmptyState() {
@@ -173,7 +180,11 @@ class Panel {
 
   #videoSettings = null;
 
-  constructor(template, conversationId, { onSend, onEnd, onClose, onTyping, sendFrame, photos }) {
+  unread = 0;
+  #onUnread;
+
+  constructor(template, conversationId, { onSend, onEnd, onClose, onTyping, onUnread, sendFrame, photos }) {
+    this.#onUnread = onUnread ?? (() => {});
     this.conversationId = conversationId;
     this.element = template.content.firstElementChild.cloneNode(true);
     this.element.dataset.conversationId = conversationId;
@@ -236,7 +247,10 @@ class Panel {
       onEnd(conversationId);
     });
     this.closeButton.addEventListener('click', onClose);
-    this.element.addEventListener('focusin', () => this.element.classList.remove('interaction--unread'));
+    this.element.addEventListener('focusin', () => {
+      this.element.classList.remove('interaction--unread');
+      this.#setUnread(0);
+    });
   }
 
   configureVideo(permissions) {
@@ -269,9 +283,17 @@ class Panel {
     this.log.upsert(message);
     if (fresh) this.video.showLine(message);
     if (fresh && message.photo) this.video.photoArrived(message.photo);
-    if (fresh && message.from === 'customer' && !this.element.contains(document.activeElement)) {
+    const seen = this.element.contains(document.activeElement) && document.visibilityState === 'visible';
+    if (fresh && message.from === 'customer' && !seen) {
       this.element.classList.add('interaction--unread');
+      this.#setUnread(this.unread + 1);
     }
+  }
+
+  #setUnread(count) {
+    if (count === this.unread) return;
+    this.unread = count;
+    this.#onUnread();
   }
 
   /** `words`: a line of this screen's own, for what the transcript cannot say (e.g. requeued). */

@@ -1,6 +1,7 @@
 // Incoming chat offers: customer (and whether they are still there), queue, a countdown to expiresAt,
 // Accept and Decline.
 
+import { ACCEPT_SHORTCUT } from './alerts.js';
 import { showCustomerPresence } from './interactions.js';
 
 const TICK_MS = 250;
@@ -13,13 +14,16 @@ export class OfferAlerts {
   #offers = new Map(); // conversationId -> {element, expiresAt, totalMs}
   #timer = null;
   #onCountChange;
+  #onArrival;
 
-  constructor(container, template, { onAccept, onDecline, onCountChange = () => {} }) {
+  /** `onArrival(offer, focus)`: a new offer (not one shown again), and how to bring it to the agent's eyes. */
+  constructor(container, template, { onAccept, onDecline, onCountChange = () => {}, onArrival = () => {} }) {
     this.#container = container;
     this.#template = template;
     this.#onAccept = onAccept;
     this.#onDecline = onDecline;
     this.#onCountChange = onCountChange;
+    this.#onArrival = onArrival;
   }
 
   get count() { return this.#offers.size; }
@@ -29,6 +33,7 @@ export class OfferAlerts {
     const { conversationId } = offer;
     if (!conversationId) return;
     let entry = this.#offers.get(conversationId);
+    const arriving = !entry;
     if (!entry) {
       entry = { element: this.#build(conversationId) };
       this.#offers.set(conversationId, entry);
@@ -45,6 +50,20 @@ export class OfferAlerts {
     this.#tick();
     this.#ensureTimer();
     this.#onCountChange(this.count);
+    if (arriving) {
+      const accept = el.querySelector('[data-testid="accept-interaction"]');
+      const focus = () => accept.focus();
+      // Focus goes to the new offer, unless the agent is typing a reply: a keystroke must never accept.
+      if (!document.activeElement?.matches?.('textarea, input, select, [contenteditable="true"]')) focus();
+      this.#onArrival(offer, focus);
+    }
+  }
+
+  /** The keyboard's accept (ACCEPT_SHORTCUT): the offer that came first. */
+  acceptFirst() {
+    const first = this.#offers.values().next().value;
+    const accept = first?.element.querySelector('[data-testid="accept-interaction"]');
+    if (accept && !accept.disabled) accept.click();
   }
 
   /** A customer kept typing while the offer was out: keep the preview current. */
@@ -94,6 +113,8 @@ export class OfferAlerts {
     element.dataset.conversationId = conversationId;
     const accept = element.querySelector('[data-testid="accept-interaction"]');
     const decline = element.querySelector('[data-testid="decline-interaction"]');
+    accept.setAttribute('aria-keyshortcuts', ACCEPT_SHORTCUT);
+    accept.title = `Accept (${ACCEPT_SHORTCUT})`;
     accept.addEventListener('click', () => {
       accept.disabled = decline.disabled = true;
       accept.textContent = 'Accepting…';
