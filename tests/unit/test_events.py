@@ -20,7 +20,7 @@ from showdesk.domain.events import CATALOGUE, AgentEvent, ConversationEvent, Eve
 # types (test_events_documented.py).
 WIRE_TYPES = [
     "message", "routing", "agentJoined", "agentLeft", "chatEnded", "customerPresence", "handoff", "phoneSuggested",
-    "offer", "offerRevoked", "interaction", "interactionEnded", "presence", "signedOut", "directoryChanged",
+    "typing", "offer", "offerRevoked", "interaction", "interactionEnded", "presence", "signedOut", "directoryChanged",
     "videoRequested", "videoStarting", "videoStarted", "videoHeld", "videoResumed", "videoEnd", "videoRetrying",
     "videoPreference", "videoCamera", "videoMark", "videoMarksCleared", "videoPhotoRequested", "videoPhotoFailed",
     "videoPhotoMode", "videoStill", "videoProblem", "videoSignal",
@@ -56,6 +56,8 @@ SAMPLE = {
     "token_id": "t_1",
     "device": "phone",
     "device_id": "d_1",
+    "side": "customer",
+    "active": True,
 }
 
 OWN_TOPICS = {"directoryChanged": "directory", "qualitySampled": "video.quality", "customerBack": "customers.back"}

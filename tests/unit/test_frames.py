@@ -70,8 +70,16 @@ def test_an_agent_s_frame_reads_as_its_command(frame: dict[str, Any], command: c
         ({"signal": "offer", "attempt": True, "sdp": "v=0"}, "invalid_signal", "attempt must be a small whole number"),
         ({"signal": "offer", "attempt": 11, "sdp": "v=0"}, "invalid_signal", "attempt must be a small whole number"),
         ({"signal": "offer", "sdp": "hello"}, "invalid_sdp", "sdp must be an SDP string (starting with v=0)"),
-        ({"signal": "candidate", "candidate": "a"}, "invalid_signal", "candidate must be an RTCIceCandidateInit object or null"),  # noqa: E501
-        ({"signal": "candidate", "candidate": {"candidate": 5}}, "invalid_signal", "candidate.candidate must be a short string"),  # noqa: E501
+        (
+            {"signal": "candidate", "candidate": "a"},
+            "invalid_signal",
+            "candidate must be an RTCIceCandidateInit object or null",
+        ),  # noqa: E501
+        (
+            {"signal": "candidate", "candidate": {"candidate": 5}},
+            "invalid_signal",
+            "candidate.candidate must be a short string",
+        ),  # noqa: E501
     ],
 )
 def test_a_signal_that_cannot_be_read_is_kept_as_its_refusal(frame: dict[str, Any], code: str, message: str) -> None:
@@ -91,11 +99,13 @@ def test_unknown_types_are_none_for_the_customer_and_refused_for_the_agent() -> 
 
 def test_every_frame_type_of_the_protocol_has_a_reader() -> None:
     assert set(GUEST_FRAMES) == {
-        *("ping", "start", "resume", "message", "end", "videoStart", "videoDecline", "videoSignal", "videoStop"),
+        *("ping", "start", "resume", "message", "typing", "end", "videoStart", "videoDecline", "videoSignal"),
+        "videoStop",
         *("videoCameraResult", "videoPhotoFailed", "videoRetry", "videoMarksClear", "videoPhotoMode"),
     }
     assert set(AGENT_FRAMES) == {
-        *("ping", "presence", "accept", "decline", "message", "end", "videoRequest", "videoSignal", "videoStatus"),
+        *("ping", "presence", "accept", "decline", "message", "typing", "end", "videoRequest", "videoSignal"),
+        "videoStatus",
         *("videoCamera", "videoPreference", "videoPhoto", "videoHold", "videoResume", "videoEnd", "suggestPhone"),
         *("videoMark", "videoMarksClear", "videoPhotoMode"),
     }
