@@ -70,16 +70,8 @@ def test_an_agent_s_frame_reads_as_its_command(frame: dict[str, Any], command: c
         ({"signal": "offer", "attempt": True, "sdp": "v=0"}, "invalid_signal", "attempt must be a small whole number"),
         ({"signal": "offer", "attempt": 11, "sdp": "v=0"}, "invalid_signal", "attempt must be a small whole number"),
         ({"signal": "offer", "sdp": "hello"}, "invalid_sdp", "sdp must be an SDP string (starting with v=0)"),
-        (
-            {"signal": "candidate", "candidate": "a"},
-            "invalid_signal",
-            "candidate must be an RTCIceCandidateInit object or null",
-        ),  # noqa: E501
-        (
-            {"signal": "candidate", "candidate": {"candidate": 5}},
-            "invalid_signal",
-            "candidate.candidate must be a short string",
-        ),  # noqa: E501
+        ({"signal": "candidate", "candidate": "a"}, "invalid_signal", "candidate must be an RTCIceCandidateInit object or null"),  # noqa: E501
+        ({"signal": "candidate", "candidate": {"candidate": 5}}, "invalid_signal", "candidate.candidate must be a short string"),  # noqa: E501
     ],
 )
 def test_a_signal_that_cannot_be_read_is_kept_as_its_refusal(frame: dict[str, Any], code: str, message: str) -> None:
