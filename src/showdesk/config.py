@@ -138,6 +138,12 @@ class Settings(BaseSettings):
         ge=0,
         description="hand-off codes one client address may try a minute, used or not (then rate_limited); 0: no limit",
     )
+    searches_per_user: int = Field(
+        default=60,
+        ge=0,
+        description="conversation searches (GET /api/v2/conversations) one user may make a minute (then "
+        "rate_limited); 0: no limit",
+    )
     metrics_token: str | None = Field(
         default=None,
         description="bearer token that may read /metrics (besides staff and API clients holding metrics:view); "

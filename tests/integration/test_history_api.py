@@ -44,12 +44,13 @@ async def test_a_supervisor_finds_a_chat_by_its_words_and_an_agent_only_their_ow
     assert _search(server, supervisor, q=f"{word} heating").json()["entities"] == []  # every word, one message
     assert _search(server, supervisor, q=word, state="waiting").json()["entities"] == []
 
+    dana_id = line["agentId"]
     dana = server.login("agent@demo.local", "agent")
     own = _search(server, dana, q=word).json()["entities"]
     assert [line["id"] for line in own] == [cid]
     sam = server.login("agent2@demo.local", "agent")
     assert _search(server, sam, q=word).json()["entities"] == []  # not Sam's chat
-    refused = _search(server, sam, agentId=line["agentId"])
+    refused = _search(server, sam, agentId=dana_id)
     assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
     await guest.close()
     await agent.close()

@@ -9,6 +9,7 @@ import pytest
 
 from showdesk.domain.errors import Forbidden, InvalidInput
 from showdesk.domain.history import Cursor, search_words, states_for, text_matches
+from showdesk.domain.rate_limit import RateLimited
 from showdesk.services.history import HistorySearch
 from tests.support.memory import demo_services
 
@@ -59,3 +60,16 @@ async def test_who_may_search_what() -> None:
         when = datetime(2026, 12, 4, 10, 0)
         await sd.history.search(supervisor, HistorySearch(since=when, until=when))
     assert backwards.value.code == "invalid_time_range"
+
+
+async def test_each_user_s_searches_are_limited_and_told_when_to_try_again() -> None:
+    sd, _, _ = await demo_services(searches_per_user=2)
+    _, supervisor = await sd.access.login("supervisor@demo.local", "supervisor")
+    _, dana = await sd.access.login("agent@demo.local", "agent")
+    for _ in range(2):
+        await sd.history.search(supervisor, HistorySearch())
+    with pytest.raises(RateLimited) as slowed:
+        await sd.history.search(supervisor, HistorySearch())
+    assert slowed.value.retry_after is not None and slowed.value.retry_after > 0
+    assert "try again" in slowed.value.message
+    await sd.history.search(dana, HistorySearch())  # another user's allowance is their own

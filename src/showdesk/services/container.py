@@ -78,7 +78,7 @@ class Services:
         )
         self.marks = VideoMarks(store, bus, self.access, self.video)
         self.typing = TypingService(store, bus, clock, self.access)
-        self.history = InteractionHistory(store, self.access)
+        self.history = InteractionHistory(store, self.access, limiter, settings.searches_per_user)
         self.chat = ChatService(
             store, bus, clock, tokens, self.messages, self.router, self.access, settings, self.video, limiter
         )

@@ -3,10 +3,12 @@
 Whoever holds Conversation > Transcript > View searches their whole organization; an agent (Chat >
 Answer) without it searches only the conversations they took, and asking for another agent's is
 refused. The answer is a page, newest first, with the cursor of the next page when there is one.
+A search reads the database harder than other requests: each user may make `searches_per_user` a minute.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -21,8 +23,9 @@ from showdesk.domain.history import (
     states_for,
 )
 from showdesk.domain.permissions import Permission
+from showdesk.domain.rate_limit import RateLimited, Rule
 from showdesk.services.access import AccessService, Principal
-from showdesk.services.ports import ConversationStore
+from showdesk.services.ports import ConversationStore, Limiter
 
 
 @dataclass(frozen=True)
@@ -48,9 +51,11 @@ class HistoryPage:
 
 
 class InteractionHistory:
-    def __init__(self, store: ConversationStore, access: AccessService) -> None:
+    def __init__(self, store: ConversationStore, access: AccessService, limiter: Limiter, per_minute: int) -> None:
         self._store = store
         self._access = access
+        self._limiter = limiter
+        self._per_user = Rule("conversation_search_user", per_minute, 60.0)
 
     async def search(self, principal: Principal, search: HistorySearch) -> HistoryPage:
         current = await self._access.refresh(principal)
@@ -63,6 +68,11 @@ class InteractionHistory:
             if agent_id not in (None, current.user.id):
                 raise Forbidden("you may search only the conversations you took", code="permission_denied")
             agent_id = current.user.id
+        wait = await self._limiter.hit(self._per_user, current.user.id)
+        if wait > 0:
+            raise RateLimited(
+                f"too many searches just now; please try again in {math.ceil(wait)} seconds", retry_after=wait
+            )
         if not 1 <= search.page_size <= MAX_PAGE:
             raise InvalidInput(f"pageSize is from 1 to {MAX_PAGE}", code="invalid_page_size")
         since, until = _utc(search.since), _utc(search.until)

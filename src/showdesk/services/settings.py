@@ -27,6 +27,7 @@ class ServiceSettings:
     handoff_ttl: int = 600  # seconds a hand-off link (laptop to phone) may be redeemed
     handoffs_per_chat: int = 10  # hand-off links one chat may make
     handoff_redeems_per_address: int = 30  # hand-off codes one client address may try a minute; 0: no limit
+    searches_per_user: int = 60  # conversation searches one user may make a minute; 0: no limit
     login_failures_per_account: int = 5  # failed sign-ins an address may make on one account a window
     login_failures_per_address: int = 20  # ... and on all accounts together; 0: no limit
     login_failure_window: float = 60.0  # seconds

@@ -70,7 +70,7 @@ def sender_key(sender: str, sender_id: str | None) -> str:
 
 
 def connect(path: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)  # transactions are explicit
+    conn = sqlite3.connect(path, isolation_level=None)  # transactions are explicit
     for pragma in PRAGMAS:
         conn.execute(pragma)
     return conn
