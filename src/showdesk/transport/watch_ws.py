@@ -1,0 +1,167 @@
+"""The watch socket, /ws/v1/watch?conversationId=: a supervisor follows one live chat, read-only.
+
+The first frame is {type: auth, token} (a staff token, as on the agent socket). Transcript > View and the
+chat's organization are checked before the socket follows the chat; then `watching` carries the transcript
+so far and the chat's own lines follow (services/watch.py: watched_frame). Every frame but `ping` is
+refused (`read_only`); the socket closes when the chat ends, the permission goes or the token ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from fastapi import APIRouter, WebSocket
+
+from showdesk.domain.errors import ShowDeskError, Unauthenticated
+from showdesk.domain.events import ACCESS_EVENTS, DIRECTORY_TOPIC, agent_topic, conversation_topic
+from showdesk.domain.timestamps import wire_time
+from showdesk.services.access import Principal
+from showdesk.services.container import Services
+from showdesk.services.watch import Watched, watched_frame
+from showdesk.transport.request_log import log_context
+from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
+
+gateway = APIRouter()
+log = logging.getLogger(__name__)
+
+AUTH_TIMEOUT = 10.0
+CLOSE_CHAT_ENDED = 1000
+
+
+class WatchSession:
+    def __init__(self, sd: Services, conn: Connection, principal: Principal, token: str, cid: str) -> None:
+        self.sd = sd
+        self.conn = conn
+        self.principal = principal
+        self.token = token
+        self.conversation_id = cid
+        self.monitor = False
+        self.held: list[dict[str, Any]] | None = []  # frames that came before `watching` was sent
+        self.subscription = sd.subscribe(self.deliver)
+
+    async def follow(self) -> None:
+        """Authorized already: follow the chat, then send what it holds, then what came meanwhile."""
+        user = self.principal.user
+        await self.subscription.add(agent_topic(user.id))  # signedOut
+        await self.subscription.add(DIRECTORY_TOPIC)  # a lost permission, a disabled account
+        await self.subscription.add(conversation_topic(self.conversation_id))
+        watched = await self.sd.watch.snapshot(self.principal, self.conversation_id)
+        self.monitor = watched.monitor
+        self.conn.send(_watching(watched))
+        held, self.held = self.held or [], None
+        for frame in held:
+            await self.deliver(frame)
+
+    async def deliver(self, frame: dict[str, Any]) -> None:
+        if frame.get("type") in ACCESS_EVENTS:
+            await self.still_allowed(frame)
+            return
+        if frame.get("conversationId") != self.conversation_id:
+            return  # the watcher's own agent topic: offers and the like are not for this socket
+        if self.held is not None:
+            self.held.append(frame)
+            return
+        shown = watched_frame(frame, self.monitor)
+        if shown is None:
+            return
+        self.conn.send(shown)
+        if shown["type"] == "chatEnded":
+            await self.conn.close(CLOSE_CHAT_ENDED, "chat_ended")
+
+    async def still_allowed(self, frame: dict[str, Any]) -> None:
+        if frame.get("userId") not in (None, self.principal.user.id):
+            return
+        try:
+            if frame.get("type") == "signedOut" and frame.get("jti") != self.principal.claims.jti:
+                return
+            current = await self.sd.access.authenticate(self.token)
+            self.principal = await self.sd.watch.still_allowed(current)
+        except ShowDeskError as exc:
+            self.conn.send_error(exc, ref="auth")
+            code = CLOSE_UNAUTHENTICATED if isinstance(exc, Unauthenticated) else CLOSE_FORBIDDEN
+            await self.conn.close(code, exc.code)
+
+    async def close_when_token_expires(self) -> None:
+        left = (self.principal.claims.expires_at - self.sd.clock.now()).total_seconds()
+        await self.sd.clock.sleep(max(left, 0.0))
+        expired = Unauthenticated("your sign-in has expired; sign in again to go on", code="token_expired")
+        self.conn.send_error(expired, ref="auth")
+        await self.conn.close(CLOSE_UNAUTHENTICATED, expired.code)
+
+
+def _watching(w: Watched) -> dict[str, Any]:
+    c = w.conversation
+    video = None
+    if w.video is not None:
+        q = w.quality
+        video = {
+            "id": w.video.id,
+            "state": w.video.state,
+            "path": (q.path if q else None) or w.video.path,
+            "quality": None if q is None else {"width": q.width, "height": q.height, "fps": q.fps, "kbps": q.kbps},
+        }
+    return {
+        "type": "watching",
+        "conversation": {
+            "id": c.id,
+            "customerName": c.customer_name,
+            "queue": w.queue_name,
+            "agentName": w.agent_name,
+            "state": c.state,
+            "since": wire_time(c.connected_at or c.created_at),
+        },
+        "messages": [m.to_wire() for m in w.messages],
+        "videoMonitor": w.monitor,
+        "video": video,
+    }
+
+
+async def _authenticate(sd: Services, conn: Connection, conversation_id: str) -> tuple[Principal, str]:
+    try:
+        first = await asyncio.wait_for(conn.first_frame(), AUTH_TIMEOUT)
+    except TimeoutError as exc:
+        raise Unauthenticated("send {type: auth, token} first", code="auth_required") from exc
+    if first is None or first.get("type") != "auth":
+        raise Unauthenticated("the first frame must be {type: auth, token}", code="auth_required")
+    token = first.get("token")
+    if not isinstance(token, str) or not token:
+        raise Unauthenticated("a token is required", code="token_missing")
+    principal = await sd.access.authenticate(token)
+    return await sd.watch.authorize(principal, conversation_id), token
+
+
+@gateway.websocket("/ws/v1/watch")
+async def watch_socket(ws: WebSocket, conversationId: str = "") -> None:
+    sd: Services = ws.app.state.services
+    conn = Connection(ws, ws.app.state.settings.idle_timeout, ws.app.state.settings.max_frame_bytes)
+    await conn.open()
+    try:
+        principal, token = await _authenticate(sd, conn, conversationId)
+    except ShowDeskError as exc:
+        conn.send_error(exc, ref="auth")
+        code = CLOSE_UNAUTHENTICATED if isinstance(exc, Unauthenticated) else CLOSE_FORBIDDEN
+        await conn.close(code, exc.code)
+        await conn.shutdown()
+        return
+    log_context(ws).socket_event("authenticated", user_id=principal.user.id)
+    session = WatchSession(sd, conn, principal, token, conversationId)
+    expiry = asyncio.create_task(session.close_when_token_expires())
+    try:
+        try:
+            await session.follow()
+        except ShowDeskError as exc:  # ended or taken away while the socket began to follow it
+            conn.send_error(exc, ref="auth")
+            await conn.close(CLOSE_FORBIDDEN, exc.code)
+            return
+        async for frame in conn.frames():
+            if frame["type"] == "ping":
+                conn.send({"type": "pong"})
+                continue
+            refused = ShowDeskError("watching is read-only: nothing is sent to the chat", code="read_only")
+            conn.send_error(refused, ref=str(frame["type"])[:40])
+    finally:
+        expiry.cancel()
+        await session.subscription.close()
+        await conn.shutdown()

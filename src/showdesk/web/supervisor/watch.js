@@ -1,0 +1,128 @@
+// The read-only watch panel: one live chat followed over /ws/v1/watch (the staff token as its first frame),
+// its transcript so far and every new line as it comes, text by textContent only (ChatLog). There is no
+// reply box: the socket refuses whatever a watcher would send, and neither the customer nor the agent is
+// told. Video shows as status lines; a holder of Video > Monitor also sees the session's state and quality.
+// The live picture itself is not shown: it goes peer to peer between the customer and the agent, and no
+// relay of it to supervisors exists yet. The panel says so.
+//
+// Test ids: watch-panel (data-conversation-id), watch-title, watch-status, watch-video, watch-log, watch-close.
+
+import { toWebSocketUrl } from '/sdk/socket.js';
+import { ChatLog } from '/static/chat-log.js';
+import { adoptChatLogStyles } from '/static/chat-log-styles.js';
+
+const PING_MS = 20_000; // the server closes a socket silent for 45 s
+const WORDS = { you: 'You', agent: 'Agent', customer: 'Customer', sending: 'Sending…', notSent: 'Not sent' };
+const VIDEO = { requested: 'asked for', connecting: 'connecting', live: 'live', held: 'on hold', ended: 'ended', failed: 'failed' };
+const NO_PICTURE = 'The live picture is not shown here: it goes directly between the customer and the agent, '
+  + 'and relaying it to supervisors is not built yet.';
+
+export class WatchPanel {
+  #panel;
+  #token;
+  #log;
+  #title;
+  #status;
+  #video;
+  #socket = null;
+  #ping = null;
+  #onClose;
+
+  /** `token()`: the signed-in token now; `onClose()`: the panel was closed by its button. */
+  constructor(panel, { token, onClose }) {
+    this.#panel = panel;
+    this.#token = token;
+    this.#onClose = onClose;
+    const $ = (id) => panel.querySelector(`[data-testid="${id}"]`);
+    this.#title = $('watch-title');
+    this.#status = $('watch-status');
+    this.#video = $('watch-video');
+    adoptChatLogStyles(document);
+    this.#log = new ChatLog($('watch-log'), { self: 'supervisor', words: (key) => WORDS[key] ?? key });
+    $('watch-close').addEventListener('click', () => {
+      this.close();
+      this.#onClose();
+    });
+  }
+
+  /** Watch `chat` ({conversationId, customerName, agentName}); another one watched before is let go. */
+  open(chat) {
+    this.close();
+    this.#panel.dataset.conversationId = chat.conversationId;
+    this.#title.textContent = `Watching ${chat.customerName || 'a customer'} with ${chat.agentName || 'an agent'}`;
+    this.#say('Connecting…');
+    this.#video.textContent = '';
+    this.#log.clear();
+    this.#panel.hidden = false;
+    this.#title.focus();
+    const url = toWebSocketUrl(location.origin, '/ws/v1/watch', { conversationId: chat.conversationId });
+    const socket = new WebSocket(url);
+    this.#socket = socket;
+    socket.addEventListener('open', () => {
+      socket.send(JSON.stringify({ type: 'auth', token: this.#token() }));
+      this.#ping = setInterval(() => socket.send(JSON.stringify({ type: 'ping' })), PING_MS);
+    });
+    socket.addEventListener('message', (event) => {
+      if (socket === this.#socket) this.#frame(JSON.parse(event.data));
+    });
+    socket.addEventListener('close', (event) => {
+      if (socket !== this.#socket) return;
+      clearInterval(this.#ping);
+      if (event.code === 1000 && event.reason === 'chat_ended') this.#say('The chat has ended.');
+      else if (!this.#status.dataset.error) this.#say('No longer watching: the connection closed.');
+    });
+  }
+
+  close() {
+    clearInterval(this.#ping);
+    const socket = this.#socket;
+    this.#socket = null;
+    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(1000);
+    this.#panel.hidden = true;
+    delete this.#panel.dataset.conversationId;
+  }
+
+  #say(text, error = false) {
+    this.#status.textContent = text;
+    if (error) this.#status.dataset.error = 'true';
+    else delete this.#status.dataset.error;
+  }
+
+  #frame(frame) {
+    switch (frame.type) {
+      case 'watching':
+        this.#say('Watching live, read-only: the customer and the agent are not told.');
+        this.#log.replaceAll(frame.messages);
+        this.#showVideo(frame.videoMonitor, frame.video);
+        break;
+      case 'message':
+        this.#log.upsert(frame);
+        break;
+      case 'chatEnded':
+        this.#say('The chat has ended.');
+        break;
+      case 'error':
+        this.#say(`Not watching: ${frame.message}`, true);
+        break;
+      default:
+        if (frame.type?.startsWith('video') && frame.video) {
+          this.#log.addNotice(frame.text || `Video ${VIDEO[frame.video.state] ?? frame.video.state}.`);
+          if (this.#video.dataset.monitor === 'true') this.#showVideo(true, frame.video);
+        }
+    }
+  }
+
+  /** What the watcher may know of the chat's video, in words; never the picture (see above). */
+  #showVideo(monitor, video) {
+    this.#video.dataset.monitor = String(Boolean(monitor));
+    if (!monitor) {
+      this.#video.textContent = 'Video starting and ending shows in the transcript. Seeing a video session’s '
+        + `state and quality needs the permission Video > Monitor (video:monitor). ${NO_PICTURE}`;
+      return;
+    }
+    const q = video?.quality;
+    const state = video ? `Video: ${VIDEO[video.state] ?? video.state}${video.path ? `, ${video.path}` : ''}` : 'No video now';
+    const quality = q ? `; ${q.width}×${q.height} at ${Math.round(q.fps)} fps, ${Math.round(q.kbps)} kbit/s` : '';
+    this.#video.textContent = `${state}${quality}. ${NO_PICTURE}`;
+  }
+}
