@@ -8,6 +8,15 @@ import type {
 import { createChat } from '../../src/showdesk/web/sdk/webchat.js';
 
 const chat: Chat = createChat({ organizationId: 'demo', deploymentId: 'demo-webchat' });
+const known: Chat = createChat({
+  organizationId: 'demo', deploymentId: 'demo-webchat',
+  customer: { name: 'Ann Example', email: 'ann@example.com', id: 'cust-42' },
+  attributes: { plan: 'Gold' },
+  customerSignature: 'ab'.repeat(32),
+});
+void known;
+// @ts-expect-error: attributes are text
+createChat({ organizationId: 'demo', deploymentId: 'demo-webchat', attributes: { orders: 3 } });
 const state: VideoStatus = chat.videoState;
 const settings: VideoSettings | null = chat.videoSettings;
 const session: VideoSession | null = chat.video;

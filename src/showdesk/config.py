@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from showdesk.domain.attachments import ATTACHMENTS_PER_MINUTE, DEFAULT_ATTACHMENT_TYPES, parse_types
 from showdesk.domain.photos import MAX_PHOTO_BYTES
 
 DATA_DIR = Path("showdesk-data")
@@ -121,6 +122,16 @@ class Settings(BaseSettings):
         description="seconds between two photo-mode stills of one video session, at least (a faster one is refused, "
         "429); 0: no limit",
     )
+    attachment_types: str = Field(
+        default=",".join(DEFAULT_ATTACHMENT_TYPES),
+        description="images a customer may attach on their own, told from the file's first bytes (comma-separated, "
+        "some of image/jpeg, image/png, image/webp); any other file is refused (400 attachment_type)",
+    )
+    attachments_per_chat: int = Field(
+        default=ATTACHMENTS_PER_MINUTE,
+        ge=0,
+        description="images a customer may attach to one chat a minute (then 429 rate_limited); 0: no limit",
+    )
     handoff_ttl: int = Field(
         default=600,
         ge=1,
@@ -143,6 +154,13 @@ class Settings(BaseSettings):
         ge=0,
         description="conversation searches (GET /api/v2/conversations) one user may make a minute (then "
         "rate_limited); 0: no limit",
+    )
+    export_max_conversations: int = Field(
+        default=10_000,
+        ge=1,
+        le=1_000_000,
+        description="conversations one export (GET /api/v2/conversations/export) holds at most; a longer list is "
+        "cut there (JSON: complete false)",
     )
     metrics_token: str | None = Field(
         default=None,
@@ -221,6 +239,11 @@ class Settings(BaseSettings):
         description="seconds a node may take to stop on SIGTERM or SIGINT: its sockets are told to reconnect "
         "(1012) at once, requests and message writes in flight finish, then the process exits",
     )
+
+    @field_validator("attachment_types")
+    @classmethod
+    def _attachment_types_parse(cls, value: str) -> str:
+        return ",".join(parse_types(value))  # a ValueError names the type it does not know
 
     @field_validator("forwarded_allow_ips")
     @classmethod

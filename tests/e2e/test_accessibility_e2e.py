@@ -1,7 +1,8 @@
 """Accessibility in real Chromium: axe-core finds no serious or critical problem on the customer's widget
-(/demo/, laptop and phone), the agent desktop, the console and the supervisor page, each in the states
-people spend their time in (signed out, signed in, chatting, asked for video); and keyboard focus lands
-on the next sensible control when the control that had it goes away."""
+(/demo/, laptop and phone), the agent desktop, the console and the supervisor page (its dashboard, its
+Interactions view with a conversation open, its Agents view watching a chat), each in the states people
+spend their time in (signed out, signed in, chatting, asked for video); and keyboard focus lands on the
+next sensible control when the control that had it goes away."""
 
 from __future__ import annotations
 
@@ -57,6 +58,8 @@ def test_the_customer_widget_has_no_serious_problem_in_any_state(
     customer.expect_line("The kettle will not heat")
     agent.say(panel, "Could you show me?")
     customer.expect_line("Could you show me?")
+    expect(customer_page.get_by_test_id("seen-receipt")).to_be_visible()  # the agent has read it
+    expect(customer_page.get_by_test_id("transcript-download")).to_be_visible()
     assert_clean(customer_page, f"/demo/ chatting ({device})")
 
     panel.get_by_test_id("request-video").click()
@@ -82,6 +85,7 @@ def test_the_agent_desktop_console_and_supervisor_page_have_no_serious_problem(
     expect(panel.get_by_test_id("chat-log")).to_contain_text("Hello there")
     agent.say(panel, "How can I help?")
     expect(panel.get_by_test_id("chat-log")).to_contain_text("How can I help?")
+    expect(panel.get_by_test_id("seen-receipt")).to_be_visible()  # the customer's widget has shown it
     panel.get_by_test_id("request-video").click()
     expect(panel.get_by_test_id("video-status")).to_have_text("requested")
     assert_clean(agent_page, "/agent/ chatting, video requested")
@@ -98,6 +102,21 @@ def test_the_agent_desktop_console_and_supervisor_page_have_no_serious_problem(
     _sign_in(supervisor_page, server, "/supervisor/", "supervisor@demo.local", "supervisor")
     expect(supervisor_page.get_by_test_id("supervisor-queues")).to_be_visible()
     assert_clean(supervisor_page, "/supervisor/ signed in")
+    supervisor_page.get_by_test_id("nav-interactions").click()
+    rows = supervisor_page.get_by_test_id("interaction-row")
+    expect(rows.first).to_be_visible()  # the chat above
+    assert_clean(supervisor_page, "/supervisor/#interactions")
+    rows.first.get_by_test_id("interaction-open").click()
+    expect(supervisor_page.get_by_test_id("interaction-detail")).to_be_visible()
+    expect(supervisor_page.get_by_test_id("interaction-transcript")).to_contain_text("Hello there")
+    assert_clean(supervisor_page, "/supervisor/#interactions with a conversation open")
+    supervisor_page.get_by_test_id("nav-agents").click()
+    chat = supervisor_page.get_by_test_id("supervisor-agent-row").get_by_test_id("agent-chat").first
+    expect(chat).to_be_visible()  # the agent's chat above
+    assert_clean(supervisor_page, "/supervisor/#agents")
+    chat.get_by_test_id("watch-conversation").click()
+    expect(supervisor_page.get_by_test_id("watch-log")).to_contain_text("Hello there")
+    assert_clean(supervisor_page, "/supervisor/#agents watching a chat")
 
 
 def test_focus_moves_to_the_next_sensible_control(server: ServerProcess, camera_people: Contexts) -> None:

@@ -66,6 +66,8 @@ def unique(prefix: str) -> str:
 # (method, path template as in /openapi.json, permissions all required, body maker)
 # What a route needs: every permission of a set, or (a tuple of sets) every permission of any one of them.
 Needs = frozenset[P] | tuple[frozenset[P], ...]
+CANNED_READERS: Needs = (frozenset({P.CHAT_ANSWER}), frozenset({P.CANNED_RESPONSES_MANAGE}))
+WRAPUP_READERS: Needs = (frozenset({P.CHAT_ANSWER}), frozenset({P.WRAPUP_CODE_EDIT}), frozenset({P.DIRECTORY_VIEW}))
 ROUTES: list[tuple[str, str, Needs, Any]] = [
     ("GET", "/api/v2/users/me", ANYONE, None),
     ("POST", "/api/v2/auth/logout", ANYONE, None),
@@ -92,6 +94,12 @@ ROUTES: list[tuple[str, str, Needs, Any]] = [
     ("GET", "/api/v2/routing/queues/{queue_id}", frozenset({P.DIRECTORY_VIEW}), None),
     ("PATCH", "/api/v2/routing/queues/{queue_id}", frozenset({P.QUEUE_EDIT}), lambda: {"channels": ["chat", "video"]}),
     ("DELETE", "/api/v2/routing/queues/{queue_id}", frozenset({P.QUEUE_EDIT}), None),
+    # Wrap-up codes: read by those who close chats with them or see the directory, kept with Wrap-up Code > Edit.
+    ("GET", "/api/v2/routing/wrapupcodes", WRAPUP_READERS, None),
+    ("POST", "/api/v2/routing/wrapupcodes", frozenset({P.WRAPUP_CODE_EDIT}), lambda: {"name": unique("code")}),
+    ("PUT", "/api/v2/routing/wrapupcodes/{code_id}", frozenset({P.WRAPUP_CODE_EDIT}), lambda: {"name": "Renamed"}),
+    ("DELETE", "/api/v2/routing/wrapupcodes/{code_id}", frozenset({P.WRAPUP_CODE_EDIT}), None),
+    ("GET", "/api/v2/routing/transfertargets", frozenset({P.CHAT_ANSWER}), None),
     ("GET", "/api/v2/authorization/permissions", frozenset({P.DIRECTORY_VIEW}), None),
     ("GET", "/api/v2/authorization/roles", frozenset({P.DIRECTORY_VIEW}), None),
     (
@@ -105,6 +113,7 @@ ROUTES: list[tuple[str, str, Needs, Any]] = [
     ("GET", "/api/v2/webchat/deployments", frozenset({P.OAUTH_CLIENT_EDIT}), None),
     ("POST", "/api/v2/webchat/deployments", frozenset({P.OAUTH_CLIENT_EDIT}), lambda: {"name": unique("site")}),
     ("GET", "/api/v2/webchat/deployments/{deployment_id}", frozenset({P.OAUTH_CLIENT_EDIT}), None),
+    ("GET", "/api/v2/webchat/deployments/{deployment_id}/signing-key", frozenset({P.OAUTH_CLIENT_EDIT}), None),
     (
         "PATCH",
         "/api/v2/webchat/deployments/{deployment_id}",
@@ -141,12 +150,38 @@ ROUTES: list[tuple[str, str, Needs, Any]] = [
     ("GET", "/api/v2/conversations", (frozenset({P.TRANSCRIPT_VIEW}), frozenset({P.CHAT_ANSWER})), None),
     ("GET", "/api/v2/conversations/{conversation_id}", frozenset({P.TRANSCRIPT_VIEW}), None),
     ("GET", "/api/v2/conversations/{conversation_id}/messages", frozenset({P.TRANSCRIPT_VIEW}), None),
+    # The customer panel: the chat's own agent too (test_customer_panel.py); nobody here is this chat's agent.
+    ("GET", "/api/v2/conversations/{conversation_id}/customer", frozenset({P.TRANSCRIPT_VIEW}), None),
+    # Exports: who may search (the list) or read (one conversation) them.
+    ("GET", "/api/v2/conversations/export", (frozenset({P.TRANSCRIPT_VIEW}), frozenset({P.CHAT_ANSWER})), None),
+    ("GET", "/api/v2/conversations/{conversation_id}/export", frozenset({P.TRANSCRIPT_VIEW}), None),
     # Photos: the chat's own agent, or transcript:view (the matrix's conversation has no agent yet).
     ("GET", "/api/v2/conversations/{conversation_id}/photos", frozenset({P.TRANSCRIPT_VIEW}), None),
     ("GET", "/api/v2/conversations/{conversation_id}/photos/{photo_id}", frozenset({P.TRANSCRIPT_VIEW}), None),
     # The agent's marked-up copy: chat:answer, then the chat must be their own (a missing one: 404).
     ("POST", "/api/v2/conversations/{conversation_id}/photos", frozenset({P.CHAT_ANSWER}), None),
+    # Transfer and wrap-up: chat:answer, then the chat must be the caller's own (a missing one: 404).
+    ("POST", "/api/v2/conversations/{conversation_id}/transfer", frozenset({P.CHAT_ANSWER}), lambda: {}),
+    ("PUT", "/api/v2/conversations/{conversation_id}/wrapup", frozenset({P.CHAT_ANSWER}), lambda: {}),
     ("GET", "/api/v2/analytics/supervisor", frozenset({P.ANALYTICS_VIEW}), None),
+    ("GET", "/api/v2/analytics/agents", frozenset({P.ANALYTICS_VIEW}), None),
+    # Canned responses: read with chat:answer or cannedResponses:manage; the organization's made with Manage, one's
+    # own with chat:answer; changing a missing one: 404 for either reader (then which it is decides).
+    ("GET", "/api/v2/canned-responses", CANNED_READERS, None),
+    (
+        "POST",
+        "/api/v2/canned-responses",
+        frozenset({P.CANNED_RESPONSES_MANAGE}),
+        lambda: {"scope": "organization", "title": unique("canned"), "text": "Hello {customer.name}"},
+    ),
+    (
+        "POST",
+        "/api/v2/canned-responses",
+        frozenset({P.CHAT_ANSWER}),
+        lambda: {"scope": "personal", "title": unique("canned"), "text": "Hello"},
+    ),
+    ("PATCH", "/api/v2/canned-responses/{response_id}", CANNED_READERS, lambda: {"text": "Hello"}),
+    ("DELETE", "/api/v2/canned-responses/{response_id}", CANNED_READERS, None),
 ]
 PUBLIC = {("POST", "/api/v2/auth/login")}
 # The customer's own: their chat's guest token makes a hand-off link, the link's one-time code opens it, and
@@ -156,6 +191,7 @@ CUSTOMERS = {
     ("POST", "/api/v2/webchat/handoffs"),
     ("POST", "/api/v2/webchat/handoffs/{code}/redeem"),
     ("POST", "/api/v2/conversations/{conversation_id}/photos/stills"),
+    ("POST", "/api/v2/conversations/{conversation_id}/photos/attachments"),
 }
 
 # Existing targets for reads; ids that do not exist for changes, so an allowed call answers 404 and
@@ -248,7 +284,15 @@ def _path(template: str, method: str, targets: dict[str, str]) -> str:
         # reads and the harmless changes go to real entities; deletes and the rest to missing ones
         real = method == "GET" or (method in ("PATCH", "PUT") and key in ("user_id", "queue_id", "deployment_id"))
         path = path.replace("{" + key + "}", value if real else MISSING)
-    for placeholder in ("{skill_id}", "{role_id}", "{client_id}", "{server_id}", "{photo_id}"):
+    for placeholder in (
+        "{skill_id}",
+        "{role_id}",
+        "{client_id}",
+        "{server_id}",
+        "{photo_id}",
+        "{response_id}",
+        "{code_id}",
+    ):
         path = path.replace(placeholder, MISSING)
     if method == "POST" and path.endswith("/publish"):
         path = path.replace(MISSING, targets["flow_id"])  # publishing the demo flow again changes nothing

@@ -29,6 +29,7 @@ const SAMPLES = {
   camera_result: { action: 'zoom', value: 'in', ok: false, reason: 'no_zoom' },
   photo_requested: { name: 'Sam' },
   photo_failed: { reason: 'upload_failed' },
+  transferred: { to: 'queue', name: 'Billing' },
 };
 const line = (code, params = SAMPLES[code]) => ({ from: 'system', text: 'English', notice: { code, params } });
 

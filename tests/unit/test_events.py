@@ -20,7 +20,8 @@ from showdesk.domain.events import CATALOGUE, AgentEvent, ConversationEvent, Eve
 # types (test_events_documented.py).
 WIRE_TYPES = [
     "message", "routing", "agentJoined", "agentLeft", "chatEnded", "customerPresence", "handoff", "phoneSuggested",
-    "typing", "offer", "offerRevoked", "interaction", "interactionEnded", "presence", "signedOut", "directoryChanged",
+    "typing", "seen",
+    "offer", "offerRevoked", "interaction", "interactionEnded", "presence", "signedOut", "directoryChanged",
     "videoRequested", "videoStarting", "videoStarted", "videoHeld", "videoResumed", "videoEnd", "videoRetrying",
     "videoPreference", "videoCamera", "videoMark", "videoMarksCleared", "videoPhotoRequested", "videoPhotoFailed",
     "videoPhotoMode", "videoStill", "videoProblem", "videoSignal",
@@ -58,6 +59,7 @@ SAMPLE = {
     "device_id": "d_1",
     "side": "customer",
     "active": True,
+    "up_to": 3,
 }
 
 OWN_TOPICS = {"directoryChanged": "directory", "qualitySampled": "video.quality", "customerBack": "customers.back"}

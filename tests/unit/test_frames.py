@@ -28,6 +28,8 @@ from tests.unit.test_photos import live_chat
         ({"type": "videoStart", "sessionId": "vid_1"}, c.StartVideo("vid_1", answers_request=True)),
         ({"type": "videoStart", "sessionId": 5}, c.StartVideo(None, answers_request=True)),  # accepted: not found
         ({"type": "videoStop", "reason": "page_left"}, c.StopVideo("page_left")),
+        ({"type": "seen", "upTo": 4, "conversationId": "ignored"}, c.MarkSeen(4)),
+        ({"type": "seen", "upTo": True}, c.MarkSeen(None)),  # refused by the service: invalid_seen
         ({"type": "videoPhotoFailed", "requestId": [1], "reason": "no_camera"}, c.ReportPhotoFailed(None, "no_camera")),
         ({"type": "videoRetry", "sessionId": "v", "how": "relay", "reason": 3}, c.RetryVideo("v", "relay", None)),
     ],
@@ -45,6 +47,7 @@ def test_a_customer_s_frame_reads_as_its_command(frame: dict[str, Any], command:
         ({"type": "message", "conversationId": "c1", "clientId": "k", "text": 5}, c.PostMessage("k", None, "c1")),
         ({"type": "videoHold", "conversationId": "c1"}, c.HoldVideo("c1", held=True)),
         ({"type": "videoResume", "conversationId": "c1"}, c.HoldVideo("c1", held=False)),
+        ({"type": "seen", "conversationId": "c1", "upTo": "4"}, c.MarkSeen(None, "c1")),
         (
             {"type": "videoSignal", "conversationId": "c1", "sessionId": "v", "signal": "answer", "sdp": "v=0 x"},
             c.SendSignal("c1", "v", Signal("answer", 0, sdp="v=0 x")),
@@ -92,12 +95,12 @@ def test_unknown_types_are_none_for_the_customer_and_refused_for_the_agent() -> 
 def test_every_frame_type_of_the_protocol_has_a_reader() -> None:
     assert set(GUEST_FRAMES) == {
         *("ping", "start", "resume", "message", "typing", "end", "videoStart", "videoDecline", "videoSignal"),
-        "videoStop",
+        *("videoStop", "seen"),
         *("videoCameraResult", "videoPhotoFailed", "videoRetry", "videoMarksClear", "videoPhotoMode"),
     }
     assert set(AGENT_FRAMES) == {
         *("ping", "presence", "accept", "decline", "message", "typing", "end", "videoRequest", "videoSignal"),
-        "videoStatus",
+        *("videoStatus", "seen"),
         *("videoCamera", "videoPreference", "videoPhoto", "videoHold", "videoResume", "videoEnd", "suggestPhone"),
         *("videoMark", "videoMarksClear", "videoPhotoMode"),
     }

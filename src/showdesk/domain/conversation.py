@@ -68,6 +68,13 @@ class Conversation:
     end_reason: str | None = None  # why, when not simply by who: "abandoned"
     video: dict[str, Any] | None = None  # Start Video settings from the flow, None when not video-capable
     last_seq: int = 0
+    wrapup_code_id: str | None = None  # the wrap-up its agent chose after it ended (domain.wrapup)
+    wrapup_name: str | None = None  # the code's name when it was chosen (a code renamed later keeps it)
+    wrapup_note: str | None = None
+    wrapped_up_at: datetime | None = None
+    transfers: list[dict[str, Any]] | None = None  # each transfer's record (domain.transfer.Transfer.record)
+    customer_info: dict[str, Any] | None = None  # what the site and browser told (domain.customer_info)
+    customer_ref: str | None = None  # the site's own id for the customer, matched within the organization
 
     @property
     def is_ended(self) -> bool:

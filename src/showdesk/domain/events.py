@@ -201,6 +201,26 @@ class Typing(ConversationEvent):
 
 
 @dataclass(frozen=True)
+class Seen(ConversationEvent):
+    """One side's page has shown the other side's messages up to seq `up_to`: relayed to the other side only,
+    never stored."""
+
+    type: ClassVar[str] = "seen"
+    side: str = field(kw_only=True)  # customer | agent: who saw
+    up_to: int = field(kw_only=True)
+
+    def frame(self) -> dict[str, Any]:
+        other = "agent" if self.side == "customer" else "customer"
+        return {
+            "type": self.type,
+            "conversationId": self.conversation_id,
+            "by": self.side,
+            "upTo": self.up_to,
+            "for": other,
+        }
+
+
+@dataclass(frozen=True)
 class OfferEvent(AgentEvent):
     type: ClassVar[str] = "offer"
     conversation_id: str = field(kw_only=True)
@@ -209,9 +229,10 @@ class OfferEvent(AgentEvent):
     expires_at: str = field(kw_only=True)
     messages: tuple[dict[str, Any], ...] = field(kw_only=True, default=())
     customer: str = field(kw_only=True, default="online")  # CustomerPresence's status
+    transfer: dict[str, Any] | None = field(kw_only=True, default=None)  # how it came here, with the note
 
     def frame(self) -> dict[str, Any]:
-        return {
+        frame: dict[str, Any] = {
             "type": self.type,
             "conversationId": self.conversation_id,
             "customerName": self.customer_name,
@@ -220,6 +241,9 @@ class OfferEvent(AgentEvent):
             "messages": list(self.messages),
             "customer": self.customer,
         }
+        if self.transfer is not None:
+            frame["transfer"] = self.transfer
+        return frame
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,8 @@ class ConversationQuery:
     states: tuple[str, ...] = ()  # stored states (STATE_FILTERS' values); empty: any
     has_video: bool | None = None
     has_photo: bool | None = None
+    wrapup_code_id: str | None = None
+    customer_ref: str | None = None  # the site's id for the customer (the customer panel's earlier chats)
     words: tuple[str, ...] = ()  # lower-case words, each the start of a word of one message
     after: Cursor | None = None
     limit: int = DEFAULT_PAGE

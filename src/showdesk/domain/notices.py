@@ -33,6 +33,7 @@ NOTICE_CODES = frozenset(
         "camera_result",  # action, value, ok, reason
         "photo_requested",  # name
         "photo_failed",  # reason
+        "transferred",  # to: queue | agent; name
     }
 )
 

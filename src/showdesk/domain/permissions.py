@@ -19,6 +19,7 @@ class Permission(StrEnum):
     USER_EDIT = "directory:user:edit"
     ROLE_EDIT = "authorization:role:edit"
     QUEUE_EDIT = "routing:queue:edit"
+    WRAPUP_CODE_EDIT = "routing:wrapupCode:edit"
     SKILL_EDIT = "routing:skill:edit"
     LICENSE_EDIT = "billing:license:edit"
     DIRECTORY_VIEW = "directory:view"
@@ -26,6 +27,8 @@ class Permission(StrEnum):
     TRANSCRIPT_VIEW = "conversation:transcript:view"
     AUDIT_VIEW = "audit:view"
     METRICS_VIEW = "metrics:view"
+    CANNED_RESPONSES_MANAGE = "cannedResponses:manage"
+    VIDEO_MONITOR = "video:monitor"
 
 
 DESCRIPTIONS: dict[Permission, str] = {
@@ -40,6 +43,7 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.USER_EDIT: "Directory > User > Edit: create users, set their roles, skills and video settings",
     Permission.ROLE_EDIT: "Authorization > Role > Edit: create and change custom roles",
     Permission.QUEUE_EDIT: "Routing > Queue > Edit: create and change queues",
+    Permission.WRAPUP_CODE_EDIT: "Routing > Wrap-up Code > Edit: the codes agents close chats with",
     Permission.SKILL_EDIT: "Routing > Skill > Edit: create and delete skills",
     Permission.LICENSE_EDIT: "Billing > License > Edit: licence tier, Live Video, video concurrency",
     Permission.DIRECTORY_VIEW: "Directory > View: see users, roles, skills, queues and the licence",
@@ -47,6 +51,11 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.TRANSCRIPT_VIEW: "Conversation > Transcript > View: read any conversation's transcript",
     Permission.AUDIT_VIEW: "Audit > View: read the log of configuration changes",
     Permission.METRICS_VIEW: "Metrics > View: scrape /metrics for this organization's series (e.g. Prometheus)",
+    Permission.CANNED_RESPONSES_MANAGE: "Canned Responses > Manage: the organization-wide canned responses",
+    Permission.VIDEO_MONITOR: (
+        "Video > Monitor: see a watched chat's live video session, its state and quality (the picture itself "
+        "is not relayed to supervisors yet); given to no built-in role but Administrator"
+    ),
 }
 
 BUILT_IN_ROLES: dict[str, frozenset[Permission]] = {
@@ -60,7 +69,13 @@ BUILT_IN_ROLES: dict[str, frozenset[Permission]] = {
     # Answers chats but may not see a customer's camera (no Video > Answer, no Video > Hold).
     "Chat Agent": frozenset({Permission.CHAT_ANSWER}),
     "Supervisor": frozenset(
-        {Permission.ANALYTICS_VIEW, Permission.TRANSCRIPT_VIEW, Permission.DIRECTORY_VIEW, Permission.METRICS_VIEW}
+        {
+            Permission.ANALYTICS_VIEW,
+            Permission.TRANSCRIPT_VIEW,
+            Permission.DIRECTORY_VIEW,
+            Permission.METRICS_VIEW,
+            Permission.CANNED_RESPONSES_MANAGE,
+        }
     ),
 }
 

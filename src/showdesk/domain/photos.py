@@ -29,6 +29,7 @@ class PhotoKind(StrEnum):
     CAPTURE = "capture"  # taken by the customer's camera at the agent's request
     ANNOTATION = "annotation"  # the agent's marked-up copy of a photo
     STILL = "still"  # photo mode's latest still of the live camera (each replaces the one before)
+    ATTACHMENT = "attachment"  # an image the customer attached on their own (domain/attachments.py)
 
 
 @dataclass

@@ -26,6 +26,7 @@ class Queue:
     channels: list[str] = field(default_factory=lambda: [Channel.CHAT.value])
     required_skills: list[str] = field(default_factory=list)  # skill names
     members: list[str] = field(default_factory=list)  # user ids
+    wrapup_required: bool = False  # its chats are closed only with a wrap-up code (domain.wrapup)
 
     def supports(self, channel: Channel) -> bool:
         return channel.value in self.channels

@@ -242,6 +242,14 @@ class AccessService:
             raise Forbidden(f"{current.user.name} lacks the permission {permission.value}", code="permission_denied")
         return current
 
+    async def require_any(self, principal: Principal, permissions: tuple[Permission, ...]) -> Principal:
+        """One of `permissions` is enough (a list several kinds of people read)."""
+        current = await self.refresh(principal)
+        if not any(current.has(p) for p in permissions):
+            names = " or ".join(p.value for p in permissions)
+            raise Forbidden(f"{current.user.name} lacks the permission {names}", code="permission_denied")
+        return current
+
     async def user_may(self, user_id: str | None, permission: Permission) -> bool:
         """Whether a user (not the caller: e.g. the agent a customer's action reaches) holds a permission."""
         user = await self._store.get_user(user_id) if user_id else None

@@ -13,6 +13,7 @@ from showdesk.domain.conversation import (
     Sender,
     check_display_name,
 )
+from showdesk.domain.customer_info import CustomerDetails
 from showdesk.domain.deployments import Deployment
 from showdesk.domain.errors import Conflict, Forbidden, NotFound, ShowDeskError
 from showdesk.domain.events import ChatEnded, CustomerBack, InteractionEnded, Routing, conversation_topic
@@ -23,8 +24,9 @@ from showdesk.domain.permissions import Permission
 from showdesk.domain.quality import quality_settings
 from showdesk.domain.rate_limit import RateLimited, Rule
 from showdesk.services.access import AccessService, Principal
-from showdesk.services.commands import PostMessage
+from showdesk.services.commands import PostMessage, Refused, accepted
 from showdesk.services.conversation_access import readable_conversation
+from showdesk.services.customer_panel import record_customer
 from showdesk.services.messages import MessageService
 from showdesk.services.ports import Bus, Clock, Limiter, Store, Subscription
 from showdesk.services.publishing import publish
@@ -102,12 +104,21 @@ class ChatService:
         deployment = await self._store.get_deployment(conv.deployment_id) if conv is not None else None
         return deployment is not None and deployment.active and deployment.allows_origin(origin)
 
-    async def start(self, deployment: Deployment, display_name: str | None, client_address: str) -> StartedChat:
+    async def start(
+        self,
+        deployment: Deployment,
+        display_name: str | None,
+        client_address: str,
+        customer: CustomerDetails | Refused | None = None,
+        user_agent: str | None = None,
+    ) -> StartedChat:
         """Create the conversation (nothing is announced yet): the caller subscribes, then calls begin.
+        `customer`: what the site tells of its customer (services/customer_panel.py), kept with it.
 
         How many chats may start is limited per client address and per deployment, so nobody fills the
         line with chats no person is behind."""
         name = check_display_name(display_name)
+        details = accepted(customer) if customer is not None else None
         for rule, key in ((self._starts_per_address, client_address), (self._starts_per_deployment, deployment.id)):
             wait = await self._limiter.hit(rule, key)
             if wait > 0:
@@ -125,6 +136,7 @@ class ChatService:
             flow_id=deployment.flow_id,
             enqueued_at=now,
         )
+        record_customer(self._settings.secret_key, conv, details, user_agent)
         flow = await self._store.get_flow(deployment.flow_id) if deployment.flow_id else None
         greetings: list[str] = []
         if flow is not None and flow.published_definition is not None:

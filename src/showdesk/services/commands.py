@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
+from showdesk.domain.customer_info import CustomerDetails
 from showdesk.domain.errors import InvalidInput
 from showdesk.domain.marks import Mark
 from showdesk.domain.quality import QualitySample
@@ -66,6 +67,15 @@ class SetTyping:
 
 
 @dataclass(frozen=True)
+class MarkSeen:
+    """The sender's page has shown the other side's messages up to seq `up_to` (None: not a whole number);
+    relayed to the other side, never stored."""
+
+    up_to: int | None
+    conversation_id: str | None = None  # the agent's: which of their chats
+
+
+@dataclass(frozen=True)
 class EndChat:
     conversation_id: str | None = None  # the agent's
 
@@ -81,6 +91,8 @@ class SendSignal:
 @dataclass(frozen=True)
 class StartChat:
     display_name: str | None
+    # The site's customer block, attributes, signature and page (None: the frame has none of them)
+    customer: CustomerDetails | Refused | None = None
 
 
 @dataclass(frozen=True)
@@ -227,6 +239,7 @@ GuestCommand = (
     | ResumeChat
     | PostMessage
     | SetTyping
+    | MarkSeen
     | EndChat
     | StartVideo
     | DeclineVideo
@@ -245,6 +258,7 @@ AgentCommand = (
     | DeclineOffer
     | PostMessage
     | SetTyping
+    | MarkSeen
     | EndChat
     | RequestVideo
     | SuggestPhone

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import logging
 
+from showdesk.domain.attachments import parse_types
 from showdesk.domain.events import CUSTOMERS_TOPIC, DIRECTORY_TOPIC, QUALITY_TOPIC
 from showdesk.services.access import AccessService
+from showdesk.services.agent_board import AgentBoard
 from showdesk.services.api_clients import ApiClientService
 from showdesk.services.audit import AuditTrail
+from showdesk.services.canned_responses import CannedResponseService
 from showdesk.services.chat import ChatService
+from showdesk.services.customer_panel import CustomerPanels
 from showdesk.services.deployments import DeploymentService
 from showdesk.services.directory import DirectoryService
+from showdesk.services.exports import InteractionExports
 from showdesk.services.flows import FlowService
 from showdesk.services.guest_presence import GuestPresence
 from showdesk.services.handoffs import HandoffService
@@ -25,14 +30,18 @@ from showdesk.services.retention import RetentionService
 from showdesk.services.roles import RoleService
 from showdesk.services.routing import Router
 from showdesk.services.routing_cluster import ClusterRouter, SoloLease
+from showdesk.services.seen import SeenService
 from showdesk.services.settings import ServiceSettings
 from showdesk.services.sign_in_limits import SignInLimits, SignInRules
 from showdesk.services.supervisor import SupervisorDashboard
 from showdesk.services.tokens import TokenCodec
+from showdesk.services.transfers import TransferService
 from showdesk.services.turn_servers import TurnServerService
 from showdesk.services.typing import TypingService
 from showdesk.services.video import VideoService
 from showdesk.services.video_marks import VideoMarks
+from showdesk.services.watch import ConversationWatch
+from showdesk.services.wrapups import WrapupService
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +87,9 @@ class Services:
         )
         self.marks = VideoMarks(store, bus, self.access, self.video)
         self.typing = TypingService(store, bus, clock, self.access)
+        self.seen = SeenService(store, bus, clock, self.access)
         self.history = InteractionHistory(store, self.access, limiter, settings.searches_per_user)
+        self.exports = InteractionExports(store, self.history, settings.export_max_conversations)
         self.chat = ChatService(
             store, bus, clock, tokens, self.messages, self.router, self.access, settings, self.video, limiter
         )
@@ -95,17 +106,25 @@ class Services:
             limiter,
             max_pixels=settings.max_photo_pixels,
             still_interval=settings.still_interval,
+            attachment_types=parse_types(settings.attachment_types),
+            attachments_per_minute=settings.attachments_per_chat,
         )
         self.audit = AuditTrail(store, clock, self.access)
         self.directory = DirectoryService(store, bus, self.access, self.audit)
         self.queues = QueueService(store, bus, self.access, self.audit)
+        self.wrapups = WrapupService(store, clock, self.access, self.audit)
+        self.transfers = TransferService(store, clock, self.access, self.router, self.video)
         self.roles = RoleService(store, bus, self.access, self.audit)
         self.deployments = DeploymentService(store, self.access, self.audit)
         self.api_clients = ApiClientService(store, bus, clock, self.access, self.audit, self.sign_in)
         self.turn_servers = TurnServerService(store, self.access, self.audit)
         self.license = LicenseService(store, self.access, self.audit)
         self.flows = FlowService(store, clock, self.access, self.audit)
+        self.canned_responses = CannedResponseService(store, store, clock, self.access, self.audit)
         self.supervisor = SupervisorDashboard(store, clock, self.access, self.router, self.video)
+        self.agent_board = AgentBoard(store, self.access, self.router)
+        self.watch = ConversationWatch(store, self.access, self.video)
+        self.customer_panels = CustomerPanels(store, store, self.access, settings.secret_key)
         self.retention = RetentionService(store, clock, self.audit, settings.retention_days)
 
     async def start(self) -> None:

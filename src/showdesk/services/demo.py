@@ -6,6 +6,7 @@ from showdesk.domain.deployments import Deployment, normalize_origin
 from showdesk.domain.directory import Organization, User
 from showdesk.domain.ids import new_id
 from showdesk.domain.queues import Queue, Skill
+from showdesk.domain.wrapup import WrapupCode
 from showdesk.services.access import hash_password_off_loop
 from showdesk.services.flows import FlowService
 from showdesk.services.ports import Clock, OrganizationStore
@@ -16,6 +17,7 @@ DEPLOYMENT_ID = "demo-webchat"
 VIDEO_QUEUE = "Video Troubleshooting"
 CHAT_QUEUE = "General Chat"
 VIDEO_SKILL = "video-troubleshooting"
+DEMO_WRAPUP_CODES = ("Resolved", "Replacement sent", "Needs follow-up")
 
 DEMO_FLOW = {
     "name": "Product Support",
@@ -75,6 +77,8 @@ async def seed_demo(store: OrganizationStore, clock: Clock, server_origins: list
                 agent_ids.append(user.id)
         await store.save_queue(Queue(new_id("q"), ORG_ID, VIDEO_QUEUE, ["chat", "video"], [VIDEO_SKILL], agent_ids))
         await store.save_queue(Queue(new_id("q"), ORG_ID, CHAT_QUEUE, ["chat"], [], agent_ids))
+        for code in DEMO_WRAPUP_CODES:
+            await store.save_wrapup_code(WrapupCode(new_id("w"), ORG_ID, code))
         flows = FlowService(store, clock)
         flow, _ = await flows.save(ORG_ID, DEMO_FLOW, ("demo", "Demo data"))
         await flows.publish(ORG_ID, flow.id)

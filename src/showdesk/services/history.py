@@ -42,6 +42,7 @@ class HistorySearch:
     text: str | None = None
     cursor: str | None = None
     page_size: int = DEFAULT_PAGE
+    wrapup_code_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,15 @@ class InteractionHistory:
         self._per_user = Rule("conversation_search_user", per_minute, 60.0)
 
     async def search(self, principal: Principal, search: HistorySearch) -> HistoryPage:
+        query = await self.query_for(principal, search)
+        found = await self._store.search_conversations(query)
+        page = found[: search.page_size]
+        last = page[-1].conversation if page else None
+        more = len(found) > search.page_size and last is not None
+        return HistoryPage(page, Cursor(last.created_at, last.id).encode() if more and last else None)
+
+    async def query_for(self, principal: Principal, search: HistorySearch) -> ConversationQuery:
+        """The store's query for what `principal` asked: permissions checked, counted against their searches."""
         current = await self._access.refresh(principal)
         agent_id = search.agent_id
         if not current.has(Permission.TRANSCRIPT_VIEW):
@@ -78,7 +88,7 @@ class InteractionHistory:
         since, until = _utc(search.since), _utc(search.until)
         if since is not None and until is not None and since >= until:
             raise InvalidInput("from must be before to", code="invalid_time_range")
-        query = ConversationQuery(
+        return ConversationQuery(
             organization_id=current.user.organization_id,
             since=since,
             until=until,
@@ -87,15 +97,11 @@ class InteractionHistory:
             states=states_for(search.states),
             has_video=search.has_video,
             has_photo=search.has_photo,
+            wrapup_code_id=search.wrapup_code_id,
             words=search_words(search.text),
             after=Cursor.decode(search.cursor) if search.cursor else None,
             limit=search.page_size + 1,  # one more than the page: whether there is a next one
         )
-        found = await self._store.search_conversations(query)
-        page = found[: search.page_size]
-        last = page[-1].conversation if page else None
-        more = len(found) > search.page_size and last is not None
-        return HistoryPage(page, Cursor(last.created_at, last.id).encode() if more and last else None)
 
 
 def _utc(when: datetime | None) -> datetime | None:

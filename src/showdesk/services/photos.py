@@ -13,7 +13,13 @@ import math
 from dataclasses import dataclass
 from typing import Protocol
 
-from showdesk.domain.conversation import Conversation, Message, Sender, check_client_id
+from showdesk.domain.attachments import (
+    ATTACHMENTS_PER_MINUTE,
+    DEFAULT_ATTACHMENT_TYPES,
+    attachment_text,
+    check_attachment_type,
+)
+from showdesk.domain.conversation import Conversation, ConversationState, Message, Sender, check_client_id
 from showdesk.domain.errors import Conflict, Forbidden, NotFound, Unauthenticated
 from showdesk.domain.events import VideoPhotoFailed, VideoPhotoRequested, VideoStill
 from showdesk.domain.ids import new_id
@@ -73,6 +79,8 @@ class PhotoService:
         *,
         max_pixels: int = MAX_PHOTO_PIXELS,
         still_interval: float = 1.0,
+        attachment_types: tuple[str, ...] = DEFAULT_ATTACHMENT_TYPES,
+        attachments_per_minute: int = ATTACHMENTS_PER_MINUTE,
     ) -> None:
         self._store = store
         self._bus = bus
@@ -84,6 +92,8 @@ class PhotoService:
         self._max_pixels = max_pixels
         self._limiter = limiter
         self._stills = Rule("photo_mode_still", 1 if still_interval > 0 else 0, still_interval)
+        self._attachment_types = attachment_types
+        self._attachments = Rule("attachment_chat", attachments_per_minute, 60.0)
 
     async def agent_request(self, principal: Principal, conversation_id: str | None) -> PhotoRequestClaims:
         """The agent presses Capture photo: the customer's device is asked for a full-resolution still."""
@@ -121,6 +131,37 @@ class PhotoService:
             claims.display_name,
             f"photo:{stored.request_id}",
             capture_text(stored.width, stored.height),
+            attachment=stored.attachment(),
+        )
+        return StoredPhoto(stored, message)
+
+    async def customer_attachment(self, claims: GuestClaims, client_id: str | None, data: bytes) -> StoredPhoto:
+        """An image the customer attaches on their own, in a connected chat: its type told from its bytes (the
+        allow-list), then checked and stripped as a photo; once per client id, so a retry stores nothing new."""
+        conv = await self._store.get_conversation(claims.conversation_id)
+        if conv is None:
+            raise NotFound("this chat does not exist", code="conversation_not_found")
+        if conv.state != ConversationState.CONNECTED.value:
+            raise Conflict("an image can be sent once an agent is in the chat", code="chat_not_connected")
+        key = f"attachment:{check_client_id(client_id)}"
+        stored = await self._store.photo_for_request(conv.id, key)
+        if stored is None:
+            check_attachment_type(data, self._attachment_types)
+            wait = await self._limiter.hit(self._attachments, conv.id)
+            if wait > 0:
+                raise RateLimited(
+                    f"a chat takes at most {self._attachments.limit} images a minute; try again in {math.ceil(wait)} s",
+                    retry_after=wait,
+                )
+            # The declared type is not asked: the bytes said what the file is.
+            stored = await self._stored_once(conv, PhotoKind.ATTACHMENT, Sender.CUSTOMER, key, None, data)
+        message = await self._messages.post(
+            conv.id,
+            Sender.CUSTOMER,
+            None,
+            claims.display_name,
+            key,
+            attachment_text(stored.width, stored.height),
             attachment=stored.attachment(),
         )
         return StoredPhoto(stored, message)

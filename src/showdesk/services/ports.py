@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from showdesk.domain.api_clients import ApiClient
 from showdesk.domain.audit import AuditEntry
+from showdesk.domain.canned_responses import CannedResponse
 from showdesk.domain.conversation import Conversation, Message, NewMessage
 from showdesk.domain.deployments import Deployment
 from showdesk.domain.directory import Organization, Role, User
@@ -20,6 +21,7 @@ from showdesk.domain.rate_limit import Rule
 from showdesk.domain.retention import PurgeCounts
 from showdesk.domain.turn_servers import TurnServer
 from showdesk.domain.video import VideoSession
+from showdesk.domain.wrapup import WrapupCode
 
 
 class ConversationStore(Protocol):
@@ -58,6 +60,15 @@ class ConversationStore(Protocol):
     async def search_conversations(self, query: ConversationQuery) -> list[ConversationSummary]:
         """The organization's conversations that match, newest first (`created_at`, then `id`, both descending),
         after `query.after`, at most `query.limit` (domain/history.py says how words match)."""
+        ...
+
+    async def list_unwrapped_conversations(self, agent_id: str, since: datetime) -> list[Conversation]:
+        """The agent's chats that ended at or after `since` and are not wrapped up, oldest first."""
+        ...
+
+    async def count_wrapups(self, org_id: str, since: datetime) -> dict[str, int]:
+        """The organization's chats wrapped up at or after `since`, counted by the wrap-up's name ("" for a
+        wrap-up without a code)."""
         ...
 
 
@@ -100,6 +111,11 @@ class DirectoryStore(Protocol):
     async def list_queues(self, org_id: str) -> list[Queue]: ...
     async def save_queue(self, queue: Queue) -> None: ...
     async def delete_queue(self, queue_id: str) -> None: ...
+
+    async def get_wrapup_code(self, code_id: str) -> WrapupCode | None: ...
+    async def list_wrapup_codes(self, org_id: str) -> list[WrapupCode]: ...
+    async def save_wrapup_code(self, code: WrapupCode) -> None: ...
+    async def delete_wrapup_code(self, code_id: str) -> None: ...
 
 
 class ConfigurationStore(Protocol):
@@ -228,6 +244,19 @@ class HandoffStore(Protocol):
         ...
 
 
+class CannedResponseStore(Protocol):
+    """Canned responses: an organization's (no owner) and each of its agents' own."""
+
+    async def get_canned_response(self, response_id: str) -> CannedResponse | None: ...
+    async def list_canned_responses(self, org_id: str, owner_user_id: str | None) -> list[CannedResponse]:
+        """The organization-wide ones and, with an owner, that user's personal ones too; by title (any case),
+        then id."""
+        ...
+
+    async def save_canned_response(self, response: CannedResponse) -> None: ...
+    async def delete_canned_response(self, response_id: str) -> None: ...
+
+
 class SchemaStore(Protocol):
     """The store as a whole: its schema (for /readyz) and its end."""
 
@@ -253,6 +282,7 @@ class Store(
     RetentionStore,
     RevokedTokenStore,
     HandoffStore,
+    CannedResponseStore,
     SchemaStore,
     Protocol,
 ):

@@ -26,6 +26,7 @@ class QueueChanges:
     channels: list[str] | None = None  # chat, and video if it takes video; a new queue: chat
     required_skills: list[str] | None = None
     members: list[str] | None = None  # user ids or emails
+    wrapup_required: bool | None = None  # its chats are closed only with a wrap-up code
 
 
 class QueueService:
@@ -160,6 +161,8 @@ class QueueService:
                     raise InvalidInput(f"unknown member '{m}' (give a user id or email)", code="unknown_user")
                 member_ids.append(uid)
             queue.members = list(dict.fromkeys(member_ids))
+        if changes.wrapup_required is not None:
+            queue.wrapup_required = changes.wrapup_required
 
 
 def _routes_to(definition: Any, queue_name: str) -> bool:

@@ -34,13 +34,14 @@ from showdesk.domain.events import (
     ChatEnded,
     CustomerPresence,
     Interaction,
+    InteractionEnded,
     OfferEvent,
     OfferRevoked,
     PresenceEvent,
     Routing,
 )
 from showdesk.domain.notices import Notice
-from showdesk.domain.queues import Queue
+from showdesk.domain.queues import Channel, Queue
 from showdesk.domain.routing import (
     AgentAvailability,
     Presence,
@@ -51,6 +52,13 @@ from showdesk.domain.routing import (
     qualifies,
 )
 from showdesk.domain.timestamps import wire_time
+from showdesk.domain.transfer import (
+    apply_transfer,
+    check_transfer,
+    pending_transfer,
+    transfer_from_record,
+    transferred_to,
+)
 from showdesk.services.messages import MessageService
 from showdesk.services.ports import Bus, Clock, ConversationStore, DirectoryStore, Timer
 from showdesk.services.publishing import publish
@@ -87,6 +95,7 @@ class Waiting:
     declined_at: dict[str, datetime] = field(default_factory=dict)  # agent id -> when they declined it
     arrival: int = 0  # the order in which the router lined it up, for two that joined at the same time
     said_no_agent: bool = False  # "no agent is available" is in its transcript already
+    for_agent: str | None = None  # transferred to this agent: offered to them only while they are on queue
 
     @property
     def place(self) -> tuple[datetime, int]:
@@ -140,6 +149,7 @@ class Router:
         self._lock = asyncio.Lock()
         self.agents: dict[str, AgentAvailability] = {}
         self.waiting: dict[str, Waiting] = {}  # conversation id -> its place in line
+        self._for_agents: dict[str, Waiting] = {}  # those of them transferred to a named agent
         self.lines = Lines()
         self._arrivals = itertools.count()
         self.offers: dict[str, Offer] = {}  # conversation id -> offer
@@ -193,6 +203,7 @@ class Router:
             await self.close()
             self.agents.clear()
             self.waiting.clear()
+            self._for_agents.clear()
             self.lines.clear()
             self.offers.clear()
             self._grace.clear()
@@ -365,6 +376,42 @@ class Router:
             await self._withdraw_offer(conversation_id, reason="declined", cool_down=True)
             await self._dispatch()
 
+    async def transfer(self, conversation_id: str, from_agent_id: str, record: dict[str, Any]) -> Conversation:
+        """The agent's connected chat waits again, in the transfer's queue (offered to its named agent only,
+        while they are on queue), keeping its first place in time; the customer reads where it goes."""
+        async with self._lock:
+            conv = await self._conversation(conversation_id)
+            transfer = transfer_from_record(record)
+            check_transfer(conv, from_agent_id, transfer.note)
+            queue = await self._store.get_queue(transfer.queue_id)
+            if queue is None:
+                raise NotFound("the queue of this transfer no longer exists", code="queue_not_found")
+            apply_transfer(conv, transfer)
+            if not queue.supports(Channel.VIDEO):
+                conv.video = None  # nobody in that queue may be asked for video
+            await self._store.save_conversation(conv)
+            agent = self.agents.get(from_agent_id)
+            if agent is not None:
+                agent.active.discard(conv.id)
+                agent.idle_since = self._clock.now()
+                await self._tell_presence(agent)
+            await self._messages.post_system(
+                conv.id, transfer.customer_text, Notice("transferred", transfer.notice_params)
+            )
+            await publish(
+                self._bus,
+                AgentLeft(conv.id, agent_name=transfer.from_agent_name, reason="transferred"),
+                InteractionEnded(from_agent_id, conversation_id=conv.id, by="transfer"),
+            )
+            waiting = self._line_up(conv)
+            if waiting is not None:  # not straight back to the agent who passed it on (the decline cooldown)
+                waiting.declined_at[from_agent_id] = self._clock.now()
+                self._timers.add(self._later(self._settings.decline_cooldown, self._cooled_down))
+            await self._dispatch()
+            if waiting is not None and conv.id not in self.offers and conv.id in self.waiting:
+                await self._tell_one(waiting)
+            return conv
+
     def status_of(self, user_id: str) -> str:
         agent = self.agents.get(user_id)
         return agent.shown_status if agent else Presence.OFF_QUEUE.value
@@ -389,6 +436,8 @@ class Router:
             "video": conv.video,
             "customer": self.customer_status(conv.id),
             "messages": [m.to_wire() for m in messages],
+            "wrapupRequired": bool(queue and queue.wrapup_required),
+            "transfers": list(conv.transfers or []),
         }
 
     # internals (called with the lock held) ----------------------------------------------------------
@@ -398,12 +447,16 @@ class Router:
         self._drop_waiting(conv.id)
         since = conv.enqueued_at or conv.created_at
         waiting = Waiting(conv.id, conv.queue_id, conv.video is not None, since, arrival=next(self._arrivals))
+        waiting.for_agent = transferred_to(conv)
         self.waiting[conv.id] = waiting
         self.lines.add(waiting)
+        if waiting.for_agent is not None:
+            self._for_agents[conv.id] = waiting
         return waiting
 
     def _drop_waiting(self, conversation_id: str) -> None:
         waiting = self.waiting.pop(conversation_id, None)
+        self._for_agents.pop(conversation_id, None)
         if waiting is not None:
             self.lines.remove(waiting)
 
@@ -415,6 +468,7 @@ class Router:
         still take something in it, so the cost does not grow with the length of the lines.
         """
         now = self._clock.now()
+        await self._offer_to_named_agents()
         for queue_id, line in list(self.lines.by_queue.items()):
             queue = await self._store.get_queue(queue_id)
             if queue is None:
@@ -423,7 +477,7 @@ class Router:
             for waiting in list(line):
                 if not free:
                     break
-                if waiting.conversation_id in self.offers:
+                if waiting.conversation_id in self.offers or waiting.for_agent is not None:
                     continue
                 declined = declined_lately(waiting.declined_at, now, self._settings.decline_cooldown)
                 agent = choose_agent(free, queue, waiting.video_capable, declined)
@@ -435,6 +489,22 @@ class Router:
             if self._told_queues.get(queue_id) != nobody:
                 self._told_queues[queue_id] = nobody
                 self._line_changed(queue_id)
+
+    async def _offer_to_named_agents(self) -> None:
+        """Chats transferred to a named agent: offered to them when they can take one; back to their queue's
+        agents when that agent is not on queue any more."""
+        for waiting in list(self._for_agents.values()):
+            if waiting.conversation_id in self.offers:
+                continue
+            agent = self.agents.get(waiting.for_agent or "")
+            if agent is None or not agent.connected or agent.presence is not Presence.ON_QUEUE:
+                waiting.for_agent = None
+                del self._for_agents[waiting.conversation_id]
+                continue
+            if can_take_now(agent) and (agent.video_enabled or not waiting.video_capable):
+                queue = await self._store.get_queue(waiting.queue_id)
+                if queue is not None:
+                    await self._make_offer(waiting, agent, queue)
 
     def _line_changed(self, queue_id: str) -> None:
         self._to_retell[queue_id] = self._clock.monotonic()
@@ -492,6 +562,7 @@ class Router:
             expires_at=wire_time(offer.expires_at),
             messages=tuple(m.to_wire() for m in recent),
             customer=customer,
+            transfer=pending_transfer(conv),
         )
 
     async def _withdraw_offer(self, conversation_id: str, reason: str, cool_down: bool = False) -> None:
@@ -505,6 +576,9 @@ class Router:
         if agent is not None:
             agent.offered = None
         waiting = self.waiting.get(conversation_id)
+        if waiting is not None and waiting.for_agent == offer.agent_id:
+            waiting.for_agent = None  # the named agent did not take it: the queue's agents may
+            self._for_agents.pop(conversation_id, None)
         if waiting is not None and cool_down:
             waiting.declined_at[offer.agent_id] = self._clock.now()
             self._timers.add(self._later(self._settings.decline_cooldown, self._cooled_down))

@@ -113,6 +113,7 @@ CALLS: dict[str, RoutingCall] = {
     "set_presence": RoutingCall(Router.set_presence, [("userId", USER), ("presence", PRESENCE)]),
     "accept": RoutingCall(Router.accept, [("userId", USER), _CONVERSATION_ID], CONVERSATION),
     "decline": RoutingCall(Router.decline, [("userId", USER), _CONVERSATION_ID]),
+    "transfer": RoutingCall(Router.transfer, [_CONVERSATION_ID, ("fromAgentId", ID), ("record", ID)], CONVERSATION),
     "customer_connected": RoutingCall(Router.customer_connected, [_CONVERSATION_ID, _SOCKET_ID]),
     "customer_disconnected": RoutingCall(Router.customer_disconnected, [_CONVERSATION_ID, _SOCKET_ID]),
     "customer_status": RoutingCall(Router.customer_status, [_CONVERSATION_ID], TEXT),

@@ -188,6 +188,10 @@ class ClusterRouter:
     async def decline(self, user: User, conversation_id: str) -> None:
         await self._call("decline", user, conversation_id)
 
+    async def transfer(self, conversation_id: str, from_agent_id: str, record: dict[str, Any]) -> Conversation:
+        conv: Conversation = await self._call("transfer", conversation_id, from_agent_id, record)
+        return conv
+
     async def on_directory_changed(self, frame: dict[str, Any]) -> None:
         """Every node hears of the change on the bus; the one routing acts on it."""
         if self.leading:

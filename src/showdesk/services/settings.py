@@ -24,10 +24,13 @@ class ServiceSettings:
     max_photo_pixels: int = 40_000_000  # a photo's width x height at most
     photo_mode_after: float = 10.0  # seconds under the detail goal before photo mode is offered (or switched to)
     still_interval: float = 1.0  # seconds between two stills of one session, at least; 0: no limit
+    attachment_types: str = "image/jpeg,image/png,image/webp"  # images a customer may attach (from the bytes)
+    attachments_per_chat: int = 10  # images a customer may attach to one chat a minute; 0: no limit
     handoff_ttl: int = 600  # seconds a hand-off link (laptop to phone) may be redeemed
     handoffs_per_chat: int = 10  # hand-off links one chat may make
     handoff_redeems_per_address: int = 30  # hand-off codes one client address may try a minute; 0: no limit
     searches_per_user: int = 60  # conversation searches one user may make a minute; 0: no limit
+    export_max_conversations: int = 10_000  # conversations one export holds at most
     login_failures_per_account: int = 5  # failed sign-ins an address may make on one account a window
     login_failures_per_address: int = 20  # ... and on all accounts together; 0: no limit
     login_failure_window: float = 60.0  # seconds

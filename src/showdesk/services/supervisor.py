@@ -57,6 +57,9 @@ class OpenVideo:
         return (self.quality.path if self.quality else None) or self.session.path
 
 
+WRAPUP_WINDOW = timedelta(hours=24)  # the wrap-ups the dashboard counts
+
+
 @dataclass(frozen=True)
 class Dashboard:
     organization_id: str
@@ -66,6 +69,7 @@ class Dashboard:
     buckets: list[VideoFigures]
     totals: VideoFigures
     recent: list[VideoSession]  # the records the hour's figures were made of
+    wrapups: dict[str, int]  # chats wrapped up in the last WRAPUP_WINDOW, by code name ("" without a code)
 
 
 class SupervisorDashboard:
@@ -96,7 +100,8 @@ class SupervisorDashboard:
         routing = await self._router.view()
         queues = [self._queue_figures(q, now, routing) for q in await self._store.list_queues(org_id)]
         videos = await self._open_videos(org_id, names)
-        return Dashboard(org_id, now, queues, videos, buckets, totals, recent)
+        wrapups = await self._store.count_wrapups(org_id, now - WRAPUP_WINDOW)
+        return Dashboard(org_id, now, queues, videos, buckets, totals, recent, wrapups)
 
     @staticmethod
     def _queue_figures(queue: Queue, now: datetime, routing: RoutingView) -> QueueFigures:

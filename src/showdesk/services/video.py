@@ -427,6 +427,12 @@ class VideoService:
         """The chat ended: any open video ends with it."""
         await self._end_open(conversation_id, by=by, text=text)
 
+    async def end_for_transfer(self, conversation_id: str, reason: str, text: str) -> None:
+        """The chat is being transferred: its video was for this agent, and ends with `reason`'s words."""
+        for session in await self._store.list_video_sessions(conversation_id):
+            if session.is_open:
+                await self._finish(session, by="agent", outcome="completed", text=text, reason=reason)
+
     async def customer_left(self, conversation_id: str) -> None:
         """The customer's page went away, and its camera with it. A request not yet answered stays
         for the page that comes back (a reload)."""

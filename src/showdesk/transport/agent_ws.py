@@ -22,6 +22,7 @@ from showdesk.services.commands import (
     EndChat,
     EndVideo,
     HoldVideo,
+    MarkSeen,
     Ping,
     PostMessage,
     PreferVideo,
@@ -37,6 +38,7 @@ from showdesk.services.commands import (
 from showdesk.services.container import Services
 from showdesk.services.eager import Lane
 from showdesk.services.ice_servers import Party
+from showdesk.services.seen import SeenPace
 from showdesk.services.typing import TypingPace
 from showdesk.transport.frame_fields import check_fields
 from showdesk.transport.frames import agent_command
@@ -65,6 +67,7 @@ class AgentSession:
         self.token = token  # checked again when the directory changes or a token is signed out
         self.own = OwnMessages("agent")
         self.typing_pace = TypingPace()
+        self.seen_pace = SeenPace()
         self.messages = Lane(self.report)  # chat messages: stored in frame order, acked as they commit
         self.mark_limits: GuestRateLimits = conn.ws.app.state.mark_limits
         self.subscription = sd.subscribe(self.deliver)
@@ -124,6 +127,8 @@ class AgentSession:
         for conv in await self.sd.chat.agent_interactions(self.principal):
             await self.subscription.add(conversation_topic(conv.id))
             interactions.append(await self.sd.router.snapshot(conv))
+        for ended in await self.sd.wrapups.awaiting(self.principal):  # ended, its required wrap-up not given yet
+            interactions.append(await self.sd.router.snapshot(ended))
         offers = [_without_type(offer.frame()) for offer in await self.sd.router.offers_for(user.id)]
         self.conn.send(
             {
@@ -151,6 +156,9 @@ class AgentSession:
             return
         if isinstance(command, SetTyping):
             await sd.typing.agent(self.principal, command.conversation_id, command.active, self.typing_pace)
+            return
+        if isinstance(command, MarkSeen):
+            await sd.seen.agent(self.principal, command.conversation_id, command.up_to, self.seen_pace)
             return
         if not isinstance(command, SetPresence | AcceptOffer | DeclineOffer | PostMessage | EndChat):
             await self.video(command)

@@ -26,7 +26,7 @@ from showdesk.services.container import Services
 from showdesk.services.demo import seed_demo
 from showdesk.services.ice_servers import IceSettings
 from showdesk.services.settings import ServiceSettings
-from showdesk.transport import agent_ws, guest_ws
+from showdesk.transport import agent_ws, guest_ws, watch_ws
 from showdesk.transport.access_log import redact_secrets_in_logs
 from showdesk.transport.api_docs import DOCS_PATH, mount_api_docs
 from showdesk.transport.body_limits import BodyLimit, BodyLimits
@@ -178,6 +178,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(oauth)
     app.include_router(guest_ws.gateway)
     app.include_router(agent_ws.gateway)
+    app.include_router(watch_ws.gateway)
     metrics.mount(app)
 
     if settings.tls == "self-signed":  # how a phone trusts the local CA (`serve` prints the address)

@@ -21,7 +21,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 ANONYMOUS_PATHS = frozenset({"/api/v2/auth/login", "/oauth/token"})
-PHOTO_UPLOAD = re.compile(r"/api/v2/conversations/[^/]+/photos(?:/stills)?")  # a photo, or photo mode's still
+PHOTO_UPLOAD = re.compile(r"/api/v2/conversations/[^/]+/photos(?:/stills|/attachments)?")  # photo, still, attachment
 FLOW_PATHS = re.compile(r"/api/v2/flows(?:/validate)?")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from showdesk.domain.customer_info import read_details
 from showdesk.domain.errors import InvalidInput, ShowDeskError
 from showdesk.domain.handoff import known_device
 from showdesk.domain.marks import Mark, parse_mark
@@ -28,6 +29,7 @@ from showdesk.services.commands import (
     EndVideo,
     GuestCommand,
     HoldVideo,
+    MarkSeen,
     Ping,
     PostMessage,
     PreferVideo,
@@ -127,6 +129,12 @@ def _last_seq(frame: Frame) -> int:
     return last_seq if isinstance(last_seq, int) and last_seq >= 0 else 0
 
 
+def _seq(frame: Frame, name: str) -> int | None:
+    """A message's seq: a whole number (not a bool), or None."""
+    value = frame.get(name)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _video_status(frame: Frame) -> ReportVideoStatus:
     quality: QualitySample | Refused = _refusable(lambda: parse_quality(frame.get("quality")))
     return ReportVideoStatus(
@@ -147,10 +155,11 @@ def _presence(frame: Frame) -> SetPresence:
 
 GUEST_FRAMES: dict[str, Callable[[Frame], GuestCommand]] = {
     "ping": lambda f: Ping(),
-    "start": lambda f: StartChat(text(f, "displayName")),
+    "start": lambda f: StartChat(text(f, "displayName"), _refusable(lambda: read_details(f))),
     "resume": lambda f: ResumeChat(text(f, "token"), _last_seq(f)),
     "message": lambda f: PostMessage(text(f, "clientId"), text(f, "text")),
     "typing": lambda f: SetTyping(f.get("active") is True),
+    "seen": lambda f: MarkSeen(_seq(f, "upTo")),
     "end": lambda f: EndChat(),
     "videoStart": lambda f: StartVideo(text(f, "sessionId"), bool(f.get("sessionId")), known_device(text(f, "device"))),
     "videoDecline": lambda f: DeclineVideo(text(f, "sessionId"), text(f, "reason")),
@@ -172,6 +181,7 @@ AGENT_FRAMES: dict[str, Callable[[Frame], AgentCommand]] = {
     "decline": lambda f: DeclineOffer(text(f, "conversationId")),
     "message": lambda f: PostMessage(text(f, "clientId"), text(f, "text"), text(f, "conversationId")),
     "typing": lambda f: SetTyping(f.get("active") is True, text(f, "conversationId")),
+    "seen": lambda f: MarkSeen(_seq(f, "upTo"), text(f, "conversationId")),
     "end": lambda f: EndChat(text(f, "conversationId")),
     "videoRequest": lambda f: RequestVideo(text(f, "conversationId")),
     "suggestPhone": lambda f: SuggestPhone(text(f, "conversationId")),

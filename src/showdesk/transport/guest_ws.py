@@ -17,6 +17,7 @@ from showdesk.services.commands import (
     DeclineVideo,
     EndChat,
     GuestCommand,
+    MarkSeen,
     Ping,
     PostMessage,
     ReportCameraResult,
@@ -32,6 +33,7 @@ from showdesk.services.commands import (
 )
 from showdesk.services.container import Services
 from showdesk.services.ice_servers import Party
+from showdesk.services.seen import SeenPace
 from showdesk.services.tokens import GuestClaims
 from showdesk.services.typing import TypingPace
 from showdesk.transport.client_ip import client_ip
@@ -71,6 +73,7 @@ class GuestSession:
         self.closing: asyncio.Task[None] | None = None
         self.own = OwnMessages("customer")
         self.typing_pace = TypingPace()
+        self.seen_pace = SeenPace()
         self.subscription = sd.subscribe(self.deliver)
 
     async def replaced(self) -> None:
@@ -111,6 +114,8 @@ class GuestSession:
             await self.post(claims, command)
         elif isinstance(command, SetTyping):
             await self.sd.typing.customer(self.require_chat(), command.active, self.typing_pace)
+        elif isinstance(command, MarkSeen):
+            await self.sd.seen.customer(self.require_chat(), command.up_to, self.seen_pace)
         elif isinstance(command, EndChat):
             await self.sd.chat.guest_end(self.require_chat())
         elif command is not None:
@@ -187,7 +192,13 @@ class GuestSession:
             self.deployment_id,
             self.conn.ws.headers.get("origin"),
         )
-        started = await self.sd.chat.start(deployment, command.display_name, client_ip(self.conn.ws))
+        started = await self.sd.chat.start(
+            deployment,
+            command.display_name,
+            client_ip(self.conn.ws),
+            command.customer,
+            self.conn.ws.headers.get("user-agent"),
+        )
         self.claims = self.sd.chat.read_guest_token(started.token)
         self.token_id = self.claims.jti
         log_context(self.conn.ws).socket_event("started", conversation_id=started.conversation.id)

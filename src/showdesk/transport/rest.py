@@ -10,8 +10,11 @@ from showdesk.transport.routes import (
     analytics,
     audit,
     auth,
+    canned_responses,
     clients,
+    conversation_exports,
     conversations,
+    customer_panel,
     deployments,
     flows,
     handoffs,
@@ -41,10 +44,13 @@ AREAS = (
     license,
     flows,
     audit,
+    conversation_exports,  # before conversations: /conversations/export is no conversation's id
     conversations,
+    customer_panel,
     photos,
     handoffs,
     analytics,
+    canned_responses,
 )
 for area in AREAS:
     api.include_router(area.router)

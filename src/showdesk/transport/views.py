@@ -260,6 +260,9 @@ class ConversationSummaryView(View):
     messages: int = Field(description="how many messages its transcript holds")
     hasVideo: bool = Field(description="a video was asked for or started in it")
     hasPhoto: bool = Field(description="a photo or a still is stored with it")
+    wrapupCode: str | None = Field(default=None, description="the id of the wrap-up code it was closed with")
+    wrapupName: str | None = Field(default=None, description="that code's name when it was chosen")
+    transfers: int = Field(default=0, description="how many times it was passed on")
 
     @classmethod
     def of(cls, found: ConversationSummary) -> ConversationSummaryView:
@@ -275,6 +278,9 @@ class ConversationSummaryView(View):
             endedAt=conv.ended_at,
             endedBy=conv.ended_by,
             messages=conv.last_seq,
+            wrapupCode=conv.wrapup_code_id,
+            wrapupName=conv.wrapup_name,
+            transfers=len(conv.transfers or []),
             hasVideo=found.has_video,
             hasPhoto=found.has_photo,
         )
@@ -283,6 +289,30 @@ class ConversationSummaryView(View):
 class ConversationPageView(View):
     entities: list[ConversationSummaryView]
     nextCursor: str | None = Field(description="ask again with `cursor` set to it for the next page; null: no more")
+
+
+class WrapupView(View):
+    code: str | None = Field(description="the wrap-up code's id; null: closed without a code")
+    name: str | None = Field(description="the code's name when it was chosen")
+    note: str | None
+    at: Timestamp
+
+    @classmethod
+    def of(cls, conv: Conversation) -> WrapupView | None:
+        if conv.wrapped_up_at is None:
+            return None
+        return cls(code=conv.wrapup_code_id, name=conv.wrapup_name, note=conv.wrapup_note, at=conv.wrapped_up_at)
+
+
+class TransferView(View):
+    fromAgentId: str
+    fromAgentName: str
+    queueId: str
+    queueName: str
+    toAgentId: str | None
+    toAgentName: str | None
+    note: str | None = Field(description="the agent's note for whoever takes the chat next")
+    at: str
 
 
 class ConversationView(View):
@@ -300,6 +330,8 @@ class ConversationView(View):
     endReason: str | None
     lastSeq: int
     videoSessions: list[VideoSessionView]
+    wrapup: WrapupView | None = Field(description="how its agent closed it after it ended; null: not wrapped up")
+    transfers: list[TransferView] = Field(description="each time it was passed on, oldest first")
 
     @classmethod
     def of(cls, conv: Conversation, routing_state: str | None, sessions: list[VideoSession]) -> ConversationView:
@@ -318,4 +350,6 @@ class ConversationView(View):
             endReason=conv.end_reason,
             lastSeq=conv.last_seq,
             videoSessions=[VideoSessionView.of(s) for s in sessions],
+            wrapup=WrapupView.of(conv),
+            transfers=[TransferView(**record) for record in conv.transfers or []],
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections import defaultdict
+from collections import Counter, defaultdict
+from datetime import datetime
 
 from showdesk.adapters.storage.memory_rows import MemoryRows
 from showdesk.domain.conversation import FINAL_STATES, Conversation, Message, NewMessage, refuse_message
@@ -93,4 +94,25 @@ class MemoryConversationStore(MemoryRows):
             and (query.queue_id is None or conv.queue_id == query.queue_id)
             and (query.agent_id is None or conv.agent_id == query.agent_id)
             and (not query.states or conv.state in query.states)
+            and (query.wrapup_code_id is None or conv.wrapup_code_id == query.wrapup_code_id)
+            and (query.customer_ref is None or conv.customer_ref == query.customer_ref)
         )
+
+    async def list_unwrapped_conversations(self, agent_id: str, since: datetime) -> list[Conversation]:
+        found = [
+            c
+            for c in self._rows[Conversation].values()
+            if c.agent_id == agent_id
+            and c.state == "ended"
+            and c.wrapped_up_at is None
+            and c.ended_at is not None
+            and c.ended_at >= since
+        ]
+        return [self._read(c) for c in sorted(found, key=lambda c: c.ended_at or since)]
+
+    async def count_wrapups(self, org_id: str, since: datetime) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for conv in self._rows[Conversation].values():
+            if conv.organization_id == org_id and conv.wrapped_up_at is not None and conv.wrapped_up_at >= since:
+                counts[conv.wrapup_name or ""] += 1
+        return dict(counts)

@@ -85,6 +85,10 @@ class SqlConversationStore(SqlRows):
             wanted.append(c.c.agent_id == query.agent_id)
         if query.states:
             wanted.append(c.c.state.in_(query.states))
+        if query.wrapup_code_id is not None:
+            wanted.append(c.c.wrapup_code_id == query.wrapup_code_id)
+        if query.customer_ref is not None:
+            wanted.append(c.c.customer_ref == query.customer_ref)
         if query.has_video is not None:
             wanted.append(has_video if query.has_video else ~has_video)
         if query.has_photo is not None:
@@ -102,6 +106,33 @@ class SqlConversationStore(SqlRows):
 
             rows = await (self._page_with_words(conn, page, query) if query.words else page())
         return [ConversationSummary(to_entity(Conversation, r), bool(r.has_video), bool(r.has_photo)) for r in rows]
+
+    async def list_unwrapped_conversations(self, agent_id: str, since: datetime) -> list[Conversation]:
+        c = t.conversations
+        query = (
+            select(c)
+            .where(
+                c.c.agent_id == agent_id,
+                c.c.state == ConversationState.ENDED.value,
+                c.c.wrapped_up_at.is_(None),
+                c.c.ended_at >= since,
+            )
+            .order_by(c.c.ended_at)
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [to_entity(Conversation, r) for r in rows]
+
+    async def count_wrapups(self, org_id: str, since: datetime) -> dict[str, int]:
+        c = t.conversations
+        query = (
+            select(c.c.wrapup_name, func.count())
+            .where(c.c.organization_id == org_id, c.c.wrapped_up_at >= since)
+            .group_by(c.c.wrapup_name)
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return {name or "": count for name, count in rows}
 
     async def _page_with_words(self, conn: AsyncConnection, page: Page, query: ConversationQuery) -> list[Row[Any]]:
         """The page among conversations with a message that has every word. The full-text index is asked

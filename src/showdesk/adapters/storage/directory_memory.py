@@ -9,6 +9,7 @@ from showdesk.adapters.storage.memory_rows import MemoryRows
 from showdesk.domain.directory import Organization, Role, User
 from showdesk.domain.errors import Conflict
 from showdesk.domain.queues import Queue, Skill
+from showdesk.domain.wrapup import WrapupCode
 
 
 class MemoryDirectoryStore(MemoryRows):
@@ -70,6 +71,18 @@ class MemoryDirectoryStore(MemoryRows):
 
     async def delete_skill(self, skill_id: str) -> None:
         self._delete(Skill, skill_id)
+
+    async def get_wrapup_code(self, code_id: str) -> WrapupCode | None:
+        return self._get(WrapupCode, code_id)
+
+    async def list_wrapup_codes(self, org_id: str) -> list[WrapupCode]:
+        return self._list(WrapupCode, org_id, "name")
+
+    async def save_wrapup_code(self, code: WrapupCode) -> None:
+        self._save(code, ("name",))
+
+    async def delete_wrapup_code(self, code_id: str) -> None:
+        self._delete(WrapupCode, code_id)
 
     async def get_queue(self, queue_id: str) -> Queue | None:
         return self._get(Queue, queue_id)

@@ -9,6 +9,7 @@ from showdesk.adapters.storage import tables as t
 from showdesk.adapters.storage.sql_rows import SqlRows
 from showdesk.domain.directory import Organization, Role, User
 from showdesk.domain.queues import Queue, Skill
+from showdesk.domain.wrapup import WrapupCode
 
 
 class SqlDirectoryStore(SqlRows):
@@ -51,6 +52,18 @@ class SqlDirectoryStore(SqlRows):
 
     async def delete_role(self, role_id: str) -> None:
         await self._delete(t.roles, id=role_id)
+
+    async def get_wrapup_code(self, code_id: str) -> WrapupCode | None:
+        return await self._one(t.wrapup_codes, WrapupCode, id=code_id)
+
+    async def list_wrapup_codes(self, org_id: str) -> list[WrapupCode]:
+        return await self._many(t.wrapup_codes, WrapupCode, order="name", organization_id=org_id)
+
+    async def save_wrapup_code(self, code: WrapupCode) -> None:
+        await self._save(t.wrapup_codes, code)
+
+    async def delete_wrapup_code(self, code_id: str) -> None:
+        await self._delete(t.wrapup_codes, id=code_id)
 
     async def get_skill(self, skill_id: str) -> Skill | None:
         return await self._one(t.skills, Skill, id=skill_id)

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from showdesk.adapters.storage.audit_memory import MemoryAuditStore
+from showdesk.adapters.storage.canned_responses_memory import MemoryCannedResponseStore
 from showdesk.adapters.storage.configuration_memory import MemoryConfigurationStore
 from showdesk.adapters.storage.conversations_memory import MemoryConversationStore
 from showdesk.adapters.storage.directory_memory import MemoryDirectoryStore
@@ -35,6 +36,7 @@ class MemoryStore(
     MemoryRetentionStore,
     MemoryRevokedTokenStore,
     MemoryHandoffStore,
+    MemoryCannedResponseStore,
 ):
     def __init__(self) -> None:
         self._rows: defaultdict[type[Any], dict[str, Any]] = defaultdict(dict)

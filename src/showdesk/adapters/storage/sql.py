@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from showdesk.adapters.storage.audit_sql import SqlAuditStore
+from showdesk.adapters.storage.canned_responses_sql import SqlCannedResponseStore
 from showdesk.adapters.storage.configuration_sql import SqlConfigurationStore
 from showdesk.adapters.storage.conversations_sql import SqlConversationStore
 from showdesk.adapters.storage.directory_sql import SqlDirectoryStore
@@ -44,6 +45,7 @@ class SqlStore(
     SqlRetentionStore,
     SqlRevokedTokenStore,
     SqlHandoffStore,
+    SqlCannedResponseStore,
     SqlSchema,
 ):
     def __init__(self, url: str, secret_key: str | None = None) -> None:

@@ -83,6 +83,7 @@ queues = Table(
     Column("channels", JSON, nullable=False),
     Column("required_skills", JSON, nullable=False),
     Column("members", JSON, nullable=False),
+    Column("wrapup_required", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("organization_id", "name"),
 )
 
@@ -133,6 +134,22 @@ conversations = Table(
     Column("video", JSON, nullable=True),
     # Only message appends move last_seq, inside the transaction that stores the message.
     Column("last_seq", Integer, nullable=False, default=0),
+    Column("wrapup_code_id", String(64), nullable=True),
+    Column("wrapup_name", String(200), nullable=True),  # the code's name when it was chosen
+    Column("wrapup_note", Text, nullable=True),
+    Column("wrapped_up_at", DateTime(timezone=True), nullable=True),
+    Column("transfers", JSON, nullable=True),
+    Column("customer_info", JSON, nullable=True),  # the customer panel's facts (domain.customer_info)
+    Column("customer_ref", String(100), nullable=True),  # the site's id for the customer
+)
+
+wrapup_codes = Table(
+    "wrapup_codes",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("organization_id", String(64), ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    UniqueConstraint("organization_id", "name"),
 )
 
 messages = Table(
@@ -282,11 +299,25 @@ audit_log = Table(
     Column("after", JSON, nullable=True),
 )
 
+canned_responses = Table(
+    "canned_responses",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("organization_id", String(64), ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("owner_user_id", String(64), ForeignKey("users.id"), nullable=True),  # none: organization-wide
+    Column("title", String(100), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
 Index("ix_conversations_agent", conversations.c.agent_id)
 # Searches read an organization's conversations newest first. Full-text search over messages.text is an
 # index each database keeps in its own way, outside this model (migration 0015): these names start its parts.
 FULL_TEXT_SEARCH = ("messages_fts", "ix_messages_text_search")
 Index("ix_conversations_org_created", conversations.c.organization_id, conversations.c.created_at, conversations.c.id)
+Index("ix_conversations_org_wrapped_up", conversations.c.organization_id, conversations.c.wrapped_up_at)
+Index("ix_conversations_org_customer", conversations.c.organization_id, conversations.c.customer_ref)
 Index("ix_audit_log_org_id", audit_log.c.organization_id, audit_log.c.id)
 
 installation = Table(  # one row per fact about this installation; "id" names its cluster's Redis keys

@@ -7,6 +7,7 @@ from pydantic import Field
 
 from showdesk.domain.quality import QualitySample
 from showdesk.domain.video_figures import VideoFigures
+from showdesk.services.agent_board import AgentChat, AgentRow
 from showdesk.services.supervisor import BUCKET, Dashboard, OpenVideo, QueueFigures
 from showdesk.transport.deps import PrincipalDep, ServicesDep
 from showdesk.transport.views import Timestamp, View
@@ -132,12 +133,18 @@ class LastHourView(View):
     totals: VideoFiguresView
 
 
+class WrapupCountView(View):
+    name: str = Field(description="the wrap-up code's name; empty: wrapped up without a code")
+    count: int
+
+
 class DashboardView(View):
     organizationId: str
     at: Timestamp
     queues: list[QueueFiguresView]
     videoSessions: list[OpenVideoView]
     lastHour: LastHourView
+    wrapups: list[WrapupCountView] = Field(description="chats wrapped up in the last 24 hours by code, most first")
 
     @classmethod
     def of(cls, board: Dashboard) -> DashboardView:
@@ -153,6 +160,10 @@ class DashboardView(View):
                 buckets=[VideoFiguresView.of(b) for b in board.buckets],
                 totals=VideoFiguresView.of(board.totals),
             ),
+            wrapups=[
+                WrapupCountView(name=name, count=count)
+                for name, count in sorted(board.wrapups.items(), key=lambda item: (-item[1], item[0]))
+            ],
         )
 
 
@@ -169,3 +180,66 @@ class DashboardView(View):
 )
 async def supervisor_dashboard(who: PrincipalDep, sd: ServicesDep) -> DashboardView:
     return DashboardView.of(await sd.supervisor.view(who))
+
+
+class AgentVideoView(View):
+    sessionId: str
+    state: str = Field(description="requested, connecting, live or held")
+    path: str | None = Field(description="direct or relay, once the picture arrived")
+
+
+class AgentChatView(View):
+    conversationId: str
+    customerName: str
+    queue: str | None = Field(description="the queue's name")
+    since: Timestamp = Field(description="when the agent took the chat")
+    video: AgentVideoView | None = Field(description="the chat's open video session, null without one")
+
+    @classmethod
+    def of(cls, chat: AgentChat) -> AgentChatView:
+        c, v = chat.conversation, chat.video
+        return cls(
+            conversationId=c.id,
+            customerName=c.customer_name,
+            queue=chat.queue_name,
+            since=chat.since,
+            video=AgentVideoView(sessionId=v.id, state=v.state, path=v.path) if v else None,
+        )
+
+
+class AgentStatusView(View):
+    id: str
+    name: str
+    status: str = Field(description="on_queue, busy (on queue at capacity), off_queue or not_responding")
+    connected: bool = Field(description="a desktop of theirs is connected")
+    capacity: int
+    chats: list[AgentChatView] = Field(description="their connected chats, oldest first")
+
+    @classmethod
+    def of(cls, row: AgentRow) -> AgentStatusView:
+        return cls(
+            id=row.user.id,
+            name=row.user.name,
+            status=row.status,
+            connected=row.connected,
+            capacity=row.capacity,
+            chats=[AgentChatView.of(c) for c in row.chats],
+        )
+
+
+class AgentsView(View):
+    entities: list[AgentStatusView]
+
+
+@router.get(
+    "/agents",
+    summary="Each agent who answers chats: status, connected chats and their open video sessions",
+    description=(
+        "Needs `analytics:dashboard:view`. Every active user of the organization holding `chat:answer`, by name: "
+        "routing status (`on_queue`, `busy`, `off_queue`, `not_responding`), whether a desktop of theirs is "
+        "connected, and their connected chats, each with its open video session's state and path (null without "
+        "one). A chat is watched read-only on `/ws/v1/watch` (docs/protocol.md)."
+    ),
+)
+async def agents(who: PrincipalDep, sd: ServicesDep) -> AgentsView:
+    return AgentsView(entities=[AgentStatusView.of(row) for row in await sd.agent_board.agents(who)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import Field
 
+from showdesk.domain.customer_info import signing_example
 from showdesk.domain.deployments import Deployment, embed_snippet, widget_snippet
 from showdesk.domain.quality import BITRATES_KBPS, FRAME_RATES, PhotoMode, Preference, Resolution
 from showdesk.services.deployments import KEEP, MAX_ORIGINS, DeploymentChanges
@@ -132,6 +133,23 @@ async def update_deployment(
     deployment_id: str, body: DeploymentChange, request: Request, who: PrincipalDep, sd: ServicesDep
 ) -> DeploymentView:
     return await _one(await sd.deployments.update_deployment(who, deployment_id, body.changes()), request, sd)
+
+
+class SigningKeyView(View):
+    deploymentId: str
+    signingKey: str = Field(
+        description="HMAC-SHA256 key (its text as bytes) the site's server signs customer blocks with"
+    )
+    example: str = Field(description="signing a customer block in Python, in one line")
+
+
+@router.get(
+    "/{deployment_id}/signing-key",
+    summary="The key a site's server signs its customer blocks with (derived from the server's secret key)",
+)
+async def get_signing_key(deployment_id: str, who: PrincipalDep, sd: ServicesDep) -> SigningKeyView:
+    key = await sd.customer_panels.signing_key(who, deployment_id)
+    return SigningKeyView(deploymentId=deployment_id, signingKey=key, example=signing_example(key))
 
 
 @router.delete("/{deployment_id}", status_code=204)

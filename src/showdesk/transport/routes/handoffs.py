@@ -84,9 +84,7 @@ async def create_handoff(request: Request, claims: CustomerDep, sd: ServicesDep)
 
 
 @router.post("/{code}/redeem", response_model=RedeemedView)
-async def redeem_handoff(
-    code: str, request: Request, sd: ServicesDep, body: RedeemBody | None = None
-) -> RedeemedView:
+async def redeem_handoff(code: str, request: Request, sd: ServicesDep, body: RedeemBody | None = None) -> RedeemedView:
     redeemed = await sd.handoffs.redeem(code, body.device if body is not None else None, client_ip(request))
     conv = redeemed.conversation
     return RedeemedView(

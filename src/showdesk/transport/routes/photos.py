@@ -1,5 +1,6 @@
 """A chat's photos: the customer's device uploads the still the agent asked for (and, in photo mode, one
-still after another), the agent uploads a marked-up copy, and both (and supervisors) list and download them.
+still after another) and any image the customer attaches of their own, the agent uploads a marked-up copy,
+and both (and supervisors) list and download them.
 
 The image travels as the raw request body (`Content-Type: image/jpeg`, `image/png` or `image/webp`),
 never as JSON. Customers authenticate with their chat's guest token, staff with their access token; the
@@ -129,6 +130,29 @@ async def upload_still(conversation_id: str, request: Request, who: CallerDep, s
         raise Unauthenticated("this token belongs to another chat", code="token_invalid")
     stored = await sd.photos.customer_still(who, request.headers.get("content-type"), await _body(request))
     return PhotoView.of(stored)
+
+
+@router.post(
+    "/attachments",
+    status_code=201,
+    summary="The customer attaches an image of their own (an allowed type, told from its bytes) to the chat",
+    openapi_extra=_IMAGE_BODY,
+)
+async def upload_attachment(
+    conversation_id: str,
+    request: Request,
+    who: CallerDep,
+    sd: ServicesDep,
+    client_id: Annotated[
+        str | None, Query(alias="clientId", max_length=64, description="the same id on a retry stores nothing new")
+    ] = None,
+) -> UploadedView:
+    if not isinstance(who, GuestClaims):
+        raise Forbidden("attachments come from the chat's customer, with the chat's guest token", code="customer_only")
+    if who.conversation_id != conversation_id:
+        raise Unauthenticated("this token belongs to another chat", code="token_invalid")
+    stored = await sd.photos.customer_attachment(who, client_id, await _body(request))
+    return UploadedView(photo=PhotoView.of(stored.photo), message=MessageView.of(stored.message))
 
 
 @router.get("", summary="The chat's photos, oldest first")

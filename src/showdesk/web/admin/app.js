@@ -5,14 +5,15 @@
 //   sign-in: login-email, login-password, login-submit, error-banner
 //   shell: signed-in-user, sign-out, change-password (static/change-password.js), status-message, nav-<key> and
 //     section-<key> for key in queues,
-//     skills, users, roles, deployments, flows, clients, turn, license, audit; readonly-note,
+//     skills, users, roles, deployments, flows, canned, clients, turn, license, audit; readonly-note,
 //     load-error, side-panel, panel-close, form-error, confirm-dialog, confirm-ok, confirm-cancel
-//   list sections (noun: queue, skill, user, role, deployment, client, turn): <noun>-new,
+//   list sections (noun: queue, skill, user, role, deployment, canned, client, turn): <noun>-new,
 //     <noun>-table, <noun>-row (data-id, data-name), <noun>-edit, <noun>-delete, <noun>-form,
 //     <noun>-save, <noun>-cancel, <noun>-empty; a pick-several list <id> has <id>-filter when long
 //   queues: queue-name, queue-channel-chat, queue-channel-video, queue-skills, queue-members
 //     (checkboxes carry data-value: skill name, user id)
 //   skills: skill-name
+//   canned responses: canned-title, canned-text
 //   users: user-email, user-password, user-name, user-roles, user-skills, user-video-enabled,
 //     user-default-camera, user-default-microphone, user-chat-capacity, user-active, user-disable,
 //     user-demo (the mark on a demo account's row)

@@ -9,7 +9,7 @@ const PAGE = 50;
 const TARGETS = [
   ['', 'Everything'], ['queue', 'Queues'], ['skill', 'Skills'], ['user', 'Users'], ['role', 'Roles'],
   ['deployment', 'Web-chat deployments'], ['flow', 'Flows'], ['api_client', 'API clients'],
-  ['turn_server', 'Video trunks'], ['license', 'Licence'],
+  ['turn_server', 'Video trunks'], ['license', 'Licence'], ['canned_response', 'Canned responses'],
 ];
 const VERBS = {
   create: 'created', update: 'changed', delete: 'deleted', save: 'saved', publish: 'published', rotate_secret: 'new secret',

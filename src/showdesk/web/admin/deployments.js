@@ -58,7 +58,9 @@ export function mountDeployments(root, ctx) {
       });
       const quality = qualityFields(deployment?.videoQuality);
       return {
-        extras: deployment ? snippetBox(deployment) : null,
+        extras: deployment
+          ? el('div', {}, snippetBox(deployment), ctx.can('security:oauthclient:edit') ? signingKeyBox(deployment, ctx.api) : null)
+          : null,
         fields: [name.row, origins.row, flow.row, active.row, ...quality.rows],
         check: () => (name.value() ? null : 'Give the deployment a name.') ?? quality.check(),
         read: () => ({
@@ -103,6 +105,35 @@ function snippetBox(deployment) {
       help: 'Instead of the widget: it loads the chat SDK and creates window.showdeskChat for a chat interface '
         + 'your page builds itself.',
     }));
+}
+
+/** The key the site's server signs its customer blocks with (a customer shown as Verified), loaded when shown. */
+function signingKeyBox(deployment, api) {
+  const key = textField({
+    label: 'Customer signing key', testid: 'deployment-signing-key', value: 'Loading…', readOnly: true,
+    help: 'Your server signs createChat\'s customer block ({ name, email, id }) with this key and passes the hex '
+      + 'result as customerSignature; agents then see the customer as Verified. Keep it on your server only.',
+  });
+  const example = textAreaField({
+    label: 'Signing in Python', testid: 'deployment-signing-example', rows: 3, readOnly: true, mono: true,
+    help: 'With import hmac, json; email, customer_id and name as your page passes them ("" when none).',
+  });
+  const copied = el('span', { class: 'muted small', role: 'status' });
+  const copy = el('button', {
+    class: 'btn btn-secondary btn-sm', type: 'button', testid: 'deployment-signing-copy', text: 'Copy key', disabled: true,
+    onclick: async () => {
+      copied.textContent = await copyText(key.input.value, key.input) ? 'Copied.' : 'Selected: press Ctrl+C (Cmd+C) to copy.';
+    },
+  });
+  api.get(`/api/v2/webchat/deployments/${encodeURIComponent(deployment.id)}/signing-key`).then((answer) => {
+    key.input.value = answer.signingKey;
+    example.input.value = answer.example;
+    copy.disabled = false;
+  }, (error) => {
+    key.input.value = '';
+    copied.textContent = `The signing key could not be loaded: ${error.message}`;
+  });
+  return el('div', { class: 'snippet' }, key.row, el('div', { class: 'snippet__actions' }, copy, copied), example.row);
 }
 
 function snippet({ label, value, rows, testid, copyTestid, help }) {

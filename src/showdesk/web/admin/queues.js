@@ -52,9 +52,13 @@ export function mountQueues(root, ctx) {
         empty: 'No users yet: add them under Users.',
         help: 'Only members are offered this queue\'s interactions (when they hold its skills).',
       });
+      const wrapup = checkField({
+        label: 'Require a wrap-up code', testid: 'queue-wrapup-required', checked: Boolean(queue?.wrapupRequired),
+        help: 'After End chat, the agent picks one of the codes under Wrap-up codes before the chat closes.',
+      });
       return {
         fields: [name.row, el('fieldset', { class: 'field-group' }, el('legend', { class: 'label', text: 'Channels' }),
-          chat.row, video.row), skills.row, members.row],
+          chat.row, video.row), skills.row, members.row, wrapup.row],
         check: () => {
           if (!name.value()) return 'Give the queue a name.';
           if (!chat.value() && !video.value()) return 'Tick at least one channel.';
@@ -65,6 +69,7 @@ export function mountQueues(root, ctx) {
           channels: [chat.value() && 'chat', video.value() && 'video'].filter(Boolean),
           requiredSkills: skills.value(),
           members: members.value(),
+          wrapupRequired: wrapup.value(),
         }),
       };
     },

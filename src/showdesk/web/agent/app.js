@@ -1,6 +1,6 @@
 // Agent desktop: sign in, then one agent socket drives presence, offers and the chats on screen.
 
-import { clearStaffSession, loadStaffSession } from '/static/staff-session.js';
+import { apiGet, clearStaffSession, loadStaffSession } from '/static/staff-session.js';
 import { loginForm } from '/static/login-form.js';
 import { adoptChatLogStyles } from '/static/chat-log-styles.js';
 import { passwordChangePending, wireChangePassword } from '/static/change-password.js';
@@ -15,6 +15,9 @@ import { preferOwnDevices } from './video.js';
 import { StatusStrip } from './status-strip.js';
 import { StaffPhotos } from './photos.js';
 import { Annotator } from './annotator.js';
+import { CannedResponses } from './canned.js';
+import { WorkApi } from './work-api.js';
+import { TransferDialog } from './transfer.js';
 
 const $ = (selector) => document.querySelector(selector);
 adoptChatLogStyles(document);
@@ -26,6 +29,9 @@ const views = { login: $('#login-view'), desktop: $('#desktop-view') };
 let connection = null;
 let session = null;
 let photos = null; // the signed-in agent's access to the chats' photos
+let canned = null; // ... and to their canned responses
+let work = null; // ... and to transfer and wrap-up
+const transfer = new TransferDialog(document.body);
 
 const login = loginForm(views.login, {
   product: 'Agent',
@@ -70,8 +76,15 @@ const board = new InteractionBoard($('#interactions'), $('#interaction-template'
     : Promise.reject(new Error('Not connected'))),
   onEnd: (conversationId) => connection?.end(conversationId),
   onTyping: (conversationId, active) => connection?.typing(conversationId, active),
+  onSeen: (conversationId, upTo) => connection?.seen(conversationId, upTo) ?? false,
   onUnreadChange: (count) => { alerts.unread = count; },
   sendFrame: (frame) => connection?.sendVideo(frame),
+  canned: () => canned,
+  work: () => work,
+  onTransfer: (conversationId, options) => transfer.open(conversationId, options),
+  customer: (conversationId) => (session
+    ? apiGet(`/api/v2/conversations/${encodeURIComponent(conversationId)}/customer`, session.token)
+    : Promise.reject(new Error('Not signed in'))),
   photos: {
     load: (photo) => (photos ? photos.load(photo) : Promise.reject(new Error('Not signed in'))),
     loadStill: (photo) => (photos ? photos.loadUncached(photo) : Promise.reject(new Error('Not signed in'))),
@@ -123,6 +136,9 @@ function showLogin(error) {
   session = null;
   photos?.forget();
   photos = null;
+  canned = null;
+  work = null;
+  transfer.api = null;
   annotator.close();
   board.clear();
   offers.replaceAll([]);
@@ -143,6 +159,9 @@ function openDesktop(signedIn) {
   connection?.close();
   photos?.forget();
   photos = new StaffPhotos(session.token);
+  canned = new CannedResponses(session.token);
+  work = new WorkApi(session.token);
+  transfer.api = work;
   const conn = new AgentConnection({ token: session.token });
   connection = conn;
   // Only the current connection speaks; while a password change is on its way, the old token's end is no sign-out.
@@ -174,6 +193,7 @@ function openDesktop(signedIn) {
     offers.addMessage(message.conversationId, message);
   });
   on('typing', (frame) => board.typing(frame));
+  on('seen', (frame) => board.seen(frame));
   for (const type of ['videoRequested', 'videoStarting', 'videoSignal', 'videoStarted', 'videoHeld',
     'videoResumed', 'videoEnd', 'videoRetrying', 'videoProblem', 'videoPreference', 'videoPhotoRequested',
     'videoPhotoFailed', 'videoMark', 'videoMarksCleared', 'videoPhotoMode', 'videoStill']) {

@@ -49,6 +49,10 @@ export class AgentConnection extends Emitter {
   typing(conversationId, active) {
     if (this.#socket.isReady) this.#socket.send({ type: 'typing', conversationId, active });
   }
+  /** The customer's messages up to seq `upTo` were in front of the agent; false when it could not be said. */
+  seen(conversationId, upTo) {
+    return this.#socket.isReady && this.#socket.send({ type: 'seen', conversationId, upTo }) !== false;
+  }
   /** A video frame (request, signaling, status, hold, resume, end); see docs/protocol.md. */
   sendVideo(frame) { this.#socket.send(frame); }
 

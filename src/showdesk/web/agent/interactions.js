@@ -4,7 +4,11 @@
 import { ChatLog } from '/static/chat-log.js';
 import { describeError } from '/static/error-text.js';
 import { TypingSender, TypingWatch } from '/sdk/typing.js';
+import { SeenSender } from '/sdk/seen.js';
 import { VideoPane } from './video.js';
+import { WrapupForm } from './wrapup.js';
+import { CannedPicker } from './canned.js';
+import { CustomerPanel } from './customer-panel.js';
 
 // Whether the customer is there: a page of theirs connected, none for less than the grace, or gone.
 export const CUSTOMER_PRESENCE = {
@@ -36,16 +40,33 @@ export class InteractionBoard {
   #onEnd;
   #sendFrame;
   #onTyping;
+  #onSeen;
   #onUnreadChange;
   #photos;
+  #canned;
+  #work; // () => the agent's WorkApi (transfer, wrap-up), or null
+  #onTransfer;
+  #customer; // (conversationId) => the customer panel's data, or null
   #permissions = [];
   #panels = new Map(); // conversationId -> Panel
   #early = new Map(); // conversationId -> messages that came before its panel
 
-  /** `photos`: `load(photo)` for the chats' photos and `annotate(conversationId, photo, url)` to mark one up. */
-  constructor(container, template, emptyState, { onSend, onEnd, onTyping, onUnreadChange, sendFrame, photos }) {
+  /** `photos`: `load(photo)` for the chats' photos and `annotate(conversationId, photo, url)` to mark one up;
+   *  `canned()`: the signed-in agent's canned responses (canned.js), or null. */
+  constructor(container, template, emptyState, {
+    onSend, onEnd, onTyping, onSeen, onUnreadChange, sendFrame, photos, canned, work, onTransfer, customer,
+  }) {
+    this.#customer = customer ?? null;
+    this.#work = work ?? (() => null);
+    this.#onTransfer = onTransfer;
     this.#photos = photos;
+    this.#canned = canned ?? (() => null);
     this.#onTyping = onTyping;
+    this.#onSeen = onSeen;
+    // Back in front of the agent: the chat in focus has been seen.
+    document.addEventListener('visibilitychange', () => {
+      for (const panel of this.#panels.values()) panel.markSeen();
+    });
     this.#onUnreadChange = onUnreadChange ?? (() => {});
     this.#container = container;
     this.#template = template;
@@ -64,6 +85,11 @@ export class InteractionBoard {
   /** The customer of one of the chats on screen started or stopped typing. */
   typing(frame) {
     this.#panels.get(frame.conversationId)?.typingWatch.onFrame(frame);
+  }
+
+  /** The customer has seen the agent's messages of one of the chats on screen up to `upTo`. */
+  seen(frame) {
+    if (frame.by === 'customer') this.#panels.get(frame.conversationId)?.log.showSeen(frame.upTo, 'Seen');
   }
 
   /** A video frame for one of the chats on screen. */
@@ -97,7 +123,8 @@ export class InteractionBoard {
     if (isNew) {
       panel = new Panel(this.#template, conversationId, {
         onSend: this.#onSend, onEnd: this.#onEnd, onClose: () => this.#remove(conversationId),
-        onTyping: this.#onTyping, sendFrame: this.#sendFrame, photos: this.#photos,
+        onTyping: this.#onTyping, onSeen: this.#onSeen, sendFrame: this.#sendFrame, photos: this.#photos, canned: this.#canned,
+        work: this.#work, onTransfer: this.#onTransfer, customer: this.#customer,
         onUnread: () => this.#onUnreadChange(this.unreadCount()),
       });
       this.#panels.set(conversationId, panel);
@@ -131,6 +158,10 @@ export class InteractionBoard {
   }
 
   markEnded(conversationId, by) {
+    if (by === 'transfer') { // passed on: nothing left to do here (no wrap-up: the chat goes on elsewhere)
+      this.#remove(conversationId);
+      return;
+    }
     this.#panels.get(conversationId)?.end(null, ENDED_STATE[by] ?? ENDED_STATE.system);
     this.#refreshEmptyState();
   }
@@ -176,15 +207,21 @@ export class InteractionBoard {
 
 class Panel {
   active = true;
+  #onClose;
   #endedHere = false;
 
   #videoSettings = null;
 
   unread = 0;
   #onUnread;
+  #latestCustomer = 0; // the seq of the customer's latest message
+  #seen;
 
-  constructor(template, conversationId, { onSend, onEnd, onClose, onTyping, onUnread, sendFrame, photos }) {
+  constructor(template, conversationId, {
+    onSend, onEnd, onClose, onTyping, onSeen, onUnread, sendFrame, photos, canned, work, onTransfer, customer,
+  }) {
     this.#onUnread = onUnread ?? (() => {});
+    this.#seen = new SeenSender((upTo) => (this.active ? onSeen?.(conversationId, upTo) ?? false : false));
     this.conversationId = conversationId;
     this.element = template.content.firstElementChild.cloneNode(true);
     this.element.dataset.conversationId = conversationId;
@@ -194,6 +231,9 @@ class Panel {
     this.queue = $('.interaction__queue');
     this.state = $('[data-testid="interaction-state"]');
     this.presence = $('[data-testid="customer-presence"]');
+    this.customerPanel = new CustomerPanel($('[data-testid="customer-panel"]'),
+      customer ? () => customer(conversationId) : null);
+    this.customerPanel.refresh();
     this.log = new ChatLog($('[data-testid="chat-log"]'), {
       self: 'agent',
       photos: {
@@ -206,6 +246,7 @@ class Panel {
     });
     this.form = $('.composer');
     this.input = $('[data-testid="chat-input"]');
+    this.canned = new CannedPicker(this.form, this.input, conversationId, canned);
     this.typingLine = $('[data-testid="typing-indicator"]');
     this.typingSender = new TypingSender((active) => {
       if (this.active) onTyping?.(conversationId, active);
@@ -217,6 +258,11 @@ class Panel {
     this.send = $('[data-testid="chat-send"]');
     this.endButton = $('[data-testid="end-interaction"]');
     this.closeButton = $('[data-testid="close-interaction"]');
+    this.transferButton = $('[data-testid="transfer"]');
+    this.transferLine = $('[data-testid="transfer-note"]');
+    this.transferButton.addEventListener('click', () => onTransfer?.(conversationId, { hasVideo: this.#videoOn() }));
+    this.#onClose = onClose;
+    this.wrapup = new WrapupForm(this.element, this.form, conversationId, work?.());
     this.video = new VideoPane(this.element, conversationId, {
       send: sendFrame,
       saveFrame: (blob, clientId) => photos.saveFrame(conversationId, blob, clientId),
@@ -250,6 +296,7 @@ class Panel {
     this.element.addEventListener('focusin', () => {
       this.element.classList.remove('interaction--unread');
       this.#setUnread(0);
+      this.markSeen();
     });
   }
 
@@ -257,8 +304,15 @@ class Panel {
     this.video.configure({ permissions, video: this.#videoSettings });
   }
 
-  update({ customerName, queue, state, messages, video, customer }) {
+  update({ customerName, queue, state, messages, video, customer, wrapupRequired, transfers }) {
     if (video !== undefined) this.#videoSettings = video;
+    if (wrapupRequired !== undefined) this.wrapup.required = Boolean(wrapupRequired);
+    const lastTransfer = transfers?.at?.(-1);
+    if (lastTransfer) {
+      const note = lastTransfer.note ? `: “${lastTransfer.note}”` : '.';
+      this.transferLine.textContent = `Transferred by ${lastTransfer.fromAgentName}${note}`;
+      this.transferLine.hidden = false;
+    }
     if (customer) this.setCustomer(customer);
     if (customerName) {
       this.customer.textContent = customerName;
@@ -270,7 +324,24 @@ class Panel {
     if (queue) this.queue.textContent = queue;
     if (state === 'ended') this.end(null, ENDED_STATE.system);
     else if (this.active) this.state.textContent = 'Connected';
-    for (const message of messages ?? []) this.log.upsert(message);
+    for (const message of messages ?? []) {
+      this.log.upsert(message);
+      this.#noteCustomer(message);
+    }
+    this.markSeen();
+  }
+
+  /** The chat is in the agent's focus, on a visible page: its customer messages so far are seen. */
+  markSeen() {
+    if (this.#inFocus() && this.#latestCustomer) this.#seen.seen(this.#latestCustomer);
+  }
+
+  #inFocus() {
+    return this.element.contains(document.activeElement) && document.visibilityState === 'visible';
+  }
+
+  #noteCustomer(message) {
+    if (message.from === 'customer' && message.seq > this.#latestCustomer) this.#latestCustomer = message.seq;
   }
 
   setCustomer(status) {
@@ -283,11 +354,12 @@ class Panel {
     this.log.upsert(message);
     if (fresh) this.video.showLine(message);
     if (fresh && message.photo) this.video.photoArrived(message.photo);
-    const seen = this.element.contains(document.activeElement) && document.visibilityState === 'visible';
-    if (fresh && message.from === 'customer' && !seen) {
+    this.#noteCustomer(message);
+    if (fresh && message.from === 'customer' && !this.#inFocus()) {
       this.element.classList.add('interaction--unread');
       this.#setUnread(this.unread + 1);
     }
+    this.markSeen();
   }
 
   #setUnread(count) {
@@ -310,12 +382,20 @@ class Panel {
     this.input.placeholder = 'This chat has ended.';
     this.video.chatEnded();
     this.endButton.hidden = true;
+    this.transferButton.hidden = true;
     this.closeButton.hidden = false;
     if (this.#endedHere) this.closeButton.focus();
+    // A required code takes the focus from Close; otherwise Close keeps it (the form is there to use or skip).
+    this.wrapup.show({ onDone: this.#onClose, close: this.closeButton, focus: this.#endedHere && this.wrapup.required });
   }
 
   focus() {
     this.input.focus({ preventScroll: false });
+  }
+
+  #videoOn() {
+    const status = this.element.querySelector('[data-testid="video-status"]')?.textContent ?? '';
+    return !['', 'idle', 'ended', 'failed', 'declined'].includes(status);
   }
 }
 

@@ -44,6 +44,12 @@ export class OfferAlerts {
     const el = entry.element;
     el.querySelector('.offer__customer').textContent = offer.customerName || 'Customer';
     el.querySelector('.offer__queue').textContent = offer.queue || 'No queue';
+    const transfer = offer.transfer;
+    if (transfer) { // passed on by another agent: who, and their note
+      const line = el.querySelector('.offer__transfer');
+      line.textContent = `Transferred by ${transfer.fromAgentName}${transfer.note ? `: “${transfer.note}”` : ''}`;
+      line.hidden = false;
+    }
     const lastWords = [...(offer.messages ?? [])].reverse().find((m) => m.from === 'customer');
     this.#setPreview(el, lastWords?.text);
     if (offer.customer) showCustomerPresence(el.querySelector('.customer-presence'), offer.customer);

@@ -83,6 +83,7 @@ export class TransferDialog {
         `${a.name}, ${STATUS_WORDS[a.status] ?? a.status}`)));
       const firstAvailable = agents.find((a) => CAN_TAKE.has(a.status));
       if (firstAvailable) this.#agent.value = firstAvailable.id;
+      else this.#agent.prepend(el('option', { value: '', selected: true }, 'No other agent is on queue now'));
       this.#status.textContent = '';
       this.#submit.disabled = false;
     } catch (error) {

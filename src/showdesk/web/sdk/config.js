@@ -19,6 +19,39 @@ export function normalizeConfig(config = {}) {
   });
 }
 
+// What the server keeps of the page a chat starts on (docs/security.md): longer is cut here, not refused there.
+export const MAX_PAGE_URL_CHARS = 2000;
+export const MAX_PAGE_TITLE_CHARS = 200;
+
+/**
+ * `createChat`'s customer block ({ name, email, id }), `attributes` ({ key: text }) and `customerSignature`
+ * (the site server's hex HMAC-SHA256 of the block), as the start frame carries them. The server checks
+ * their limits and refuses the start in words; a block without a valid signature is kept as unverified.
+ */
+export function customerOptions(config = {}) {
+  const { customer = null, attributes = null, customerSignature = null } = config;
+  for (const [name, value] of [['customer', customer], ['attributes', attributes]]) {
+    if (value !== null && (typeof value !== 'object' || Array.isArray(value))) {
+      throw new TypeError(`createChat's ${name} must be an object`);
+    }
+  }
+  const block = customer ? Object.fromEntries(['name', 'email', 'id']
+    .filter((key) => customer[key] !== undefined && customer[key] !== null)
+    .map((key) => [key, String(customer[key])])) : null;
+  return Object.freeze({
+    customer: block,
+    attributes: attributes ? { ...attributes } : null,
+    customerSignature: customerSignature ? String(customerSignature) : null,
+  });
+}
+
+/** The page the chat starts on: its address and title, cut to what the server keeps. */
+export function startPage() {
+  const url = String(globalThis.location?.href ?? '').slice(0, MAX_PAGE_URL_CHARS);
+  const title = String(globalThis.document?.title ?? '').slice(0, MAX_PAGE_TITLE_CHARS);
+  return url || title ? { url: url || null, title: title || null } : null;
+}
+
 export function cleanDisplayName(name) {
   return typeof name === 'string' ? name.trim().slice(0, 100) : '';
 }

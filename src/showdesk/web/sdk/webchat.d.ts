@@ -29,6 +29,26 @@ export interface ChatConfig {
   iceTransportPolicy?: 'all' | 'relay';
   /** Where the session of this tab is kept; default: sessionStorage. */
   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+  /**
+   * Who the customer is on the site, shown to the agent beside the chat (the chat's own name stays the
+   * display name). Shown as unverified unless `customerSignature` signs it; earlier chats of the same `id`
+   * are listed for the agent.
+   */
+  customer?: CustomerIdentity;
+  /** Up to 20 facts for the agent, as text (a name of at most 40 characters, a value of at most 200). */
+  attributes?: Record<string, string>;
+  /**
+   * Hex HMAC-SHA256 of the customer block's canonical form under the deployment's signing key, computed
+   * by the site's server (README, "Verified customers"); never compute it in the page.
+   */
+  customerSignature?: string;
+}
+
+export interface CustomerIdentity {
+  name?: string;
+  email?: string;
+  /** The site's own id for the customer (at most 100 characters). */
+  id?: string;
 }
 
 export type ChatState = 'idle' | 'starting' | 'queued' | 'connected' | 'ended';
@@ -62,7 +82,7 @@ export interface ChatMessage {
 
 export interface ChatPhoto {
   readonly id: string;
-  readonly kind: 'capture' | 'annotation' | 'still';
+  readonly kind: 'capture' | 'annotation' | 'still' | 'attachment';
   readonly contentType: 'image/jpeg' | 'image/png' | 'image/webp';
   /** Full resolution, in pixels. */
   readonly width: number;
@@ -73,6 +93,12 @@ export interface ChatPhoto {
   readonly url: string;
   /** An annotation's original photo. */
   readonly annotates?: string;
+}
+
+export interface SentFile {
+  readonly photo: ChatPhoto;
+  /** The id of the chat message that shows it. */
+  readonly messageId: string;
 }
 
 export interface RoutingInfo {
@@ -382,6 +408,11 @@ export interface ChatEventMap {
    * `active: false` by itself 6 s after the last sign of typing and when the agent's message arrives.
    */
   typing: { from: 'agent'; active: boolean };
+  /**
+   * The agent's desktop has shown the customer's messages up to seq `upTo` (the chat in front of the
+   * agent): show "Seen" under the customer's latest message with a seq no higher. Relayed, never stored.
+   */
+  seen: { by: 'agent'; upTo: number };
 }
 
 /**
@@ -400,7 +431,7 @@ export interface VideoMark {
 export type ChatEventName = keyof ChatEventMap;
 
 export interface Chat {
-  readonly config: Readonly<Required<Omit<ChatConfig, 'storage'>>>;
+  readonly config: Readonly<Required<Omit<ChatConfig, 'storage' | 'customer' | 'attributes' | 'customerSignature'>>>;
   readonly conversationId: string | null;
   readonly participantId: string | null;
   /** Ordered by seq, deduplicated by id. A new array whenever it changed. */
@@ -446,6 +477,12 @@ export interface Chat {
    * never stored, sent only while an agent is in the chat.
    */
   sendTyping(active?: boolean): void;
+  /**
+   * Whether the page shows the chat just now (true until told otherwise). While it does and the document
+   * is visible, the SDK tells the agent which of their messages the customer has seen (paced, never stored);
+   * pass `false` while the chat is minimized or hidden, `true` when it shows again.
+   */
+  setShown(shown?: boolean): void;
   /** Ends the chat for everyone; resolves on `chatEnded`. */
   endChat(): Promise<void>;
   /**
@@ -458,6 +495,12 @@ export interface Chat {
   stopVideo(): void;
   /** A photo of this chat (a message's `photo`) as an object URL for an `<img>` or a download link. */
   loadPhoto(photo: ChatPhoto): Promise<string>;
+  /**
+   * Attach an image of the customer's own (JPEG, PNG or WebP by default, told from its bytes) while an agent
+   * is in the chat; its message arrives as a `message` event with `photo`. Rejects with a `ChatError` whose
+   * `code` is e.g. `attachment_type`, `photo_too_large`, `chat_not_connected` or `attachment_rate_limited`.
+   */
+  sendFile(file: Blob): Promise<SentFile>;
   /** Say no to the agent's request (only while `videoState` is `requested`); the chat goes on. */
   declineVideo(): void;
   /** Take the agent's marks off the live picture, on both sides (`marksCleared` follows). */

@@ -12,9 +12,10 @@ import { uploadStill } from './stills.js';
 import { createHandoff, deviceIdOf, deviceKind, redeemHandoff } from './handoff.js';
 import { Conversation } from './conversation.js';
 import { Outbox } from './outbox.js';
-import { cleanDisplayName, newClientId, normalizeConfig } from './config.js';
+import { cleanDisplayName, customerOptions, newClientId, normalizeConfig, startPage } from './config.js';
 import { SessionStore, sessionKey } from './session-store.js';
 import { TypingSender, TypingWatch } from './typing.js';
+import { SeenSender, latestFrom } from './seen.js';
 
 export { ChatError } from './errors.js';
 
@@ -34,6 +35,7 @@ export function createChat(config) {
 
 export class WebChat extends Emitter {
   #config;
+  #customer; // createChat's customer, attributes and customerSignature, sent with `start`
   #store;
   #socket = null;
   #connection = 'idle';
@@ -53,10 +55,13 @@ export class WebChat extends Emitter {
   #paced = null; // the timer that sends the outbox again after the server said "too fast"
   #typing = new TypingSender((active) => this.#sendTyping(active));
   #agentTyping = new TypingWatch((event) => this.emit('typing', event));
+  #seen = new SeenSender((upTo) => this.#sendSeen(upTo));
+  #shown = true; // whether the page shows the chat (setShown); the document's own visibility is asked too
 
   constructor(config = {}) {
     super();
     this.#config = normalizeConfig(config);
+    this.#customer = customerOptions(config);
     const { organizationId, deploymentId } = this.#config;
     this.#store = new SessionStore(sessionKey(organizationId, deploymentId), config.storage);
     this.#conversation = new Conversation((event, payload) => {
@@ -64,6 +69,7 @@ export class WebChat extends Emitter {
         this.#store.update({ lastSeq: this.#conversation.transcript.lastSeq });
       }
       if (event === 'message') this.#agentTyping.onMessage(payload.from);
+      if (event === 'message' || event === 'resync') this.#markSeen();
       this.emit(event, payload);
     });
     this.#video = new CustomerVideo({
@@ -80,6 +86,7 @@ export class WebChat extends Emitter {
     if (typeof window !== 'undefined') {
       // Leaving the page turns the camera off, whatever the page does next (bfcache, unload, close).
       window.addEventListener('pagehide', () => this.#video.pageHidden());
+      globalThis.document?.addEventListener('visibilitychange', () => this.#markSeen());
     }
   }
 
@@ -159,6 +166,31 @@ export class WebChat extends Emitter {
     const id = encodeURIComponent(this.#conversation.id);
     const url = new URL(`/api/v2/conversations/${id}/photos/stills`, this.#server);
     return uploadStill({ url: url.toString(), token: this.#token, blob });
+  }
+
+  /**
+   * The customer attaches an image of their own (a File or Blob) while an agent is in the chat: sent under
+   * the chat's token, retried with the same id after a lost response. The server tells its type from its
+   * bytes (JPEG, PNG or WebP by default). Resolves to `{ photo, messageId }`; the message itself arrives as
+   * a `message` event. Rejects with a ChatError (`attachment_type`, `photo_too_large`, `chat_not_connected`,
+   * `attachment_rate_limited`, ...); the chat goes on.
+   */
+  async sendFile(file) {
+    if (!(file instanceof Blob) || !file.size) throw new ChatError('invalid_image', 'Choose an image to send.');
+    if (!this.#token || !this.#conversation.isActive) {
+      throw new ChatError('chat_not_active', 'There is no open chat to send the image to.');
+    }
+    const id = encodeURIComponent(this.#conversation.id);
+    const url = new URL(`/api/v2/conversations/${id}/photos/attachments`, this.#server);
+    url.searchParams.set('clientId', newClientId());
+    try {
+      const sent = { url: url.toString(), token: this.#token, request: null, blob: file };
+      const { photo, message } = await uploadPhoto(sent);
+      return { photo, messageId: message.id };
+    } catch (error) {
+      const code = error.code === 'rate_limited' ? 'attachment_rate_limited' : (error.code ?? 'upload_failed');
+      throw new ChatError(code, error.message);
+    }
   }
 
   /** Resume the saved chat of this tab if there is one, otherwise start a new chat. */
@@ -252,6 +284,27 @@ export class WebChat extends Emitter {
     this.#socket?.send({ type: 'typing', active }, { queue: false });
   }
 
+  /**
+   * Whether the page shows the chat just now (true until told otherwise). While it does and the document is
+   * visible, the agent's messages are marked seen as they arrive (the agent's desktop shows "Seen");
+   * showing it again marks those that came meanwhile.
+   */
+  setShown(shown = true) {
+    this.#shown = shown !== false;
+    this.#markSeen();
+  }
+
+  #markSeen() {
+    if (!this.#shown || globalThis.document?.visibilityState === 'hidden') return;
+    const upTo = latestFrom(this.messages, 'agent');
+    if (upTo) this.#seen.seen(upTo);
+  }
+
+  #sendSeen(upTo) {
+    if (this.#conversation.state !== 'connected' || !this.#token || this.#handshake !== null) return false;
+    return this.#socket?.send({ type: 'seen', upTo }, { queue: false }) ?? false;
+  }
+
   endChat() {
     if (!this.#conversation.isActive) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -340,6 +393,7 @@ export class WebChat extends Emitter {
 
   #open(saved, { fallbackToStart }) {
     this.#conversation.reset();
+    this.#seen.reset();
     this.#handshake = null;
     this.#token = saved?.token ?? null;
     this.#conversation.id = saved?.conversationId ?? null;
@@ -378,12 +432,24 @@ export class WebChat extends Emitter {
       send({ type: 'resume', token: this.#token, lastSeq });
       this.#handshake = 'resume';
     } else if (this.#conversation.state === 'starting') {
-      send({ type: 'start', displayName: this.#displayName });
+      send({ type: 'start', displayName: this.#displayName, ...this.#startDetails() });
       this.#handshake = 'start';
     } else {
       return undefined;
     }
     return new Promise((resolve) => { this.#handshakeDone = resolve; });
+  }
+
+  /** What the start frame tells of the customer: only what the site gave, and the page it starts on. */
+  #startDetails() {
+    const { customer, attributes, customerSignature } = this.#customer;
+    const details = {};
+    const page = startPage();
+    if (page) details.page = page;
+    if (customer) details.customer = customer;
+    if (attributes) details.attributes = attributes;
+    if (customerSignature) details.customerSignature = customerSignature;
+    return details;
   }
 
   #onFrame(frame) {
@@ -412,6 +478,9 @@ export class WebChat extends Emitter {
         return this.emit('handoff', { state: frame.state, device: frame.device });
       case 'phoneSuggested': return this.emit('phoneSuggested', { text: frame.text });
       case 'typing': return frame.from === 'agent' ? this.#agentTyping.onFrame(frame) : undefined;
+      case 'seen':
+        return frame.by === 'agent' && Number.isInteger(frame.upTo)
+          ? this.emit('seen', { by: 'agent', upTo: frame.upTo }) : undefined;
       case 'error': return this.#onServerError(frame);
       default: return undefined; // newer servers may send more; ignoring keeps old pages working
     }
@@ -444,6 +513,7 @@ export class WebChat extends Emitter {
     this.#handshakeDone?.();
     this.#handshakeDone = null;
     for (const frame of this.#outbox.frames()) this.#socket?.send(frame, { queue: false });
+    this.#seen.flush(); // a receipt the lost connection could not carry
     const opening = this.#opening;
     this.#opening = null;
     opening?.resolve(this.#summary(resumed));
@@ -539,6 +609,7 @@ export class WebChat extends Emitter {
   /** The saved chat cannot be resumed: start a new one on a fresh connection, same name. */
   #restartAsNewChat() {
     this.#conversation.reset();
+    this.#seen.reset();
     this.#connect();
   }
 

@@ -33,6 +33,7 @@ export const CHAT_LOG_CSS = `
 .msg__photo figcaption { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; font-size: 12px; }
 .msg--mine .msg__photo { align-items: flex-end; }
 .msg__photo--missing img { min-height: 48px; width: 160px; }
+.msg__seen { align-self: flex-end; margin: -4px 4px 0; font-size: 11.5px; color: var(--sd-text-muted); }
 `;
 
 const adopted = new WeakSet();

@@ -17,6 +17,8 @@ export class ChatLog {
   #words;
   #systemText;
   #byId = new Map();
+  #seen = null; // the "Seen" line under the latest of this screen's own messages the other side has seen
+  #seenUpTo = 0;
 
   /**
    * @param {HTMLElement} list the element (`role="log"`) that holds the messages
@@ -55,6 +57,31 @@ export class ChatLog {
     for (const item of this.#byId.values()) item.remove();
     this.#byId.clear();
     for (const message of messages) this.upsert(message);
+    this.#placeSeen();
+  }
+
+  /**
+   * The other side has seen this screen's messages up to seq `upTo`: `text` ("Seen") under the latest of
+   * them, one line at a time (data-testid="seen-receipt").
+   */
+  showSeen(upTo, text) {
+    if (!(upTo > this.#seenUpTo)) return;
+    this.#seenUpTo = upTo;
+    if (!this.#seen) {
+      this.#seen = document.createElement('p');
+      this.#seen.className = 'msg__seen';
+      this.#seen.dataset.testid = 'seen-receipt';
+    }
+    this.#seen.textContent = text;
+    this.#placeSeen();
+  }
+
+  #placeSeen() {
+    if (!this.#seen) return;
+    const mine = [...this.#list.querySelectorAll(`[data-message-id][data-from="${this.#self}"]`)]
+      .filter((item) => Number(item.dataset.seq) <= this.#seenUpTo).pop();
+    if (mine) mine.after(this.#seen);
+    else this.#seen.remove();
   }
 
   /** A message on its way: shown at once, confirmed by the ack or by its own message frame. */
@@ -92,6 +119,7 @@ export class ChatLog {
   clear() {
     this.#byId.clear();
     this.#list.replaceChildren();
+    this.#seenUpTo = 0;
   }
 
   scrollToEnd() {

@@ -4,21 +4,23 @@
 const sizeFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
 const ENGLISH = {
   photoAlt: 'Photo of the product', markedPhotoAlt: 'The agent’s marked-up photo', download: 'Download',
-  photoMissing: 'The photo could not be loaded',
+  photoMissing: 'The photo could not be loaded', attachmentAlt: 'Image sent by the customer',
 };
+const ALT = { annotation: 'markedPhotoAlt', attachment: 'attachmentAlt' }; // the rest: photoAlt
 
 /**
  * `message.photo` as a `<figure>`; the image arrives when `photos.load` resolves to its URL.
- * `words(key)` gives the screen's words (default English).
+ * `words(key)` gives the screen's words (English where it has none).
  */
-export function photoFigure(message, photos, words = (key) => ENGLISH[key]) {
+export function photoFigure(message, photos, screenWords = null) {
+  const words = (key) => screenWords?.(key) || ENGLISH[key];
   const { photo } = message;
   const figure = document.createElement('figure');
   figure.className = 'msg__photo';
   figure.dataset.photoId = photo.id;
   const img = document.createElement('img');
   img.dataset.testid = 'chat-photo';
-  img.alt = words(photo.kind === 'annotation' ? 'markedPhotoAlt' : 'photoAlt');
+  img.alt = words(ALT[photo.kind] ?? 'photoAlt');
   img.width = photo.width;
   img.height = photo.height;
   img.decoding = 'async';

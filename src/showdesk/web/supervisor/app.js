@@ -1,10 +1,12 @@
 // Supervisor dashboard: sign in, then queues, live video with its quality and the last hour's charts,
 // read from GET /api/v2/analytics/supervisor every 2 s. Someone without Analytics > Dashboard > View is
-// told which permission they lack instead of seeing an empty page.
+// told which permission they lack instead of seeing an empty page. The Interactions view (#interactions,
+// interactions.js) finds past and present conversations, opens one, and exports them. The Agents view
+// (#agents, agents.js) lists who answers chats and their chats; Watch opens a chat read-only (watch.js).
 //
 // Test ids (data-testid), kept stable for tests:
 //   sign-in: login-email, login-password, login-submit, error-banner; shell: signed-in-user, sign-out,
-//     change-password (static/change-password.js),
+//     change-password (static/change-password.js), nav-dashboard, nav-interactions, nav-agents (aria-current="page"),
 //     supervisor-updated, supervisor-forbidden
 //   queues: supervisor-queues, supervisor-queue-row (data-queue-id) with cells queue-name, queue-waiting,
 //     queue-longest-wait, queue-on-queue, queue-available; supervisor-queue-empty
@@ -19,8 +21,12 @@ import { apiGet, clearStaffSession, loadStaffSession } from '/static/staff-sessi
 import { passwordChangePending, wireChangePassword } from '/static/change-password.js';
 import { loginForm } from '/static/login-form.js';
 import { ErrorBanner } from '/static/banner.js';
+import { el } from '/static/dom.js';
 import { drawClickToFirstFrame, drawFailures, drawRelayShare } from './charts.js';
 import { clock, clockSeconds } from './format.js';
+import { InteractionsView } from './interactions.js';
+import { AgentsView } from './agents.js';
+import { WatchPanel } from './watch.js';
 import { queueTable, videoTable } from './tables.js';
 
 const DASHBOARD = '/api/v2/analytics/supervisor';
@@ -32,6 +38,7 @@ const FORBIDDEN_EVERY_MS = 10_000; // still asking, so a role given meanwhile sh
 const $ = (selector) => document.querySelector(selector);
 const banner = new ErrorBanner($('[data-testid="error-banner"]'));
 const views = { login: $('#login-view'), console: $('#console-view') };
+const pages = { dashboard: $('#dashboard-view'), interactions: $('#interactions-view'), agents: $('#agents-view') };
 const dashboard = $('#dashboard');
 const forbidden = $('[data-testid="supervisor-forbidden"]');
 const updated = $('[data-testid="supervisor-updated"]');
@@ -42,6 +49,21 @@ const charts = {
   failures: $('[data-testid="chart-failures"]'),
   relay: $('[data-testid="chart-relay-share"]'),
 };
+
+const interactions = new InteractionsView(pages.interactions, { token: () => session?.token, banner });
+let watchedFrom = null; // the Watch button the panel was opened with, focused again when it closes
+const watch = new WatchPanel($('[data-testid="watch-panel"]'), {
+  token: () => session?.token,
+  onClose: () => (watchedFrom?.isConnected ? watchedFrom : $('[data-testid="nav-agents"]')).focus(),
+});
+const agents = new AgentsView(pages.agents, {
+  token: () => session?.token,
+  banner,
+  onWatch: (chat, button) => {
+    watchedFrom = button;
+    watch.open(chat);
+  },
+});
 
 let session = null;
 let me = null; // the signed-in user as /users/me gave them: name, roles, permissions
@@ -58,6 +80,20 @@ const login = loginForm(views.login, {
 });
 
 $('#sign-out').addEventListener('click', () => signOut());
+window.addEventListener('hashchange', () => showPage());
+
+/** The view the address names (#interactions, or the dashboard), its nav link marked as the current page. */
+function showPage() {
+  const name = { '#interactions': 'interactions', '#agents': 'agents' }[location.hash] ?? 'dashboard';
+  for (const [key, page] of Object.entries(pages)) page.hidden = key !== name;
+  for (const link of document.querySelectorAll('.view-nav a')) {
+    if (link.getAttribute('href') === `#${name}`) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (name === 'interactions' && session) interactions.show();
+  if (name === 'agents' && session) agents.show();
+  else agents.hide();
+}
 
 // A new password ends every earlier token: the next refresh uses the fresh one.
 wireChangePassword($('[data-testid="change-password"]'), {
@@ -74,6 +110,9 @@ function signOut(error) {
   clearStaffSession();
   session = null;
   me = null;
+  interactions.reset();
+  agents.reset();
+  watch.close();
   views.console.hidden = true;
   views.login.hidden = false;
   if (error) banner.show(error);
@@ -96,6 +135,7 @@ async function open(signedIn) {
   }
   $('#user-name').textContent = me?.name || me?.email || '';
   if (Array.isArray(me?.permissions) && !me.permissions.includes(PERMISSION)) showForbidden(null);
+  showPage();
   round += 1;
   refresh(round);
 }
@@ -144,8 +184,18 @@ function show(data) {
   drawClickToFirstFrame(charts.ttff, hour);
   drawFailures(charts.failures, hour);
   drawRelayShare(charts.relay, hour);
+  showWrapups(data.wrapups ?? []);
   updated.textContent = `Updated ${clockSeconds(data.at)}; refreshes every 2 seconds.`;
   updated.dataset.at = data.at;
+}
+
+// Chats wrapped up in the last 24 hours, by code (most first); one row says when there are none yet.
+function showWrapups(counts) {
+  const body = $('[data-testid="supervisor-wrapups"] tbody');
+  const rows = counts.map(({ name, count }) => el('tr', { 'data-testid': 'supervisor-wrapup-row' },
+    el('td', { 'data-testid': 'wrapup-name' }, name || 'No code'),
+    el('td', { class: 'num', 'data-testid': 'wrapup-count', 'data-value': String(count) }, String(count))));
+  body.replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: '2', class: 'muted' }, 'No chats wrapped up yet.'))]));
 }
 
 function showForbidden(error) {

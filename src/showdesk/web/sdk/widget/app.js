@@ -15,6 +15,7 @@ import { WidgetVideo } from './video.js';
 import { noticeWords } from './notices.js';
 import { ChatFollower } from './follow.js';
 import { Handoff } from './handoff.js';
+import { transcriptFile } from './transcript-file.js';
 
 export function mountWidget(script) {
   const options = readOptions(script);
@@ -106,6 +107,7 @@ class Widget {
     });
     this.#video = new WidgetVideo(ui, this.chat, this.#banner, t, (state, open) => this.#videoLayout(state, open));
     this.#handoff = new Handoff(ui, this.chat, t, this.#banner);
+    this.chat.setShown(false); // the agent hears "Seen" only while the panel is open
     this.#wire();
   }
 
@@ -119,6 +121,7 @@ class Widget {
     ui.launcher.setAttribute('aria-expanded', 'true');
     delete ui.launcher.dataset.unread;
     if (wasHidden) (ui.conversation.hidden ? ui.name : ui.input).focus();
+    this.chat.setShown(true);
   }
 
   close() {
@@ -128,6 +131,23 @@ class Widget {
     delete ui.root.dataset.open;
     ui.launcher.setAttribute('aria-expanded', 'false');
     ui.launcher.focus();
+    this.chat.setShown(false);
+  }
+
+  /** The customer's transcript as a file, saved by the browser (a web page or plain text). */
+  #downloadTranscript() {
+    const { chat } = this;
+    const t = this.#t;
+    const file = transcriptFile(chat.messages, {
+      format: this.ui.transcriptFormat.value, t, server: chat.config.serverUrl, customerName: chat.displayName,
+      systemText: t.locale === 'en' ? null : (message) => noticeWords(t, message),
+    });
+    const url = URL.createObjectURL(new Blob([file.content], { type: file.type }));
+    const link = Object.assign(document.createElement('a'), { href: url, download: file.name });
+    this.ui.root.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
   /** After the widget is on the page: back to a chat this tab had, or a hand-off code to redeem. */
@@ -174,7 +194,7 @@ class Widget {
     ui.startForm.hidden = true;
     ui.conversation.hidden = false;
     const active = chat.state !== 'ended';
-    ui.input.disabled = ui.send.disabled = !active;
+    ui.input.disabled = ui.send.disabled = ui.attach.disabled = !active;
     ui.end.hidden = !active;
     ui.restart.hidden = active;
     this.#handoff.refresh();
@@ -295,11 +315,18 @@ class Widget {
       chat.sendTyping(ui.input.value.trim() !== ''); // an emptied field is no longer typing
     });
     ui.input.addEventListener('blur', () => chat.sendTyping(false));
+    ui.attach.addEventListener('click', () => ui.attachInput.click());
+    ui.attachInput.addEventListener('change', () => {
+      const [file] = ui.attachInput.files ?? [];
+      ui.attachInput.value = ''; // the same file may be chosen again
+      if (file) this.#sendFile(file);
+    });
 
     ui.end.addEventListener('click', () => {
       ui.end.disabled = true;
       chat.endChat().catch((error) => this.#banner.show(error)).finally(() => { ui.end.disabled = false; });
     });
+    ui.transcriptDownload.addEventListener('click', () => this.#downloadTranscript());
     ui.restart.addEventListener('click', () => {
       this.#log.clear();
       this.#banner.hide();
@@ -321,6 +348,7 @@ class Widget {
       ui.typing.hidden = !active;
       ui.typing.textContent = active ? t('typing', { name: chat.agentName || t('theAgent') }) : '';
     });
+    chat.on('seen', ({ upTo }) => this.#log.showSeen(upTo, t('seen')));
     chat.on('chatEnded', ({ by }) => {
       this.#setStatus({ text: chatEndedNotice(t, by) });
       this.#showConversation();
@@ -334,6 +362,24 @@ class Widget {
       ui.connection.hidden = !trouble;
       ui.connection.textContent = t(trouble && attempt > 2 ? 'stillReconnecting' : 'reconnecting');
     });
+  }
+
+  /** The customer's own image into the chat; a refusal is said in the customer's words and the chat goes on. */
+  async #sendFile(file) {
+    const { ui, chat } = this;
+    const t = this.#t;
+    ui.attach.disabled = true;
+    ui.attach.setAttribute('aria-label', t('attachSending'));
+    try {
+      await chat.sendFile(file);
+      this.#banner.hide();
+      this.#follower.toEnd();
+    } catch (error) {
+      this.#banner.show(error);
+    } finally {
+      ui.attach.disabled = chat.state === 'ended';
+      ui.attach.setAttribute('aria-label', t('attachFile'));
+    }
   }
 
   #fitInput() {

@@ -63,8 +63,9 @@ export function buildWidget(options, t) {
   // The chat: on a phone with live video, a sheet over the viewfinder that the handle pulls up.
   ui.sheetHandle = el('button', { class: 'sdw-sheet__handle', type: 'button', testid: 'chat-sheet-handle',
     'aria-expanded': 'false', 'aria-label': t('showChat') });
+  // Focusable: a keyboard scrolls it when it holds more than it shows.
   ui.logList = el('div', { class: 'chat-log sdw-log', testid: 'chat-log', role: 'log', 'aria-live': 'polite',
-    'aria-label': t('chatMessages') });
+    'aria-label': t('chatMessages'), tabindex: '0' });
   ui.newMessage = el('button', { class: 'sdw-new-message', type: 'button', testid: 'chat-new-message', hidden: true },
     svg('svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true' },
       svg('path', { d: 'M12 5v14M6 13l6 6 6-6', fill: 'none', stroke: 'currentColor', 'stroke-width': '2.2', 'stroke-linecap': 'round' })),
@@ -73,12 +74,28 @@ export function buildWidget(options, t) {
     maxlength: '4000', placeholder: t('messagePlaceholder'), enterkeyhint: 'send' });
   ui.send = el('button', { class: 'btn btn-primary sdw-send', type: 'submit', testid: 'chat-send', 'aria-label': t('send') },
     svg('svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true' }, svg('path', { d: 'M4 12l16-8-6 16-2-7z', fill: 'currentColor' })));
+  // The customer's own image: the button opens the file picker (the input itself is never shown).
+  ui.attach = el('button', { class: 'btn btn-ghost sdw-attach', type: 'button', testid: 'attach-file',
+    'aria-label': t('attachFile'), title: t('attachFile') },
+  svg('svg', { viewBox: '0 0 24 24', 'aria-hidden': 'true' }, svg('path', { fill: 'none', stroke: 'currentColor',
+    'stroke-width': '2', 'stroke-linecap': 'round', d: 'M20 11.5l-8.2 8.2a5 5 0 0 1-7-7l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4L15 7.2' })));
+  ui.attachInput = el('input', { type: 'file', testid: 'attach-input', accept: 'image/jpeg,image/png,image/webp',
+    tabindex: '-1', 'aria-hidden': 'true', hidden: true });
   ui.composer = el('form', { class: 'sdw-composer' },
-    el('label', { class: 'visually-hidden', htmlFor: 'sdw-input', text: t('messageLabel') }), ui.input, ui.send);
+    el('label', { class: 'visually-hidden', htmlFor: 'sdw-input', text: t('messageLabel') }), ui.attach, ui.attachInput, ui.input, ui.send);
   ui.handoffOpen = el('button', { class: 'btn btn-ghost btn-sm', type: 'button', testid: 'handoff-open',
     text: t('handoffOpen'), hidden: true });
   ui.end = el('button', { class: 'btn btn-ghost btn-sm', type: 'button', testid: 'chat-end', text: t('end') });
   ui.restart = el('button', { class: 'btn btn-primary btn-sm', type: 'button', testid: 'chat-restart', text: t('restart'), hidden: true });
+  // The customer's own transcript, saved as a web page or plain text (widget/transcript-file.js).
+  ui.transcriptFormat = el('select', { class: 'input sdw-transcript__format', id: 'sdw-transcript-format',
+    testid: 'transcript-format' },
+  el('option', { value: 'html', text: t('transcriptHtml') }), el('option', { value: 'text', text: t('transcriptText') }));
+  ui.transcriptDownload = el('button', { class: 'btn btn-ghost btn-sm', type: 'button', testid: 'transcript-download',
+    text: t('transcriptDownload') });
+  ui.transcript = el('div', { class: 'sdw-transcript' },
+    el('label', { class: 'visually-hidden', htmlFor: 'sdw-transcript-format', text: t('transcriptFormat') }),
+    ui.transcriptFormat, ui.transcriptDownload);
   ui.handoff = el('section', { class: 'sdw-handoff', testid: 'handoff', 'aria-label': t('handoffTitle'), hidden: true });
   ui.sheet = el('div', { class: 'sdw-sheet' },
     ui.sheetHandle,
@@ -86,7 +103,7 @@ export function buildWidget(options, t) {
     ui.typing = el('p', { class: 'sdw-typing', testid: 'typing-indicator', 'aria-live': 'polite', hidden: true }),
     ui.handoff,
     ui.composer,
-    el('div', { class: 'sdw-actions' }, ui.handoffOpen, ui.end, ui.restart));
+    el('div', { class: 'sdw-actions' }, ui.handoffOpen, ui.end, ui.restart, ui.transcript));
   ui.conversation = el('div', { class: 'sdw-conversation', hidden: true }, ui.videoSection, ui.sheet);
 
   ui.panel = el('section', { class: 'sdw-panel', id: 'sdw-panel', role: 'dialog', 'aria-labelledby': 'sdw-title', hidden: true },

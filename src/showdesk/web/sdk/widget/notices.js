@@ -33,6 +33,7 @@ const WORDING = {
   camera_result: (t, p) => (p.ok ? t('cameraChanged') : t.error('video_adjust_failed')),
   photo_requested: (t) => t('photoRequested'),
   photo_failed: (t, p) => t(PHOTO_FAILURE_WORDS[p.reason] ?? 'photoCaptureFailed'),
+  transferred: (t, p) => t(p.to === 'agent' ? 'transferredToAgent' : 'transferredToQueue', { name: p.name || t('anAgent') }),
 };
 
 /** The system line `message` in the widget's words, or null to show the server's sentence. */

@@ -199,6 +199,7 @@ ${CHAT_LOG_CSS}
 .sdw-sheet__handle { display: none; }
 .sdw-logwrap { position: relative; flex: 1; min-height: 0; display: flex; flex-direction: column; }
 .sdw-log { flex: 1; min-height: 0; }
+.sdw-log:focus-visible { outline: 2px solid var(--sd-accent); outline-offset: -2px; }
 .sdw-typing { flex: none; margin: 0; padding: 2px 16px 4px; font-size: 12.5px; font-style: italic; color: var(--sd-text-muted); }
 .sdw-new-message {
   position: absolute; left: 50%; bottom: 10px; transform: translateX(-50%);
@@ -236,7 +237,11 @@ ${CHAT_LOG_CSS}
 .sdw-input { min-height: var(--sdw-touch); max-height: 120px; border-radius: 22px; padding: 11px 16px; }
 .sdw-send { flex: none; width: var(--sdw-touch); min-height: var(--sdw-touch); padding: 0; border-radius: 50%; }
 .sdw-send svg { width: 20px; height: 20px; }
+.sdw-attach { flex: none; width: var(--sdw-touch); min-height: var(--sdw-touch); padding: 0; border-radius: 50%; }
+.sdw-attach svg { width: 20px; height: 20px; }
 .sdw-actions { flex: none; display: flex; flex-wrap: wrap; justify-content: center; gap: 8px; padding: 0 12px 8px; }
+.sdw-transcript { display: flex; align-items: center; gap: 4px; }
+.sdw-transcript__format { width: auto; min-height: 32px; padding: 2px 8px; font-size: 13px; }
 
 /* A page of its own (the phone's hand-off page): the panel is the page. */
 .sdw[data-layout="fullscreen"] .sdw-panel {

@@ -38,6 +38,8 @@ export function endWords(t, { video = null, reason = null, by = null }) {
   if (code === 'connection_lost' || code === 'video_connection_lost') return t.error('video_connection_lost');
   if (CAMERA_FAILURES.has(code)) return t.error(code);
   if (code === 'chat_ended') return t('videoAfterChat');
+  if (code === 'transferred') return t('videoEndTransferred');
+  if (code === 'queue_without_video') return t('videoEndNoVideoHere');
   if (video?.outcome === 'failed') return t('videoEndProblem');
   if (video?.outcome === 'declined') return t('videoDeclined');
   const endedBy = video?.endedBy ?? by;
