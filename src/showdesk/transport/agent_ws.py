@@ -45,6 +45,7 @@ from showdesk.transport.frames import agent_command
 from showdesk.transport.own_messages import OwnMessages
 from showdesk.transport.rate_limits import GuestRateLimits
 from showdesk.transport.request_log import log_context
+from showdesk.transport.staff_socket import StaffSocket
 from showdesk.transport.ws_connection import (
     CLOSE_FORBIDDEN,
     CLOSE_TRY_AGAIN,
@@ -59,12 +60,9 @@ log = logging.getLogger(__name__)
 AUTH_TIMEOUT = 10.0
 
 
-class AgentSession:
+class AgentSession(StaffSocket):
     def __init__(self, sd: Services, conn: Connection, principal: Principal, token: str) -> None:
-        self.sd = sd
-        self.conn = conn
-        self.principal = principal
-        self.token = token  # checked again when the directory changes or a token is signed out
+        super().__init__(sd, conn, principal, token)
         self.own = OwnMessages("agent")
         self.typing_pace = TypingPace()
         self.seen_pace = SeenPace()
@@ -96,27 +94,8 @@ class AgentSession:
         if frame.get("type") == "interactionEnded":
             await self.subscription.remove(conversation_topic(frame["conversationId"]))
 
-    async def still_allowed(self, frame: dict[str, Any]) -> None:
-        """A disabled account, a removed permission or a signed-out token closes the live socket at once."""
-        if frame.get("userId") not in (None, self.principal.user.id):
-            return
-        try:
-            if frame.get("type") == "signedOut" and frame.get("jti") != self.principal.claims.jti:
-                return
-            current = await self.sd.access.authenticate(self.token)
-            self.principal = await self.sd.access.require(current, Permission.CHAT_ANSWER)
-        except ShowDeskError as exc:
-            self.conn.send_error(exc, ref="auth")
-            code = CLOSE_UNAUTHENTICATED if isinstance(exc, Unauthenticated) else CLOSE_FORBIDDEN
-            await self.conn.close(code, exc.code)
-
-    async def close_when_token_expires(self) -> None:
-        """A live socket lasts no longer than its token: then an error frame in words, and 4401."""
-        left = (self.principal.claims.expires_at - self.sd.clock.now()).total_seconds()
-        await self.sd.clock.sleep(max(left, 0.0))
-        expired = Unauthenticated("your sign-in has expired; sign in again to go on", code="token_expired")
-        self.conn.send_error(expired, ref="auth")
-        await self.conn.close(CLOSE_UNAUTHENTICATED, expired.code)
+    async def recheck(self, current: Principal) -> Principal:
+        return await self.sd.access.require(current, Permission.CHAT_ANSWER)
 
     async def ready(self) -> None:
         user = self.principal.user

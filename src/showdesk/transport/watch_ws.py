@@ -21,6 +21,7 @@ from showdesk.services.access import Principal
 from showdesk.services.container import Services
 from showdesk.services.watch import Watched, watched_frame
 from showdesk.transport.request_log import log_context
+from showdesk.transport.staff_socket import StaffSocket
 from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
 
 gateway = APIRouter()
@@ -30,12 +31,9 @@ AUTH_TIMEOUT = 10.0
 CLOSE_CHAT_ENDED = 1000
 
 
-class WatchSession:
+class WatchSession(StaffSocket):
     def __init__(self, sd: Services, conn: Connection, principal: Principal, token: str, cid: str) -> None:
-        self.sd = sd
-        self.conn = conn
-        self.principal = principal
-        self.token = token
+        super().__init__(sd, conn, principal, token)
         self.conversation_id = cid
         self.monitor = False
         self.held: list[dict[str, Any]] | None = []  # frames that came before `watching` was sent
@@ -70,25 +68,8 @@ class WatchSession:
         if shown["type"] == "chatEnded":
             await self.conn.close(CLOSE_CHAT_ENDED, "chat_ended")
 
-    async def still_allowed(self, frame: dict[str, Any]) -> None:
-        if frame.get("userId") not in (None, self.principal.user.id):
-            return
-        try:
-            if frame.get("type") == "signedOut" and frame.get("jti") != self.principal.claims.jti:
-                return
-            current = await self.sd.access.authenticate(self.token)
-            self.principal = await self.sd.watch.still_allowed(current)
-        except ShowDeskError as exc:
-            self.conn.send_error(exc, ref="auth")
-            code = CLOSE_UNAUTHENTICATED if isinstance(exc, Unauthenticated) else CLOSE_FORBIDDEN
-            await self.conn.close(code, exc.code)
-
-    async def close_when_token_expires(self) -> None:
-        left = (self.principal.claims.expires_at - self.sd.clock.now()).total_seconds()
-        await self.sd.clock.sleep(max(left, 0.0))
-        expired = Unauthenticated("your sign-in has expired; sign in again to go on", code="token_expired")
-        self.conn.send_error(expired, ref="auth")
-        await self.conn.close(CLOSE_UNAUTHENTICATED, expired.code)
+    async def recheck(self, current: Principal) -> Principal:
+        return await self.sd.watch.still_allowed(current)
 
 
 def _watching(w: Watched) -> dict[str, Any]:

@@ -6,7 +6,7 @@
 // Test ids: canned-list (role listbox), canned-item (role option, data-id), canned-empty, canned-save-open,
 // canned-save-title, canned-save-submit, canned-save-status.
 
-import { ApiError } from '/static/staff-session.js';
+import { apiCall } from '/static/staff-session.js';
 import { describeError } from '/static/error-text.js';
 import { el } from '/static/dom.js';
 
@@ -30,19 +30,10 @@ export class CannedResponses {
     return this.#call('POST', PATH, { scope: 'personal', title, text });
   }
 
-  async #call(method, path, body) {
-    const headers = { Accept: 'application/json', Authorization: `Bearer ${this.#token}` };
-    if (body) headers['Content-Type'] = 'application/json';
-    let response;
-    try {
-      response = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
-    } catch {
-      throw new ApiError(0, 'network_error', 'The ShowDesk server cannot be reached.');
-    }
-    const data = await response.json().catch(() => null);
-    if (!response.ok) throw new ApiError(response.status, data?.code, data?.message);
-    return data;
+  #call(method, path, body) {
+    return apiCall(method, path, this.#token, body);
   }
+
 }
 
 /** Whether a search finds a response: every word of it in the title or the text, in any case (as the server's `q`). */

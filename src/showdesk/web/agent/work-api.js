@@ -1,6 +1,6 @@
 // The desktop's REST calls for moving and closing work (transfer, wrap-up), with the agent's token.
 
-import { ApiError } from '/static/staff-session.js';
+import { apiCall } from '/static/staff-session.js';
 
 export class WorkApi {
   #token;
@@ -27,17 +27,7 @@ export class WorkApi {
     return this.#call('PUT', `/api/v2/conversations/${encodeURIComponent(conversationId)}/wrapup`, { code, note });
   }
 
-  async #call(method, path, body) {
-    const headers = { Accept: 'application/json', Authorization: `Bearer ${this.#token}` };
-    if (body) headers['Content-Type'] = 'application/json';
-    let response;
-    try {
-      response = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
-    } catch {
-      throw new ApiError(0, 'network_error', 'The ShowDesk server cannot be reached.');
-    }
-    const data = await response.json().catch(() => null);
-    if (!response.ok) throw new ApiError(response.status, data?.code, data?.message);
-    return data;
+  #call(method, path, body) {
+    return apiCall(method, path, this.#token, body);
   }
 }

@@ -61,6 +61,11 @@ export function apiGet(path, token) {
   return request('GET', path, { token });
 }
 
+/** A JSON call with the staff token: the answer's JSON, or an ApiError in the server's words. */
+export function apiCall(method, path, token, body) {
+  return request(method, path, { token, body });
+}
+
 async function request(method, path, { body, token } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
