@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from showdesk.domain.conversation import Conversation
+from showdesk.domain.directory import permissions_of
 from showdesk.domain.errors import Conflict, InvalidInput, NotFound
 from showdesk.domain.permissions import Permission
 from showdesk.domain.queues import Queue
@@ -62,14 +63,12 @@ class TransferService:
         org = current.user.organization_id
         queues = await self._store.list_queues(org)
         shown = await self._statuses()
-        agents = []
-        for user in await self._store.list_users(org):
-            if (
-                user.id != current.user.id
-                and user.active
-                and await self._access.user_may(user.id, Permission.CHAT_ANSWER)
-            ):
-                agents.append(AgentTarget(user.id, user.name, shown.get(user.id, Presence.OFF_QUEUE.value)))
+        roles = await self._store.list_roles(org)  # read once, not once a user
+        agents = [
+            AgentTarget(user.id, user.name, shown.get(user.id, Presence.OFF_QUEUE.value))
+            for user in await self._store.list_users(org)
+            if user.id != current.user.id and user.active and Permission.CHAT_ANSWER in permissions_of(user, roles)
+        ]
         return TransferTargets(queues, agents)
 
     async def transfer(
