@@ -132,6 +132,13 @@ class Settings(BaseSettings):
         ge=0,
         description="images a customer may attach to one chat a minute (then 429 rate_limited); 0: no limit",
     )
+    monitors_per_video: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="supervisors (Video > Monitor) one live video's picture may be relayed to at once by the agent's "
+        "desktop, each an upload of its own; 0: supervisors never see the picture",
+    )
     handoff_ttl: int = Field(
         default=600,
         ge=1,
@@ -154,6 +161,12 @@ class Settings(BaseSettings):
         ge=0,
         description="conversation searches (GET /api/v2/conversations) one user may make a minute (then "
         "rate_limited); 0: no limit",
+    )
+    monitor_starts_per_chat: int = Field(
+        default=6,
+        ge=0,
+        description="times supervisors may begin to see one chat's live picture a minute (each tells the customer in "
+        "the transcript; then rate_limited); 0: no limit",
     )
     export_max_conversations: int = Field(
         default=10_000,

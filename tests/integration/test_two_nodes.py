@@ -15,7 +15,9 @@ import httpx
 import pytest
 import websockets
 
+from tests.integration.test_supervisor_watch import Watcher
 from tests.integration.test_video_recovery import _graces_over
+from tests.integration.test_video_signaling import ANSWER_RECV, OFFER
 from tests.support.backends import POSTGRES_REDIS, unreachable
 from tests.support.server import ServerProcess
 from tests.support.waiting import eventually
@@ -208,7 +210,9 @@ def _dashboard(node: ServerProcess) -> dict[str, Any]:
     return dict(answer.json())
 
 
-async def test_quality_reported_on_one_node_is_seen_and_stored_from_the_other(nodes: Nodes) -> None:
+async def test_quality_reported_on_one_node_is_seen_and_stored_from_the_other_and_the_picture_relayed(
+    nodes: Nodes,
+) -> None:
     a, b = nodes
     dana = await Agent.connect(b.ws_base, b.login())  # the agent's desktop is on B
     await dana.on_queue()
@@ -232,6 +236,27 @@ async def test_quality_reported_on_one_node_is_seen_and_stored_from_the_other(no
     assert rows[0]["sessionId"] == session_id and rows[0]["state"] == "live"
     assert rows[0]["quality"] == {**sample, "path": "relay"}
 
+    # A supervisor on node A asks for the picture; the agent's desktop on B relays it: each signal crosses.
+    watcher = await Watcher.connect(a.ws_base, a.login("admin@demo.local", "admin"), cid)
+    await watcher.expect("watching")
+    await watcher.send(type="monitorStart")
+    monitor_id = (await watcher.expect("monitorStarting"))["monitorId"]
+    await dana.expect("monitorRequested", monitorId=monitor_id)
+    await dana.send(type="monitorSignal", conversationId=cid, monitorId=monitor_id, signal="offer", sdp=OFFER)
+    await watcher.expect("monitorSignal", signal="offer")
+    staff = {"authorization": f"Bearer {a.login('supervisor@demo.local', 'supervisor')}"}
+    told = await eventually(
+        lambda: next((m for m in _messages(a, cid, staff) if _code(m) == "video_monitored"), None),
+        timeout=5,
+        what="the customer told, in the transcript",
+        every=0.1,
+    )
+    assert told["text"].startswith("A supervisor is now also watching the video")
+    await watcher.send(type="monitorSignal", monitorId=monitor_id, signal="answer", sdp=ANSWER_RECV)
+    await dana.expect("monitorSignal", signal="answer", monitorId=monitor_id)
+    await watcher.close()
+    assert (await dana.expect("monitorEnded", monitorId=monitor_id))["reason"] == "left"
+
     # The customer stops the video on node A: the session's stored summary has the samples sent to node B.
     await dana.send(**status, state="quality", quality={**sample, "fps": 8.0, "path": "relay"})
     await eventually(lambda: sampled(8.0), timeout=5, what="the second sample on node A", every=0.1)
@@ -242,6 +267,15 @@ async def test_quality_reported_on_one_node_is_seen_and_stored_from_the_other(no
     assert record["quality"]["samples"] == 2 and record["quality"]["fpsAverage"] == 10
     await guest.close()
     await dana.close()
+
+
+def _code(message: dict[str, Any]) -> str | None:
+    return (message.get("notice") or {}).get("code")
+
+
+def _messages(node: ServerProcess, cid: str, staff: dict[str, str]) -> list[dict[str, Any]]:
+    answer: list[dict[str, Any]] = httpx.get(f"{node.base}/api/v2/conversations/{cid}/messages", headers=staff).json()
+    return answer
 
 
 async def test_a_customer_whose_socket_moves_to_the_other_node_keeps_the_video(nodes: Nodes) -> None:

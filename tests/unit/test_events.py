@@ -14,7 +14,7 @@ import showdesk.domain
 import showdesk.services
 from showdesk.domain import events
 from showdesk.domain.conversation import Message
-from showdesk.domain.events import CATALOGUE, AgentEvent, ConversationEvent, Event, VideoEvent
+from showdesk.domain.events import CATALOGUE, AgentEvent, ConversationEvent, Event, MonitorSignal, VideoEvent
 
 # Every wire type, written out: a new event (or one lost) shows here, and in docs/protocol.md and the SDK's
 # types (test_events_documented.py).
@@ -26,6 +26,7 @@ WIRE_TYPES = [
     "videoPreference", "videoCamera", "videoMark", "videoMarksCleared", "videoPhotoRequested", "videoPhotoFailed",
     "videoPhotoMode", "videoStill", "videoProblem", "videoSignal",
     "qualitySampled", "customerBack",
+    "monitorRequested", "monitorEnded", "monitorSignal", "monitorDeclined",
 ]  # fmt: skip
 
 KINDS = {Event, ConversationEvent, AgentEvent, VideoEvent}  # kinds of events, never published as such
@@ -60,9 +61,17 @@ SAMPLE = {
     "side": "customer",
     "active": True,
     "up_to": 3,
+    "monitor_id": "m_1",
+    "watcher_name": "Sky",
 }
 
-OWN_TOPICS = {"directoryChanged": "directory", "qualitySampled": "video.quality", "customerBack": "customers.back"}
+OWN_TOPICS = {
+    "directoryChanged": "directory",
+    "qualitySampled": "video.quality",
+    "customerBack": "customers.back",
+    "monitorSignal": "agent:u1",  # the watcher's answer; the agent's offer goes on the relay's own topic
+    "monitorDeclined": "monitor:m_1",
+}
 
 
 def test_the_catalogue_holds_every_wire_type_once() -> None:
@@ -125,3 +134,16 @@ def test_every_event_frames_as_its_type_on_its_topic() -> None:
         frame = event.frame()
         assert frame["type"] == wire_type
         assert json.loads(json.dumps(frame)) == frame
+
+
+def test_a_relay_s_signals_go_to_the_agent_or_to_the_one_watcher_who_asked() -> None:
+    to_agent = MonitorSignal("c1", "m_1", "agent", "u1", {"signal": "answer", "sdp": "v=0"})
+    to_watcher = MonitorSignal("c1", "m_1", "watcher", "u1", {"signal": "offer", "sdp": "v=0"})
+    assert (to_agent.topic, to_watcher.topic) == ("agent:u1", "monitor:m_1")
+    assert to_watcher.frame() == {
+        "type": "monitorSignal",
+        "conversationId": "c1",
+        "monitorId": "m_1",
+        "signal": "offer",
+        "sdp": "v=0",
+    }

@@ -35,7 +35,9 @@ def _ice() -> IceServers:
 
 
 async def test_the_session_s_customer_and_agent_get_relay_credentials_for_it() -> None:
-    for party in (Party.customer("c1"), Party.agent("u-dana")):
+    """And a supervisor of its organization who sees the picture relayed by the agent's desktop (Video >
+    Monitor, checked by services/video_monitor.py before it asks)."""
+    for party in (Party.customer("c1"), Party.agent("u-dana"), Party.watcher("demo")):
         servers = await _ice().for_party(_session(), party, "127.0.0.1")
         [relay] = [s for s in servers if "username" in s]
         assert relay["username"].endswith(":v1")
@@ -43,7 +45,10 @@ async def test_the_session_s_customer_and_agent_get_relay_credentials_for_it() -
 
 @pytest.mark.parametrize(
     "party",
-    [Party.customer("c2"), Party.agent("u-sam"), Party("agent", "c1"), Party("customer", "u-dana"), Party("x", "c1")],
+    [
+        *(Party.customer("c2"), Party.agent("u-sam"), Party("agent", "c1"), Party("customer", "u-dana")),
+        *(Party("x", "c1"), Party.watcher("elsewhere"), Party("watcher", "c1")),
+    ],
 )
 async def test_nobody_else_gets_any_ice_servers_for_it(party: Party) -> None:
     with pytest.raises(Forbidden) as refused:

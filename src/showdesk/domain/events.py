@@ -23,6 +23,11 @@ def agent_topic(agent_id: str) -> str:
     return f"agent:{agent_id}"
 
 
+def monitor_topic(monitor_id: str) -> str:
+    """One supervisor's relay of one live picture: only the watch socket that asked for it follows it."""
+    return f"monitor:{monitor_id}"
+
+
 DIRECTORY_TOPIC = "directory"
 QUALITY_TOPIC = "video.quality"  # every node keeps the latest quality of every live session
 CUSTOMERS_TOPIC = "customers.back"  # a customer's socket resumed on some node: others stop waiting for it
@@ -489,4 +494,91 @@ class CustomerBack(Event):
             "conversationId": self.conversation_id,
             "socketId": self.socket_id,
             "tokenId": self.token_id,
+        }
+
+
+# A supervisor sees a live picture, relayed by the agent's desktop (services/video_monitor.py) -------------
+@dataclass(frozen=True)
+class MonitorRequested(AgentEvent):
+    """A supervisor with Video > Monitor asks to see the picture of a chat of this agent's: the desktop that
+    shows it forwards it over a peer connection of its own (the agent socket adds ICE servers)."""
+
+    type: ClassVar[str] = "monitorRequested"
+    conversation_id: str = field(kw_only=True)
+    monitor_id: str = field(kw_only=True)
+    session_id: str = field(kw_only=True)
+    watcher_name: str = field(kw_only=True)
+
+    def frame(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "conversationId": self.conversation_id,
+            "monitorId": self.monitor_id,
+            "sessionId": self.session_id,
+            "watcherName": self.watcher_name,
+        }
+
+
+@dataclass(frozen=True)
+class MonitorEnded(AgentEvent):
+    """The supervisor stopped seeing the picture (stopped, left, or lost the permission): the relay closes."""
+
+    type: ClassVar[str] = "monitorEnded"
+    conversation_id: str = field(kw_only=True)
+    monitor_id: str = field(kw_only=True)
+    reason: str = field(kw_only=True)  # stopped | left | permission
+
+    def frame(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "conversationId": self.conversation_id,
+            "monitorId": self.monitor_id,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class MonitorSignal(Event):
+    """WebRTC signalling of one relay: the agent's desktop offers (to the watcher's topic), the watcher
+    answers (to the agent's topic)."""
+
+    type: ClassVar[str] = "monitorSignal"
+    conversation_id: str
+    monitor_id: str
+    to: str  # watcher | agent
+    agent_id: str
+    signal: dict[str, Any]
+
+    @property
+    def topic(self) -> str:
+        return monitor_topic(self.monitor_id) if self.to == "watcher" else agent_topic(self.agent_id)
+
+    def frame(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "conversationId": self.conversation_id,
+            "monitorId": self.monitor_id,
+            **self.signal,
+        }
+
+
+@dataclass(frozen=True)
+class MonitorDeclined(Event):
+    """The agent's side will not relay the picture to this watcher (`too_many_watchers`)."""
+
+    type: ClassVar[str] = "monitorDeclined"
+    conversation_id: str
+    monitor_id: str
+    reason: str
+
+    @property
+    def topic(self) -> str:
+        return monitor_topic(self.monitor_id)
+
+    def frame(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "conversationId": self.conversation_id,
+            "monitorId": self.monitor_id,
+            "reason": self.reason,
         }

@@ -34,6 +34,8 @@ NOTICE_CODES = frozenset(
         "photo_requested",  # name
         "photo_failed",  # reason
         "transferred",  # to: queue | agent; name
+        "video_monitored",  # a supervisor now sees the picture too
+        "video_monitor_ended",  # the supervisor no longer does
     }
 )
 

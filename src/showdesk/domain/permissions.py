@@ -53,8 +53,8 @@ DESCRIPTIONS: dict[Permission, str] = {
     Permission.METRICS_VIEW: "Metrics > View: scrape /metrics for this organization's series (e.g. Prometheus)",
     Permission.CANNED_RESPONSES_MANAGE: "Canned Responses > Manage: the organization-wide canned responses",
     Permission.VIDEO_MONITOR: (
-        "Video > Monitor: see a watched chat's live video session, its state and quality (the picture itself "
-        "is not relayed to supervisors yet); given to no built-in role but Administrator"
+        "Video > Monitor: see a watched chat's live video session, its state and quality, and its picture, "
+        "relayed by the agent's desktop (the customer is told); given to no built-in role but Administrator"
     ),
 }
 

@@ -87,6 +87,15 @@ class SendSignal:
     signal: Signal | Refused
 
 
+@dataclass(frozen=True)
+class SendMonitorSignal:
+    """The agent's desktop signals its relay of the picture to a supervisor (an offer or a candidate)."""
+
+    conversation_id: str | None
+    monitor_id: str | None
+    signal: Signal | Refused
+
+
 # the customer's ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class StartChat:
@@ -272,4 +281,5 @@ AgentCommand = (
     | HoldVideo
     | UsePhotos
     | EndVideo
+    | SendMonitorSignal
 )

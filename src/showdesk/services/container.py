@@ -40,6 +40,7 @@ from showdesk.services.turn_servers import TurnServerService
 from showdesk.services.typing import TypingService
 from showdesk.services.video import VideoService
 from showdesk.services.video_marks import VideoMarks
+from showdesk.services.video_monitor import VideoMonitor
 from showdesk.services.watch import ConversationWatch
 from showdesk.services.wrapups import WrapupService
 
@@ -124,6 +125,17 @@ class Services:
         self.supervisor = SupervisorDashboard(store, clock, self.access, self.router, self.video)
         self.agent_board = AgentBoard(store, self.access, self.router)
         self.watch = ConversationWatch(store, self.access, self.video)
+        self.video_monitor = VideoMonitor(
+            store,
+            bus,
+            self.access,
+            self.messages,
+            self.ice,
+            self.audit,
+            limiter,
+            settings.monitor_starts_per_chat,
+            settings.monitors_per_video,
+        )
         self.customer_panels = CustomerPanels(store, store, self.access, settings.secret_key)
         self.retention = RetentionService(store, clock, self.audit, settings.retention_days)
 

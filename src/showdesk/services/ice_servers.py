@@ -34,9 +34,11 @@ class IceSettings:
 
 @dataclass(frozen=True)
 class Party:
-    """One side of a video session: the customer of conversation `id`, or the agent whose user id is `id`."""
+    """One side of a video session: the customer of conversation `id`, the agent whose user id is `id`, or a
+    supervisor of organization `id` who sees the picture relayed by the agent's desktop (Video > Monitor,
+    checked by services/video_monitor.py before it asks)."""
 
-    side: str  # "customer" | "agent"
+    side: str  # "customer" | "agent" | "watcher"
     id: str
 
     @classmethod
@@ -47,9 +49,15 @@ class Party:
     def agent(cls, user_id: str) -> Party:
         return cls("agent", user_id)
 
+    @classmethod
+    def watcher(cls, organization_id: str) -> Party:
+        return cls("watcher", organization_id)
+
     def is_in(self, session: VideoSession) -> bool:
         if self.side == "customer":
             return session.conversation_id == self.id
+        if self.side == "watcher":
+            return session.organization_id == self.id
         return self.side == "agent" and session.agent_id == self.id
 
 

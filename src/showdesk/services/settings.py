@@ -30,6 +30,8 @@ class ServiceSettings:
     handoffs_per_chat: int = 10  # hand-off links one chat may make
     handoff_redeems_per_address: int = 30  # hand-off codes one client address may try a minute; 0: no limit
     searches_per_user: int = 60  # conversation searches one user may make a minute; 0: no limit
+    monitors_per_video: int = 2  # supervisors one live picture is relayed to at once; 0: none
+    monitor_starts_per_chat: int = 6  # times supervisors may begin to see one chat's picture a minute; 0: no limit
     export_max_conversations: int = 10_000  # conversations one export holds at most
     login_failures_per_account: int = 5  # failed sign-ins an address may make on one account a window
     login_failures_per_address: int = 20  # ... and on all accounts together; 0: no limit

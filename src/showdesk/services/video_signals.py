@@ -12,6 +12,9 @@ MAX_CANDIDATE_CHARS = 2000
 MAX_ATTEMPT = 10  # a video's connection attempts (ICE restarts and the relay retry) a signal may name
 CUSTOMER_SIGNALS = ("offer", "candidate")  # the customer's side sends the picture: it offers
 AGENT_SIGNALS = ("answer", "candidate")
+# A supervisor's relay of the picture (services/video_monitor.py): the agent's desktop sends, so it offers.
+RELAY_SIGNALS = ("offer", "candidate")
+WATCHER_SIGNALS = ("answer", "candidate")
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """ConversationWatch: a supervisor watches a live chat, read-only. Nothing here writes or publishes: the
-customer and the agent are not told, and nothing the watcher does reaches them.
+customer and the agent are not told, and nothing the watcher writes reaches them.
 
 Who may watch: Transcript > View, a chat of their own organization that has not ended (checked before the
 socket follows the chat). What they see: the transcript so far, then the chat's own lines as they come
 (WATCHED); never signalling (SDP and ICE) nor photo requests. With Video > Monitor they also see the video
-session's state and its latest quality; the picture itself goes peer to peer between the customer and the
-agent, and no relay of it to a supervisor exists yet.
+session's state and its latest quality, and may ask for the picture itself, which the agent's desktop
+relays (services/video_monitor.py: the one part of watching the customer is told of).
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from showdesk.services.commands import (
     ReportVideoStatus,
     RequestPhoto,
     RequestVideo,
+    SendMonitorSignal,
     SendSignal,
     SetPresence,
     SetTyping,
@@ -70,6 +71,7 @@ class AgentSession(StaffSocket):
         self.mark_limits: GuestRateLimits = conn.ws.app.state.mark_limits
         self.subscription = sd.subscribe(self.deliver)
         self.socket_id: str | None = None  # routing's name for this socket, once counted
+        self.monitors: dict[str, str] = {}  # supervisors' relays of a picture asked of this agent: id -> chat
 
     async def deliver(self, frame: dict[str, Any]) -> None:
         kind = frame.get("type")
@@ -81,18 +83,36 @@ class AgentSession(StaffSocket):
             await self.subscription.add(conversation_topic(frame["conversationId"]))
         if self.own.withheld(frame):
             return
-        if frame.get("type") in ("videoStarting", "videoRetrying"):
+        if kind in ("videoStarting", "videoRetrying", "monitorRequested"):
+            if kind == "monitorRequested" and not await self.relay_asked(frame):
+                return
+            session_id = frame["sessionId"] if kind == "monitorRequested" else frame["video"]["id"]
             host = self.conn.ws.url.hostname or "127.0.0.1"
             party = Party.agent(self.principal.user.id)
             try:
-                servers = await self.sd.ice.for_party_by_id(frame["video"]["id"], party, host)
+                servers = await self.sd.ice.for_party_by_id(session_id, party, host)
             except Forbidden:
                 log.warning("a video frame of someone else's session reached agent %s", party.id)
                 return
             frame = {**frame, "iceServers": servers}
         self.conn.send(frame)
-        if frame.get("type") == "interactionEnded":
+        if kind == "monitorEnded":
+            self.monitors.pop(frame.get("monitorId", ""), None)
+        elif kind in ("videoEnd", "interactionEnded"):  # the desktop closes every relay of this chat's picture
+            self.monitors = {m: c for m, c in self.monitors.items() if c != frame.get("conversationId")}
+        if kind == "interactionEnded":
             await self.subscription.remove(conversation_topic(frame["conversationId"]))
+
+    async def relay_asked(self, frame: dict[str, Any]) -> bool:
+        """A supervisor asks to see a picture of this agent's: kept, so the desktop's signals for it are let
+        through; declined past `--monitors-per-video` relays of one chat (each is an upload of the agent's)."""
+        cid, monitor_id = frame["conversationId"], frame["monitorId"]
+        limit = self.conn.ws.app.state.settings.monitors_per_video
+        if sum(1 for c in self.monitors.values() if c == cid) >= limit:
+            await self.sd.video_monitor.decline(cid, monitor_id, "too_many_watchers")
+            return False
+        self.monitors[monitor_id] = cid
+        return True
 
     async def recheck(self, current: Principal) -> Principal:
         return await self.sd.access.require(current, Permission.CHAT_ANSWER)
@@ -187,6 +207,10 @@ class AgentSession(StaffSocket):
             await video.agent_photos(principal, command)
         elif isinstance(command, EndVideo):
             await video.agent_end(principal, command.conversation_id)
+        elif isinstance(command, SendMonitorSignal):
+            if self.monitors.get(command.monitor_id or "") != command.conversation_id:
+                raise Forbidden("no supervisor asked this desktop for that picture", code="not_your_monitor")
+            await self.sd.video_monitor.agent_signal(principal, command)
 
     def report(self, exc: BaseException, ref: Any) -> None:
         if isinstance(exc, ShowDeskError):

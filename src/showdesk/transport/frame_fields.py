@@ -20,6 +20,7 @@ FIELD_CHARS: dict[str, int] = {
     "conversationId": ID_CHARS,
     "sessionId": ID_CHARS,
     "requestId": ID_CHARS,
+    "monitorId": ID_CHARS,
     "clientId": MAX_CLIENT_ID_CHARS,
     "reason": CODE_CHARS,
     "state": CODE_CHARS,

@@ -41,6 +41,7 @@ from showdesk.services.commands import (
     RequestVideo,
     ResumeChat,
     RetryVideo,
+    SendMonitorSignal,
     SendSignal,
     SetPresence,
     SetTyping,
@@ -56,6 +57,8 @@ from showdesk.services.video_signals import (
     MAX_ATTEMPT,
     MAX_CANDIDATE_CHARS,
     MAX_SIGNAL_CHARS,
+    RELAY_SIGNALS,
+    WATCHER_SIGNALS,
     IceCandidate,
     Signal,
 )
@@ -196,7 +199,15 @@ AGENT_FRAMES: dict[str, Callable[[Frame], AgentCommand]] = {
     "videoResume": lambda f: HoldVideo(text(f, "conversationId"), held=False),
     "videoPhotoMode": lambda f: UsePhotos(text(f, "conversationId"), on=f.get("on") is True),
     "videoEnd": lambda f: EndVideo(text(f, "conversationId")),
+    "monitorSignal": lambda f: SendMonitorSignal(
+        text(f, "conversationId"), text(f, "monitorId"), _refusable(lambda: read_signal(f, RELAY_SIGNALS))
+    ),
 }
+
+
+def watcher_signal(frame: Frame) -> Signal:
+    """A supervisor's answer or candidate for the relay of a picture (the watch socket's `monitorSignal`)."""
+    return read_signal(frame, WATCHER_SIGNALS)
 
 
 def unknown_type(kind: str) -> ShowDeskError:

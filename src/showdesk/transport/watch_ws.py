@@ -2,8 +2,10 @@
 
 The first frame is {type: auth, token} (a staff token, as on the agent socket). Transcript > View and the
 chat's organization are checked before the socket follows the chat; then `watching` carries the transcript
-so far and the chat's own lines follow (services/watch.py: watched_frame). Every frame but `ping` is
-refused (`read_only`); the socket closes when the chat ends, the permission goes or the token ends.
+so far and the chat's own lines follow (services/watch.py: watched_frame). Nothing the watcher sends
+reaches the chat (`read_only`), but for `ping` and, with Video > Monitor, the frames that relay the live
+picture from the agent's desktop (`monitorStart`, `monitorSignal`, `monitorStop`: services/video_monitor.py).
+The socket closes when the chat ends, the permission goes or the token ends; a relay ends with the socket.
 """
 
 from __future__ import annotations
@@ -14,12 +16,16 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket
 
-from showdesk.domain.errors import ShowDeskError, Unauthenticated
-from showdesk.domain.events import ACCESS_EVENTS, DIRECTORY_TOPIC, agent_topic, conversation_topic
+from showdesk.domain.errors import Conflict, ShowDeskError, Unauthenticated
+from showdesk.domain.events import ACCESS_EVENTS, DIRECTORY_TOPIC, agent_topic, conversation_topic, monitor_topic
+from showdesk.domain.permissions import Permission
 from showdesk.domain.timestamps import wire_time
 from showdesk.services.access import Principal
 from showdesk.services.container import Services
+from showdesk.services.video_monitor import Monitoring
 from showdesk.services.watch import Watched, watched_frame
+from showdesk.transport.frame_fields import check_fields
+from showdesk.transport.frames import text, watcher_signal
 from showdesk.transport.request_log import log_context
 from showdesk.transport.staff_socket import StaffSocket
 from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
@@ -29,6 +35,8 @@ log = logging.getLogger(__name__)
 
 AUTH_TIMEOUT = 10.0
 CLOSE_CHAT_ENDED = 1000
+MONITOR_FRAMES = ("monitorStart", "monitorSignal", "monitorStop")
+RELAYED = ("monitorSignal", "monitorDeclined")  # from the agent's side, for this socket's relay only
 
 
 class WatchSession(StaffSocket):
@@ -37,6 +45,8 @@ class WatchSession(StaffSocket):
         self.conversation_id = cid
         self.monitor = False
         self.held: list[dict[str, Any]] | None = []  # frames that came before `watching` was sent
+        self.monitoring: Monitoring | None = None  # the live picture, relayed by the agent's desktop
+        self.announced = False  # the customer has read that a supervisor sees their video
         self.subscription = sd.subscribe(self.deliver)
 
     async def follow(self) -> None:
@@ -61,6 +71,18 @@ class WatchSession(StaffSocket):
         if self.held is not None:
             self.held.append(frame)
             return
+        kind = frame.get("type")
+        if kind in RELAYED:
+            if self.monitoring is not None and frame.get("monitorId") == self.monitoring.id:
+                if frame.get("signal") == "offer" and not self.announced:
+                    self.announced = True  # told before the watcher's page can answer and see anything
+                    await self.sd.video_monitor.announce(self.monitoring)
+                self.conn.send(frame)
+                if kind == "monitorDeclined":
+                    await self.forget_monitoring()
+            return
+        if kind in ("videoEnd", "chatEnded"):  # the agent's desktop closes its relays itself
+            await self.forget_monitoring()
         shown = watched_frame(frame, self.monitor)
         if shown is None:
             return
@@ -69,7 +91,54 @@ class WatchSession(StaffSocket):
             await self.conn.close(CLOSE_CHAT_ENDED, "chat_ended")
 
     async def recheck(self, current: Principal) -> Principal:
-        return await self.sd.watch.still_allowed(current)
+        allowed = await self.sd.watch.still_allowed(current)
+        if self.monitoring is not None and not allowed.has(Permission.VIDEO_MONITOR):
+            await self.stop_monitoring("permission")
+        return allowed
+
+    async def on_monitor_frame(self, frame: dict[str, Any]) -> None:
+        check_fields(frame)
+        kind = frame["type"]
+        if kind == "monitorStart":
+            if self.monitoring is not None:
+                raise Conflict("you already see this video's picture", code="already_monitoring")
+            host = self.conn.ws.url.hostname or "127.0.0.1"
+            monitoring, servers = await self.sd.video_monitor.prepare(self.principal, self.conversation_id, host)
+            self.monitoring = monitoring
+            await self.subscription.add(monitor_topic(monitoring.id))  # before the agent's side hears of it
+            self.conn.send(
+                {
+                    "type": "monitorStarting",
+                    "conversationId": self.conversation_id,
+                    "monitorId": monitoring.id,
+                    "iceServers": servers,
+                }
+            )
+            await self.sd.video_monitor.ask(self.principal, monitoring)
+            return
+        if self.monitoring is None or text(frame, "monitorId") != self.monitoring.id:
+            raise Conflict("you are not seeing this chat's picture", code="not_monitoring")
+        if kind == "monitorSignal":
+            await self.sd.video_monitor.watcher_signal(self.principal, self.monitoring, watcher_signal(frame))
+        else:
+            await self.stop_monitoring("stopped")
+
+    async def stop_monitoring(self, reason: str) -> None:
+        """The relay ends while the video goes on: the agent's desktops close it and the customer is told."""
+        monitoring, told = self.monitoring, self.announced
+        if monitoring is None:
+            return
+        await self.forget_monitoring()
+        ended = {"type": "monitorEnded", "conversationId": self.conversation_id, "monitorId": monitoring.id}
+        self.conn.send({**ended, "reason": reason})  # unheard when the socket has gone: harmless
+        await self.sd.video_monitor.stop(monitoring, reason, tell_customer=told)
+
+    async def forget_monitoring(self) -> None:
+        if self.monitoring is not None:
+            topic = monitor_topic(self.monitoring.id)
+            self.monitoring = None
+            self.announced = False
+            await self.subscription.remove(topic)
 
 
 def _watching(w: Watched) -> dict[str, Any]:
@@ -140,9 +209,17 @@ async def watch_socket(ws: WebSocket, conversationId: str = "") -> None:
             if frame["type"] == "ping":
                 conn.send({"type": "pong"})
                 continue
-            refused = ShowDeskError("watching is read-only: nothing is sent to the chat", code="read_only")
-            conn.send_error(refused, ref=str(frame["type"])[:40])
+            try:
+                if frame["type"] not in MONITOR_FRAMES:
+                    raise ShowDeskError("watching is read-only: nothing is sent to the chat", code="read_only")
+                await session.on_monitor_frame(frame)
+            except ShowDeskError as exc:
+                conn.send_error(exc, ref=str(frame["type"])[:40])
     finally:
         expiry.cancel()
+        try:
+            await session.stop_monitoring("left")
+        except ShowDeskError as exc:  # the chat or the bus went meanwhile: its relay ends with the video
+            log.warning("a watcher's relay ended without telling: %s", exc.message)
         await session.subscription.close()
         await conn.shutdown()
