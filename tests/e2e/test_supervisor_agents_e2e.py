@@ -1,5 +1,5 @@
 """The supervisor's Agents view in a browser: the agent is listed with their chat, Watch opens the chat
-read-only and the customer's next message arrives in it live; the page says the live picture is not shown."""
+read-only and the customer's next message arrives in it live; the live picture needs Video > Monitor."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ def test_a_supervisor_sees_the_agent_s_chat_and_watches_it_live(server: ServerPr
     expect(watch).to_be_visible()
     expect(watch.get_by_test_id("watch-log")).to_contain_text("Is anyone there?")  # the transcript so far
     expect(watch.get_by_test_id("watch-status")).to_contain_text("read-only")
-    expect(watch.get_by_test_id("watch-video")).to_contain_text("not built yet")
+    expect(watch.get_by_test_id("watch-video")).to_contain_text("needs Video > Monitor")
+    expect(watch.get_by_test_id("watch-picture-area")).to_be_hidden()  # no Show the picture without it
     expect(watch.locator("textarea, input")).to_have_count(0)  # no reply box
 
     customer.say("My order never came")

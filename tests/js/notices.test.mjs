@@ -30,6 +30,8 @@ const SAMPLES = {
   photo_requested: { name: 'Sam' },
   photo_failed: { reason: 'upload_failed' },
   transferred: { to: 'queue', name: 'Billing' },
+  video_monitored: {},
+  video_monitor_ended: {},
 };
 const line = (code, params = SAMPLES[code]) => ({ from: 'system', text: 'English', notice: { code, params } });
 

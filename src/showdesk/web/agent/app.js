@@ -196,7 +196,8 @@ function openDesktop(signedIn) {
   on('seen', (frame) => board.seen(frame));
   for (const type of ['videoRequested', 'videoStarting', 'videoSignal', 'videoStarted', 'videoHeld',
     'videoResumed', 'videoEnd', 'videoRetrying', 'videoProblem', 'videoPreference', 'videoPhotoRequested',
-    'videoPhotoFailed', 'videoMark', 'videoMarksCleared', 'videoPhotoMode', 'videoStill']) {
+    'videoPhotoFailed', 'videoMark', 'videoMarksCleared', 'videoPhotoMode', 'videoStill',
+    'monitorRequested', 'monitorSignal', 'monitorEnded']) {
     on(type, (frame) => board.videoFrame(frame));
   }
   on('interactionEnded', ({ conversationId, by }) => {

@@ -4,6 +4,7 @@
 
 import { PICTURE_LIMITS, PictureWatch, PROBLEM_WORDS } from './picture-watch.js';
 import { LiveMarks } from './live-marks.js';
+import { MonitorRelays } from './monitor-relay.js';
 import { PhotoCapture } from './photo-capture.js';
 import { QualityPanel } from './quality-panel.js';
 import { mediaPath, qualityBetween, readVideoStats } from './video-stats.js';
@@ -90,6 +91,7 @@ export class VideoPane {
   #quality;
   #photo;
   #marks;
+  #relays; // supervisors who see the picture through this desktop
   #loadStill; // (photo) => an object URL of a photo-mode still
   #stillUrl = null; // the still shown, revoked when the next replaces it
   #stillNumber = 0;
@@ -143,6 +145,7 @@ export class VideoPane {
       zoomOut: $('camera-zoom-out'),
     };
     this.#quality = new QualityPanel(this.#ui.quality);
+    this.#relays = new MonitorRelays({ send: (frame) => this.#send(frame), line: $('video-monitored') });
     this.#photo = new PhotoCapture(this.#ui.capture, {
       send: (frame) => this.#send(frame),
       onWords: (words) => {
@@ -230,6 +233,9 @@ export class VideoPane {
       case 'videoPhotoFailed': return this.#photo.failed(frame);
       case 'videoMark':
       case 'videoMarksCleared': return this.#marks.onFrame(frame);
+      case 'monitorRequested':
+      case 'monitorSignal':
+      case 'monitorEnded': return this.#relays.onFrame(frame);
       default: return undefined;
     }
   }
@@ -321,6 +327,7 @@ export class VideoPane {
       if (track.kind !== 'video' && !streams.length) return;
       const stream = streams[0] ?? new MediaStream([track]);
       if (this.#ui.remote.srcObject !== stream) this.#ui.remote.srcObject = stream;
+      if (track.kind === 'video') this.#relays.useTrack(track);
       this.#watchFirstFrame(pc);
     };
     pc.onicecandidate = ({ candidate }) => {
@@ -479,6 +486,7 @@ export class VideoPane {
   }
 
   #teardown() {
+    this.#relays.closeAll();
     this.#dropStill();
     this.#closePeer();
     this.#attemptNo = 0;

@@ -1,21 +1,22 @@
 // The read-only watch panel: one live chat followed over /ws/v1/watch (the staff token as its first frame),
 // its transcript so far and every new line as it comes, text by textContent only (ChatLog). There is no
 // reply box: the socket refuses whatever a watcher would send, and neither the customer nor the agent is
-// told. Video shows as status lines; a holder of Video > Monitor also sees the session's state and quality.
-// The live picture itself is not shown: it goes peer to peer between the customer and the agent, and no
-// relay of it to supervisors exists yet. The panel says so.
+// told. Video shows as status lines; a holder of Video > Monitor also sees the session's state and quality,
+// and may ask for the live picture itself, relayed by the agent's desktop (watch-picture.js; the customer
+// is told in their chat).
 //
-// Test ids: watch-panel (data-conversation-id), watch-title, watch-status, watch-video, watch-log, watch-close.
+// Test ids: watch-panel (data-conversation-id), watch-title, watch-status, watch-video, watch-log, watch-close;
+// the picture's in watch-picture.js.
 
 import { toWebSocketUrl } from '/sdk/socket.js';
 import { ChatLog } from '/static/chat-log.js';
 import { adoptChatLogStyles } from '/static/chat-log-styles.js';
+import { WatchPicture } from './watch-picture.js';
 
 const PING_MS = 20_000; // the server closes a socket silent for 45 s
 const WORDS = { you: 'You', agent: 'Agent', customer: 'Customer', sending: 'Sending…', notSent: 'Not sent' };
 const VIDEO = { requested: 'asked for', connecting: 'connecting', live: 'live', held: 'on hold', ended: 'ended', failed: 'failed' };
-const NO_PICTURE = 'The live picture is not shown here: it goes directly between the customer and the agent, '
-  + 'and relaying it to supervisors is not built yet.';
+const PICTURE_NEEDS = 'Seeing the live picture needs Video > Monitor too.';
 
 export class WatchPanel {
   #panel;
@@ -25,6 +26,7 @@ export class WatchPanel {
   #status;
   #video;
   #socket = null;
+  #picture;
   #ping = null;
   #onClose;
 
@@ -39,6 +41,11 @@ export class WatchPanel {
     this.#video = $('watch-video');
     adoptChatLogStyles(document);
     this.#log = new ChatLog($('watch-log'), { self: 'supervisor', words: (key) => WORDS[key] ?? key });
+    this.#picture = new WatchPicture($('watch-picture-area'), {
+      send: (frame) => {
+        if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(frame));
+      },
+    });
     $('watch-close').addEventListener('click', () => {
       this.close();
       this.#onClose();
@@ -68,12 +75,14 @@ export class WatchPanel {
     socket.addEventListener('close', (event) => {
       if (socket !== this.#socket) return;
       clearInterval(this.#ping);
+      this.#picture.reset();
       if (event.code === 1000 && event.reason === 'chat_ended') this.#say('The chat has ended.');
       else if (!this.#status.dataset.error) this.#say('No longer watching: the connection closed.');
     });
   }
 
   close() {
+    this.#picture.reset();
     clearInterval(this.#ping);
     const socket = this.#socket;
     this.#socket = null;
@@ -89,6 +98,7 @@ export class WatchPanel {
   }
 
   #frame(frame) {
+    if (this.#picture.onFrame(frame)) return;
     switch (frame.type) {
       case 'watching':
         this.#say('Watching live, read-only: the customer and the agent are not told.');
@@ -112,17 +122,18 @@ export class WatchPanel {
     }
   }
 
-  /** What the watcher may know of the chat's video, in words; never the picture (see above). */
+  /** What the watcher may know of the chat's video, in words, and whether its picture may be asked for. */
   #showVideo(monitor, video) {
     this.#video.dataset.monitor = String(Boolean(monitor));
+    this.#picture.update(monitor, video?.state ?? null);
     if (!monitor) {
       this.#video.textContent = 'Video starting and ending shows in the transcript. Seeing a video session’s '
-        + `state and quality needs the permission Video > Monitor (video:monitor). ${NO_PICTURE}`;
+        + `state and quality needs the permission Video > Monitor (video:monitor). ${PICTURE_NEEDS}`;
       return;
     }
     const q = video?.quality;
     const state = video ? `Video: ${VIDEO[video.state] ?? video.state}${video.path ? `, ${video.path}` : ''}` : 'No video now';
     const quality = q ? `; ${q.width}×${q.height} at ${Math.round(q.fps)} fps, ${Math.round(q.kbps)} kbit/s` : '';
-    this.#video.textContent = `${state}${quality}. ${NO_PICTURE}`;
+    this.#video.textContent = `${state}${quality}.`;
   }
 }

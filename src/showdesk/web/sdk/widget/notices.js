@@ -33,6 +33,8 @@ const WORDING = {
   camera_result: (t, p) => (p.ok ? t('cameraChanged') : t.error('video_adjust_failed')),
   photo_requested: (t) => t('photoRequested'),
   photo_failed: (t, p) => t(PHOTO_FAILURE_WORDS[p.reason] ?? 'photoCaptureFailed'),
+  video_monitored: (t) => t('videoMonitored'),
+  video_monitor_ended: (t) => t('videoMonitorEnded'),
   transferred: (t, p) => t(p.to === 'agent' ? 'transferredToAgent' : 'transferredToQueue', { name: p.name || t('anAgent') }),
 };
 
