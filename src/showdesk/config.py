@@ -100,6 +100,12 @@ class Settings(BaseSettings):
         description="marks a second an agent may draw on a chat's live picture (each is relayed to the "
         "customer), bursts of three times that; 0: no limit",
     )
+    watch_frame_rate: float = Field(
+        default=20.0,
+        ge=0,
+        description="frames a second a supervisor's watch socket may send, per watcher and chat (the live picture's "
+        "signals are relayed to the agent; anything else is refused), bursts of three times that; 0: no limit",
+    )
     guest_message_rate: float = Field(
         default=2.0, ge=0, description="messages a second a customer may send (bursts of twice that); 0: no limit"
     )

@@ -217,3 +217,30 @@ async def test_a_watcher_who_loses_video_monitor_stops_seeing_the_picture_at_onc
     await _notice(guest, "video_monitor_ended")
     await watcher.closed_with()  # a permission taken away ends the tokens held until then
     await _leave(guest, agent)
+
+
+async def test_a_watcher_s_frames_are_bounded_and_a_flood_never_reaches_the_agent(server: ServerProcess) -> None:
+    guest, agent, cid = await _connected(server)
+    await _live(guest, agent, cid)
+    watcher = await Watcher.connect(server.ws_base, server.login("admin@demo.local", "admin"), cid)
+    await watcher.expect("watching")
+    await watcher.send(type="monitorStart")
+    monitor_id = (await watcher.expect("monitorStarting"))["monitorId"]
+    await agent.expect("monitorRequested", monitorId=monitor_id)
+
+    flood = 300
+    candidate = {"candidate": "candidate:1 1 udp 2122260223 10.0.0.2 50000 typ host", "sdpMid": "0", "sdpMLineIndex": 0}
+    for _ in range(flood):
+        await watcher.send(type="monitorSignal", monitorId=monitor_id, signal="candidate", candidate=candidate)
+    await watcher.send(type="ping")  # answered after every frame before it was read
+    await watcher.expect("pong")
+    refused = [f for f in watcher.seen if f["type"] == "error"]
+    assert refused and all(f["code"] == "rate_limited" for f in refused)
+    relayed = flood - len(refused)
+    assert relayed < 120, relayed  # a burst of 60, then 20 a second
+
+    await watcher.close()  # its monitorEnded comes after every candidate it relayed, on the same topic
+    await agent.expect("monitorEnded", monitorId=monitor_id)
+    got = [f for f in agent.seen if f["type"] == "monitorSignal" and f.get("monitorId") == monitor_id]
+    assert len(got) == relayed
+    await _leave(guest, agent)

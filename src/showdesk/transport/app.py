@@ -155,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.metrics = metrics
     app.state.guest_limits = GuestRateLimits(settings.guest_message_rate, settings.guest_frame_rate)
     app.state.mark_limits = GuestRateLimits(0, settings.mark_rate)  # the agent's marks, relayed to the customer
+    app.state.watch_limits = GuestRateLimits(0, settings.watch_frame_rate)  # a watcher's frames, some relayed
     app.state.ready = False
     app.state.shutdown = ShutdownBudget(settings.shutdown_timeout)
     install_error_handlers(app)

@@ -26,6 +26,7 @@ from showdesk.services.video_monitor import Monitoring
 from showdesk.services.watch import Watched, watched_frame
 from showdesk.transport.frame_fields import check_fields
 from showdesk.transport.frames import text, watcher_signal
+from showdesk.transport.rate_limits import GuestRateLimits
 from showdesk.transport.request_log import log_context
 from showdesk.transport.staff_socket import StaffSocket
 from showdesk.transport.ws_connection import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Connection
@@ -198,6 +199,7 @@ async def watch_socket(ws: WebSocket, conversationId: str = "") -> None:
     log_context(ws).socket_event("authenticated", user_id=principal.user.id)
     session = WatchSession(sd, conn, principal, token, conversationId)
     expiry = asyncio.create_task(session.close_when_token_expires())
+    limits: GuestRateLimits = ws.app.state.watch_limits
     try:
         try:
             await session.follow()
@@ -210,6 +212,7 @@ async def watch_socket(ws: WebSocket, conversationId: str = "") -> None:
                 conn.send({"type": "pong"})
                 continue
             try:
+                limits.check_frame(f"{principal.user.id}:{conversationId}")  # refused or relayed, each is work
                 if frame["type"] not in MONITOR_FRAMES:
                     raise ShowDeskError("watching is read-only: nothing is sent to the chat", code="read_only")
                 await session.on_monitor_frame(frame)
