@@ -1,5 +1,6 @@
 """The supervisor's Agents view in a browser: the agent is listed with their chat, Watch opens the chat
-read-only and the customer's next message arrives in it live; the live picture needs Video > Monitor."""
+read-only and the customer's next message arrives in it live, also after the connection drops; the live
+picture needs Video > Monitor."""
 
 from __future__ import annotations
 
@@ -8,6 +9,18 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import Contexts
 from tests.e2e.pages import AgentPage, CustomerPage
 from tests.support.server import ServerProcess
+
+# Every watch socket the page opens, so the test can drop one as a network would.
+KEEP_WATCH_SOCKETS = """
+window.__watchSockets = [];
+const Native = window.WebSocket;
+window.WebSocket = class extends Native {
+  constructor(url, protocols) {
+    super(url, protocols);
+    if (String(url).includes('/ws/v1/watch')) window.__watchSockets.push(this);
+  }
+};
+"""
 
 
 def _sign_in_supervisor(page: Page, server: ServerProcess) -> None:
@@ -25,6 +38,7 @@ def test_a_supervisor_sees_the_agent_s_chat_and_watches_it_live(server: ServerPr
     customer.say("Is anyone there?")
     expect(panel.get_by_test_id("chat-log")).to_contain_text("Is anyone there?")
 
+    supervisor_page.add_init_script(KEEP_WATCH_SOCKETS)
     _sign_in_supervisor(supervisor_page, server)
     expect(supervisor_page.get_by_test_id("nav-agents")).to_have_attribute("aria-current", "page")
     row = supervisor_page.get_by_test_id("supervisor-agent-row").filter(has_text="Dana Agent")
@@ -50,6 +64,14 @@ def test_a_supervisor_sees_the_agent_s_chat_and_watches_it_live(server: ServerPr
     customer.expect_line("Let me look")
     expect(customer.log).not_to_contain_text("supervisor")  # the customer is not told
     expect(panel.get_by_test_id("chat-log")).not_to_contain_text("supervisor")
+
+    # The connection drops (a node restarting, the network): the panel reconnects and catches up.
+    supervisor_page.evaluate("() => window.__watchSockets.at(-1).close(4000)")
+    expect(watch.get_by_test_id("watch-status")).to_contain_text("reconnecting")
+    expect(watch.get_by_test_id("watch-status")).to_contain_text("Watching live", timeout=10_000)
+    customer.say("Hello again")
+    expect(watch.get_by_test_id("watch-log")).to_contain_text("Hello again")
+    assert supervisor_page.evaluate("() => window.__watchSockets.length") == 2
 
     watch.get_by_test_id("watch-close").click()
     expect(watch).to_be_hidden()

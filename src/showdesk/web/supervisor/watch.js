@@ -3,7 +3,8 @@
 // reply box: the socket refuses whatever a watcher would send, and neither the customer nor the agent is
 // told. Video shows as status lines; a holder of Video > Monitor also sees the session's state and quality,
 // and may ask for the live picture itself, relayed by the agent's desktop (watch-picture.js; the customer
-// is told in their chat).
+// is told in their chat). A lost connection is tried again a few times (never a refused sign-in or
+// permission), and the transcript is read afresh.
 //
 // Test ids: watch-panel (data-conversation-id), watch-title, watch-status, watch-video, watch-log, watch-close;
 // the picture's in watch-picture.js.
@@ -14,6 +15,8 @@ import { adoptChatLogStyles } from '/static/chat-log-styles.js';
 import { WatchPicture } from './watch-picture.js';
 
 const PING_MS = 20_000; // the server closes a socket silent for 45 s
+const RECONNECTS = 5; // after a lost connection (1 s, 2 s, 4 s, 8 s, 8 s apart), never after a refusal
+const REFUSED = new Set([4401, 4403]); // the sign-in or the permission: trying again would not help
 const WORDS = { you: 'You', agent: 'Agent', customer: 'Customer', sending: 'Sending…', notSent: 'Not sent' };
 const VIDEO = { requested: 'asked for', connecting: 'connecting', live: 'live', held: 'on hold', ended: 'ended', failed: 'failed' };
 const PICTURE_NEEDS = 'Seeing the live picture needs Video > Monitor too.';
@@ -28,6 +31,8 @@ export class WatchPanel {
   #socket = null;
   #picture;
   #ping = null;
+  #retry = null;
+  #attempts = 0; // reconnects since the last `watching`
   #onClose;
 
   /** `token()`: the signed-in token now; `onClose()`: the panel was closed by its button. */
@@ -62,7 +67,12 @@ export class WatchPanel {
     this.#log.clear();
     this.#panel.hidden = false;
     this.#title.focus();
-    const url = toWebSocketUrl(location.origin, '/ws/v1/watch', { conversationId: chat.conversationId });
+    this.#attempts = 0;
+    this.#connect(chat.conversationId);
+  }
+
+  #connect(conversationId) {
+    const url = toWebSocketUrl(location.origin, '/ws/v1/watch', { conversationId });
     const socket = new WebSocket(url);
     this.#socket = socket;
     socket.addEventListener('open', () => {
@@ -77,12 +87,23 @@ export class WatchPanel {
       clearInterval(this.#ping);
       this.#picture.reset();
       if (event.code === 1000 && event.reason === 'chat_ended') this.#say('The chat has ended.');
-      else if (!this.#status.dataset.error) this.#say('No longer watching: the connection closed.');
+      else if (this.#status.dataset.error || REFUSED.has(event.code)) {
+        if (!this.#status.dataset.error) this.#say('No longer watching: the connection closed.');
+      } else if (this.#attempts < RECONNECTS) {
+        // A node restarting or the network dropping: the same chat again, its transcript read afresh.
+        const delay = Math.min(1000 * 2 ** this.#attempts, 8000);
+        this.#attempts += 1;
+        this.#say('The connection was lost; reconnecting…');
+        this.#retry = setTimeout(() => {
+          if (this.#socket === socket) this.#connect(conversationId);
+        }, delay);
+      } else this.#say('No longer watching: the connection closed.');
     });
   }
 
   close() {
     this.#picture.reset();
+    clearTimeout(this.#retry);
     clearInterval(this.#ping);
     const socket = this.#socket;
     this.#socket = null;
@@ -101,6 +122,7 @@ export class WatchPanel {
     if (this.#picture.onFrame(frame)) return;
     switch (frame.type) {
       case 'watching':
+        this.#attempts = 0;
         this.#say('Watching live, read-only: the customer and the agent are not told.');
         this.#log.replaceAll(frame.messages);
         this.#showVideo(frame.videoMonitor, frame.video);
@@ -111,8 +133,8 @@ export class WatchPanel {
       case 'chatEnded':
         this.#say('The chat has ended.');
         break;
-      case 'error':
-        this.#say(`Not watching: ${frame.message}`, true);
+      case 'error': // the sign-in or the chat refused; nothing else this panel sends can fail but the picture's
+        if (frame.ref === 'auth') this.#say(`Not watching: ${frame.message}`, true);
         break;
       default:
         if (frame.type?.startsWith('video') && frame.video) {
