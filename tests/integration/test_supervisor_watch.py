@@ -36,6 +36,24 @@ class Watcher(Client):
         return closed.value.rcvd.code
 
 
+def watcher_with(server: ServerProcess, permissions: list[str]) -> tuple[dict[str, Any], str]:
+    """A role of its own holding `permissions` and a user holding it (password correct-horse-1): the role, the
+    user's email."""
+    admin = _h(server.login("admin@demo.local", "admin"))
+    name = f"Watcher {uuid.uuid4().hex[:6]}"
+    role: dict[str, Any] = httpx.post(
+        f"{server.base}/api/v2/authorization/roles", headers=admin, json={"name": name, "permissions": permissions}
+    ).json()
+    email = f"watcher-{uuid.uuid4().hex[:6]}@demo.local"
+    made = httpx.post(
+        f"{server.base}/api/v2/users",
+        headers=admin,
+        json={"email": email, "password": "correct-horse-1", "roles": [name]},
+    )
+    assert made.status_code == 201, made.text
+    return role, email
+
+
 def _h(token: str) -> dict[str, str]:
     return {"authorization": f"Bearer {token}"}
 
@@ -183,19 +201,7 @@ async def test_video_monitor_shows_the_session_s_state_and_an_ended_chat_is_not_
 
 async def test_a_watcher_who_loses_transcript_view_is_closed(server: ServerProcess) -> None:
     admin = _h(server.login("admin@demo.local", "admin"))
-    name = f"Watcher {uuid.uuid4().hex[:6]}"
-    role = httpx.post(
-        f"{server.base}/api/v2/authorization/roles",
-        headers=admin,
-        json={"name": name, "permissions": ["conversation:transcript:view"]},
-    ).json()
-    email = f"watcher-{uuid.uuid4().hex[:6]}@demo.local"
-    made = httpx.post(
-        f"{server.base}/api/v2/users",
-        headers=admin,
-        json={"email": email, "password": "correct-horse-1", "roles": [name]},
-    )
-    assert made.status_code == 201, made.text
+    role, email = watcher_with(server, ["conversation:transcript:view"])
     guest, agent, cid = await _connected(server)
     watcher = await Watcher.connect(server.ws_base, server.login(email, "correct-horse-1"), cid)
     await watcher.expect("watching")

@@ -5,12 +5,11 @@ only the one watcher who asked and the agent, and that it is bounded per video."
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
 import httpx
 
-from tests.integration.test_supervisor_watch import Watcher
+from tests.integration.test_supervisor_watch import Watcher, watcher_with
 from tests.integration.test_video_recovery import _leave
 from tests.integration.test_video_signaling import ANSWER_RECV, OFFER, _connected
 from tests.support.server import ServerProcess
@@ -183,19 +182,7 @@ async def admin_refused_before_the_video_is_live(server: ServerProcess, cid: str
 
 async def test_a_watcher_who_loses_video_monitor_stops_seeing_the_picture_at_once(server: ServerProcess) -> None:
     admin = {"authorization": f"Bearer {server.login('admin@demo.local', 'admin')}"}
-    name = f"Monitor {uuid.uuid4().hex[:6]}"
-    role = httpx.post(
-        f"{server.base}/api/v2/authorization/roles",
-        headers=admin,
-        json={"name": name, "permissions": ["conversation:transcript:view", "video:monitor"]},
-    ).json()
-    email = f"monitor-{uuid.uuid4().hex[:6]}@demo.local"
-    made = httpx.post(
-        f"{server.base}/api/v2/users",
-        headers=admin,
-        json={"email": email, "password": "correct-horse-1", "roles": [name]},
-    )
-    assert made.status_code == 201, made.text
+    role, email = watcher_with(server, ["conversation:transcript:view", "video:monitor"])
     guest, agent, cid = await _connected(server)
     await _live(guest, agent, cid)
     watcher = await Watcher.connect(server.ws_base, server.login(email, "correct-horse-1"), cid)
