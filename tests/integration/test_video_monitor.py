@@ -97,6 +97,10 @@ async def test_the_picture_is_relayed_to_a_video_monitor_holder_and_the_customer
     assert (await agent.expect("error"))["code"] == "not_your_monitor"
     await agent.send(type="monitorSignal", conversationId=cid, monitorId=monitor_id, signal="answer", sdp=RELAY_OFFER)
     assert (await agent.expect("error"))["code"] == "invalid_signal"
+    sending_answer = OFFER.replace("sendonly", "sendrecv")  # a watcher's answer that would send video back
+    await admin.send(type="monitorSignal", monitorId=monitor_id, signal="answer", sdp=sending_answer)
+    sending = await admin.expect("error")
+    assert sending["code"] == "one_way_violation" and "only receives the picture" in sending["message"]
     await admin.send(type="monitorSignal", monitorId="m_forged", signal="answer", sdp=WATCHER_ANSWER)
     assert (await admin.expect("error"))["code"] == "not_monitoring"
     await admin.send(type="monitorStart")

@@ -16,6 +16,7 @@ from showdesk.domain.video import (
     VideoState,
     refuse_agent_answer,
     refuse_video,
+    refuse_watcher_answer,
     video_settings,
 )
 
@@ -36,6 +37,15 @@ def test_a_one_way_answer_must_receive_only() -> None:
         assert refusal is not None and refusal.code == "one_way_violation" and "audio" in refusal.message
     assert refuse_agent_answer(_answer("m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=sendrecv\r\n"), "two-way") is None
     assert refuse_agent_answer("not sdp", "one-way").code == "invalid_sdp"  # type: ignore[union-attr]
+
+
+def test_a_supervisor_s_answer_to_the_relayed_picture_receives_only() -> None:
+    video_recv = "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=recvonly\r\n"
+    assert refuse_watcher_answer(_answer(video_recv)) is None
+    assert refuse_watcher_answer(_answer("m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=inactive\r\n")) is None
+    for bad in ("a=sendrecv", "a=sendonly", ""):
+        refusal = refuse_watcher_answer(_answer(f"m=video 9 UDP/TLS/RTP/SAVPF 96\r\n{bad}\r\n"))
+        assert refusal is not None and refusal.code == "one_way_violation" and "supervisor" in refusal.message
 
 
 def test_licence_then_capacity() -> None:

@@ -270,18 +270,37 @@ def refuse_agent_answer(sdp: object, mode: str) -> ShowDeskError | None:
         return InvalidInput("the answer must be an SDP string", code="invalid_sdp")
     if mode != "one-way":
         return None
+    kind = _sending_kind(sdp)
+    if kind is not None:
+        return ShowDeskError(
+            f"this is a one-way video session: the agent's answer may not send {kind} "
+            "(every media section must be recvonly)",
+            code="one_way_violation",
+        )
+    return None
+
+
+def refuse_watcher_answer(sdp: str) -> ShowDeskError | None:
+    """A supervisor who sees the relayed picture sends nothing back: every media section recvonly or inactive."""
+    kind = _sending_kind(sdp)
+    if kind is not None:
+        return ShowDeskError(
+            f"a supervisor only receives the picture: the answer may not send {kind} "
+            "(every media section must be recvonly)",
+            code="one_way_violation",
+        )
+    return None
+
+
+def _sending_kind(sdp: str) -> str | None:
+    """The kind (video, audio, ...) of the first media section that would send, or None."""
     for section in _media_sections(sdp):
         port = section[0].split()[1] if len(section[0].split()) > 1 else "0"
         if port == "0":
             continue  # rejected section: sends nothing
         directions = {line[2:] for line in section if line in ("a=sendrecv", "a=sendonly", "a=recvonly", "a=inactive")}
         if not directions & {"recvonly", "inactive"} or directions & {"sendrecv", "sendonly"}:
-            kind = section[0][2:].split()[0]
-            return ShowDeskError(
-                f"this is a one-way video session: the agent's answer may not send {kind} "
-                "(every media section must be recvonly)",
-                code="one_way_violation",
-            )
+            return section[0][2:].split()[0]
     return None
 
 

@@ -32,7 +32,7 @@ from showdesk.domain.events import MonitorDeclined, MonitorEnded, MonitorRequest
 from showdesk.domain.notices import Notice
 from showdesk.domain.permissions import Permission
 from showdesk.domain.rate_limit import RateLimited, Rule
-from showdesk.domain.video import VideoState
+from showdesk.domain.video import VideoState, refuse_watcher_answer
 from showdesk.services.access import AccessService, Principal
 from showdesk.services.audit import AuditTrail
 from showdesk.services.commands import SendMonitorSignal, accepted
@@ -152,8 +152,13 @@ class VideoMonitor:
             )
 
     async def watcher_signal(self, principal: Principal, monitoring: Monitoring, signal: Signal) -> None:
-        """The watcher's answer or candidate, to the agent's desktops (only the relaying one knows the id)."""
+        """The watcher's answer (receive-only) or candidate, to the agent's desktops (only the relaying one
+        knows the id)."""
         await self._access.require(principal, Permission.VIDEO_MONITOR)
+        if signal.kind == "answer" and signal.sdp is not None:
+            refusal = refuse_watcher_answer(signal.sdp)
+            if refusal is not None:
+                raise refusal
         await publish(
             self._bus,
             MonitorSignal(monitoring.conversation_id, monitoring.id, "agent", monitoring.agent_id, signal.to_wire()),

@@ -85,7 +85,6 @@ export class WatchPicture {
     this.#monitorId = frame.monitorId;
     const pc = new RTCPeerConnection({ iceServers: frame.iceServers ?? [] });
     this.#pc = pc;
-    pc.addTransceiver('video', { direction: 'recvonly' });
     pc.ontrack = ({ track, streams }) => {
       this.#ui.video.srcObject = streams[0] ?? new MediaStream([track]);
       this.#ui.video.hidden = false;
