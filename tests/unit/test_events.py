@@ -144,6 +144,7 @@ def test_a_relay_s_signals_go_to_the_agent_or_to_the_one_watcher_who_asked() -> 
         "type": "monitorSignal",
         "conversationId": "c1",
         "monitorId": "m_1",
+        "for": "watcher",
         "signal": "offer",
         "sdp": "v=0",
     }

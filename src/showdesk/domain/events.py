@@ -558,6 +558,7 @@ class MonitorSignal(Event):
             "type": self.type,
             "conversationId": self.conversation_id,
             "monitorId": self.monitor_id,
+            "for": self.to,
             **self.signal,
         }
 

@@ -74,6 +74,8 @@ class WatchSession(StaffSocket):
             return
         kind = frame.get("type")
         if kind in RELAYED:
+            if frame.get("for", "watcher") != "watcher":
+                return  # the watcher's own answer, on its way to the agent (a supervisor watching their own chat)
             if self.monitoring is not None and frame.get("monitorId") == self.monitoring.id:
                 if frame.get("signal") == "offer" and not self.announced:
                     self.announced = True  # told before the watcher's page can answer and see anything
