@@ -92,7 +92,7 @@ export class WatchPicture {
     this.#ui.video.addEventListener('loadeddata', () => {
       if (pc !== this.#pc) return;
       clearTimeout(this.#timer);
-      this.#say('The customer’s picture, live, as the agent sees it.');
+      this.#say('The customer’s picture, live, as the agent sees it. The customer and the agent have been told that you see it.');
     }, { once: true });
     pc.onicecandidate = ({ candidate }) => {
       if (pc !== this.#pc) return;

@@ -123,7 +123,7 @@ export class WatchPanel {
     switch (frame.type) {
       case 'watching':
         this.#attempts = 0;
-        this.#say('Watching live, read-only: the customer and the agent are not told.');
+        this.#say('Watching live, read-only: nobody in the chat is told that you read it.');
         this.#log.replaceAll(frame.messages);
         this.#showVideo(frame.videoMonitor, frame.video);
         break;
