@@ -137,3 +137,31 @@ def test_the_console_shows_the_deployment_s_signing_key_with_an_example_that_sig
     assert key.input_value() == answer.json()["signingKey"]
     found = violations(admin.page)
     assert not found, f"axe on the console's deployment panel:\n{describe(found)}"
+
+
+def test_the_drop_in_widget_tells_what_its_tag_says_of_the_customer(
+    server: ServerProcess, people: Contexts, site_people: Contexts
+) -> None:
+    customer_id = f"cust-{uuid.uuid4().hex[:8]}"
+    agent = AgentPage(people.new_page(), server).login().go_on_queue()
+    site = site_people.new_page()
+    url = f"{server.base}/orders.html"  # the server's own origin: allowed for the demo deployment
+    body = (
+        '<!doctype html><html lang="en"><head><title>Orders</title></head><body><main><h1>Orders</h1></main>'
+        f'<script src="{server.base}/sdk/widget.js" data-organization="demo" data-deployment="demo-webchat" '
+        f'data-customer-name="Bea Example" data-customer-email="bea@example.com" data-customer-id="{customer_id}" '
+        """data-attributes='{"plan": "Silver"}' async></script></body></html>"""
+    )
+    site.route(url, lambda route: route.fulfill(content_type="text/html", body=body))
+    site.goto(url)
+    site.get_by_test_id("chat-open").click()
+    expect(site.get_by_test_id("chat-name")).to_have_value("Bea Example")  # filled in, and hers to change
+    site.get_by_test_id("chat-start").click()
+
+    customer = agent.accept().get_by_test_id("customer-panel")
+    expect(customer.get_by_test_id("customer-verified")).to_have_text("Unverified")
+    expect(customer.get_by_test_id("customer-email")).to_have_text("bea@example.com")
+    expect(customer.get_by_test_id("customer-id")).to_have_text(customer_id)
+    expect(customer.locator('[data-attribute="plan"]')).to_have_text("Silver")
+    expect(customer.get_by_test_id("customer-page")).to_contain_text("Orders")
+    site.get_by_test_id("chat-end").click()

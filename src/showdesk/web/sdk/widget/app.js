@@ -87,9 +87,13 @@ class Widget {
       deploymentId: options.deploymentId,
       serverUrl: options.server,
       serverUrls: options.servers,
+      customer: options.customer,
+      attributes: options.attributes,
+      customerSignature: options.customerSignature,
     });
     const ui = buildWidget(options, t);
     this.ui = ui;
+    if (options.customer?.name) ui.name.value = options.customer.name; // the site's; the customer may change it
     // Codes in this widget's words; the server's own (English) sentence only where the widget speaks English.
     const describe = (error) => describeError(error, {
       words: t.error, fallback: t('somethingWrong'), details: t.locale === 'en', codes: false,
