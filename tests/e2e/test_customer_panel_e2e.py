@@ -1,7 +1,8 @@
-"""The customer panel in real Chromium: a shop's page calls createChat with its customer and attributes;
-the agent's chat shows them (as text, Unverified: the shop did not sign them), the page it started on,
-the device, and the customer's earlier chat of the same id; axe finds no serious problem in it. The
-console's deployment panel shows the key a shop's server signs its customers with."""
+"""The customer panel in real Chromium: a shop's page calls createChat with its customer and attributes (or
+the drop-in widget's tag says them); the agent's chat shows them (as text, Unverified: the shop did not sign
+them), the page it started on, the device, and the customer's earlier chat of the same id, and so does the
+supervisor's Interactions view; axe finds no serious problem in it. The console's deployment panel shows
+the key a shop's server signs its customers with."""
 
 from __future__ import annotations
 
@@ -164,4 +165,24 @@ def test_the_drop_in_widget_tells_what_its_tag_says_of_the_customer(
     expect(customer.get_by_test_id("customer-id")).to_have_text(customer_id)
     expect(customer.locator('[data-attribute="plan"]')).to_have_text("Silver")
     expect(customer.get_by_test_id("customer-page")).to_contain_text("Orders")
+    word = f"order{uuid.uuid4().hex[:8]}"
+    site.get_by_test_id("chat-input").fill(f"Where is {word}?")
+    site.get_by_test_id("chat-send").click()
+    expect(agent.page.get_by_test_id("chat-log").last).to_contain_text(word)
+
+    # The supervisor finds the chat in Interactions and reads the same customer details beside it.
+    board = people.new_page()
+    board.goto(f"{server.base}/supervisor/#interactions")
+    board.get_by_test_id("login-email").fill("supervisor@demo.local")
+    board.get_by_test_id("login-password").fill("supervisor")
+    board.get_by_test_id("login-submit").click()
+    board.get_by_test_id("interactions-q").fill(word)
+    board.get_by_test_id("interactions-search").click()
+    board.get_by_test_id("interaction-row").first.get_by_test_id("interaction-open").click()
+    seen = board.get_by_test_id("interaction-detail").get_by_test_id("customer-panel")
+    expect(seen.get_by_test_id("customer-email")).to_have_text("bea@example.com")
+    expect(seen.get_by_test_id("customer-id")).to_have_text(customer_id)
+    expect(seen.get_by_test_id("customer-verified")).to_have_text("Unverified")
+    found = violations(board)
+    assert not found, f"axe on the Interactions view with the customer panel:\n{describe(found)}"
     site.get_by_test_id("chat-end").click()

@@ -8,7 +8,7 @@ import { SeenSender } from '/sdk/seen.js';
 import { VideoPane } from './video.js';
 import { WrapupForm } from './wrapup.js';
 import { CannedPicker } from './canned.js';
-import { CustomerPanel } from './customer-panel.js';
+import { CustomerPanel } from '/static/customer-panel.js';
 
 // Whether the customer is there: a page of theirs connected, none for less than the grace, or gone.
 export const CUSTOMER_PRESENCE = {

@@ -11,6 +11,7 @@
 import { apiGet } from '/static/staff-session.js';
 import { ChatLog } from '/static/chat-log.js';
 import { adoptChatLogStyles } from '/static/chat-log-styles.js';
+import { CustomerPanel } from '/static/customer-panel.js';
 import { el, setChildren, when } from '/static/dom.js';
 import { PhotoUrls } from './downloads.js';
 import { cause, duration, percent } from './format.js';
@@ -75,6 +76,9 @@ export class InteractionDetail {
     this.#log.replaceAll(messages);
     this.#videos(conversation.videoSessions ?? []);
     this.#section.hidden = false;
+    // Who the customer was, as the agent saw it (a chat from before customer details shows none).
+    new CustomerPanel(this.#section.querySelector('[data-testid="customer-panel"]'),
+      () => apiGet(`${path}/customer`, this.#token())).refresh();
     heading.focus();
   }
 

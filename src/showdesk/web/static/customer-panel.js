@@ -1,6 +1,7 @@
-// The customer panel beside a chat: who the site says the customer is (Verified only when the site signed
-// it), what it passed, the page and device the chat started on, and the customer's earlier chats
-// (GET /api/v2/conversations/{id}/customer). Everything the site or customer sent goes in as text.
+// The customer panel: who the site says the customer is (Verified only when the site signed it), what it
+// passed, the page and device the chat started on, and the customer's earlier chats
+// (GET /api/v2/conversations/{id}/customer). Beside the agent's chat, and in the supervisor's Interactions
+// view of a conversation. Everything the site or customer sent goes in as text.
 
 import { el, setChildren, when } from '/static/dom.js';
 
