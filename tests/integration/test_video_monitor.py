@@ -160,6 +160,14 @@ async def test_a_video_is_relayed_to_two_watchers_at_most_and_a_watcher_who_leav
     again = (await third.expect("monitorStarting"))["monitorId"]
     await agent.expect("monitorRequested", monitorId=again)
 
+    # The desktop's relay to the third failed and it closed it: the place is free, the third is told.
+    await agent.send(type="monitorClosed", conversationId=cid, monitorId=again)
+    closed = await third.expect("monitorDeclined", monitorId=again)
+    assert closed["reason"] == "relay_closed"
+    await third.send(type="monitorStart")
+    once_more = (await third.expect("monitorStarting"))["monitorId"]
+    await agent.expect("monitorRequested", monitorId=once_more)
+
     # The video ends: every relay with it, and the watchers may ask no more.
     await agent.send(type="videoEnd", conversationId=cid)
     await second.expect("videoEnd")

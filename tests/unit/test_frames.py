@@ -102,7 +102,7 @@ def test_every_frame_type_of_the_protocol_has_a_reader() -> None:
         *("ping", "presence", "accept", "decline", "message", "typing", "end", "videoRequest", "videoSignal"),
         *("videoStatus", "seen"),
         *("videoCamera", "videoPreference", "videoPhoto", "videoHold", "videoResume", "videoEnd", "suggestPhone"),
-        *("videoMark", "videoMarksClear", "videoPhotoMode", "monitorSignal"),
+        *("videoMark", "videoMarksClear", "videoPhotoMode", "monitorSignal", "monitorClosed"),
     }
 
 

@@ -565,7 +565,8 @@ class MonitorSignal(Event):
 
 @dataclass(frozen=True)
 class MonitorDeclined(Event):
-    """The agent's side will not relay the picture to this watcher (`too_many_watchers`)."""
+    """The agent's side will not relay the picture to this watcher (`too_many_watchers`), or no longer does
+    (`relay_closed`)."""
 
     type: ClassVar[str] = "monitorDeclined"
     conversation_id: str

@@ -96,6 +96,14 @@ class SendMonitorSignal:
     signal: Signal | Refused
 
 
+@dataclass(frozen=True)
+class CloseRelay:
+    """The agent's desktop closed a relay of the picture on its own (its connection to the watcher failed)."""
+
+    conversation_id: str | None
+    monitor_id: str | None
+
+
 # the customer's ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class StartChat:
@@ -282,4 +290,5 @@ AgentCommand = (
     | UsePhotos
     | EndVideo
     | SendMonitorSignal
+    | CloseRelay
 )

@@ -178,5 +178,6 @@ class VideoMonitor:
         )
 
     async def decline(self, conversation_id: str, monitor_id: str, reason: str) -> None:
-        """The agent's side will not relay this picture (`too_many_watchers`): the watcher is told."""
+        """The agent's side will not relay this picture (`too_many_watchers`), or no longer does
+        (`relay_closed`: its connection to the watcher failed): the watcher is told."""
         await publish(self._bus, MonitorDeclined(conversation_id, monitor_id, reason))

@@ -17,6 +17,7 @@ from showdesk.services.commands import (
     AdjustCamera,
     AgentCommand,
     ClearMarks,
+    CloseRelay,
     DeclineOffer,
     DrawMark,
     EndChat,
@@ -211,6 +212,10 @@ class AgentSession(StaffSocket):
             if self.monitors.get(command.monitor_id or "") != command.conversation_id:
                 raise Forbidden("no supervisor asked this desktop for that picture", code="not_your_monitor")
             await self.sd.video_monitor.agent_signal(principal, command)
+        elif isinstance(command, CloseRelay):
+            cid = self.monitors.pop(command.monitor_id or "", None)
+            if cid is not None:  # the place is free again; the watcher's page is told
+                await self.sd.video_monitor.decline(cid, command.monitor_id or "", "relay_closed")
 
     def report(self, exc: BaseException, ref: Any) -> None:
         if isinstance(exc, ShowDeskError):

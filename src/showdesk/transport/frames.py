@@ -22,6 +22,7 @@ from showdesk.services.commands import (
     AgentCommand,
     CameraRequest,
     ClearMarks,
+    CloseRelay,
     DeclineOffer,
     DeclineVideo,
     DrawMark,
@@ -202,6 +203,7 @@ AGENT_FRAMES: dict[str, Callable[[Frame], AgentCommand]] = {
     "monitorSignal": lambda f: SendMonitorSignal(
         text(f, "conversationId"), text(f, "monitorId"), _refusable(lambda: read_signal(f, RELAY_SIGNALS))
     ),
+    "monitorClosed": lambda f: CloseRelay(text(f, "conversationId"), text(f, "monitorId")),
 }
 
 

@@ -60,14 +60,14 @@ export class MonitorRelays {
       signal({ signal: 'candidate', candidate: candidate ? candidate.toJSON() : null });
     };
     pc.onconnectionstatechange = () => {
-      if (pc.connectionState === 'failed') this.#close(frame.monitorId);
+      if (pc.connectionState === 'failed') this.#giveUp(frame.monitorId);
     };
     pc.addTransceiver(track, { direction: 'sendonly' });
     try {
       await pc.setLocalDescription(await pc.createOffer());
       if (this.#relays.get(frame.monitorId) === relay) signal({ signal: 'offer', sdp: pc.localDescription.sdp });
     } catch {
-      this.#close(frame.monitorId);
+      this.#giveUp(frame.monitorId);
     }
   }
 
@@ -96,8 +96,15 @@ export class MonitorRelays {
         else relay.pending.push(frame.candidate);
       }
     } catch {
-      this.#close(frame.monitorId);
+      this.#giveUp(frame.monitorId);
     }
+  }
+
+  /** This side closes a relay on its own (its connection failed): the server frees the place, tells the watcher. */
+  #giveUp(monitorId) {
+    if (!this.#relays.has(monitorId)) return;
+    this.#close(monitorId);
+    this.#send({ type: 'monitorClosed', monitorId });
   }
 
   #close(monitorId) {

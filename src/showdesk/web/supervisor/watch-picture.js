@@ -10,6 +10,7 @@
 const NO_PICTURE_MS = 15_000; // the agent's desktop should have offered by then
 const SHOWABLE = new Set(['live', 'held']);
 const DECLINED = {
+  relay_closed: 'The agent’s desktop stopped sending the picture (its connection to this page failed).',
   too_many_watchers: 'Other supervisors already see this picture, as many as the agent’s connection is allowed to send. Try again later.',
 };
 const ENDED = {
