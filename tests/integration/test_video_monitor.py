@@ -167,6 +167,13 @@ async def test_a_video_is_relayed_to_two_watchers_at_most_and_a_watcher_who_leav
     await third.send(type="monitorStart")
     once_more = (await third.expect("monitorStarting"))["monitorId"]
     await agent.expect("monitorRequested", monitorId=once_more)
+    # ... and once the customer was told of a relay, its failure is told to them too.
+    await agent.send(type="monitorSignal", conversationId=cid, monitorId=once_more, signal="offer", sdp=OFFER)
+    await third.expect("monitorSignal", signal="offer", monitorId=once_more)
+    await _notice(guest, "video_monitored")
+    await agent.send(type="monitorClosed", conversationId=cid, monitorId=once_more)
+    assert (await third.expect("monitorDeclined", monitorId=once_more))["reason"] == "relay_closed"
+    await _notice(guest, "video_monitor_ended")
 
     # The video ends: every relay with it, and the watchers may ask no more.
     await agent.send(type="videoEnd", conversationId=cid)
@@ -175,12 +182,14 @@ async def test_a_video_is_relayed_to_two_watchers_at_most_and_a_watcher_who_leav
     await third.send(type="monitorStart")
     assert (await third.expect("error"))["code"] == "no_live_video"
     notices = [(f.get("notice") or {}).get("code") for f in guest.seen if f["type"] == "message"]
-    assert notices.count("video_monitored") == 1 and notices.count("video_monitor_ended") == 1
+    assert notices.count("video_monitored") == 2 and notices.count("video_monitor_ended") == 2
     await second.send(type="monitorSignal", monitorId=ids[1], signal="answer", sdp=WATCHER_ANSWER)
     assert (await second.expect("error"))["code"] == "not_monitoring"
     await second.close()
     await third.close()
     await _leave(guest, agent)
+    # The desktop that closed a relay is not told to close it again (read through the chat's end).
+    assert not [f for f in agent.seen if f["type"] == "monitorEnded" and f.get("monitorId") == once_more]
 
 
 async def admin_refused_before_the_video_is_live(server: ServerProcess, cid: str) -> None:

@@ -23,8 +23,8 @@ async def login(sd: Services, email: str, password: str) -> Principal:
     return principal
 
 
-async def live_chat(sd: Services) -> tuple[str, GuestClaims, Principal]:
-    """A chat Dana answered, with one-way video live."""
+async def connecting_chat(sd: Services) -> tuple[str, GuestClaims, Principal, str]:
+    """A chat Dana answered, its one-way video accepted by the customer and connecting: the session's id last."""
     dana = await sd.store.get_user_by_email("agent@demo.local")
     assert dana is not None
     await sd.router.agent_connected(dana)
@@ -34,9 +34,15 @@ async def live_chat(sd: Services) -> tuple[str, GuestClaims, Principal]:
     agent = await login(sd, "agent@demo.local", "agent")
     session = await sd.video.agent_request(agent, conv.id)
     await sd.video.customer_accept(claims, session.id)
-    live = {"type": "videoStatus", "conversationId": conv.id, "sessionId": session.id, "state": "live"}
+    return conv.id, claims, agent, session.id
+
+
+async def live_chat(sd: Services) -> tuple[str, GuestClaims, Principal]:
+    """A chat Dana answered, with one-way video live."""
+    cid, claims, agent, session_id = await connecting_chat(sd)
+    live = {"type": "videoStatus", "conversationId": cid, "sessionId": session_id, "state": "live"}
     await sd.video.agent_status(agent, agent_command(live))
-    return conv.id, claims, agent
+    return cid, claims, agent
 
 
 async def ask(sd: Services, recorder: Recorder, conversation_id: str, agent: Principal) -> dict[str, Any]:

@@ -8,10 +8,8 @@ import pytest
 from showdesk.domain.errors import Conflict, Forbidden
 from showdesk.domain.events import agent_topic, conversation_topic
 from showdesk.domain.rate_limit import RateLimited
-from showdesk.domain.routing import Presence
 from tests.support.memory import demo_services
-from tests.unit.test_chat_services import start_chat
-from tests.unit.test_photos import live_chat, login
+from tests.unit.test_photos import connecting_chat, live_chat, login
 
 
 async def test_a_holder_of_video_monitor_asks_the_chat_s_agent_and_the_customer_reads_it() -> None:
@@ -76,16 +74,8 @@ async def test_an_installation_may_show_the_picture_to_no_supervisor() -> None:
 
 async def test_a_video_still_connecting_is_not_yet_watched() -> None:
     sd, _, _ = await demo_services()
-    dana = await sd.store.get_user_by_email("agent@demo.local")
-    assert dana is not None
-    await sd.router.agent_connected(dana)
-    await sd.router.set_presence(dana, Presence.ON_QUEUE)
-    conv, claims = await start_chat(sd, "Ann")
-    await sd.router.accept(dana, conv.id)
-    agent = await login(sd, "agent@demo.local", "agent")
-    session = await sd.video.agent_request(agent, conv.id)
-    await sd.video.customer_accept(claims, session.id)  # connecting: no picture to relay yet
+    cid, _, _, _ = await connecting_chat(sd)  # no picture to relay yet
     admin = await login(sd, "admin@demo.local", "admin")
     with pytest.raises(Conflict) as early:
-        await sd.video_monitor.prepare(admin, conv.id, "127.0.0.1")
+        await sd.video_monitor.prepare(admin, cid, "127.0.0.1")
     assert early.value.code == "video_connecting" and "once it is live" in early.value.message

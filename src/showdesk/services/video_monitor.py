@@ -147,9 +147,11 @@ class VideoMonitor:
             ),
         )
         if tell_customer:
-            await self._messages.post_system(
-                monitoring.conversation_id, UNMONITORED_TEXT, Notice("video_monitor_ended")
-            )
+            await self.tell_ended(monitoring)
+
+    async def tell_ended(self, monitoring: Monitoring) -> None:
+        """The customer, told a supervisor saw the picture, reads that it is over."""
+        await self._messages.post_system(monitoring.conversation_id, UNMONITORED_TEXT, Notice("video_monitor_ended"))
 
     async def watcher_signal(self, principal: Principal, monitoring: Monitoring, signal: Signal) -> None:
         """The watcher's answer (receive-only) or candidate, to the agent's desktops (only the relaying one

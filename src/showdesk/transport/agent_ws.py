@@ -84,14 +84,13 @@ class AgentSession(StaffSocket):
             await self.subscription.add(conversation_topic(frame["conversationId"]))
         if self.own.withheld(frame):
             return
-        if kind in ("videoStarting", "videoRetrying", "monitorRequested"):
-            if kind == "monitorRequested" and not await self.relay_asked(frame):
-                return
-            session_id = frame["sessionId"] if kind == "monitorRequested" else frame["video"]["id"]
+        if kind == "monitorRequested" and not await self.relay_asked(frame):
+            return
+        if kind in ("videoStarting", "videoRetrying", "monitorRequested"):  # sent with this agent's ICE servers
             host = self.conn.ws.url.hostname or "127.0.0.1"
             party = Party.agent(self.principal.user.id)
             try:
-                servers = await self.sd.ice.for_party_by_id(session_id, party, host)
+                servers = await self.sd.ice.for_party_by_id(frame.get("sessionId") or frame["video"]["id"], party, host)
             except Forbidden:
                 log.warning("a video frame of someone else's session reached agent %s", party.id)
                 return

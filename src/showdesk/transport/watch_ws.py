@@ -81,9 +81,9 @@ class WatchSession(StaffSocket):
                     self.announced = True  # told before the watcher's page can answer and see anything
                     await self.sd.video_monitor.announce(self.monitoring)
                 self.conn.send(frame)
-                if kind == "monitorDeclined" and self.announced:  # the customer was told: told it is over
-                    await self.sd.video_monitor.stop(self.monitoring, "relay_closed", tell_customer=True)
-                if kind == "monitorDeclined":
+                if kind == "monitorDeclined":  # the agent's side has let it go already
+                    if self.announced:  # the customer was told: told it is over
+                        await self.sd.video_monitor.tell_ended(self.monitoring)
                     await self.forget_monitoring()
             return
         if kind in ("videoEnd", "chatEnded"):  # the agent's desktop closes its relays itself

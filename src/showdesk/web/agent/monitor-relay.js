@@ -8,8 +8,6 @@
 // ICE restart on the customer's side swaps the forwarded track in place. The customer is told in the
 // transcript; the agent reads who is watching in the video pane (test id `video-monitored`).
 
-const TRACK_WAIT_MS = 5_000; // a request that comes while the picture is still arriving waits this long
-
 export class MonitorRelays {
   #send;
   #line;
@@ -45,10 +43,9 @@ export class MonitorRelays {
     this.#track = null;
   }
 
-  get count() { return this.#relays.size; }
-
   async #open(frame) {
-    const track = this.#track ?? await this.#trackSoon();
+    // The server asks only once the picture is live, so a desktop without it is another of this agent's.
+    const track = this.#track;
     if (!track || track.readyState === 'ended' || this.#relays.has(frame.monitorId)) return;
     const pc = new RTCPeerConnection({ iceServers: frame.iceServers ?? [] });
     const relay = { pc, name: frame.watcherName || 'A supervisor', pending: [] };
@@ -69,18 +66,6 @@ export class MonitorRelays {
     } catch {
       this.#giveUp(frame.monitorId);
     }
-  }
-
-  /** A request that came while the picture is still arriving: wait for it a little. */
-  #trackSoon() {
-    return new Promise((resolve) => {
-      const started = Date.now();
-      const look = () => {
-        if (this.#track || Date.now() - started > TRACK_WAIT_MS) resolve(this.#track);
-        else setTimeout(look, 100);
-      };
-      look();
-    });
   }
 
   async #onSignal(frame) {
